@@ -1,0 +1,120 @@
+# Makefile for ti-index and kv-match.
+#
+# Targets: all (binaries in bin/), check (unit and end-to-end tests),
+# bench, install (PREFIX, DESTDIR), clean.  SANITIZE=1 builds with
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+
+# ---- Configuration -------------------------------------------------------
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+CC	?= cc
+CFLAGS	?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+WARN	 = -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wvla -Wimplicit-fallthrough
+STD	 = -std=c11 -D_POSIX_C_SOURCE=200809L
+YAJL_CFLAGS := $(shell $(PKG_CONFIG) --cflags yajl 2>/dev/null)
+YAJL_LIBS   := $(shell $(PKG_CONFIG) --libs yajl 2>/dev/null || echo -lyajl)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
+
+ifeq ($(SANITIZE),1)
+SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+endif
+
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(YAJL_CFLAGS) -Isrc
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+# ---- Sources -------------------------------------------------------------
+
+# The modules both programs and the tests link (libtikv.a).
+LIB_SRCS = src/addr.c src/crc32c.c src/diag.c src/ingest.c src/jout.c \
+	   src/jrec.c src/ktime.c src/lineread.c src/strpool.c src/tidx.c \
+	   src/xalloc.c
+TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_ktime.c \
+	   tests/check_tidx.c tests/check_ingest.c tests/check_jrec.c \
+	   tests/check_lineread.c tests/check_misc.c
+
+# Objects go to build/ (build/san/ with SANITIZE=1) so that the two kinds
+# never mix; bin/ holds the binaries of the last build.
+OBJDIR	 = build$(if $(filter 1,$(SANITIZE)),/san,/std)
+LIB_OBJS = $(LIB_SRCS:src/%.c=$(OBJDIR)/%.o)
+TEST_OBJS = $(TEST_SRCS:tests/%.c=$(OBJDIR)/tests/%.o)
+LIB	 = $(OBJDIR)/libtikv.a
+PROGS	 = bin/ti-index bin/kv-match
+MAN1	 = man/ti-index.1 man/kv-match.1
+MAN5	 = man/ti-index.5
+
+# ---- Building ------------------------------------------------------------
+
+all: $(PROGS)
+
+# Relink when the build kind changes.
+$(OBJDIR)/.kind: FORCE
+	@mkdir -p $(OBJDIR)/tests
+	@echo "$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)" > $@.new
+	@if cmp -s $@.new bin/.kind 2>/dev/null; then \
+		cp -p bin/.kind $@; rm -f $@.new; \
+	else mv $@.new $@; fi
+
+$(OBJDIR)/%.o: src/%.c src/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OBJDIR)/tests/%.o: tests/%.c tests/*.h src/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+bin/%: $(OBJDIR)/%.o $(LIB) $(OBJDIR)/.kind
+	@mkdir -p bin
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(YAJL_LIBS) -lm
+	@cp -p $(OBJDIR)/.kind bin/.kind
+
+$(OBJDIR)/check_unit: $(TEST_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(CHECK_LIBS) \
+		$(YAJL_LIBS) -lm
+
+# ---- Testing -------------------------------------------------------------
+
+check: all $(OBJDIR)/check_unit
+	CK_VERBOSITY=normal TESTDATA=tests/data $(OBJDIR)/check_unit
+	sh tests/e2e.sh
+	@if command -v mandoc >/dev/null; then \
+		mandoc -Tlint -W warning $(MAN1) $(MAN5) && \
+		echo "man pages: mandoc -Tlint clean"; fi
+
+bench: all
+	sh scripts/bench.sh
+
+# A demonstration on the bundled sample data.
+demo: all
+	sh scripts/demo.sh
+
+# ---- Installing ----------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	cd $(DESTDIR)$(BINDIR) && rm -f ti-index kv-match
+	cd $(DESTDIR)$(MANDIR) && rm -f man1/ti-index.1 man1/kv-match.1 \
+		man5/ti-index.5
+
+clean:
+	rm -rf build bin
+
+FORCE:
+.PHONY: all check bench demo install uninstall clean FORCE
+.SECONDARY:

@@ -1,0 +1,238 @@
+/*
+ * addr.c: parsing, classifying and formatting IP addresses.
+ *
+ * The contract is in addr.h; SPEC.md section 2.1 says which addresses are
+ * excluded from indicators.  Parsing is written out by hand rather than
+ * with inet_pton(3) because the input is not NUL-terminated, because
+ * inet_pton's acceptance of some forms differs between C libraries, and
+ * because it is on the hot path of kv-match.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+
+static const uint8_t v4_prefix[12] = { 0,0,0,0, 0,0,0,0, 0,0,0xff,0xff };
+
+/* Parse a dotted quad from s[0..len) into out[4]; 0 or -1. */
+static int
+parse_v4(const char *s, size_t len, uint8_t out[4])
+{
+	size_t	 i = 0;
+	int	 part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0;
+		size_t	 start = i;
+
+		if (part > 0) {
+			if (i >= len || s[i] != '.')
+				return -1;
+			start = ++i;
+		}
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			v = v * 10 + (unsigned)(s[i] - '0');
+			if (v > 255 || i - start >= 3)
+				return -1;
+			i++;
+		}
+		if (i == start)
+			return -1;
+		if (s[start] == '0' && i - start > 1)
+			return -1;	/* Leading zero: ambiguous (octal). */
+		out[part] = (uint8_t)v;
+	}
+	return i == len ? 0 : -1;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parse an IPv6 address from s[0..len) into out[16]; 0 or -1. */
+static int
+parse_v6(const char *s, size_t len, uint8_t out[16])
+{
+	uint8_t	 buf[16];
+	size_t	 i = 0;
+	int	 n = 0;		/* Bytes written to buf. */
+	int	 gap = -1;	/* Byte position of "::", if any. */
+
+	if (len < 2)
+		return -1;
+	if (s[0] == ':') {
+		if (s[1] != ':')
+			return -1;
+		gap = 0;
+		i = 2;
+		if (i == len)
+			goto done;
+	}
+	for (;;) {
+		size_t	 start = i;
+		unsigned v = 0;
+		int	 h;
+
+		while (i < len && i - start < 5 && (h = hexval(s[i])) >= 0) {
+			v = (v << 4) | (unsigned)h;
+			i++;
+		}
+		if (i == start || i - start > 4)
+			return -1;
+		if (i < len && s[i] == '.') {
+			/* Embedded dotted quad: the last 32 bits. */
+			if (n > 12)
+				return -1;
+			if (parse_v4(s + start, len - start, buf + n) == -1)
+				return -1;
+			n += 4;
+			i = len;
+			break;
+		}
+		if (n > 14)
+			return -1;
+		buf[n++] = (uint8_t)(v >> 8);
+		buf[n++] = (uint8_t)v;
+		if (i == len)
+			break;
+		if (s[i] != ':')
+			return -1;
+		i++;
+		if (i < len && s[i] == ':') {
+			if (gap != -1)
+				return -1;
+			gap = n;
+			i++;
+			if (i == len)
+				break;
+		} else if (i == len)
+			return -1;	/* Trailing single colon. */
+	}
+done:
+	if (gap == -1) {
+		if (n != 16)
+			return -1;
+		memcpy(out, buf, 16);
+		return 0;
+	}
+	if (n > 14)
+		return -1;	/* "::" must stand for at least one group. */
+	memset(out, 0, 16);
+	memcpy(out, buf, (size_t)gap);
+	memcpy(out + 16 - (n - gap), buf + gap, (size_t)(n - gap));
+	return 0;
+}
+
+int
+addr_parse(const char *s, size_t len, struct addr *a)
+{
+	size_t	 i;
+
+	if (len == 0 || len >= ADDR_STRLEN)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (s[i] == ':')
+			return parse_v6(s, len, a->b);
+	memcpy(a->b, v4_prefix, 12);
+	return parse_v4(s, len, a->b + 12);
+}
+
+int
+addr_is_v4(const struct addr *a)
+{
+	return memcmp(a->b, v4_prefix, 12) == 0;
+}
+
+uint32_t
+addr_v4(const struct addr *a)
+{
+	return (uint32_t)a->b[12] << 24 | (uint32_t)a->b[13] << 16 |
+	    (uint32_t)a->b[14] << 8 | a->b[15];
+}
+
+void
+addr_from_v4(struct addr *a, uint32_t v)
+{
+	memcpy(a->b, v4_prefix, 12);
+	a->b[12] = (uint8_t)(v >> 24);
+	a->b[13] = (uint8_t)(v >> 16);
+	a->b[14] = (uint8_t)(v >> 8);
+	a->b[15] = (uint8_t)v;
+}
+
+int
+addr_excluded(const struct addr *a)
+{
+	char	 text[ADDR_STRLEN];
+
+	if (addr_is_v4(a)) {
+		uint32_t v = addr_v4(a);
+
+		return (v >> 24) == 10 || (v >> 20) == (172u << 4 | 1) ||
+		    (v >> 16) == (192u << 8 | 168) || (v >> 24) == 127;
+	}
+	if (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80)
+		return 1;	/* fe80::/10 */
+	if (a->b[0] != 0 || a->b[1] != 0 || a->b[2] != 0 || a->b[3] != 0)
+		return 0;	/* Cannot start with two zero groups. */
+	addr_format(a, text);
+	return text[0] == ':';	/* RFC 5952 text starts "::" */
+}
+
+char *
+addr_format(const struct addr *a, char *buf)
+{
+	unsigned g[8];
+	int	 i, best = -1, bestlen = 0, cur = -1, curlen = 0;
+	char	*p = buf;
+
+	if (addr_is_v4(a)) {
+		snprintf(buf, ADDR_STRLEN, "%u.%u.%u.%u",
+		    a->b[12], a->b[13], a->b[14], a->b[15]);
+		return buf;
+	}
+	for (i = 0; i < 8; i++) {
+		g[i] = (unsigned)a->b[2 * i] << 8 | a->b[2 * i + 1];
+		if (g[i] == 0) {
+			if (cur == -1) {
+				cur = i;
+				curlen = 0;
+			}
+			if (++curlen > bestlen) {
+				best = cur;
+				bestlen = curlen;
+			}
+		} else
+			cur = -1;
+	}
+	if (bestlen < 2)
+		best = -1;	/* RFC 5952 4.2.2: never "::" for one group. */
+	for (i = 0; i < 8; i++) {
+		if (i == best) {
+			*p++ = ':';
+			if (i == 0)
+				*p++ = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		p += sprintf(p, "%x", g[i]);
+		if (i < 7)
+			*p++ = ':';
+	}
+	*p = '\0';
+	return buf;
+}
+
+int
+addr_cmp(const struct addr *a, const struct addr *b)
+{
+	return memcmp(a->b, b->b, 16);
+}

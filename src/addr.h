@@ -1,0 +1,59 @@
+/*
+ * addr.h: IP addresses as 16-byte binary values.
+ *
+ * Every address, IPv4 or IPv6, is held as 16 bytes in network order.  An
+ * IPv4 address a.b.c.d is stored in its IPv4-mapped form ::ffff:a.b.c.d, so
+ * an IPv4-mapped IPv6 address and the plain IPv4 address are the same value
+ * (SPEC 2.1, step 3).  Parsing is strict and never reads past the given
+ * length; the accepted forms are listed with addr_parse().
+ */
+#ifndef ADDR_H
+#define ADDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ADDR_STRLEN	46	/* Longest text addr_format() writes, with NUL. */
+
+struct addr {
+	uint8_t	b[16];		/* Network byte order; IPv4 as ::ffff:0:0/96. */
+};
+
+/*
+ * Parse the len bytes at s as one address.  Accepted: IPv4 dotted quads of
+ * four decimal parts 0-255 without leading zeros ("010.1.1.1" is refused,
+ * since some parsers read it as octal); IPv6 in any RFC 4291 text form,
+ * either case, with "::" compression and an embedded dotted quad in the
+ * last 32 bits.  Refused: surrounding white space, zone ids ("%eth0"),
+ * prefix lengths, ports, brackets, and anything else.
+ * Returns 0 and fills *a, or -1 (and *a is unspecified).
+ */
+int	addr_parse(const char *s, size_t len, struct addr *a);
+
+/* Return 1 when a holds an IPv4 address (including IPv4-mapped IPv6). */
+int	addr_is_v4(const struct addr *a);
+
+/* Return the IPv4 address in a as a host-order integer (a must be v4). */
+uint32_t addr_v4(const struct addr *a);
+
+/* Fill a with the IPv4 address v (host order). */
+void	addr_from_v4(struct addr *a, uint32_t v);
+
+/*
+ * Return 1 when a is excluded from indicators by SPEC 2.1 step 3: IPv4
+ * 10/8, 172.16/12, 192.168/16, 127/8; IPv6 fe80::/10, and every address
+ * whose RFC 5952 form starts with "::" (the first 16 bits are zero and the
+ * address is not IPv4-mapped: unspecified, loopback, IPv4-compatible).
+ */
+int	addr_excluded(const struct addr *a);
+
+/*
+ * Write the canonical text of a into buf (at least ADDR_STRLEN bytes):
+ * dotted quad for IPv4, RFC 5952 for IPv6.  Returns buf.
+ */
+char	*addr_format(const struct addr *a, char *buf);
+
+/* Compare two addresses as 16-byte big-endian numbers, like memcmp. */
+int	addr_cmp(const struct addr *a, const struct addr *b);
+
+#endif /* ADDR_H */

@@ -1,0 +1,81 @@
+/*
+ * ingest.h: turning indicator rows into the indicators an index keeps.
+ *
+ * This module applies SPEC.md section 2.1 to Sentinel
+ * ThreatIntelligenceIndicator rows, one JSON object per call: the choice
+ * of address, the lookback, the exclusions, the latest row per IndicatorId,
+ * Active and expiry, and one indicator per address.  Rows are fed with
+ * ingest_row(); ingest_finish() makes the choices that need every row and
+ * hands the result to an index builder.
+ */
+#ifndef INGEST_H
+#define INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tidx.h"
+
+struct ingest_opts {
+	int64_t	 now;		/* The run's "now" (ticks). */
+	int64_t	 lookback;	/* Rows older than now - lookback are old. */
+};
+
+/* What happened to the rows; each row is counted once under rows_*. */
+struct ingest_stats {
+	uint64_t rows;		/* Rows (JSON objects) read. */
+	uint64_t blank;		/* Empty lines, not counted as rows. */
+	uint64_t rejected;	/* Reported as bad input (see ingest_row). */
+	uint64_t no_address;	/* Step 1: no address column set. */
+	uint64_t no_time;	/* Step 2: TimeGenerated missing or bad. */
+	uint64_t too_old;	/* Step 2: older than the lookback. */
+	uint64_t bad_address;	/* Step 3: address does not parse. */
+	uint64_t excluded;	/* Step 3: private, loopback, link-local. */
+	uint64_t superseded;	/* Step 4: a later row of the same id won. */
+	uint64_t inactive;	/* Step 5: Active is not true. */
+	uint64_t expired;	/* Step 5: expiry missing or not after now. */
+	uint64_t shadowed;	/* Step 6: address kept for another one. */
+	uint64_t indicators;	/* Indicators written to the index. */
+	uint64_t addresses;	/* Addresses written to the index. */
+};
+
+struct ingest;
+
+/* Return a new ingestion with the given options (free: ingest_free). */
+struct ingest *ingest_new(const struct ingest_opts *opts);
+void	 ingest_free(struct ingest *in);
+
+/*
+ * Take one line of input.  Returns 0 when the line was used or filtered
+ * by the rule, or -1 when it is bad input: not JSON, not an object, or a
+ * TimeGenerated, ExpirationDateTime or address that is present but does
+ * not parse.  Then why (whylen bytes) says what was wrong.  A row with a
+ * bad ExpirationDateTime still takes part in step 4, as the rule's null
+ * would, and can never be kept.
+ */
+int	 ingest_row(struct ingest *in, const char *line, size_t len,
+	    char *why, size_t whylen);
+
+/*
+ * Apply steps 5 and 6 to the rows taken and add the result to b.
+ * Returns TIDX_OK or the builder's error.
+ */
+enum tidx_status ingest_finish(struct ingest *in, struct tidx_builder *b);
+
+const struct ingest_stats *ingest_stats(const struct ingest *in);
+
+/* Helpers shared with other readers of indicator values. */
+
+/*
+ * Parse an Active-like value: true, or a string "true" in any case, or 1.
+ * Returns 1 for true, 0 for anything else.
+ */
+int	 ingest_truthy(int type, const char *s, size_t len, int b);
+
+/*
+ * Parse a confidence: a JSON number or a string holding one, rounded to
+ * the nearest integer.  Returns 0 and sets *v, or -1 (null).
+ */
+int	 ingest_confidence(int type, const char *s, size_t len, int32_t *v);
+
+#endif /* INGEST_H */

@@ -1,0 +1,169 @@
+/*
+ * jout.c: buffered NDJSON output over yajl_gen.  See jout.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jout.h"
+#include "jrec.h"
+#include "ktime.h"
+#include "xalloc.h"
+
+struct jout {
+	yajl_gen	 g;
+	int		 fd;
+	int		 err;
+	char		*buf;
+	size_t		 len, cap;
+	char		*scratch;	/* For utf8_sanitize. */
+	size_t		 scap;
+};
+
+struct jout *
+jout_new(int fd)
+{
+	struct jout *j = xcalloc(1, sizeof(*j));
+
+	j->g = yajl_gen_alloc(&yajl_afuncs);
+	j->fd = fd;
+	j->cap = JOUT_FLUSH * 2;
+	j->buf = xmalloc(j->cap);
+	return j;
+}
+
+void
+jout_free(struct jout *j)
+{
+	if (j == NULL)
+		return;
+	yajl_gen_free(j->g);
+	free(j->buf);
+	free(j->scratch);
+	free(j);
+}
+
+yajl_gen
+jout_gen(struct jout *j)
+{
+	return j->g;
+}
+
+void
+jout_key(struct jout *j, const char *key)
+{
+	yajl_gen_string(j->g, (const unsigned char *)key, strlen(key));
+}
+
+void
+jout_str(struct jout *j, const char *s, size_t len)
+{
+	size_t	 n;
+
+	if (s == NULL) {
+		yajl_gen_null(j->g);
+		return;
+	}
+	if (3 * len + 1 > j->scap) {
+		j->scap = 3 * len + 1;
+		j->scratch = xreallocarray(j->scratch, j->scap, 1);
+	}
+	n = utf8_sanitize(j->scratch, s, len);
+	yajl_gen_string(j->g, (const unsigned char *)j->scratch, n);
+}
+
+void
+jout_time(struct jout *j, int64_t t)
+{
+	char	 buf[KTIME_STRLEN];
+
+	if (t == KTIME_NONE) {
+		yajl_gen_null(j->g);
+		return;
+	}
+	ktime_format(t, buf);
+	yajl_gen_string(j->g, (const unsigned char *)buf, strlen(buf));
+}
+
+void
+jout_int(struct jout *j, long long v)
+{
+	yajl_gen_integer(j->g, v);
+}
+
+void
+jout_null(struct jout *j)
+{
+	yajl_gen_null(j->g);
+}
+
+void
+jout_number(struct jout *j, const char *s, size_t len)
+{
+	yajl_gen_number(j->g, s, len);
+}
+
+void
+jout_end(struct jout *j)
+{
+	const unsigned char *p;
+	size_t	 n;
+
+	yajl_gen_get_buf(j->g, &p, &n);
+	if (j->len + n + 1 > j->cap) {
+		if (jout_flush(j) == -1 || n + 1 > j->cap) {
+			/* An object larger than the buffer: write it now. */
+			if (j->err == 0 && n + 1 > j->cap) {
+				j->cap = n + 1;
+				j->buf = xreallocarray(j->buf, j->cap, 1);
+			}
+		}
+	}
+	if (j->err == 0) {
+		memcpy(j->buf + j->len, p, n);
+		j->len += n;
+		j->buf[j->len++] = '\n';
+	}
+	yajl_gen_clear(j->g);
+	yajl_gen_reset(j->g, NULL);
+	if (j->len >= JOUT_FLUSH)
+		jout_flush(j);
+}
+
+int
+jout_flush(struct jout *j)
+{
+	size_t	 off = 0;
+
+	if (j->err != 0) {
+		j->len = 0;
+		return -1;
+	}
+	while (off < j->len) {
+		ssize_t w = write(j->fd, j->buf + off, j->len - off);
+
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			j->err = errno;
+			j->len = 0;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	j->len = 0;
+	return 0;
+}
+
+size_t
+jout_pending(const struct jout *j)
+{
+	return j->len;
+}
+
+int
+jout_error(const struct jout *j)
+{
+	return j->err;
+}

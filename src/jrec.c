@@ -1,0 +1,341 @@
+/*
+ * jrec.c: extracting members of a JSON object with yajl's callbacks.
+ * See jrec.h for the contract.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_parse.h>
+
+#include "jrec.h"
+#include "xalloc.h"
+
+struct jrec {
+	const struct jfield *fields;
+	size_t		 nfields;
+	struct jval	*vals;
+	size_t		*offs;		/* Value offsets into arena. */
+	char		*arena;		/* Decoded strings of this parse. */
+	size_t		 alen, acap;
+	int		 depth;		/* Current nesting; 0 outside. */
+	int		 in_array;	/* Depth of the innermost array, or 0. */
+	int		 seen_top;	/* A top-level value was opened. */
+	int		 top_object;
+	size_t		 keyoff[JREC_MAXDEPTH];	/* Keys of the path. */
+	size_t		 keylen[JREC_MAXDEPTH];
+	int		 complex_at;	/* Field index of an open complex. */
+	char		 err[128];
+};
+
+size_t
+utf8_sanitize(char *out, const char *in, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t	 i = 0, o = 0;
+
+	while (i < len) {
+		unsigned c = s[i];
+		size_t	 n;
+
+		if (c < 0x80) {
+			out[o++] = (char)c;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3;
+		else
+			goto bad;
+		if (len - i <= n)
+			goto bad;
+		{
+			size_t	 k;
+			unsigned c1 = s[i + 1];
+
+			for (k = 1; k <= n; k++)
+				if ((s[i + k] & 0xc0) != 0x80)
+					goto bad;
+			/* Overlong forms, surrogates, beyond U+10FFFF. */
+			if ((c == 0xe0 && c1 < 0xa0) ||
+			    (c == 0xed && c1 > 0x9f) ||
+			    (c == 0xf0 && c1 < 0x90) ||
+			    (c == 0xf4 && c1 > 0x8f))
+				goto bad;
+		}
+		memcpy(out + o, s + i, n + 1);
+		o += n + 1;
+		i += n + 1;
+		continue;
+bad:
+		out[o++] = (char)0xef;
+		out[o++] = (char)0xbf;
+		out[o++] = (char)0xbd;
+		i++;
+	}
+	return o;
+}
+
+static size_t
+arena_put(struct jrec *jr, const char *s, size_t len, int sanitize)
+{
+	size_t	 need = sanitize ? 3 * len : len, off = jr->alen;
+
+	if (jr->alen + need + 1 > jr->acap) {
+		size_t cap = jr->acap ? jr->acap : 4096;
+
+		while (cap < jr->alen + need + 1)
+			cap *= 2;
+		jr->arena = xreallocarray(jr->arena, cap, 1);
+		jr->acap = cap;
+	}
+	if (sanitize)
+		jr->alen += utf8_sanitize(jr->arena + off, s, len);
+	else {
+		memcpy(jr->arena + off, s, len);
+		jr->alen += len;
+	}
+	jr->arena[jr->alen++] = '\0';
+	return off;
+}
+
+/* The field whose path is the current key path, or -1. */
+static int
+match(const struct jrec *jr)
+{
+	size_t	 i;
+	int	 d;
+
+	if (jr->depth < 1 || jr->depth > JREC_MAXDEPTH || jr->in_array)
+		return -1;
+	for (i = 0; i < jr->nfields; i++) {
+		const struct jfield *f = &jr->fields[i];
+
+		for (d = 0; d < jr->depth; d++) {
+			const char *k = f->path[d];
+
+			if (k == NULL || strlen(k) != jr->keylen[d] ||
+			    memcmp(k, jr->arena + jr->keyoff[d],
+			    jr->keylen[d]) != 0)
+				break;
+		}
+		if (d == jr->depth &&
+		    (d == JREC_MAXDEPTH || f->path[d] == NULL))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Record a scalar of the given type; s is copied when it is a string. */
+static int
+scalar(struct jrec *jr, enum jval_type t, const char *s, size_t len, int b)
+{
+	int	 f;
+
+	if (jr->depth == 0) {
+		jr->seen_top = 1;	/* A bare scalar: not an object. */
+		return 1;
+	}
+	if ((f = match(jr)) == -1)
+		return 1;
+	jr->vals[f].type = t;
+	jr->vals[f].b = b;
+	jr->vals[f].len = 0;
+	jr->offs[f] = (size_t)-1;
+	if (s != NULL) {
+		jr->offs[f] = arena_put(jr, s, len, t == JV_STRING);
+		jr->vals[f].len = jr->alen - 1 - jr->offs[f];
+	}
+	return 1;
+}
+
+static int
+cb_null(void *ctx)
+{
+	return scalar(ctx, JV_NULL, NULL, 0, 0);
+}
+
+static int
+cb_bool(void *ctx, int b)
+{
+	return scalar(ctx, JV_BOOL, NULL, 0, b);
+}
+
+static int
+cb_number(void *ctx, const char *s, size_t len)
+{
+	return scalar(ctx, JV_NUMBER, s, len, 0);
+}
+
+static int
+cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return scalar(ctx, JV_STRING, (const char *)s, len, 0);
+}
+
+/* An object or array opens: mark a matching field complex. */
+static void
+open_complex(struct jrec *jr)
+{
+	int	 f;
+
+	if (jr->depth > 0 && (f = match(jr)) != -1) {
+		jr->vals[f].type = JV_COMPLEX;
+		jr->offs[f] = (size_t)-1;
+	}
+}
+
+static int
+cb_start_map(void *ctx)
+{
+	struct jrec *jr = ctx;
+
+	if (jr->depth == 0) {
+		jr->seen_top = 1;
+		jr->top_object = 1;
+	} else
+		open_complex(jr);
+	jr->depth++;
+	return 1;
+}
+
+static int
+cb_map_key(void *ctx, const unsigned char *k, size_t len)
+{
+	struct jrec *jr = ctx;
+
+	if (jr->depth <= JREC_MAXDEPTH && !jr->in_array) {
+		jr->keyoff[jr->depth - 1] = arena_put(jr, (const char *)k,
+		    len, 0);
+		jr->keylen[jr->depth - 1] = len;
+	}
+	return 1;
+}
+
+static int
+cb_end_map(void *ctx)
+{
+	struct jrec *jr = ctx;
+
+	jr->depth--;
+	return 1;
+}
+
+static int
+cb_start_array(void *ctx)
+{
+	struct jrec *jr = ctx;
+
+	if (jr->depth == 0)
+		jr->seen_top = 1;
+	else
+		open_complex(jr);
+	jr->depth++;
+	if (jr->in_array == 0)
+		jr->in_array = jr->depth;
+	return 1;
+}
+
+static int
+cb_end_array(void *ctx)
+{
+	struct jrec *jr = ctx;
+
+	if (jr->in_array == jr->depth)
+		jr->in_array = 0;
+	jr->depth--;
+	return 1;
+}
+
+static const yajl_callbacks callbacks = {
+	cb_null, cb_bool, NULL, NULL, cb_number, cb_string,
+	cb_start_map, cb_map_key, cb_end_map, cb_start_array, cb_end_array
+};
+
+struct jrec *
+jrec_new(const struct jfield *fields, size_t nfields)
+{
+	struct jrec *jr = xcalloc(1, sizeof(*jr));
+
+	jr->fields = fields;
+	jr->nfields = nfields;
+	jr->vals = xcalloc(nfields, sizeof(*jr->vals));
+	jr->offs = xcalloc(nfields, sizeof(*jr->offs));
+	return jr;
+}
+
+void
+jrec_free(struct jrec *jr)
+{
+	if (jr == NULL)
+		return;
+	free(jr->vals);
+	free(jr->offs);
+	free(jr->arena);
+	free(jr);
+}
+
+enum jrec_status
+jrec_parse(struct jrec *jr, const char *text, size_t len)
+{
+	yajl_handle	 h;
+	yajl_status	 st;
+	size_t		 i;
+
+	for (i = 0; i < len; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' &&
+		    text[i] != '\n')
+			break;
+	if (i == len)
+		return JREC_EMPTY;
+	memset(jr->vals, 0, jr->nfields * sizeof(*jr->vals));
+	jr->alen = 0;
+	jr->depth = jr->in_array = jr->seen_top = jr->top_object = 0;
+	jr->err[0] = '\0';
+	h = yajl_alloc(&callbacks, &yajl_afuncs, jr);
+	yajl_config(h, yajl_dont_validate_strings, 1);
+	st = yajl_parse(h, (const unsigned char *)text, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	if (st != yajl_status_ok) {
+		unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
+		const char *m = (const char *)msg;
+
+		/* yajl says "parse error: ..." or "lexical error: ...". */
+		if (strncmp(m, "parse error: ", 13) == 0)
+			m += 13;
+		snprintf(jr->err, sizeof(jr->err), "%s", m);
+		i = strlen(jr->err);
+		while (i > 0 && (jr->err[i - 1] == '\n' || jr->err[i - 1] ==
+		    ' '))
+			jr->err[--i] = '\0';
+		yajl_free_error(h, msg);
+		yajl_free(h);
+		return JREC_SYNTAX;
+	}
+	yajl_free(h);
+	if (!jr->top_object)
+		return JREC_NOTOBJECT;
+	for (i = 0; i < jr->nfields; i++)
+		if (jr->offs[i] != (size_t)-1 &&
+		    (jr->vals[i].type == JV_STRING ||
+		    jr->vals[i].type == JV_NUMBER))
+			jr->vals[i].s = jr->arena + jr->offs[i];
+	return JREC_OK;
+}
+
+const char *
+jrec_error(const struct jrec *jr)
+{
+	return jr->err;
+}
+
+const struct jval *
+jrec_get(const struct jrec *jr, size_t i)
+{
+	return &jr->vals[i];
+}

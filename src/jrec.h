@@ -1,0 +1,74 @@
+/*
+ * jrec.h: reading chosen members out of one JSON object.
+ *
+ * A jrec parses one JSON text (one line of NDJSON) with yajl's streaming
+ * parser, without building a tree, and keeps the scalar values of the
+ * members named in its field table.  A field is a path of member names
+ * from the top-level object ({"properties", "clientInfo"}); members inside
+ * arrays are not read.  When a member occurs twice, the last one counts,
+ * as in jq.  Strings are decoded (escapes resolved) and made valid UTF-8:
+ * each byte that does not start a valid sequence becomes U+FFFD.  Numbers
+ * keep their text as written.
+ */
+#ifndef JREC_H
+#define JREC_H
+
+#include <stddef.h>
+
+#define JREC_MAXDEPTH	4	/* Longest path a field may name. */
+
+enum jval_type {
+	JV_ABSENT = 0,		/* The member is not there. */
+	JV_NULL,
+	JV_BOOL,
+	JV_NUMBER,		/* s, len: the number's text. */
+	JV_STRING,		/* s, len: the decoded UTF-8 text. */
+	JV_COMPLEX		/* An object or array. */
+};
+
+struct jval {
+	enum jval_type	 type;
+	const char	*s;	/* Borrowed until the next jrec_parse. */
+	size_t		 len;
+	int		 b;	/* For JV_BOOL. */
+};
+
+struct jfield {
+	const char	*path[JREC_MAXDEPTH];	/* Unused names NULL. */
+};
+
+enum jrec_status {
+	JREC_OK = 0,
+	JREC_EMPTY,		/* Only white space: not a record. */
+	JREC_SYNTAX,		/* Not JSON. */
+	JREC_NOTOBJECT		/* JSON, but not an object. */
+};
+
+struct jrec;
+
+/*
+ * Return a reader for the nfields fields (the table is borrowed and must
+ * outlive the reader).  Free with jrec_free.
+ */
+struct jrec *jrec_new(const struct jfield *fields, size_t nfields);
+void	 jrec_free(struct jrec *jr);
+
+/*
+ * Parse the len bytes at text.  On JREC_SYNTAX, jrec_error() gives a short
+ * reason (borrowed until the next parse).  After JREC_OK the values are
+ * available with jrec_get until the next parse.
+ */
+enum jrec_status jrec_parse(struct jrec *jr, const char *text, size_t len);
+const char *jrec_error(const struct jrec *jr);
+
+/* The value of field i (an index into the table). */
+const struct jval *jrec_get(const struct jrec *jr, size_t i);
+
+/*
+ * Append the len bytes at s to buf as valid UTF-8, each invalid byte
+ * replaced by U+FFFD (EF BF BD).  buf must have room for 3 * len bytes.
+ * Returns the number of bytes written.
+ */
+size_t	 utf8_sanitize(char *buf, const char *s, size_t len);
+
+#endif /* JREC_H */

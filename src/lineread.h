@@ -1,0 +1,52 @@
+/*
+ * lineread.h: reading lines from a file descriptor in large blocks.
+ *
+ * Lines are returned as pointers into the reader's buffer, without their
+ * line end ("\n" or "\r\n"); a last line without a newline is returned too.
+ * A UTF-8 byte-order mark at the start of the input is dropped.  A line
+ * longer than the reader's limit is never held whole: its bytes are
+ * discarded as they arrive and it is reported as LR_TOOLONG.
+ */
+#ifndef LINEREAD_H
+#define LINEREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum lr_status {
+	LR_LINE,		/* *line, *len: the next line. */
+	LR_EOF,			/* No more input. */
+	LR_TOOLONG,		/* A line over the limit was skipped. */
+	LR_INTR,		/* read(2) was interrupted; call again. */
+	LR_ERROR		/* read(2) failed; errno says why. */
+};
+
+struct lreader;
+
+/*
+ * Return a reader of lines of at most maxline bytes that asks read(2) for
+ * at most readsize bytes at a time.  Free with lr_free.
+ */
+struct lreader *lr_new(size_t maxline, size_t readsize);
+void	 lr_free(struct lreader *lr);
+
+/* Start reading fd (not closed by the reader) from its line 1. */
+void	 lr_reset(struct lreader *lr, int fd);
+
+/*
+ * Call fn(arg) before each read(2) that may block, so that a program can
+ * flush its output before it waits for input.
+ */
+void	 lr_set_before_read(struct lreader *lr, void (*fn)(void *),
+	    void *arg);
+
+/* Return the next line; borrowed until the next call. */
+enum lr_status lr_next(struct lreader *lr, const char **line, size_t *len);
+
+/* The number of the line last returned (or skipped), from 1. */
+uint64_t lr_lineno(const struct lreader *lr);
+
+/* Bytes read from all descriptors so far. */
+uint64_t lr_bytes(const struct lreader *lr);
+
+#endif /* LINEREAD_H */

@@ -1,0 +1,160 @@
+/*
+ * strpool.c: string interning with an open-addressing hash table over
+ * references into one buffer.  See strpool.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strpool.h"
+#include "xalloc.h"
+
+struct slot {
+	uint32_t ref;		/* STRPOOL_NULL marks an empty slot. */
+	uint32_t hash;		/* Low bits of the hash, to skip compares. */
+};
+
+struct strpool {
+	unsigned char	*buf;
+	size_t		 len, cap;
+	struct slot	*slots;
+	size_t		 nslots;	/* Power of two. */
+	uint32_t	 count;
+};
+
+uint64_t
+hash_bytes(const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * 0xC2B2AE3D27D4EB4FULL);
+	uint64_t w;
+
+	while (len >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ (w * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
+		h ^= h >> 31;
+		s += 8;
+		len -= 8;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ (w * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	return h ^ (h >> 32);
+}
+
+struct strpool *
+strpool_new(void)
+{
+	struct strpool *sp = xcalloc(1, sizeof(*sp));
+	size_t	 i;
+
+	sp->nslots = 1024;
+	sp->slots = xreallocarray(NULL, sp->nslots, sizeof(*sp->slots));
+	for (i = 0; i < sp->nslots; i++)
+		sp->slots[i].ref = STRPOOL_NULL;
+	return sp;
+}
+
+void
+strpool_free(struct strpool *sp)
+{
+	if (sp == NULL)
+		return;
+	free(sp->buf);
+	free(sp->slots);
+	free(sp);
+}
+
+static void
+grow_table(struct strpool *sp)
+{
+	size_t	 n = sp->nslots * 2, i, j;
+	struct slot *s = xreallocarray(NULL, n, sizeof(*s));
+
+	for (i = 0; i < n; i++)
+		s[i].ref = STRPOOL_NULL;
+	for (i = 0; i < sp->nslots; i++) {
+		uint32_t ref = sp->slots[i].ref, len;
+
+		if (ref == STRPOOL_NULL)
+			continue;
+		memcpy(&len, sp->buf + ref, 4);
+		j = hash_bytes(sp->buf + ref + 4, len) & (n - 1);
+		while (s[j].ref != STRPOOL_NULL)
+			j = (j + 1) & (n - 1);
+		s[j] = sp->slots[i];
+	}
+	free(sp->slots);
+	sp->slots = s;
+	sp->nslots = n;
+}
+
+uint32_t
+strpool_intern(struct strpool *sp, const char *str, size_t len)
+{
+	uint64_t h;
+	size_t	 i, need;
+	uint32_t ref, l32;
+
+	if (str == NULL)
+		return STRPOOL_NULL;
+	h = hash_bytes(str, len);
+	for (i = h & (sp->nslots - 1);; i = (i + 1) & (sp->nslots - 1)) {
+		struct slot *s = &sp->slots[i];
+
+		if (s->ref == STRPOOL_NULL)
+			break;
+		if (s->hash != (uint32_t)(h >> 32))
+			continue;
+		memcpy(&l32, sp->buf + s->ref, 4);
+		if (l32 == len && memcmp(sp->buf + s->ref + 4, str, len) == 0)
+			return s->ref;
+	}
+	need = 4 + len + 1;
+	if (len > 0xFFFFFFF0u || sp->len + need >= STRPOOL_FULL)
+		return STRPOOL_FULL;
+	if (sp->len + need > sp->cap) {
+		size_t cap = sp->cap ? sp->cap * 2 : 65536;
+
+		while (cap < sp->len + need)
+			cap *= 2;
+		sp->buf = xreallocarray(sp->buf, cap, 1);
+		sp->cap = cap;
+	}
+	ref = (uint32_t)sp->len;
+	l32 = (uint32_t)len;
+	memcpy(sp->buf + sp->len, &l32, 4);
+	memcpy(sp->buf + sp->len + 4, str, len);
+	sp->buf[sp->len + 4 + len] = '\0';
+	sp->len += need;
+	sp->slots[i].ref = ref;
+	sp->slots[i].hash = (uint32_t)(h >> 32);
+	if (++sp->count > sp->nslots / 2)
+		grow_table(sp);
+	return ref;
+}
+
+const char *
+strpool_get(const struct strpool *sp, uint32_t ref, uint32_t *len)
+{
+	if (ref == STRPOOL_NULL) {
+		*len = 0;
+		return NULL;
+	}
+	memcpy(len, sp->buf + ref, 4);
+	return (const char *)sp->buf + ref + 4;
+}
+
+const void *
+strpool_data(const struct strpool *sp, size_t *size)
+{
+	*size = sp->len;
+	return sp->buf;
+}
+
+uint32_t
+strpool_count(const struct strpool *sp)
+{
+	return sp->count;
+}

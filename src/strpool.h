@@ -1,0 +1,40 @@
+/*
+ * strpool.h: interned strings in one growing buffer.
+ *
+ * Each distinct string is stored once, in the layout of the index file's
+ * STRINGS section (tidx.h): a 4-byte little-endian length, the bytes and a
+ * NUL.  A reference is the offset of the length field, so the buffer can be
+ * written out as the section unchanged.
+ */
+#ifndef STRPOOL_H
+#define STRPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STRPOOL_NULL	0xFFFFFFFFu	/* The reference of a null string. */
+#define STRPOOL_FULL	0xFFFFFFFEu	/* Returned when 4 GiB would be passed. */
+
+struct strpool;
+
+struct strpool *strpool_new(void);	/* Free with strpool_free. */
+void	 strpool_free(struct strpool *sp);
+
+/*
+ * Return the reference of the len bytes at s, adding them when new;
+ * STRPOOL_NULL when s is NULL; STRPOOL_FULL when the pool is full.
+ */
+uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len);
+
+/* The string at ref (borrowed until the pool changes); NULL for null. */
+const char *strpool_get(const struct strpool *sp, uint32_t ref,
+	    uint32_t *len);
+
+/* The buffer, its size, and the number of distinct strings. */
+const void *strpool_data(const struct strpool *sp, size_t *size);
+uint32_t strpool_count(const struct strpool *sp);
+
+/* A 64-bit hash of len bytes, for this module and other tables. */
+uint64_t hash_bytes(const void *p, size_t len);
+
+#endif /* STRPOOL_H */

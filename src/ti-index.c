@@ -1,0 +1,430 @@
+/*
+ * ti-index: compile threat-intelligence IP indicators into an index file,
+ * and inspect one (--info, --verify, --lookup).
+ *
+ * This file only parses options and wires modules together: ingest.c
+ * applies the rule's indicator semantics (SPEC.md 2.1), tidx.c builds and
+ * reads the file format, lineread.c reads input, jout.c writes JSON.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "diag.h"
+#include "ingest.h"
+#include "jout.h"
+#include "ktime.h"
+#include "lineread.h"
+#include "tidx.h"
+#include "version.h"
+#include "xalloc.h"
+
+#define MAX_LINE	(16 * 1024 * 1024)
+#define READ_SIZE	(1024 * 1024)
+#define DEFAULT_LOOKBACK (14LL * 86400 * KTIME_TICKS_PER_SEC)
+
+enum { OPT_NOW = 256, OPT_LOOKBACK, OPT_INFO, OPT_VERIFY, OPT_LOOKUP };
+
+static const struct option longopts[] = {
+	{ "output",	required_argument,	NULL, 'o' },
+	{ "now",	required_argument,	NULL, OPT_NOW },
+	{ "lookback",	required_argument,	NULL, OPT_LOOKBACK },
+	{ "info",	no_argument,		NULL, OPT_INFO },
+	{ "verify",	no_argument,		NULL, OPT_VERIFY },
+	{ "lookup",	no_argument,		NULL, OPT_LOOKUP },
+	{ "quiet",	no_argument,		NULL, 'q' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ti-index [-q] [-o index] [--now time] [--lookback dur] "
+	    "[file ...]\n"
+	    "       ti-index --info [--verify] index\n"
+	    "       ti-index --verify index\n"
+	    "       ti-index --lookup index address ...\n");
+}
+
+static void __attribute__((noreturn))
+out_of_memory(void)
+{
+	/* No stdio: it may need memory. */
+	static const char msg[] = "ti-index: out of memory\n";
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(2);
+}
+
+/* Flush and check stdout; exit 2 when anything written was lost. */
+static void
+finish_stdout(struct jout *j)
+{
+	if (jout_flush(j) == -1) {
+		errno = jout_error(j);
+		err(2, "write error");
+	}
+	jout_free(j);
+}
+
+static struct tidx *
+open_index(const char *path)
+{
+	struct tidx	*ix;
+	enum tidx_status st;
+
+	if ((st = tidx_open(path, &ix)) != TIDX_OK) {
+		if (st == TIDX_ERR_IO)
+			err(2, "%s", path);
+		errx(2, "%s: %s", path, tidx_strerror(st));
+	}
+	return ix;
+}
+
+static void
+str_member(struct jout *j, const char *key, struct tidx_str s)
+{
+	jout_key(j, key);
+	jout_str(j, s.p, s.len);
+}
+
+static int
+cmd_info(const char *path, int verify)
+{
+	struct tidx	*ix = open_index(path);
+	struct tidx_info in;
+	struct jout	*j;
+	enum tidx_status st;
+
+	if (verify && (st = tidx_verify(ix)) != TIDX_OK)
+		errx(2, "%s: %s", path, tidx_strerror(st));
+	tidx_get_info(ix, &in);
+	j = jout_new(STDOUT_FILENO);
+	yajl_gen_map_open(jout_gen(j));
+	jout_key(j, "file");
+	jout_str(j, path, strlen(path));
+	jout_key(j, "format_version");
+	{
+		char v[32];
+
+		snprintf(v, sizeof(v), "%u.%u", in.major, in.minor);
+		jout_str(j, v, strlen(v));
+	}
+	jout_key(j, "file_size");
+	jout_int(j, (long long)in.file_size);
+	jout_key(j, "build_time");
+	jout_time(j, in.build_time);
+	jout_key(j, "now");
+	jout_time(j, in.now);
+	jout_key(j, "lookback_seconds");
+	jout_int(j, (long long)(in.lookback / KTIME_TICKS_PER_SEC));
+	jout_key(j, "indicators");
+	jout_int(j, (long long)in.n_records);
+	jout_key(j, "addresses");
+	jout_int(j, (long long)in.n_entries);
+	jout_key(j, "ipv4");
+	jout_int(j, (long long)in.n_v4);
+	jout_key(j, "ipv6");
+	jout_int(j, (long long)in.n_v6);
+	jout_key(j, "metadata_tuples");
+	jout_int(j, (long long)in.n_meta);
+	jout_key(j, "strings");
+	jout_int(j, (long long)in.n_strings);
+	jout_key(j, "string_bytes");
+	jout_int(j, (long long)in.strings_size);
+	jout_key(j, "ipv4_slots");
+	jout_int(j, (long long)in.slots4);
+	jout_key(j, "ipv6_slots");
+	jout_int(j, (long long)in.slots6);
+	jout_key(j, "ipv4_max_probe");
+	jout_int(j, (long long)in.probe4);
+	jout_key(j, "ipv6_max_probe");
+	jout_int(j, (long long)in.probe6);
+	jout_key(j, "verified");
+	yajl_gen_bool(jout_gen(j), verify);
+	yajl_gen_map_close(jout_gen(j));
+	jout_end(j);
+	finish_stdout(j);
+	tidx_close(ix);
+	return 0;
+}
+
+static int
+cmd_verify(const char *path)
+{
+	struct tidx	*ix = open_index(path);
+	enum tidx_status st;
+
+	if ((st = tidx_verify(ix)) != TIDX_OK)
+		errx(2, "%s: %s", path, tidx_strerror(st));
+	tidx_close(ix);
+	return 0;
+}
+
+static int
+cmd_lookup(const char *path, int argc, char **argv)
+{
+	struct tidx	*ix = open_index(path);
+	struct jout	*j = jout_new(STDOUT_FILENO);
+	struct tidx_ind	 ind;
+	struct addr	 a;
+	enum tidx_status st;
+	int64_t		 e;
+	int		 i, found = 0, bad = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (addr_parse(argv[i], strlen(argv[i]), &a) == -1) {
+			warnx("%s: not an IP address", argv[i]);
+			bad = 1;
+			continue;
+		}
+		if ((e = tidx_lookup(ix, &a)) < 0)
+			continue;
+		if ((st = tidx_entry(ix, (uint64_t)e, &ind)) != TIDX_OK)
+			errx(2, "%s: %s", path, tidx_strerror(st));
+		found++;
+		yajl_gen_map_open(jout_gen(j));
+		jout_key(j, "address");
+		jout_str(j, argv[i], strlen(argv[i]));
+		str_member(j, "IndicatorId", ind.id);
+		str_member(j, "TI_ipEntity", ind.addr_text);
+		jout_key(j, "TimeGenerated");
+		jout_time(j, ind.time_generated);
+		jout_key(j, "ExpirationDateTime");
+		jout_time(j, ind.expiration);
+		jout_key(j, "ConfidenceScore");
+		if (ind.confidence == TIDX_CONF_NULL)
+			jout_null(j);
+		else
+			jout_int(j, ind.confidence);
+		str_member(j, "ThreatType", ind.threat_type);
+		str_member(j, "Description", ind.description);
+		str_member(j, "ActivityGroupNames", ind.activity_groups);
+		str_member(j, "Url", ind.url);
+		str_member(j, "Type", ind.type);
+		yajl_gen_map_close(jout_gen(j));
+		jout_end(j);
+	}
+	finish_stdout(j);
+	tidx_close(ix);
+	if (bad && found == 0)
+		return 2;
+	return found ? 0 : 1;
+}
+
+/* Progress on a terminal: at most once a second. */
+static void
+progress(const char *name, uint64_t rows, int done)
+{
+	static time_t	 last;
+	static int	 shown;
+	time_t		 now;
+
+	if (done) {
+		if (shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if ((rows & 0xffff) != 0 || (now = time(NULL)) == last)
+		return;
+	if (last != 0) {
+		fprintf(stderr, "\r\033[Kti-index: %s: %llu rows", name,
+		    (unsigned long long)rows);
+		shown = 1;
+	}
+	last = now;
+}
+
+/* Feed one input to the ingestion; 0, or -1 when it could not be read. */
+static int
+read_input(struct ingest *in, struct lreader *lr, const char *path,
+    int show_progress)
+{
+	const char	*name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char	*line;
+	char		 why[256];
+	size_t		 len;
+	int		 fd, rc = 0;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		warn("%s", path);
+		return -1;
+	}
+	lr_reset(lr, fd);
+	for (;;) {
+		switch (lr_next(lr, &line, &len)) {
+		case LR_LINE:
+			if (ingest_row(in, line, len, why, sizeof(why)) == -1)
+				diag_bad(name, lr_lineno(lr), "%s, row skipped",
+				    why);
+			if (show_progress)
+				progress(name, ingest_stats(in)->rows, 0);
+			continue;
+		case LR_TOOLONG:
+			diag_bad(name, lr_lineno(lr),
+			    "line longer than %d bytes, row skipped",
+			    MAX_LINE);
+			continue;
+		case LR_INTR:
+			continue;
+		case LR_ERROR:
+			warn("%s", name);
+			rc = -1;
+			break;
+		case LR_EOF:
+			break;
+		}
+		break;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+static void
+summary(const struct ingest_stats *s, const char *out)
+{
+	fprintf(stderr, "ti-index: %s: %llu rows, %llu indicators, "
+	    "%llu addresses; skipped: %llu no address, %llu no time, "
+	    "%llu old, %llu bad address, %llu excluded, %llu superseded, "
+	    "%llu inactive, %llu expired, %llu shadowed\n", out,
+	    (unsigned long long)s->rows, (unsigned long long)s->indicators,
+	    (unsigned long long)s->addresses,
+	    (unsigned long long)s->no_address, (unsigned long long)s->no_time,
+	    (unsigned long long)s->too_old,
+	    (unsigned long long)s->bad_address,
+	    (unsigned long long)s->excluded,
+	    (unsigned long long)s->superseded,
+	    (unsigned long long)s->inactive, (unsigned long long)s->expired,
+	    (unsigned long long)s->shadowed);
+}
+
+static int
+cmd_build(const char *out, struct ingest_opts *opts, int quiet, int argc,
+    char **argv)
+{
+	struct ingest	*in = ingest_new(opts);
+	struct lreader	*lr = lr_new(MAX_LINE, READ_SIZE);
+	struct tidx_builder *b;
+	struct tidx_params p;
+	enum tidx_status st;
+	int		 i, ioerr = 0, show = !quiet && isatty(STDERR_FILENO);
+	static char	*stdin_only[] = { "-", NULL };
+
+	if (argc == 0) {
+		argc = 1;
+		argv = stdin_only;
+	}
+	for (i = 0; i < argc; i++)
+		if (read_input(in, lr, argv[i], show) == -1)
+			ioerr = 1;
+	if (show)
+		progress(NULL, 0, 1);
+	lr_free(lr);
+	if (ioerr)
+		errx(2, "%s not written: an input could not be read", out);
+	b = tidx_builder_new();
+	if ((st = ingest_finish(in, b)) != TIDX_OK)
+		errx(2, "%s: %s", out, tidx_strerror(st));
+	p.build_time = ktime_now();
+	p.now = opts->now;
+	p.lookback = opts->lookback;
+	if ((st = tidx_builder_write(b, out, &p)) != TIDX_OK) {
+		if (st == TIDX_ERR_IO)
+			err(2, "%s", out);
+		errx(2, "%s: %s", out, tidx_strerror(st));
+	}
+	if (!quiet)
+		summary(ingest_stats(in), out);
+	tidx_builder_free(b);
+	ingest_free(in);
+	return diag_summary("bad rows");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ingest_opts opts;
+	const char	*out = "ti.idx";
+	int		 ch, info = 0, verify = 0, lookup = 0, quiet = 0;
+
+	xalloc_set_handler(out_of_memory);
+	opts.now = ktime_now();
+	opts.lookback = DEFAULT_LOOKBACK;
+	while ((ch = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			out = optarg;
+			break;
+		case OPT_NOW:
+			if (ktime_parse(optarg, strlen(optarg), &opts.now) == -1)
+				errx(2, "--now: not an RFC 3339 time: %s",
+				    optarg);
+			break;
+		case OPT_LOOKBACK:
+			if (ktime_parse_duration(optarg, &opts.lookback) == -1)
+				errx(2, "--lookback: not a duration "
+				    "(like 14d, 36h, 90m): %s", optarg);
+			break;
+		case OPT_INFO:
+			info = 1;
+			break;
+		case OPT_VERIFY:
+			verify = 1;
+			break;
+		case OPT_LOOKUP:
+			lookup = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("ti-index %s\n", VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (info + lookup > 1 || (lookup && verify)) {
+		warnx("--info and --lookup cannot be combined");
+		usage(stderr);
+		return 2;
+	}
+	if (info || verify) {
+		if (argc != 1) {
+			usage(stderr);
+			return 2;
+		}
+		return info ? cmd_info(argv[0], verify) : cmd_verify(argv[0]);
+	}
+	if (lookup) {
+		if (argc < 2) {
+			usage(stderr);
+			return 2;
+		}
+		return cmd_lookup(argv[0], argc - 1, argv + 1);
+	}
+	return cmd_build(out, &opts, quiet, argc, argv);
+}

@@ -1,0 +1,759 @@
+/*
+ * tidx.c: building, writing, opening, validating and searching the index
+ * file.  The layout is defined in tidx.h (and man/ti-index.5); every
+ * validation below cites the field it checks.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "strpool.h"
+#include "tidx.h"
+#include "xalloc.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the index is read in place and is little-endian"
+#endif
+
+#define REC_SIZE	32
+#define ENTRY_SIZE	8
+#define SLOT4_SIZE	8
+#define SLOT6_SIZE	24
+#define META_SIZE	20
+#define ALIGN		64
+#define NSECTIONS	6
+
+static const uint32_t elem_size[TIDX_NKINDS + 1] = {
+	0, REC_SIZE, ENTRY_SIZE, SLOT4_SIZE, SLOT6_SIZE, META_SIZE, 1
+};
+
+struct section {
+	uint32_t	 kind, crc;
+	uint64_t	 off, size;
+	uint32_t	 count, param;
+};
+
+struct tidx {
+	const unsigned char *map;
+	size_t		 size;
+	struct tidx_info info;
+	struct section	 sec[TIDX_NKINDS + 1];	/* By kind; [0] unused. */
+	const unsigned char *recs, *entries, *hash4, *hash6, *meta, *strings;
+	uint64_t	 mask4, mask6;		/* Slots minus one. */
+};
+
+const char *
+tidx_strerror(enum tidx_status st)
+{
+	switch (st) {
+	case TIDX_OK:
+		return "success";
+	case TIDX_ERR_IO:
+		return "I/O error";
+	case TIDX_ERR_MAGIC:
+		return "not an index (bad magic)";
+	case TIDX_ERR_VERSION:
+		return "unsupported index format version";
+	case TIDX_ERR_TRUNCATED:
+		return "index truncated";
+	case TIDX_ERR_HEADER:
+		return "index header damaged";
+	case TIDX_ERR_CHECKSUM:
+		return "index checksum mismatch";
+	case TIDX_ERR_DAMAGED:
+		return "index damaged (reference out of range)";
+	case TIDX_ERR_TOOBIG:
+		return "too many indicators or strings for the index format";
+	}
+	return "unknown error";
+}
+
+static uint16_t
+rd16(const unsigned char *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static uint32_t
+rd32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t
+rd64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static void
+wr16(unsigned char *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
+
+static void
+wr32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static void
+wr64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static uint64_t
+slot4(uint32_t k, uint64_t mask)
+{
+	return ((uint64_t)k * 0x9E3779B97F4A7C15ULL >> 32) & mask;
+}
+
+static uint64_t
+slot6(const uint8_t b[16], uint64_t mask)
+{
+	uint64_t h = 0, l = 0;
+	int	 i;
+
+	for (i = 0; i < 8; i++) {
+		h = h << 8 | b[i];
+		l = l << 8 | b[8 + i];
+	}
+	return (((h * 0x9E3779B97F4A7C15ULL + l) * 0xC2B2AE3D27D4EB4FULL)
+	    >> 32) & mask;
+}
+
+/* ---------------------------------------------------------------------
+ * Reading.
+ */
+
+/* The string at strref ref, or -1 when it does not lie in STRINGS. */
+static int
+get_str(const struct tidx *ix, uint32_t ref, struct tidx_str *s)
+{
+	uint64_t size = ix->sec[TIDX_STRINGS].size;
+	uint32_t len;
+
+	if (ref == TIDX_STRNULL) {
+		s->p = NULL;
+		s->len = 0;
+		return 0;
+	}
+	if (size < 5 || ref > size - 5)
+		return -1;
+	len = rd32(ix->strings + ref);
+	if (len > size - 5 - ref || ix->strings[ref + 4 + len] != '\0')
+		return -1;
+	s->p = (const char *)ix->strings + ref + 4;
+	s->len = len;
+	return 0;
+}
+
+static enum tidx_status
+validate(struct tidx *ix)
+{
+	const unsigned char *h = ix->map;
+	uint32_t hsize, nsec, crc, i;
+	unsigned char zero[4] = { 0, 0, 0, 0 };
+	uint64_t tab_end;
+
+	if (ix->size < 8 || memcmp(h, TIDX_MAGIC, 8) != 0)
+		return TIDX_ERR_MAGIC;
+	if (ix->size < TIDX_HEADER_SIZE)
+		return TIDX_ERR_TRUNCATED;
+	ix->info.major = rd16(h + 8);
+	ix->info.minor = rd16(h + 10);
+	if (ix->info.major != TIDX_MAJOR)
+		return TIDX_ERR_VERSION;
+	hsize = rd32(h + 12);
+	nsec = rd32(h + 16);
+	if (hsize < TIDX_HEADER_SIZE || hsize % 8 != 0 || hsize > 4096 ||
+	    nsec > TIDX_MAX_SECTIONS)
+		return TIDX_ERR_HEADER;
+	tab_end = (uint64_t)hsize + (uint64_t)nsec * TIDX_SECTION_SIZE;
+	if (tab_end > ix->size)
+		return TIDX_ERR_TRUNCATED;
+	/* Header CRC at offset 20, computed with its own field zero. */
+	crc = crc32c(0, h, 20);
+	crc = crc32c(crc, zero, 4);
+	crc = crc32c(crc, h + 24, tab_end - 24);
+	if (crc != rd32(h + 20))
+		return TIDX_ERR_CHECKSUM;
+	ix->info.file_size = rd64(h + 24);
+	if (ix->info.file_size != ix->size)
+		return ix->info.file_size > ix->size ? TIDX_ERR_TRUNCATED :
+		    TIDX_ERR_HEADER;
+	ix->info.build_time = (int64_t)rd64(h + 32);
+	ix->info.now = (int64_t)rd64(h + 40);
+	ix->info.lookback = (int64_t)rd64(h + 48);
+	ix->info.n_v4 = rd64(h + 56);
+	ix->info.n_v6 = rd64(h + 64);
+
+	for (i = 0; i < nsec; i++) {
+		const unsigned char *e = h + hsize + i * TIDX_SECTION_SIZE;
+		struct section s;
+
+		s.kind = rd32(e);
+		s.crc = rd32(e + 4);
+		s.off = rd64(e + 8);
+		s.size = rd64(e + 16);
+		s.count = rd32(e + 24);
+		s.param = rd32(e + 28);
+		if (s.kind == 0 || s.kind > TIDX_NKINDS)
+			continue;	/* A later minor's section. */
+		if (ix->sec[s.kind].kind != 0)
+			return TIDX_ERR_HEADER;	/* Twice. */
+		if (s.off % ALIGN != 0 || s.off < tab_end ||
+		    s.off > ix->size || s.size > ix->size - s.off)
+			return TIDX_ERR_TRUNCATED;
+		if (s.kind != TIDX_STRINGS &&
+		    s.size != (uint64_t)s.count * elem_size[s.kind])
+			return TIDX_ERR_HEADER;
+		if ((s.kind == TIDX_HASH4 || s.kind == TIDX_HASH6) &&
+		    ((s.count & (s.count - 1)) != 0 || s.param > s.count))
+			return TIDX_ERR_HEADER;
+		if (s.kind == TIDX_STRINGS && s.size > TIDX_STRNULL)
+			return TIDX_ERR_HEADER;
+		ix->sec[s.kind] = s;
+	}
+	for (i = 1; i <= TIDX_NKINDS; i++)
+		if (ix->sec[i].kind == 0)
+			return TIDX_ERR_HEADER;
+	ix->recs = ix->map + ix->sec[TIDX_RECORDS].off;
+	ix->entries = ix->map + ix->sec[TIDX_ENTRIES].off;
+	ix->hash4 = ix->map + ix->sec[TIDX_HASH4].off;
+	ix->hash6 = ix->map + ix->sec[TIDX_HASH6].off;
+	ix->meta = ix->map + ix->sec[TIDX_META].off;
+	ix->strings = ix->map + ix->sec[TIDX_STRINGS].off;
+	ix->mask4 = ix->sec[TIDX_HASH4].count ?
+	    ix->sec[TIDX_HASH4].count - 1 : 0;
+	ix->mask6 = ix->sec[TIDX_HASH6].count ?
+	    ix->sec[TIDX_HASH6].count - 1 : 0;
+	ix->info.n_records = ix->sec[TIDX_RECORDS].count;
+	ix->info.n_entries = ix->sec[TIDX_ENTRIES].count;
+	ix->info.n_meta = ix->sec[TIDX_META].count;
+	ix->info.n_strings = ix->sec[TIDX_STRINGS].count;
+	ix->info.strings_size = ix->sec[TIDX_STRINGS].size;
+	ix->info.slots4 = ix->sec[TIDX_HASH4].count;
+	ix->info.slots6 = ix->sec[TIDX_HASH6].count;
+	ix->info.probe4 = ix->sec[TIDX_HASH4].param;
+	ix->info.probe6 = ix->sec[TIDX_HASH6].param;
+	return TIDX_OK;
+}
+
+enum tidx_status
+tidx_open(const char *path, struct tidx **ixp)
+{
+	struct tidx	*ix;
+	struct stat	 st;
+	enum tidx_status rc;
+	void		*map;
+	int		 fd, saved;
+
+	*ixp = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return TIDX_ERR_IO;
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return TIDX_ERR_IO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return TIDX_ERR_IO;
+	}
+	if (st.st_size < TIDX_HEADER_SIZE) {
+		char	 magic[8];
+		ssize_t	 n = pread(fd, magic, sizeof(magic), 0);
+
+		close(fd);
+		return n == 8 && memcmp(magic, TIDX_MAGIC, 8) == 0 ?
+		    TIDX_ERR_TRUNCATED : TIDX_ERR_MAGIC;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	saved = errno;
+	close(fd);
+	if (map == MAP_FAILED) {
+		errno = saved;
+		return TIDX_ERR_IO;
+	}
+	ix = xcalloc(1, sizeof(*ix));
+	ix->map = map;
+	ix->size = (size_t)st.st_size;
+	if ((rc = validate(ix)) != TIDX_OK) {
+		tidx_close(ix);
+		return rc;
+	}
+	*ixp = ix;
+	return TIDX_OK;
+}
+
+void
+tidx_close(struct tidx *ix)
+{
+	if (ix == NULL)
+		return;
+	munmap((void *)ix->map, ix->size);
+	free(ix);
+}
+
+void
+tidx_get_info(const struct tidx *ix, struct tidx_info *info)
+{
+	*info = ix->info;
+}
+
+int64_t
+tidx_lookup(const struct tidx *ix, const struct addr *a)
+{
+	uint64_t i, n, probes;
+	uint32_t v;
+
+	if (addr_is_v4(a)) {
+		uint32_t k = addr_v4(a);
+
+		if ((n = ix->sec[TIDX_HASH4].count) == 0)
+			return -1;
+		probes = (uint64_t)ix->sec[TIDX_HASH4].param + 1;
+		for (i = slot4(k, ix->mask4); probes-- > 0;
+		    i = (i + 1) & ix->mask4) {
+			const unsigned char *s = ix->hash4 + i * SLOT4_SIZE;
+
+			if ((v = rd32(s + 4)) == 0)
+				return -1;
+			if (rd32(s) == k)
+				return (int64_t)v - 1;
+		}
+		return -1;
+	}
+	if ((n = ix->sec[TIDX_HASH6].count) == 0)
+		return -1;
+	probes = (uint64_t)ix->sec[TIDX_HASH6].param + 1;
+	for (i = slot6(a->b, ix->mask6); probes-- > 0;
+	    i = (i + 1) & ix->mask6) {
+		const unsigned char *s = ix->hash6 + i * SLOT6_SIZE;
+
+		if ((v = rd32(s + 16)) == 0)
+			return -1;
+		if (memcmp(s, a->b, 16) == 0)
+			return (int64_t)v - 1;
+	}
+	return -1;
+}
+
+void
+tidx_prefetch(const struct tidx *ix, const struct addr *a)
+{
+	if (addr_is_v4(a)) {
+		if (ix->sec[TIDX_HASH4].count != 0)
+			__builtin_prefetch(ix->hash4 +
+			    slot4(addr_v4(a), ix->mask4) * SLOT4_SIZE);
+	} else if (ix->sec[TIDX_HASH6].count != 0)
+		__builtin_prefetch(ix->hash6 +
+		    slot6(a->b, ix->mask6) * SLOT6_SIZE);
+}
+
+enum tidx_status
+tidx_entry(const struct tidx *ix, uint64_t e, struct tidx_ind *ind)
+{
+	const unsigned char *ent, *rec, *meta;
+	uint32_t r, m;
+
+	if (e >= ix->sec[TIDX_ENTRIES].count)
+		return TIDX_ERR_DAMAGED;
+	ent = ix->entries + e * ENTRY_SIZE;
+	if ((r = rd32(ent)) >= ix->sec[TIDX_RECORDS].count)
+		return TIDX_ERR_DAMAGED;
+	rec = ix->recs + (uint64_t)r * REC_SIZE;
+	if ((m = rd32(rec + 20)) >= ix->sec[TIDX_META].count)
+		return TIDX_ERR_DAMAGED;
+	meta = ix->meta + (uint64_t)m * META_SIZE;
+	ind->record = r;
+	ind->time_generated = (int64_t)rd64(rec);
+	ind->expiration = (int64_t)rd64(rec + 8);
+	ind->confidence = (int32_t)rd32(rec + 24);
+	if (get_str(ix, rd32(ent + 4), &ind->addr_text) == -1 ||
+	    get_str(ix, rd32(rec + 16), &ind->id) == -1 ||
+	    get_str(ix, rd32(meta), &ind->threat_type) == -1 ||
+	    get_str(ix, rd32(meta + 4), &ind->description) == -1 ||
+	    get_str(ix, rd32(meta + 8), &ind->activity_groups) == -1 ||
+	    get_str(ix, rd32(meta + 12), &ind->url) == -1 ||
+	    get_str(ix, rd32(meta + 16), &ind->type) == -1)
+		return TIDX_ERR_DAMAGED;
+	return TIDX_OK;
+}
+
+enum tidx_status
+tidx_verify(const struct tidx *ix)
+{
+	const struct section *s;
+	struct tidx_str str;
+	uint64_t i, off, nstr;
+	uint32_t k;
+
+	for (k = 1; k <= TIDX_NKINDS; k++) {
+		s = &ix->sec[k];
+		if (crc32c(0, ix->map + s->off, s->size) != s->crc)
+			return TIDX_ERR_CHECKSUM;
+	}
+	/* Checksums pass; now every reference, as tidx_entry reads them. */
+	for (i = 0; i < ix->sec[TIDX_ENTRIES].count; i++) {
+		struct tidx_ind ind;
+
+		if (tidx_entry(ix, i, &ind) != TIDX_OK)
+			return TIDX_ERR_DAMAGED;
+	}
+	for (i = 0; i < ix->sec[TIDX_HASH4].count; i++) {
+		uint32_t v = rd32(ix->hash4 + i * SLOT4_SIZE + 4);
+
+		if (v > ix->sec[TIDX_ENTRIES].count)
+			return TIDX_ERR_DAMAGED;
+	}
+	for (i = 0; i < ix->sec[TIDX_HASH6].count; i++) {
+		uint32_t v = rd32(ix->hash6 + i * SLOT6_SIZE + 16);
+
+		if (v > ix->sec[TIDX_ENTRIES].count)
+			return TIDX_ERR_DAMAGED;
+	}
+	for (i = 0; i < ix->sec[TIDX_RECORDS].count; i++)
+		if (get_str(ix, rd32(ix->recs + i * REC_SIZE + 16), &str)
+		    == -1 || rd32(ix->recs + i * REC_SIZE + 20) >=
+		    ix->sec[TIDX_META].count)
+			return TIDX_ERR_DAMAGED;
+	for (off = 0, nstr = 0; off < ix->sec[TIDX_STRINGS].size; nstr++) {
+		if (get_str(ix, (uint32_t)off, &str) == -1)
+			return TIDX_ERR_DAMAGED;
+		off += 5 + (uint64_t)str.len;
+	}
+	if (nstr != ix->sec[TIDX_STRINGS].count)
+		return TIDX_ERR_DAMAGED;
+	return TIDX_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Building.
+ */
+
+struct bentry {
+	struct addr	 a;
+	uint32_t	 rec;
+	uint32_t	 text;
+};
+
+struct tidx_builder {
+	struct strpool	*strings;
+	struct strpool	*metas;		/* Interns META tuples as bytes. */
+	unsigned char	*recs;
+	uint64_t	 nrecs, caprecs;
+	struct bentry	*ents;
+	uint64_t	 nents, capents;
+	uint64_t	 n4, n6;
+};
+
+struct tidx_builder *
+tidx_builder_new(void)
+{
+	struct tidx_builder *b = xcalloc(1, sizeof(*b));
+
+	b->strings = strpool_new();
+	b->metas = strpool_new();
+	return b;
+}
+
+void
+tidx_builder_free(struct tidx_builder *b)
+{
+	if (b == NULL)
+		return;
+	strpool_free(b->strings);
+	strpool_free(b->metas);
+	free(b->recs);
+	free(b->ents);
+	free(b);
+}
+
+static int
+intern(struct tidx_builder *b, struct tidx_str s, uint32_t *ref)
+{
+	*ref = strpool_intern(b->strings, s.p, s.len);
+	return *ref == STRPOOL_FULL ? -1 : 0;
+}
+
+int64_t
+tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_in *in)
+{
+	unsigned char	 meta[META_SIZE], *r;
+	uint32_t	 ref[6], mref;
+
+	if (b->nrecs >= UINT32_MAX - 1)
+		return -1;
+	if (intern(b, in->id, &ref[0]) || intern(b, in->threat_type, &ref[1]) ||
+	    intern(b, in->description, &ref[2]) ||
+	    intern(b, in->activity_groups, &ref[3]) ||
+	    intern(b, in->url, &ref[4]) || intern(b, in->type, &ref[5]))
+		return -1;
+	memcpy(meta, ref + 1, META_SIZE);
+	/* A tuple's number is its position in the pool of tuples. */
+	mref = strpool_intern(b->metas, (const char *)meta, META_SIZE);
+	if (mref == STRPOOL_FULL)
+		return -1;
+	if (b->nrecs == b->caprecs) {
+		b->caprecs = b->caprecs ? b->caprecs * 2 : 1024;
+		b->recs = xreallocarray(b->recs, b->caprecs, REC_SIZE);
+	}
+	r = b->recs + b->nrecs * REC_SIZE;
+	wr64(r, (uint64_t)in->time_generated);
+	wr64(r + 8, (uint64_t)in->expiration);
+	wr32(r + 16, ref[0]);
+	wr32(r + 20, mref / (4 + META_SIZE + 1));
+	wr32(r + 24, (uint32_t)in->confidence);
+	wr32(r + 28, 0);
+	return (int64_t)b->nrecs++;
+}
+
+enum tidx_status
+tidx_builder_addr(struct tidx_builder *b, const struct addr *a,
+    struct tidx_str text, uint64_t rec)
+{
+	struct bentry *e;
+
+	if (b->nents >= UINT32_MAX - 1 || rec >= b->nrecs)
+		return TIDX_ERR_TOOBIG;
+	if (b->nents == b->capents) {
+		b->capents = b->capents ? b->capents * 2 : 1024;
+		b->ents = xreallocarray(b->ents, b->capents, sizeof(*e));
+	}
+	e = &b->ents[b->nents];
+	if (intern(b, text, &e->text))
+		return TIDX_ERR_TOOBIG;
+	e->a = *a;
+	e->rec = (uint32_t)rec;
+	b->nents++;
+	if (addr_is_v4(a))
+		b->n4++;
+	else
+		b->n6++;
+	return TIDX_OK;
+}
+
+/* Slots for n keys: a power of two at least twice n, or none. */
+static uint64_t
+nslots(uint64_t n)
+{
+	uint64_t s = 16;
+
+	if (n == 0)
+		return 0;
+	while (s < 2 * n)
+		s *= 2;
+	return s;
+}
+
+/* Fill the hash sections; returns the longest probe of each. */
+static void
+build_hashes(const struct tidx_builder *b, unsigned char *h4, uint64_t s4,
+    unsigned char *h6, uint64_t s6, uint32_t *p4, uint32_t *p6)
+{
+	uint64_t i, j, p;
+
+	*p4 = *p6 = 0;
+	for (i = 0; i < b->nents; i++) {
+		const struct bentry *e = &b->ents[i];
+
+		if (addr_is_v4(&e->a)) {
+			uint32_t k = addr_v4(&e->a);
+
+			for (j = slot4(k, s4 - 1), p = 0;
+			    rd32(h4 + j * SLOT4_SIZE + 4) != 0;
+			    j = (j + 1) & (s4 - 1), p++)
+				;
+			wr32(h4 + j * SLOT4_SIZE, k);
+			wr32(h4 + j * SLOT4_SIZE + 4, (uint32_t)i + 1);
+			if (p > *p4)
+				*p4 = (uint32_t)p;
+		} else {
+			for (j = slot6(e->a.b, s6 - 1), p = 0;
+			    rd32(h6 + j * SLOT6_SIZE + 16) != 0;
+			    j = (j + 1) & (s6 - 1), p++)
+				;
+			memcpy(h6 + j * SLOT6_SIZE, e->a.b, 16);
+			wr32(h6 + j * SLOT6_SIZE + 16, (uint32_t)i + 1);
+			if (p > *p6)
+				*p6 = (uint32_t)p;
+		}
+	}
+}
+
+static int
+write_all(int fd, const void *p, size_t n, uint64_t off)
+{
+	const unsigned char *c = p;
+
+	while (n > 0) {
+		ssize_t w = pwrite(fd, c, n > (1 << 30) ? (1 << 30) : n,
+		    (off_t)off);
+
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+enum tidx_status
+tidx_builder_write(struct tidx_builder *b, const char *path,
+    const struct tidx_params *params)
+{
+	struct section	 sec[NSECTIONS];
+	unsigned char	 head[TIDX_HEADER_SIZE + NSECTIONS * TIDX_SECTION_SIZE];
+	unsigned char	*ents, *h4, *h6, *meta;
+	const void	*data[NSECTIONS];
+	const unsigned char *mp;
+	size_t		 msize, ssize;
+	uint64_t	 s4, s6, off, i, nmeta;
+	uint32_t	 p4, p6;
+	char		*tmp, *slash;
+	int		 fd, saved, k;
+	mode_t		 mask;
+	enum tidx_status rc = TIDX_ERR_IO;
+
+	s4 = nslots(b->n4);
+	s6 = nslots(b->n6);
+	if (s4 > UINT32_MAX || s6 > UINT32_MAX)
+		return TIDX_ERR_TOOBIG;
+	h4 = xcalloc(s4 ? s4 : 1, SLOT4_SIZE);
+	h6 = xcalloc(s6 ? s6 : 1, SLOT6_SIZE);
+	build_hashes(b, h4, s4, h6, s6, &p4, &p6);
+	ents = xreallocarray(NULL, b->nents ? b->nents : 1, ENTRY_SIZE);
+	for (i = 0; i < b->nents; i++) {
+		wr32(ents + i * ENTRY_SIZE, b->ents[i].rec);
+		wr32(ents + i * ENTRY_SIZE + 4, b->ents[i].text);
+	}
+	/* The META pool holds tuples as strings; strip their framing. */
+	mp = strpool_data(b->metas, &msize);
+	nmeta = strpool_count(b->metas);
+	meta = xreallocarray(NULL, nmeta ? nmeta : 1, META_SIZE);
+	for (i = 0; i < nmeta; i++)
+		memcpy(meta + i * META_SIZE, mp + i * (4 + META_SIZE + 1) + 4,
+		    META_SIZE);
+
+	data[0] = b->recs;
+	data[1] = ents;
+	data[2] = h4;
+	data[3] = h6;
+	data[4] = meta;
+	data[5] = strpool_data(b->strings, &ssize);
+	sec[0] = (struct section){ TIDX_RECORDS, 0, 0, b->nrecs * REC_SIZE,
+	    (uint32_t)b->nrecs, 0 };
+	sec[1] = (struct section){ TIDX_ENTRIES, 0, 0, b->nents * ENTRY_SIZE,
+	    (uint32_t)b->nents, 0 };
+	sec[2] = (struct section){ TIDX_HASH4, 0, 0, s4 * SLOT4_SIZE,
+	    (uint32_t)s4, p4 };
+	sec[3] = (struct section){ TIDX_HASH6, 0, 0, s6 * SLOT6_SIZE,
+	    (uint32_t)s6, p6 };
+	sec[4] = (struct section){ TIDX_META, 0, 0, nmeta * META_SIZE,
+	    (uint32_t)nmeta, 0 };
+	sec[5] = (struct section){ TIDX_STRINGS, 0, 0, ssize,
+	    strpool_count(b->strings), 0 };
+	off = sizeof(head);
+	for (k = 0; k < NSECTIONS; k++) {
+		off = (off + ALIGN - 1) / ALIGN * ALIGN;
+		sec[k].off = off;
+		sec[k].crc = crc32c(0, data[k], sec[k].size);
+		off += sec[k].size;
+	}
+
+	memset(head, 0, sizeof(head));
+	memcpy(head, TIDX_MAGIC, 8);
+	wr16(head + 8, TIDX_MAJOR);
+	wr16(head + 10, TIDX_MINOR);
+	wr32(head + 12, TIDX_HEADER_SIZE);
+	wr32(head + 16, NSECTIONS);
+	wr64(head + 24, off);
+	wr64(head + 32, (uint64_t)params->build_time);
+	wr64(head + 40, (uint64_t)params->now);
+	wr64(head + 48, (uint64_t)params->lookback);
+	wr64(head + 56, b->n4);
+	wr64(head + 64, b->n6);
+	for (k = 0; k < NSECTIONS; k++) {
+		unsigned char *e = head + TIDX_HEADER_SIZE +
+		    k * TIDX_SECTION_SIZE;
+
+		wr32(e, sec[k].kind);
+		wr32(e + 4, sec[k].crc);
+		wr64(e + 8, sec[k].off);
+		wr64(e + 16, sec[k].size);
+		wr32(e + 24, sec[k].count);
+		wr32(e + 28, sec[k].param);
+	}
+	wr32(head + 20, crc32c(0, head, sizeof(head)));
+
+	/* A temporary file beside the target, then rename(2). */
+	tmp = xmalloc(strlen(path) + 32);
+	if ((slash = strrchr(path, '/')) != NULL)
+		sprintf(tmp, "%.*s/.ti-index.XXXXXX", (int)(slash - path),
+		    path);
+	else
+		strcpy(tmp, ".ti-index.XXXXXX");
+	if ((fd = mkstemp(tmp)) == -1)
+		goto out;
+	if (ftruncate(fd, (off_t)off) == -1 ||
+	    write_all(fd, head, sizeof(head), 0) == -1)
+		goto fail;
+	for (k = 0; k < NSECTIONS; k++)
+		if (write_all(fd, data[k], sec[k].size, sec[k].off) == -1)
+			goto fail;
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) == -1 || fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	rc = TIDX_OK;
+	goto out;
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+out:
+	saved = errno;
+	free(tmp);
+	free(h4);
+	free(h6);
+	free(ents);
+	free(meta);
+	errno = saved;
+	return rc;
+}

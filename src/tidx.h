@@ -1,0 +1,232 @@
+/*
+ * tidx.h: the index file of ti-index and kv-match, defined once.
+ *
+ * An index maps IP addresses to the threat-intelligence indicator kept for
+ * each (SPEC.md sections 2.1 and 4).  It is built once, written atomically,
+ * and then only read, through one read-only mmap.  man/ti-index.5 documents
+ * the same layout for users; the two must agree.
+ *
+ * All integers are little-endian.  Offsets are from the start of the file.
+ * Every section starts on a 64-byte boundary and the bytes between
+ * sections are zero.  A string reference (strref) is the offset, within the
+ * STRINGS section, of a string's length field, or 0xFFFFFFFF for null.
+ *
+ * Header (128 bytes at offset 0):
+ *
+ *   OFFSET SIZE DESCRIPTION
+ *        0    8 Magic "TI-INDEX".
+ *        8    2 Major version (1).  A reader refuses other majors.
+ *       10    2 Minor version (0).  A reader reads every minor of its major.
+ *       12    4 Header size in bytes (128); the section table follows it.
+ *       16    4 Number of entries in the section table (at most 64).
+ *       20    4 CRC-32C of the header and the section table, computed with
+ *               these four bytes zero.
+ *       24    8 File size in bytes.
+ *       32    8 Build time (100 ns ticks since 1970-01-01T00:00:00Z).
+ *       40    8 The instant the build used as "now" (--now).
+ *       48    8 The lookback the build used, in ticks (--lookback).
+ *       56    8 Number of IPv4 addresses.
+ *       64    8 Number of IPv6 addresses.
+ *       72   56 Reserved, zero.
+ *
+ * Section table entry (32 bytes each, right after the header):
+ *
+ *        0    4 Kind (below).  Readers skip kinds they do not know.
+ *        4    4 CRC-32C of the section's bytes.
+ *        8    8 Offset (a multiple of 64).
+ *       16    8 Size in bytes; it must equal count times the element size.
+ *       24    4 Element count.
+ *       28    4 Parameter: the longest probe sequence for hash sections,
+ *               else zero.
+ *
+ * Section kinds (each of 1-6 appears exactly once):
+ *
+ *   1 RECORDS, 32-byte elements, one per indicator:
+ *        0    8 TimeGenerated (ticks).
+ *        8    8 ExpirationDateTime (ticks); INT64_MAX when it has none.
+ *       16    4 strref IndicatorId.
+ *       20    4 Index into META.
+ *       24    4 ConfidenceScore (signed); INT32_MIN when null.
+ *       28    4 Reserved, zero.
+ *   2 ENTRIES, 8-byte elements, one per indexed address:
+ *        0    4 Index into RECORDS.
+ *        4    4 strref of the address text as the indicator wrote it.
+ *   3 HASH4, 8-byte slots, IPv4 addresses, open addressing:
+ *        0    4 The address as a 32-bit integer (1.2.3.4 is 0x01020304).
+ *        4    4 Index into ENTRIES plus one; 0 marks an empty slot.
+ *   4 HASH6, 24-byte slots, IPv6 addresses (not IPv4-mapped ones):
+ *        0   16 The address, network byte order.
+ *       16    4 Index into ENTRIES plus one; 0 marks an empty slot.
+ *       20    4 Reserved, zero.
+ *   5 META, 20-byte elements, the distinct tuples of five strrefs:
+ *       ThreatType, Description, ActivityGroupNames, Url, Type.
+ *   6 STRINGS, the string pool; the element count is the number of
+ *       strings.  Each string is a 4-byte length, its bytes (UTF-8) and a
+ *       NUL.  Each distinct string is stored once.
+ *
+ * Kinds 7 and 8 are reserved for IPv4 and IPv6 CIDR ranges.
+ *
+ * Hash sections have a power-of-two number of slots (or none) and linear
+ * probing.  An IPv4 key k starts at slot ((k * 0x9E3779B97F4A7C15) mod 2^64
+ * >> 32) & (slots - 1).  An IPv6 key whose first and last 8 bytes read as
+ * big-endian integers are h and l starts at slot
+ * (((h * 0x9E3779B97F4A7C15 + l) * 0xC2B2AE3D27D4EB4F) mod 2^64 >> 32)
+ * & (slots - 1).  A lookup stops at an empty slot or after the section's
+ * parameter plus one probes.
+ */
+#ifndef TIDX_H
+#define TIDX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+#define TIDX_MAGIC		"TI-INDEX"
+#define TIDX_MAJOR		1
+#define TIDX_MINOR		0
+#define TIDX_HEADER_SIZE	128
+#define TIDX_SECTION_SIZE	32
+#define TIDX_MAX_SECTIONS	64
+#define TIDX_STRNULL		0xFFFFFFFFu
+#define TIDX_CONF_NULL		INT32_MIN
+
+enum tidx_kind {
+	TIDX_RECORDS = 1,
+	TIDX_ENTRIES,
+	TIDX_HASH4,
+	TIDX_HASH6,
+	TIDX_META,
+	TIDX_STRINGS,
+	TIDX_NKINDS = TIDX_STRINGS
+};
+
+/* Status of the functions below; tidx_strerror() names each. */
+enum tidx_status {
+	TIDX_OK = 0,
+	TIDX_ERR_IO,		/* System call failed; errno says why. */
+	TIDX_ERR_MAGIC,		/* Not an index file. */
+	TIDX_ERR_VERSION,	/* Major version this reader does not know. */
+	TIDX_ERR_TRUNCATED,	/* Shorter than its header says. */
+	TIDX_ERR_HEADER,	/* Header or section table inconsistent. */
+	TIDX_ERR_CHECKSUM,	/* Header or section checksum mismatch. */
+	TIDX_ERR_DAMAGED,	/* A reference inside the file is out of range. */
+	TIDX_ERR_TOOBIG		/* More than the format can hold. */
+};
+
+const char *tidx_strerror(enum tidx_status);
+
+/* A borrowed string: valid until the index or builder is closed. */
+struct tidx_str {
+	const char *p;		/* NULL for a null value. */
+	uint32_t    len;
+};
+
+/* One indicator as stored, with the address text of one entry. */
+struct tidx_ind {
+	int64_t		time_generated;
+	int64_t		expiration;	/* INT64_MAX: no expiry. */
+	int32_t		confidence;	/* TIDX_CONF_NULL: null. */
+	struct tidx_str	id, threat_type, description, activity_groups,
+			url, type, addr_text;
+	uint32_t	record;		/* Index of the indicator's record. */
+};
+
+/* Header fields as read, for --info. */
+struct tidx_info {
+	unsigned	major, minor;
+	uint64_t	file_size;
+	int64_t		build_time, now, lookback;
+	uint64_t	n_v4, n_v6;
+	uint64_t	n_records, n_entries, n_meta, n_strings;
+	uint64_t	strings_size;
+	uint64_t	slots4, slots6;
+	uint32_t	probe4, probe6;
+};
+
+struct tidx;
+
+/*
+ * Map the index at path and validate its header and section table: file
+ * size, magic, version, header checksum, each section inside the file,
+ * sized as its count says, without overflow.  It does not read sections,
+ * so it takes the same time for any number of indicators.
+ * Returns TIDX_OK and sets *ixp (close with tidx_close), or a status with
+ * *ixp NULL and errno kept for TIDX_ERR_IO.
+ */
+enum tidx_status tidx_open(const char *path, struct tidx **ixp);
+
+/* Unmap and free ix; NULL is accepted.  Borrowed pointers die with it. */
+void	tidx_close(struct tidx *ix);
+
+/*
+ * Check every section's checksum, and that every reference in the file
+ * (records, entries, slots, strings) is in range.  Reads the whole file.
+ */
+enum tidx_status tidx_verify(const struct tidx *ix);
+
+void	tidx_get_info(const struct tidx *ix, struct tidx_info *info);
+
+/*
+ * Look a up.  Returns the entry index (>= 0) of its indicator, or -1 when
+ * it is not in the index.
+ */
+int64_t	tidx_lookup(const struct tidx *ix, const struct addr *a);
+
+/* Hint the processor to fetch the slot tidx_lookup(ix, a) starts at. */
+void	tidx_prefetch(const struct tidx *ix, const struct addr *a);
+
+/*
+ * Fill *ind with the indicator of entry e, pointing into the mapping.
+ * Returns TIDX_OK, or TIDX_ERR_DAMAGED when a reference is out of range
+ * (the file changed or was damaged after validation).
+ */
+enum tidx_status tidx_entry(const struct tidx *ix, uint64_t e,
+	    struct tidx_ind *ind);
+
+/* Build-time parameters recorded in the header. */
+struct tidx_params {
+	int64_t	 build_time;
+	int64_t	 now;
+	int64_t	 lookback;
+};
+
+/* One indicator handed to the builder.  Strings are copied. */
+struct tidx_rec_in {
+	int64_t		time_generated;
+	int64_t		expiration;
+	int32_t		confidence;
+	struct tidx_str	id, threat_type, description, activity_groups,
+			url, type;
+};
+
+struct tidx_builder;
+
+/* Return a new, empty builder (free with tidx_builder_free). */
+struct tidx_builder *tidx_builder_new(void);
+void	tidx_builder_free(struct tidx_builder *b);
+
+/*
+ * Add an indicator and return its record number, or -1 (TIDX_ERR_TOOBIG)
+ * when the format cannot hold more.
+ */
+int64_t	tidx_builder_record(struct tidx_builder *b,
+	    const struct tidx_rec_in *rec);
+
+/*
+ * Index address a (with its text as written) under record rec.  Each
+ * address may be added once; the caller chooses among indicators.
+ * Returns TIDX_OK, or TIDX_ERR_TOOBIG.
+ */
+enum tidx_status tidx_builder_addr(struct tidx_builder *b,
+	    const struct addr *a, struct tidx_str text, uint64_t rec);
+
+/*
+ * Write the index to path: to a temporary file in the same directory,
+ * fsynced, then renamed over path.  On failure nothing is left behind
+ * and errno is kept for TIDX_ERR_IO.
+ */
+enum tidx_status tidx_builder_write(struct tidx_builder *b,
+	    const char *path, const struct tidx_params *params);
+
+#endif /* TIDX_H */

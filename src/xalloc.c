@@ -1,0 +1,91 @@
+/*
+ * xalloc.c: allocation that calls the program's handler instead of
+ * returning NULL.  See xalloc.h.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static void (*oom_handler)(void) = abort;
+
+void
+xalloc_set_handler(void (*fn)(void))
+{
+	oom_handler = fn;
+}
+
+static void
+oom(void)
+{
+	oom_handler();
+	abort();	/* Not reached: the handler must not return. */
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	size_t	 total;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	if ((total = n * size) == 0)
+		total = 1;
+	if ((p = realloc(p, total)) == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void *
+y_malloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	return xmalloc(n);
+}
+
+static void *
+y_realloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	return xreallocarray(p, n, 1);
+}
+
+static void
+y_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+yajl_alloc_funcs yajl_afuncs = { y_malloc, y_realloc, y_free, NULL };

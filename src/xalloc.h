@@ -1,0 +1,28 @@
+/*
+ * xalloc.h: allocation that does not return on failure.
+ *
+ * The modules allocate through these functions.  When memory runs out they
+ * call the handler the program installed with xalloc_set_handler() (the
+ * tools print "out of memory" and exit 2); the default handler aborts.  So
+ * a NULL from malloc is never used, in our code or in yajl's (yajl_afuncs
+ * routes yajl's allocations here, since yajl does not check them).
+ */
+#ifndef XALLOC_H
+#define XALLOC_H
+
+#include <stddef.h>
+
+#include <yajl/yajl_common.h>
+
+/* The handler must not return. */
+void	 xalloc_set_handler(void (*fn)(void));
+
+void	*xmalloc(size_t n);
+void	*xcalloc(size_t n, size_t size);
+void	*xreallocarray(void *p, size_t n, size_t size);
+char	*xstrndup(const char *s, size_t n);
+
+/* Allocation functions for yajl_alloc() and yajl_gen_alloc(). */
+extern yajl_alloc_funcs yajl_afuncs;
+
+#endif /* XALLOC_H */
