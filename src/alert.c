@@ -1,0 +1,143 @@
+/*
+ * alert.c: the alert object of SPEC.md 2.4.  See alert.h.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "ktime.h"
+
+static void
+str(struct jout *j, const char *key, struct tidx_str s)
+{
+	jout_key(j, key);
+	jout_str(j, s.p, s.len);
+}
+
+/* A log member, keeping its JSON type; objects and arrays become null. */
+static void
+member(struct jout *j, const char *key, const struct jval *v)
+{
+	jout_key(j, key);
+	switch (v->type) {
+	case JV_STRING:
+		jout_str(j, v->s, v->len);
+		break;
+	case JV_NUMBER:
+		jout_number(j, v->s, v->len);
+		break;
+	case JV_BOOL:
+		yajl_gen_bool(jout_gen(j), v->b);
+		break;
+	default:
+		jout_null(j);
+		break;
+	}
+}
+
+/*
+ * httpStatusCode_d as a JSON number: an integral value (200, 200.0, "200")
+ * is written as an integer, another number as written, anything else as
+ * null.
+ */
+static void
+status_code(struct jout *j, const struct jval *v)
+{
+	char	 buf[64], *end;
+	double	 d;
+
+	jout_key(j, "httpStatusCode_d");
+	if ((v->type != JV_NUMBER && v->type != JV_STRING) || v->len == 0 ||
+	    v->len >= sizeof(buf)) {
+		jout_null(j);
+		return;
+	}
+	memcpy(buf, v->s, v->len);
+	buf[v->len] = '\0';
+	errno = 0;
+	d = strtod(buf, &end);
+	if (*end != '\0' || errno != 0 || !isfinite(d) || buf[0] == ' ') {
+		jout_null(j);
+		return;
+	}
+	if (d == floor(d) && fabs(d) < 9e15)
+		jout_int(j, (long long)d);
+	else if (v->type == JV_NUMBER)
+		jout_number(j, v->s, v->len);
+	else
+		yajl_gen_double(jout_gen(j), d);
+}
+
+void
+alert_write(struct jout *j, const struct kv_event *ev,
+    const struct tidx_ind *ind)
+{
+	yajl_gen g = jout_gen(j);
+	int	 i;
+
+	yajl_gen_map_open(g);
+	jout_key(j, "KeyVaultEvents_TimeGenerated");
+	jout_time(j, ev->time);
+	str(j, "Description", ind->description);
+	str(j, "ActivityGroupNames", ind->activity_groups);
+	str(j, "IndicatorId", ind->id);
+	str(j, "ThreatType", ind->threat_type);
+	str(j, "Url", ind->url);
+	jout_key(j, "ExpirationDateTime");
+	jout_time(j, ind->expiration);
+	jout_key(j, "ConfidenceScore");
+	if (ind->confidence == TIDX_CONF_NULL)
+		jout_null(j);
+	else
+		jout_int(j, ind->confidence);
+	str(j, "TI_ipEntity", ind->addr_text);
+	jout_key(j, "ClientIP");
+	jout_str(j, ev->addr_text, ev->addr_len);
+	for (i = 0; i < KV_NMEMBERS; i++) {
+		if (i == KV_HTTPSTATUSCODE_D)
+			status_code(j, ev->m[i]);
+		else
+			member(j, kv_member_names[i], ev->m[i]);
+	}
+	if (ind->type.p != NULL)
+		str(j, "Type", ind->type);
+	else {
+		jout_key(j, "Type");
+		jout_str(j, "ThreatIntelligenceIndicator", 27);
+	}
+	jout_key(j, "timestamp");
+	jout_time(j, ev->time);
+
+	jout_key(j, "AlertName");
+	jout_str(j, ALERT_NAME, strlen(ALERT_NAME));
+	jout_key(j, "RuleId");
+	jout_str(j, ALERT_RULE_ID, strlen(ALERT_RULE_ID));
+	jout_key(j, "Severity");
+	jout_str(j, ALERT_SEVERITY, strlen(ALERT_SEVERITY));
+	jout_key(j, "Tactics");
+	yajl_gen_array_open(g);
+	jout_str(j, ALERT_TACTIC, strlen(ALERT_TACTIC));
+	yajl_gen_array_close(g);
+	jout_key(j, "Techniques");
+	yajl_gen_array_open(g);
+	jout_str(j, ALERT_TECHNIQUE, strlen(ALERT_TECHNIQUE));
+	yajl_gen_array_close(g);
+	jout_key(j, "Entities");
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	jout_key(j, "Type");
+	jout_str(j, "ip", 2);
+	jout_key(j, "Address");
+	jout_str(j, ev->addr_text, ev->addr_len);
+	yajl_gen_map_close(g);
+	yajl_gen_map_open(g);
+	jout_key(j, "Type");
+	jout_str(j, "azure-resource", 14);
+	member(j, "ResourceId", ev->m[KV_RESOURCEID]);
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	jout_end(j);
+}

@@ -1,0 +1,411 @@
+/*
+ * kv-match: read Azure Key Vault log records (NDJSON) and write an alert
+ * (NDJSON) for each record whose caller address is a threat-intelligence
+ * indicator in the index, as the Sentinel rule "TI map IP entity to Azure
+ * Key Vault logs" would, with repeats suppressed in a sliding window.
+ *
+ * This file parses options and runs the loop; the work is in modules:
+ * scan.c (the fast path), kvrec.c (the full parse), tidx.c (the index),
+ * dedup.c (the window), alert.c (the output), lineread.c and jout.c (I/O).
+ */
+#define _GNU_SOURCE		/* F_SETPIPE_SZ */
+
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "alert.h"
+#include "dedup.h"
+#include "diag.h"
+#include "jout.h"
+#include "ktime.h"
+#include "kvrec.h"
+#include "lineread.h"
+#include "scan.h"
+#include "tidx.h"
+#include "version.h"
+#include "xalloc.h"
+
+#define DEFAULT_WINDOW		(3600LL * KTIME_TICKS_PER_SEC)
+#define DEFAULT_MAX_KEYS	1000000
+#define DEFAULT_MAX_LINE	(16 * 1024 * 1024)
+#define READ_SIZE		(1024 * 1024)
+#define PIPE_SIZE		(1024 * 1024)
+
+enum { OPT_WINDOW = 256, OPT_STATS, OPT_MAX_KEYS, OPT_MAX_LINE,
+	OPT_VALIDATE };
+
+static const struct option longopts[] = {
+	{ "index",	required_argument,	NULL, 'i' },
+	{ "window",	required_argument,	NULL, OPT_WINDOW },
+	{ "stats",	no_argument,		NULL, OPT_STATS },
+	{ "max-keys",	required_argument,	NULL, OPT_MAX_KEYS },
+	{ "max-line",	required_argument,	NULL, OPT_MAX_LINE },
+	{ "validate",	no_argument,		NULL, OPT_VALIDATE },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+/* The counters of --stats, in output order. */
+struct counters {
+	uint64_t lines;		/* Lines read, blank ones included. */
+	uint64_t blank;
+	uint64_t records;	/* Lines that are not blank. */
+	uint64_t malformed;	/* Not JSON objects, or over --max-line. */
+	uint64_t scanned_out;	/* Ruled out by the fast path. */
+	uint64_t parsed;	/* Parsed in full. */
+	uint64_t not_vault;	/* Parsed, not a Key Vault event. */
+	uint64_t no_address;	/* Vault event without a usable address. */
+	uint64_t no_time;	/* Vault event without a usable time. */
+	uint64_t lookups;	/* Addresses looked up in the index. */
+	uint64_t matched;	/* Vault events whose address is indexed. */
+	uint64_t expired;	/* Matched at or after the expiration. */
+	uint64_t alerts;	/* Alerts written. */
+	uint64_t suppressed;	/* Matches suppressed by the window. */
+};
+
+struct run {
+	struct tidx	*ix;
+	const char	*ixpath;
+	struct kvrec	*kr;
+	struct dedup	*dd;
+	struct jout	*out;
+	struct lreader	*lr;
+	struct counters	 c;
+	int		 validate;
+	size_t		 max_line;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: kv-match -i index [--stats] [--validate] [--window dur] "
+	    "[--max-keys n]\n"
+	    "                [--max-line bytes] [file ...]\n");
+}
+
+static void __attribute__((noreturn))
+out_of_memory(void)
+{
+	static const char msg[] = "kv-match: out of memory\n";
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(2);
+}
+
+static void
+print_stats(const struct run *r)
+{
+	struct dedup_stats ds;
+	struct jout	*j = jout_new(STDERR_FILENO);
+	const struct counters *c = &r->c;
+
+	dedup_get_stats(r->dd, &ds);
+	yajl_gen_map_open(jout_gen(j));
+#define C(name, v) do { jout_key(j, name); jout_int(j, (long long)(v)); } \
+	while (0)
+	C("lines", c->lines);
+	C("blank", c->blank);
+	C("records", c->records);
+	C("malformed", c->malformed);
+	C("scanned_out", c->scanned_out);
+	C("parsed", c->parsed);
+	C("not_vault", c->not_vault);
+	C("no_address", c->no_address);
+	C("no_time", c->no_time);
+	C("lookups", c->lookups);
+	C("matched", c->matched);
+	C("expired", c->expired);
+	C("alerts", c->alerts);
+	C("suppressed", c->suppressed);
+	C("dedup_keys", ds.keys);
+	C("dedup_forgotten", ds.expired);
+	C("dedup_evicted", ds.evicted);
+	C("bytes", lr_bytes(r->lr));
+#undef C
+	yajl_gen_map_close(jout_gen(j));
+	jout_end(j);
+	jout_flush(j);
+	jout_free(j);
+}
+
+/* Exit after a failed write: quietly on EPIPE, as head(1) users expect. */
+static void __attribute__((noreturn))
+write_failed(struct run *r)
+{
+	int	 e = jout_error(r->out);
+
+	if (e == EPIPE)
+		exit(0);
+	errno = e;
+	err(2, "write error");
+}
+
+static void
+flush_before_read(void *arg)
+{
+	struct run *r = arg;
+
+	if (jout_pending(r->out) > 0 && jout_flush(r->out) == -1)
+		write_failed(r);
+}
+
+/* Handle one line: the fast path, then the full parse when needed. */
+static void
+do_line(struct run *r, const char *name, const char *line, size_t len)
+{
+	struct kv_event	 ev;
+	struct tidx_ind	 ind;
+	struct addr	 a;
+	const char	*atext;
+	size_t		 alen;
+	int64_t		 e = -1;
+	enum tidx_status st;
+
+	r->c.lines++;
+	if (!r->validate) {
+		switch (scan_caller(line, len, &atext, &alen)) {
+		case SCAN_NONE:
+			r->c.records++;
+			r->c.scanned_out++;
+			return;
+		case SCAN_FOUND:
+			r->c.records++;
+			if (addr_parse(atext, alen, &a) == -1) {
+				r->c.scanned_out++;
+				return;
+			}
+			r->c.lookups++;
+			if (tidx_lookup(r->ix, &a) < 0) {
+				r->c.scanned_out++;
+				return;
+			}
+			r->c.records--;	/* Counted again below. */
+			r->c.lookups--;
+			break;
+		case SCAN_UNSURE:
+			break;
+		}
+	}
+	r->c.parsed++;
+	switch (kvrec_parse(r->kr, line, len, &ev)) {
+	case KVREC_BLANK:
+		r->c.parsed--;
+		r->c.blank++;
+		return;
+	case KVREC_MALFORMED:
+		r->c.records++;
+		r->c.malformed++;
+		diag_bad(name, lr_lineno(r->lr), "%s, record skipped",
+		    kvrec_error(r->kr));
+		return;
+	case KVREC_NOT_VAULT:
+		r->c.records++;
+		r->c.not_vault++;
+		return;
+	case KVREC_NO_ADDRESS:
+		r->c.records++;
+		r->c.no_address++;
+		return;
+	case KVREC_NO_TIME:
+		r->c.records++;
+		r->c.no_time++;
+		return;
+	case KVREC_EVENT:
+		r->c.records++;
+		break;
+	}
+	r->c.lookups++;
+	if ((e = tidx_lookup(r->ix, &ev.addr)) < 0)
+		return;
+	r->c.matched++;
+	if ((st = tidx_entry(r->ix, (uint64_t)e, &ind)) != TIDX_OK)
+		errx(2, "%s: %s", r->ixpath, tidx_strerror(st));
+	if (ev.time >= ind.expiration) {
+		r->c.expired++;
+		return;
+	}
+	if (!dedup_check(r->dd, ind.id.p ? ind.id.p : "", ind.id.len,
+	    &ev.addr, ev.time)) {
+		r->c.suppressed++;
+		return;
+	}
+	alert_write(r->out, &ev, &ind);
+	r->c.alerts++;
+	if (jout_error(r->out) != 0)
+		write_failed(r);
+}
+
+/* Read one input to its end; 0, or -1 when it could not be read. */
+static int
+do_input(struct run *r, const char *path)
+{
+	const char	*name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char	*line;
+	struct stat	 st;
+	size_t		 len;
+	int		 fd, rc = 0;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		warn("%s", path);
+		return -1;
+	}
+	if (fstat(fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			warnx("%s: is a directory", name);
+			if (fd != STDIN_FILENO)
+				close(fd);
+			return -1;
+		}
+		if (S_ISFIFO(st.st_mode))
+			(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
+	}
+	lr_reset(r->lr, fd);
+	for (;;) {
+		switch (lr_next(r->lr, &line, &len)) {
+		case LR_LINE:
+			do_line(r, name, line, len);
+			continue;
+		case LR_TOOLONG:
+			r->c.lines++;
+			r->c.records++;
+			r->c.malformed++;
+			diag_bad(name, lr_lineno(r->lr),
+			    "line longer than %zu bytes, record skipped",
+			    r->max_line);
+			continue;
+		case LR_INTR:
+			continue;
+		case LR_ERROR:
+			warn("%s", name);
+			rc = -1;
+			break;
+		case LR_EOF:
+			break;
+		}
+		break;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+static long long
+parse_count(const char *opt, const char *s, long long min)
+{
+	char	*end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < min)
+		errx(2, "%s: not a whole number of at least %lld: %s", opt,
+		    min, s);
+	return v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run	 r;
+	const char	*env;
+	enum tidx_status st;
+	int64_t		 window = DEFAULT_WINDOW;
+	size_t		 max_keys = DEFAULT_MAX_KEYS, readsize = READ_SIZE;
+	int		 ch, stats = 0, i, ioerr = 0, status;
+	static char	*stdin_only[] = { "-", NULL };
+
+	xalloc_set_handler(out_of_memory);
+	memset(&r, 0, sizeof(r));
+	r.max_line = DEFAULT_MAX_LINE;
+	while ((ch = getopt_long(argc, argv, "hi:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			r.ixpath = optarg;
+			break;
+		case OPT_WINDOW:
+			if (ktime_parse_duration(optarg, &window) == -1)
+				errx(2, "--window: not a duration "
+				    "(like 1h, 90m, 0s): %s", optarg);
+			break;
+		case OPT_STATS:
+			stats = 1;
+			break;
+		case OPT_MAX_KEYS:
+			max_keys = (size_t)parse_count("--max-keys", optarg, 1);
+			break;
+		case OPT_MAX_LINE:
+			r.max_line = (size_t)parse_count("--max-line", optarg,
+			    1);
+			break;
+		case OPT_VALIDATE:
+			r.validate = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("kv-match %s\n", VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (r.ixpath == NULL) {
+		warnx("no index given (-i index)");
+		usage(stderr);
+		return 2;
+	}
+	if ((env = getenv("KV_MATCH_READ_SIZE")) != NULL && *env != '\0')
+		readsize = (size_t)parse_count("KV_MATCH_READ_SIZE", env, 1);
+
+	if ((st = tidx_open(r.ixpath, &r.ix)) != TIDX_OK) {
+		if (st == TIDX_ERR_IO)
+			err(2, "%s", r.ixpath);
+		errx(2, "%s: %s", r.ixpath, tidx_strerror(st));
+	}
+	signal(SIGPIPE, SIG_IGN);
+	r.kr = kvrec_new();
+	r.dd = dedup_new(window, max_keys);
+	r.out = jout_new(STDOUT_FILENO);
+	r.lr = lr_new(r.max_line, readsize);
+	lr_set_before_read(r.lr, flush_before_read, &r);
+
+	if (argc == 0) {
+		argc = 1;
+		argv = stdin_only;
+	}
+	for (i = 0; i < argc; i++)
+		if (do_input(&r, argv[i]) == -1)
+			ioerr = 1;
+	if (jout_flush(r.out) == -1)
+		write_failed(&r);
+	if (stats)
+		print_stats(&r);
+	status = diag_summary("bad records") ? 1 : 0;
+	if (ioerr)
+		status = 2;
+	lr_free(r.lr);
+	jout_free(r.out);
+	dedup_free(r.dd);
+	kvrec_free(r.kr);
+	tidx_close(r.ix);
+	return status;
+}

@@ -1,0 +1,17 @@
+/*
+ * check.h: the unit test suites, one per module, run by check_main.c.
+ */
+#ifndef TESTS_CHECK_H
+#define TESTS_CHECK_H
+
+#include <check.h>
+
+Suite	*addr_suite(void);
+Suite	*ktime_suite(void);
+Suite	*tidx_suite(void);
+Suite	*ingest_suite(void);
+Suite	*jrec_suite(void);
+Suite	*lineread_suite(void);
+Suite	*misc_suite(void);	/* crc32c, strpool, diag, jout. */
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * check_main.c: run every unit test suite; exit status 1 when any test
+ * failed (Check's own summary line says how many ran).
+ */
+#include <stdlib.h>
+
+#include "check.h"
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(addr_suite());
+	int	 failed;
+
+	srunner_add_suite(sr, ktime_suite());
+	srunner_add_suite(sr, tidx_suite());
+	srunner_add_suite(sr, ingest_suite());
+	srunner_add_suite(sr, jrec_suite());
+	srunner_add_suite(sr, lineread_suite());
+	srunner_add_suite(sr, misc_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

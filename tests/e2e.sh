@@ -1,0 +1,87 @@
+#!/bin/sh
+# e2e.sh: end-to-end golden tests of ti-index and kv-match.
+#
+# Each case is a directory tests/e2e/NAME holding:
+#   cmd     a shell script, run by sh in a fresh scratch directory, with
+#           TI_INDEX, KV_MATCH (the binaries under test), DATA (tests/data)
+#           and CASE (the case directory) set; it may use the helper
+#           functions below;
+#   stdin   (optional) the command's standard input, else /dev/null;
+#   stdout, stderr, status   what the command must print and exit with.
+# A case holding a file named "resplit" is run again with kv-match's reads
+# cut to every size from 1 to 31 bytes (KV_MATCH_READ_SIZE), and must give
+# the same stdout and status each time.
+#
+# Usage: sh tests/e2e.sh [NAME ...]; TI_INDEX and KV_MATCH may be set to
+# other binaries.  Set E2E_UPDATE=1 to rewrite the expected files instead
+# (then read the diff before committing it).
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+TI_INDEX=${TI_INDEX:-$top/bin/ti-index}
+KV_MATCH=${KV_MATCH:-$top/bin/kv-match}
+DATA=$top/tests/data
+export TI_INDEX KV_MATCH DATA
+
+pass=0
+fail=0
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || exit 2
+trap 'rm -rf "$scratch"' EXIT INT TERM
+
+# run CASE OUTDIR [READSIZE]: run one case, leaving stdout, stderr and
+# status in OUTDIR.
+run() {
+	dir=$1 out=$2
+	work=$out/work
+	rm -rf "$work"
+	mkdir -p "$work"
+	if [ -f "$dir/stdin" ]; then in=$dir/stdin; else in=/dev/null; fi
+	(cd "$work" && CASE=$dir KV_MATCH_READ_SIZE=${3:-} \
+	    sh "$dir/cmd" <"$in" >"$out/stdout" 2>"$out/stderr")
+	echo $? >"$out/status"
+}
+
+if [ $# -gt 0 ]; then
+	cases=
+	for n in "$@"; do cases="$cases $top/tests/e2e/$n"; done
+else
+	cases=$(ls -d "$top"/tests/e2e/*/ | sed 's,/$,,')
+fi
+
+for dir in $cases; do
+	name=$(basename "$dir")
+	out=$scratch/$name
+	mkdir -p "$out"
+	run "$dir" "$out"
+	if [ -n "${E2E_UPDATE:-}" ]; then
+		cp "$out/stdout" "$out/stderr" "$out/status" "$dir/"
+	fi
+	ok=1
+	for f in stdout stderr status; do
+		if ! diff -u "$dir/$f" "$out/$f" >"$out/$f.diff" 2>&1; then
+			ok=0
+			echo "FAIL $name: $f differs"
+			sed 's/^/    /' "$out/$f.diff" | head -40
+		fi
+	done
+	if [ $ok = 1 ] && [ -f "$dir/resplit" ]; then
+		n=1
+		while [ $n -le 31 ]; do
+			run "$dir" "$out" $n
+			if ! cmp -s "$dir/stdout" "$out/stdout" ||
+			    ! cmp -s "$dir/status" "$out/status"; then
+				ok=0
+				echo "FAIL $name: differs with reads of $n bytes"
+				diff -u "$dir/stdout" "$out/stdout" | head -20
+				break
+			fi
+			n=$((n + 1))
+		done
+	fi
+	if [ $ok = 1 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+	fi
+done
+echo "e2e: $pass passed, $fail failed"
+[ $fail -eq 0 ]
