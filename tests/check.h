@@ -13,5 +13,8 @@ Suite	*ingest_suite(void);
 Suite	*jrec_suite(void);
 Suite	*lineread_suite(void);
 Suite	*misc_suite(void);	/* crc32c, strpool, diag, jout. */
+Suite	*scan_suite(void);
+Suite	*dedup_suite(void);
+Suite	*kvrec_suite(void);	/* kvrec and alert. */
 
 #endif

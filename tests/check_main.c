@@ -18,6 +18,9 @@ main(void)
 	srunner_add_suite(sr, jrec_suite());
 	srunner_add_suite(sr, lineread_suite());
 	srunner_add_suite(sr, misc_suite());
+	srunner_add_suite(sr, scan_suite());
+	srunner_add_suite(sr, dedup_suite());
+	srunner_add_suite(sr, kvrec_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,0 +1,25 @@
+#!/bin/sh
+# deps.sh: install the Debian packages the build and the tests need, but
+# only those that are missing (so it is quick and quiet when all are there).
+# Run as root (or through sudo); it uses apt-get.
+set -e
+
+pkgs="gcc make pkg-config libyajl-dev check mandoc jq"
+
+missing=
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >&2
