@@ -12,7 +12,7 @@
  *
  * Two scanners give the same answers.  scan_scalar() walks the tokens.
  * scan_blocks(), used for lines without a backslash (most of them),
- * classifies 64 bytes at a time with SSE2: bit masks of quotes and
+ * classifies 64 bytes at a time with SSE2 or AVX2 (scan_simd.h): bit masks of quotes and
  * brackets, the in-string mask as the prefix XOR of the quotes (without
  * backslashes no quote is escaped), the depth from counts of brackets
  * outside strings, and candidate keys as opening quotes followed by 'C'
@@ -21,10 +21,6 @@
  */
 #include <stdint.h>
 #include <string.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "scan.h"
 
@@ -162,51 +158,16 @@ scan_scalar(const char *line, size_t len, const char **addr, size_t *alen)
 	return SCAN_NONE;
 }
 
-#if defined(__SSE2__)
+#if defined(__x86_64__) && defined(__GNUC__)
+#define BLOCK		64
+#define LOOKAHEAD	17	/* Bytes a block reads past its end. */
 
-#define BLOCK	64
-#define LOOKAHEAD 17		/* Bytes a block reads past its end. */
-
-/* Bit i set when byte p[i] == c, for the 64 bytes at p. */
-static inline uint64_t
-eq64(const char *p, char c)
-{
-	__m128i	 v = _mm_set1_epi8(c);
-	uint64_t r0, r1, r2, r3;
-
-	r0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-	    _mm_loadu_si128((const __m128i *)p), v));
-	r1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-	    _mm_loadu_si128((const __m128i *)(p + 16)), v));
-	r2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-	    _mm_loadu_si128((const __m128i *)(p + 32)), v));
-	r3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-	    _mm_loadu_si128((const __m128i *)(p + 48)), v));
-	return r0 | r1 << 16 | r2 << 32 | r3 << 48;
-}
-
-/* Bit i set for bytes of p[i] that are '{' or '[' (open) and '}' or ']'. */
-static inline void
-brackets64(const char *p, uint64_t *open, uint64_t *close)
-{
-	/* '[' 0x5b and '{' 0x7b differ in bit 5; so do ']' and '}'. */
-	__m128i	 m = _mm_set1_epi8(0x20), o = _mm_set1_epi8(0x7b);
-	__m128i	 c = _mm_set1_epi8(0x7d);
-	uint64_t ro = 0, rc = 0;
-	int	 k;
-
-	for (k = 0; k < 4; k++) {
-		__m128i x = _mm_or_si128(_mm_loadu_si128(
-		    (const __m128i *)(p + 16 * k)), m);
-
-		ro |= (uint64_t)(uint32_t)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(x, o)) << (16 * k);
-		rc |= (uint64_t)(uint32_t)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(x, c)) << (16 * k);
-	}
-	*open = ro;
-	*close = rc;
-}
+struct blockstate {
+	uint64_t instr;		/* All ones when a string runs on. */
+	long	 depth;		/* Depth at the start of the block. */
+	int	 nkeys;		/* Depth-1 CallerIPAddress keys seen. */
+	const char *key;	/* Its opening quote in the line. */
+};
 
 static inline uint64_t
 prefix_xor(uint64_t x)
@@ -220,50 +181,7 @@ prefix_xor(uint64_t x)
 	return x;
 }
 
-struct blockstate {
-	uint64_t instr;		/* All ones when a string runs on. */
-	long	 depth;		/* Depth at the start of the block. */
-	int	 nkeys;		/* Depth-1 CallerIPAddress keys seen. */
-	const char *key;	/* Its opening quote in the line. */
-};
-
-/*
- * Classify the block at p (BLOCK + LOOKAHEAD readable bytes), whose first
- * byte stands at linepos in the line.  Returns -1 when the block holds a
- * backslash.
- */
-static int
-block(struct blockstate *bs, const char *p, const char *linepos)
-{
-	uint64_t q, s, o, c, cand, below;
-
-	if (eq64(p, '\\') != 0)
-		return -1;
-	q = eq64(p, '"');
-	s = prefix_xor(q) ^ bs->instr;
-	brackets64(p, &o, &c);
-	o &= ~s;
-	c &= ~s;
-	/* Opening quotes, 'C' after them, a quote 16 bytes on. */
-	cand = q & s & eq64(p + 1, 'C') & eq64(p + 16, '"');
-	while (cand != 0) {
-		int	 i = __builtin_ctzll(cand);
-
-		below = (1ULL << i) - 1;
-		if (bs->depth + __builtin_popcountll(o & below) -
-		    __builtin_popcountll(c & below) == 1 &&
-		    memcmp(p + i + 1, KEY, KEYLEN) == 0) {
-			bs->nkeys++;
-			bs->key = linepos + i;
-		}
-		cand &= cand - 1;
-	}
-	bs->depth += __builtin_popcountll(o) - __builtin_popcountll(c);
-	bs->instr = (uint64_t)((int64_t)s >> 63);
-	return 0;
-}
-
-/* The rest of scan_blocks(): the value after the key at k. */
+/* The rest of a block scan: the value after the key at k. */
 static enum scan_result
 value_after(const char *k, const char *end, const char **addr, size_t *alen)
 {
@@ -288,37 +206,24 @@ value_after(const char *k, const char *end, const char **addr, size_t *alen)
 	return SCAN_FOUND;
 }
 
-/* Compiled twice: for any x86-64 and for processors with POPCNT/BMI. */
-__attribute__((target_clones("arch=haswell", "default")))
-static enum scan_result
-scan_blocks(const char *line, size_t len, const char **addr, size_t *alen)
-{
-	struct blockstate bs = { 0, 0, 0, NULL };
-	char	 tail[2 * BLOCK + LOOKAHEAD];
-	const char *p = line, *end = line + len;
-	size_t	 rest;
+/* scan_blocks_sse2() and scan_blocks_avx2(), from one template. */
+#include <immintrin.h>
+#define SCAN_SUFFIX(name)	name##_sse2
+#define SCAN_TARGET		"sse2"
+#include "scan_simd.h"
+#undef SCAN_SUFFIX
+#undef SCAN_TARGET
+#define SCAN_SUFFIX(name)	name##_avx2
+#define SCAN_TARGET		"avx2,popcnt,bmi"
+#define SCAN_AVX2
+#include "scan_simd.h"
+#undef SCAN_SUFFIX
+#undef SCAN_TARGET
+#undef SCAN_AVX2
 
-	while ((size_t)(end - p) >= BLOCK + LOOKAHEAD) {
-		if (block(&bs, p, p) == -1)
-			return SCAN_UNSURE;
-		p += BLOCK;
-	}
-	rest = (size_t)(end - p);
-	memset(tail, 0, sizeof(tail));
-	memcpy(tail, p, rest);
-	if (block(&bs, tail, p) == -1)
-		return SCAN_UNSURE;
-	if (rest > BLOCK && block(&bs, tail + BLOCK, p + BLOCK) == -1)
-		return SCAN_UNSURE;
-	if (bs.depth != 0 || bs.instr != 0)
-		return SCAN_UNSURE;	/* Unbalanced: not valid JSON. */
-	if (bs.nkeys == 0)
-		return SCAN_NONE;
-	if (bs.nkeys > 1)
-		return SCAN_UNSURE;	/* Duplicates: the last one counts. */
-	return value_after(bs.key, end, addr, alen);
-}
-#endif /* __SSE2__ */
+static enum scan_result (*scan_blocks)(const char *, size_t, const char **,
+    size_t *);
+#endif
 
 enum scan_result
 scan_caller(const char *line, size_t len, const char **addr, size_t *alen)
@@ -331,12 +236,16 @@ scan_caller(const char *line, size_t len, const char **addr, size_t *alen)
 		end--;
 	if (p >= end || *p != '{' || end[-1] != '}')
 		return SCAN_UNSURE;
-#if defined(__SSE2__)
+#if defined(__x86_64__) && defined(__GNUC__)
 	{
-		enum scan_result r = scan_blocks(p, (size_t)(end - p), addr,
-		    alen);
+		enum scan_result r;
 
-		if (r != SCAN_UNSURE)
+		if (scan_blocks == NULL)
+			scan_blocks = __builtin_cpu_supports("avx2") &&
+			    __builtin_cpu_supports("popcnt") ?
+			    scan_blocks_avx2 : scan_blocks_sse2;
+		if ((r = scan_blocks(p, (size_t)(end - p), addr, alen)) !=
+		    SCAN_UNSURE)
 			return r;
 	}
 #endif

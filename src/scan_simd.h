@@ -1,0 +1,141 @@
+/*
+ * scan_simd.h: the block scanner of scan.c, included once per instruction
+ * set with SCAN_SUFFIX (the names' suffix), SCAN_TARGET (the target
+ * attribute) and, for 32-byte vectors, SCAN_AVX2 defined.  See scan.c for
+ * how a block is classified and why the answers are certain.
+ */
+
+/* Bit i set when byte p[i] == c, for the 64 bytes at p. */
+__attribute__((target(SCAN_TARGET))) static inline uint64_t
+SCAN_SUFFIX(eq64)(const char *p, char c)
+{
+#ifdef SCAN_AVX2
+	__m256i	 v = _mm256_set1_epi8(c);
+	uint64_t lo, hi;
+
+	lo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+	    _mm256_loadu_si256((const __m256i *)p), v));
+	hi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+	    _mm256_loadu_si256((const __m256i *)(p + 32)), v));
+	return lo | hi << 32;
+#else
+	__m128i	 v = _mm_set1_epi8(c);
+	uint64_t r = 0;
+	int	 k;
+
+	for (k = 0; k < 4; k++)
+		r |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(p + 16 * k)), v))
+		    << (16 * k);
+	return r;
+#endif
+}
+
+/*
+ * Bits of the 64 bytes at p that are '{' or '[' (*open) and '}' or ']'
+ * (*close): '[' 0x5b and '{' 0x7b differ only in bit 5, as do ']' and '}'.
+ */
+__attribute__((target(SCAN_TARGET))) static inline void
+SCAN_SUFFIX(brackets64)(const char *p, uint64_t *open, uint64_t *close)
+{
+#ifdef SCAN_AVX2
+	__m256i	 m = _mm256_set1_epi8(0x20), o = _mm256_set1_epi8(0x7b);
+	__m256i	 c = _mm256_set1_epi8(0x7d), x;
+	uint64_t ro = 0, rc = 0;
+	int	 k;
+
+	for (k = 0; k < 2; k++) {
+		x = _mm256_or_si256(_mm256_loadu_si256(
+		    (const __m256i *)(p + 32 * k)), m);
+		ro |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(x, o)) << (32 * k);
+		rc |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(x, c)) << (32 * k);
+	}
+#else
+	__m128i	 m = _mm_set1_epi8(0x20), o = _mm_set1_epi8(0x7b);
+	__m128i	 c = _mm_set1_epi8(0x7d), x;
+	uint64_t ro = 0, rc = 0;
+	int	 k;
+
+	for (k = 0; k < 4; k++) {
+		x = _mm_or_si128(_mm_loadu_si128(
+		    (const __m128i *)(p + 16 * k)), m);
+		ro |= (uint64_t)(uint32_t)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(x, o)) << (16 * k);
+		rc |= (uint64_t)(uint32_t)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(x, c)) << (16 * k);
+	}
+#endif
+	*open = ro;
+	*close = rc;
+}
+
+/*
+ * Classify the block at p (BLOCK + LOOKAHEAD readable bytes), whose first
+ * byte stands at linepos in the line.  Returns -1 when the block holds a
+ * backslash.
+ */
+__attribute__((target(SCAN_TARGET))) static inline int
+SCAN_SUFFIX(block)(struct blockstate *bs, const char *p, const char *linepos)
+{
+	uint64_t q, s, o, c, cand, below;
+
+	if (SCAN_SUFFIX(eq64)(p, '\\') != 0)
+		return -1;
+	q = SCAN_SUFFIX(eq64)(p, '"');
+	s = prefix_xor(q) ^ bs->instr;
+	SCAN_SUFFIX(brackets64)(p, &o, &c);
+	o &= ~s;
+	c &= ~s;
+	/* Opening quotes, 'C' after them, a quote 16 bytes on. */
+	cand = q & s & SCAN_SUFFIX(eq64)(p + 1, 'C') &
+	    SCAN_SUFFIX(eq64)(p + 16, '"');
+	while (cand != 0) {
+		int	 i = __builtin_ctzll(cand);
+
+		below = (1ULL << i) - 1;
+		if (bs->depth + __builtin_popcountll(o & below) -
+		    __builtin_popcountll(c & below) == 1 &&
+		    memcmp(p + i + 1, KEY, KEYLEN) == 0) {
+			bs->nkeys++;
+			bs->key = linepos + i;
+		}
+		cand &= cand - 1;
+	}
+	bs->depth += __builtin_popcountll(o) - __builtin_popcountll(c);
+	bs->instr = (uint64_t)((int64_t)s >> 63);
+	return 0;
+}
+
+/* scan_caller() for a trimmed line from '{' to '}' without backslashes. */
+__attribute__((target(SCAN_TARGET))) static enum scan_result
+SCAN_SUFFIX(scan_blocks)(const char *line, size_t len, const char **addr,
+    size_t *alen)
+{
+	struct blockstate bs = { 0, 0, 0, NULL };
+	char	 tail[2 * BLOCK + LOOKAHEAD];
+	const char *p = line, *end = line + len;
+	size_t	 rest;
+
+	while ((size_t)(end - p) >= BLOCK + LOOKAHEAD) {
+		if (SCAN_SUFFIX(block)(&bs, p, p) == -1)
+			return SCAN_UNSURE;
+		p += BLOCK;
+	}
+	rest = (size_t)(end - p);
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, p, rest);
+	if (SCAN_SUFFIX(block)(&bs, tail, p) == -1)
+		return SCAN_UNSURE;
+	if (rest > BLOCK &&
+	    SCAN_SUFFIX(block)(&bs, tail + BLOCK, p + BLOCK) == -1)
+		return SCAN_UNSURE;
+	if (bs.depth != 0 || bs.instr != 0)
+		return SCAN_UNSURE;	/* Unbalanced: not valid JSON. */
+	if (bs.nkeys == 0)
+		return SCAN_NONE;
+	if (bs.nkeys > 1)
+		return SCAN_UNSURE;	/* Duplicates: the last one counts. */
+	return value_after(bs.key, end, addr, alen);
+}
