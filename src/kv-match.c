@@ -60,7 +60,6 @@ static const struct option longopts[] = {
 struct counters {
 	uint64_t lines;		/* Lines read, blank ones included. */
 	uint64_t blank;
-	uint64_t records;	/* Lines that are not blank. */
 	uint64_t malformed;	/* Not JSON objects, or over --max-line. */
 	uint64_t scanned_out;	/* Ruled out by the fast path. */
 	uint64_t parsed;	/* Parsed in full. */
@@ -74,7 +73,18 @@ struct counters {
 	uint64_t suppressed;	/* Matches suppressed by the window. */
 };
 
+/* A line whose address was found and prefetched, looked up later. */
+struct pending {
+	int		 active;
+	const char	*name;		/* Input name, for reports. */
+	const char	*line;		/* Valid until the reader's hook runs. */
+	size_t		 len;
+	uint64_t	 lineno;
+	struct addr	 a;
+};
+
 struct run {
+	struct pending	 pend;
 	struct tidx	*ix;
 	const char	*ixpath;
 	struct kvrec	*kr;
@@ -118,7 +128,7 @@ print_stats(const struct run *r)
 	while (0)
 	C("lines", c->lines);
 	C("blank", c->blank);
-	C("records", c->records);
+	C("records", c->lines - c->blank);
 	C("malformed", c->malformed);
 	C("scanned_out", c->scanned_out);
 	C("parsed", c->parsed);
@@ -153,52 +163,19 @@ write_failed(struct run *r)
 	err(2, "write error");
 }
 
+/*
+ * The full parse of one line, and the rule.  looked_up says the fast path
+ * already counted its lookup.
+ */
 static void
-flush_before_read(void *arg)
-{
-	struct run *r = arg;
-
-	if (jout_pending(r->out) > 0 && jout_flush(r->out) == -1)
-		write_failed(r);
-}
-
-/* Handle one line: the fast path, then the full parse when needed. */
-static void
-do_line(struct run *r, const char *name, const char *line, size_t len)
+do_full(struct run *r, const char *name, const char *line, size_t len,
+    uint64_t lineno, int looked_up)
 {
 	struct kv_event	 ev;
 	struct tidx_ind	 ind;
-	struct addr	 a;
-	const char	*atext;
-	size_t		 alen;
-	int64_t		 e = -1;
+	int64_t		 e;
 	enum tidx_status st;
 
-	r->c.lines++;
-	if (!r->validate) {
-		switch (scan_caller(line, len, &atext, &alen)) {
-		case SCAN_NONE:
-			r->c.records++;
-			r->c.scanned_out++;
-			return;
-		case SCAN_FOUND:
-			r->c.records++;
-			if (addr_parse(atext, alen, &a) == -1) {
-				r->c.scanned_out++;
-				return;
-			}
-			r->c.lookups++;
-			if (tidx_lookup(r->ix, &a) < 0) {
-				r->c.scanned_out++;
-				return;
-			}
-			r->c.records--;	/* Counted again below. */
-			r->c.lookups--;
-			break;
-		case SCAN_UNSURE:
-			break;
-		}
-	}
 	r->c.parsed++;
 	switch (kvrec_parse(r->kr, line, len, &ev)) {
 	case KVREC_BLANK:
@@ -206,28 +183,24 @@ do_line(struct run *r, const char *name, const char *line, size_t len)
 		r->c.blank++;
 		return;
 	case KVREC_MALFORMED:
-		r->c.records++;
 		r->c.malformed++;
-		diag_bad(name, lr_lineno(r->lr), "%s, record skipped",
+		diag_bad(name, lineno, "%s, record skipped",
 		    kvrec_error(r->kr));
 		return;
 	case KVREC_NOT_VAULT:
-		r->c.records++;
 		r->c.not_vault++;
 		return;
 	case KVREC_NO_ADDRESS:
-		r->c.records++;
 		r->c.no_address++;
 		return;
 	case KVREC_NO_TIME:
-		r->c.records++;
 		r->c.no_time++;
 		return;
 	case KVREC_EVENT:
-		r->c.records++;
 		break;
 	}
-	r->c.lookups++;
+	if (!looked_up)
+		r->c.lookups++;
 	if ((e = tidx_lookup(r->ix, &ev.addr)) < 0)
 		return;
 	r->c.matched++;
@@ -246,6 +219,77 @@ do_line(struct run *r, const char *name, const char *line, size_t len)
 	r->c.alerts++;
 	if (jout_error(r->out) != 0)
 		write_failed(r);
+}
+
+/* Finish the pending line: its lookup (prefetched), then a full parse. */
+static void
+complete_pending(struct run *r)
+{
+	struct pending *p = &r->pend;
+
+	if (!p->active)
+		return;
+	p->active = 0;
+	if (tidx_lookup(r->ix, &p->a) < 0) {
+		r->c.scanned_out++;
+		return;
+	}
+	do_full(r, p->name, p->line, p->len, p->lineno, 1);
+}
+
+/* The reader's hook: finish what is pending, flush, then it may block. */
+static void
+before_read(void *arg)
+{
+	struct run *r = arg;
+
+	complete_pending(r);
+	if (jout_pending(r->out) > 0 && jout_flush(r->out) == -1)
+		write_failed(r);
+}
+
+/*
+ * Handle one line.  The fast path finds the caller address and prefetches
+ * its slot in the index; the lookup itself waits until the next line has
+ * been scanned, so the cache miss overlaps useful work.  Lines are still
+ * finished in input order: the pending one always goes first.
+ */
+static void
+do_line(struct run *r, const char *name, const char *line, size_t len)
+{
+	struct addr	 a;
+	const char	*atext;
+	size_t		 alen;
+
+	r->c.lines++;
+	if (r->validate) {
+		do_full(r, name, line, len, lr_lineno(r->lr), 0);
+		return;
+	}
+	switch (scan_caller(line, len, &atext, &alen)) {
+	case SCAN_NONE:
+		r->c.scanned_out++;
+		return;
+	case SCAN_FOUND:
+		if (addr_parse(atext, alen, &a) == -1) {
+			r->c.scanned_out++;
+			return;
+		}
+		r->c.lookups++;
+		tidx_prefetch(r->ix, &a);
+		complete_pending(r);
+		r->pend.active = 1;
+		r->pend.name = name;
+		r->pend.line = line;
+		r->pend.len = len;
+		r->pend.lineno = lr_lineno(r->lr);
+		r->pend.a = a;
+		return;
+	case SCAN_UNSURE:
+		complete_pending(r);
+		do_full(r, name, line, len, lr_lineno(r->lr), 0);
+		return;
+	}
 }
 
 /* Read one input to its end; 0, or -1 when it could not be read. */
@@ -281,8 +325,8 @@ do_input(struct run *r, const char *path)
 			do_line(r, name, line, len);
 			continue;
 		case LR_TOOLONG:
+			complete_pending(r);
 			r->c.lines++;
-			r->c.records++;
 			r->c.malformed++;
 			diag_bad(name, lr_lineno(r->lr),
 			    "line longer than %zu bytes, record skipped",
@@ -299,6 +343,7 @@ do_input(struct run *r, const char *path)
 		}
 		break;
 	}
+	complete_pending(r);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rc;
@@ -386,7 +431,7 @@ main(int argc, char *argv[])
 	r.dd = dedup_new(window, max_keys);
 	r.out = jout_new(STDOUT_FILENO);
 	r.lr = lr_new(r.max_line, readsize);
-	lr_set_before_read(r.lr, flush_before_read, &r);
+	lr_set_before_read(r.lr, before_read, &r);
 
 	if (argc == 0) {
 		argc = 1;

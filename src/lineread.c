@@ -87,6 +87,9 @@ fill(struct lreader *lr)
 	ssize_t	 n;
 	size_t	 want;
 
+	/* First, while every line handed out is still where it was. */
+	if (lr->before_read != NULL)
+		lr->before_read(lr->arg);
 	if (lr->start > 0) {
 		memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
 		lr->end -= lr->start;
@@ -103,8 +106,6 @@ fill(struct lreader *lr)
 	want = lr->cap - lr->end;
 	if (want > lr->readsize)
 		want = lr->readsize;
-	if (lr->before_read != NULL)
-		lr->before_read(lr->arg);
 	if ((n = read(lr->fd, lr->buf + lr->end, want)) == -1)
 		return -1;
 	if (n == 0) {
@@ -121,14 +122,14 @@ static enum lr_status
 emit(struct lreader *lr, char *p, size_t n, const char **line, size_t *len)
 {
 	lr->lineno++;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
 	if (lr->discarding || n > lr->maxline) {
 		lr->discarding = 0;
 		*line = NULL;
 		*len = 0;
 		return LR_TOOLONG;
 	}
-	if (n > 0 && p[n - 1] == '\r')
-		n--;
 	*line = p;
 	*len = n;
 	return LR_LINE;
@@ -160,7 +161,7 @@ lr_next(struct lreader *lr, const char **line, size_t *len)
 				lr->start = lr->end;
 				return emit(lr, p, n, line, len);
 			}
-			if (n > lr->maxline) {
+			if (n > lr->maxline + 1) {	/* Room for a CR. */
 				lr->discarding = 1;
 				lr->start = lr->end;
 			}

@@ -34,13 +34,15 @@ void	 lr_free(struct lreader *lr);
 void	 lr_reset(struct lreader *lr, int fd);
 
 /*
- * Call fn(arg) before each read(2) that may block, so that a program can
- * flush its output before it waits for input.
+ * Call fn(arg) before each read(2), which may block, so that a program can
+ * flush its output before it waits for input.  The buffer moves only after
+ * fn returns: every line returned so far stays valid until then, so a
+ * caller may hold on to earlier lines and must finish with them in fn.
  */
 void	 lr_set_before_read(struct lreader *lr, void (*fn)(void *),
 	    void *arg);
 
-/* Return the next line; borrowed until the next call. */
+/* Return the next line; borrowed as lr_set_before_read() says. */
 enum lr_status lr_next(struct lreader *lr, const char **line, size_t *len);
 
 /* The number of the line last returned (or skipped), from 1. */

@@ -27,10 +27,20 @@
 #define KEY	"CallerIPAddress"
 #define KEYLEN	(sizeof(KEY) - 1)
 
+/* White space as yajl's lexer reads it (JSON's, plus \f and \v). */
 static int
 is_ws(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\f' || c == '\v';
+}
+
+/* A byte that can start a JSON value other than a string. */
+static int
+starts_nonstring(char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == 't' || c == 'f' ||
+	    c == 'n' || c == '{' || c == '[';
 }
 
 /*
@@ -128,6 +138,8 @@ scan_scalar(const char *line, size_t len, const char **addr, size_t *alen)
 				return SCAN_UNSURE;
 		} else {
 			/* A number, true, false or null: up to a separator. */
+			if (!starts_nonstring(*p))
+				return SCAN_UNSURE;
 			if (is_caller) {
 				if (found)
 					return SCAN_UNSURE;
@@ -196,8 +208,8 @@ value_after(const char *k, const char *end, const char **addr, size_t *alen)
 		p++;
 	if (p >= end)
 		return SCAN_UNSURE;
-	if (*p != '"')
-		return SCAN_NONE;	/* Present, but not a string. */
+	if (*p != '"')		/* Present, but not a string? */
+		return starts_nonstring(*p) ? SCAN_NONE : SCAN_UNSURE;
 	v = ++p;
 	if ((p = memchr(p, '"', (size_t)(end - p))) == NULL)
 		return SCAN_UNSURE;

@@ -6,7 +6,7 @@
  */
 
 /* Bit i set when byte p[i] == c, for the 64 bytes at p. */
-__attribute__((target(SCAN_TARGET))) static inline uint64_t
+__attribute__((target(SCAN_TARGET), always_inline)) static inline uint64_t
 SCAN_SUFFIX(eq64)(const char *p, char c)
 {
 #ifdef SCAN_AVX2
@@ -35,7 +35,7 @@ SCAN_SUFFIX(eq64)(const char *p, char c)
  * Bits of the 64 bytes at p that are '{' or '[' (*open) and '}' or ']'
  * (*close): '[' 0x5b and '{' 0x7b differ only in bit 5, as do ']' and '}'.
  */
-__attribute__((target(SCAN_TARGET))) static inline void
+__attribute__((target(SCAN_TARGET), always_inline)) static inline void
 SCAN_SUFFIX(brackets64)(const char *p, uint64_t *open, uint64_t *close)
 {
 #ifdef SCAN_AVX2
@@ -76,7 +76,7 @@ SCAN_SUFFIX(brackets64)(const char *p, uint64_t *open, uint64_t *close)
  * byte stands at linepos in the line.  Returns -1 when the block holds a
  * backslash.
  */
-__attribute__((target(SCAN_TARGET))) static inline int
+__attribute__((target(SCAN_TARGET), always_inline)) static inline int
 SCAN_SUFFIX(block)(struct blockstate *bs, const char *p, const char *linepos)
 {
 	uint64_t q, s, o, c, cand, below;
