@@ -44,8 +44,10 @@ diag_count(void)
 }
 
 int
-diag_summary(const char *what)
+diag_summary(const char *one, const char *many)
 {
+	const char *what = total == 1 ? one : many;
+
 	if (total == 0)
 		return 0;
 	if (hidden > 0)

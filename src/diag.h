@@ -22,9 +22,10 @@ void	 diag_bad(const char *file, uint64_t line, const char *fmt, ...)
 uint64_t diag_count(void);
 
 /*
- * When any bad line was seen, print "PROG: N bad lines skipped" (with how
- * many were not shown) and return 1; else return 0.
+ * When any bad line was seen, print "PROG: N WHAT skipped" (with how many
+ * were not shown), WHAT being one or many after the count, and return 1;
+ * else return 0.
  */
-int	 diag_summary(const char *what);
+int	 diag_summary(const char *one, const char *many);
 
 #endif /* DIAG_H */

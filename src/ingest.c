@@ -68,6 +68,7 @@ struct u32map {
 
 struct ingest {
 	struct ingest_opts	 opts;
+	int64_t			 oldest;	/* now - lookback. */
 	struct ingest_stats	 st;
 	struct jrec		*jr;
 	struct strpool		*sp;
@@ -134,6 +135,9 @@ ingest_new(const struct ingest_opts *opts)
 	struct ingest *in = xcalloc(1, sizeof(*in));
 
 	in->opts = *opts;
+	/* now - lookback, saturating: both come from the command line. */
+	in->oldest = opts->lookback > 0 && opts->now < INT64_MIN +
+	    opts->lookback ? INT64_MIN : opts->now - opts->lookback;
 	in->jr = jrec_new(fields, NFIELDS);
 	in->sp = strpool_new();
 	map_init(&in->byid, 1024);
@@ -259,11 +263,13 @@ ingest_row(struct ingest *in, const char *line, size_t len, char *why,
 		return 0;
 	case JREC_SYNTAX:
 		in->st.rows++;
+		in->st.malformed++;
 		snprintf(why, whylen, "malformed JSON: %s", jrec_error(in->jr));
 		in->st.rejected++;
 		return -1;
 	case JREC_NOTOBJECT:
 		in->st.rows++;
+		in->st.malformed++;
 		return reject(in, why, whylen, "not a JSON object", NULL, 0);
 	case JREC_OK:
 		break;
@@ -294,7 +300,7 @@ ingest_row(struct ingest *in, const char *line, size_t len, char *why,
 		return reject(in, why, whylen, "TimeGenerated is not a time",
 		    v->type == JV_STRING ? v->s : NULL, v->len);
 	}
-	if (c.tg < in->opts.now - in->opts.lookback) {
+	if (c.tg < in->oldest) {
 		in->st.too_old++;
 		return 0;
 	}

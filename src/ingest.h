@@ -26,6 +26,7 @@ struct ingest_stats {
 	uint64_t rows;		/* Rows (JSON objects) read. */
 	uint64_t blank;		/* Empty lines, not counted as rows. */
 	uint64_t rejected;	/* Reported as bad input (see ingest_row). */
+	uint64_t malformed;	/* Of those, not JSON or not an object. */
 	uint64_t no_address;	/* Step 1: no address column set. */
 	uint64_t no_time;	/* Step 2: TimeGenerated missing or bad. */
 	uint64_t too_old;	/* Step 2: older than the lookback. */

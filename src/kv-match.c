@@ -444,7 +444,7 @@ main(int argc, char *argv[])
 		write_failed(&r);
 	if (stats)
 		print_stats(&r);
-	status = diag_summary("bad records") ? 1 : 0;
+	status = diag_summary("bad record", "bad records") ? 1 : 0;
 	if (ioerr)
 		status = 2;
 	lr_free(r.lr);

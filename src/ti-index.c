@@ -109,8 +109,10 @@ cmd_info(const char *path, int verify)
 	struct jout	*j;
 	enum tidx_status st;
 
-	if (verify && (st = tidx_verify(ix)) != TIDX_OK)
+	if (verify && (st = tidx_verify(ix)) != TIDX_OK) {
+		tidx_close(ix);
 		errx(2, "%s: %s", path, tidx_strerror(st));
+	}
 	tidx_get_info(ix, &in);
 	j = jout_new(STDOUT_FILENO);
 	yajl_gen_map_open(jout_gen(j));
@@ -168,9 +170,10 @@ cmd_verify(const char *path)
 	struct tidx	*ix = open_index(path);
 	enum tidx_status st;
 
-	if ((st = tidx_verify(ix)) != TIDX_OK)
-		errx(2, "%s: %s", path, tidx_strerror(st));
+	st = tidx_verify(ix);
 	tidx_close(ix);
+	if (st != TIDX_OK)
+		errx(2, "%s: %s", path, tidx_strerror(st));
 	return 0;
 }
 
@@ -300,11 +303,13 @@ static void
 summary(const struct ingest_stats *s, const char *out)
 {
 	fprintf(stderr, "ti-index: %s: %llu rows, %llu indicators, "
-	    "%llu addresses; skipped: %llu no address, %llu no time, "
+	    "%llu addresses; skipped: %llu malformed, %llu no address, "
+	    "%llu no time, "
 	    "%llu old, %llu bad address, %llu excluded, %llu superseded, "
 	    "%llu inactive, %llu expired, %llu shadowed\n", out,
 	    (unsigned long long)s->rows, (unsigned long long)s->indicators,
 	    (unsigned long long)s->addresses,
+	    (unsigned long long)s->malformed,
 	    (unsigned long long)s->no_address, (unsigned long long)s->no_time,
 	    (unsigned long long)s->too_old,
 	    (unsigned long long)s->bad_address,
@@ -322,10 +327,14 @@ cmd_build(const char *out, struct ingest_opts *opts, int quiet, int argc,
 	struct lreader	*lr = lr_new(MAX_LINE, READ_SIZE);
 	struct tidx_builder *b;
 	struct tidx_params p;
+	struct stat	 sb;
 	enum tidx_status st;
 	int		 i, ioerr = 0, show = !quiet && isatty(STDERR_FILENO);
 	static char	*stdin_only[] = { "-", NULL };
 
+	if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode))
+		errx(2, "%s: exists and is not a regular file; not replaced",
+		    out);
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;
@@ -353,7 +362,7 @@ cmd_build(const char *out, struct ingest_opts *opts, int quiet, int argc,
 		summary(ingest_stats(in), out);
 	tidx_builder_free(b);
 	ingest_free(in);
-	return diag_summary("bad rows");
+	return diag_summary("bad row", "bad rows");
 }
 
 int
@@ -407,8 +416,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (info + lookup > 1 || (lookup && verify)) {
-		warnx("--info and --lookup cannot be combined");
+	if (lookup && (info || verify)) {
+		warnx("%s and --lookup cannot be combined",
+		    info ? "--info" : "--verify");
 		usage(stderr);
 		return 2;
 	}
