@@ -1,7 +1,6 @@
 /*
  * alert.c: the alert object of SPEC.md 2.4.  See alert.h.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,36 +37,33 @@ member(struct jout *j, const char *key, const struct jval *v)
 }
 
 /*
- * httpStatusCode_d as a JSON number: an integral value (200, 200.0, "200")
- * is written as an integer, another number as written, anything else as
- * null.
+ * httpStatusCode_d as a JSON number: a number, or a string holding exactly
+ * a JSON number (exports write every cell as text).  An integral value
+ * that fits (200, 200.0, "2e2") is written as an integer; another is
+ * written as its text; anything else is null.
  */
 static void
 status_code(struct jout *j, const struct jval *v)
 {
-	char	 buf[64], *end;
+	char	 buf[64];
 	double	 d;
 
 	jout_key(j, "httpStatusCode_d");
-	if ((v->type != JV_NUMBER && v->type != JV_STRING) || v->len == 0 ||
-	    v->len >= sizeof(buf)) {
+	if ((v->type != JV_NUMBER && v->type != JV_STRING) ||
+	    !json_is_number(v->s, v->len)) {
 		jout_null(j);
 		return;
 	}
-	memcpy(buf, v->s, v->len);
-	buf[v->len] = '\0';
-	errno = 0;
-	d = strtod(buf, &end);
-	if (*end != '\0' || errno != 0 || !isfinite(d) || buf[0] == ' ') {
-		jout_null(j);
-		return;
+	if (v->len < sizeof(buf)) {
+		memcpy(buf, v->s, v->len);
+		buf[v->len] = '\0';
+		d = strtod(buf, NULL);
+		if (isfinite(d) && d == floor(d) && fabs(d) < 9e15) {
+			jout_int(j, (long long)d);
+			return;
+		}
 	}
-	if (d == floor(d) && fabs(d) < 9e15)
-		jout_int(j, (long long)d);
-	else if (v->type == JV_NUMBER)
-		jout_number(j, v->s, v->len);
-	else
-		yajl_gen_double(jout_gen(j), d);
+	jout_number(j, v->s, v->len);
 }
 
 void

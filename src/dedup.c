@@ -95,13 +95,17 @@ sweep(struct dedup *d)
 	struct entry **live = xreallocarray(NULL, d->n ? d->n : 1,
 	    sizeof(*live));
 	size_t	 i, n = 0, keep, cap;
+	int64_t	 cutoff;
 
+	/* newest - window, saturating (a window can be years long). */
+	cutoff = d->newest < INT64_MIN + d->window ? INT64_MIN :
+	    d->newest - d->window;
 	for (i = 0; i < d->cap; i++) {
 		struct entry *e = d->slots[i];
 
 		if (e == NULL)
 			continue;
-		if (d->seen && e->t <= d->newest - d->window) {
+		if (d->seen && cutoff != INT64_MIN && e->t <= cutoff) {
 			free(e);
 			d->expired++;
 		} else
@@ -149,9 +153,11 @@ dedup_check(struct dedup *d, const char *id, size_t idlen,
 	    i = (i + 1) & (d->cap - 1)) {
 		if (e->hash == h && e->idlen == idlen &&
 		    addr_cmp(&e->a, a) == 0 && memcmp(e->id, id, idlen) == 0) {
-			int64_t diff = t > e->t ? t - e->t : e->t - t;
+			/* |t - e->t| < window, without overflow. */
+			uint64_t diff = t > e->t ? (uint64_t)t - (uint64_t)e->t :
+			    (uint64_t)e->t - (uint64_t)t;
 
-			if (diff < d->window)
+			if (diff < (uint64_t)d->window)
 				return 0;
 			if (t > e->t)
 				e->t = t;

@@ -191,13 +191,11 @@ ingest_confidence(int type, const char *s, size_t len, int32_t *v)
 	char	 buf[64], *end;
 	double	 d;
 
-	if ((type != JV_NUMBER && type != JV_STRING) || len == 0 ||
-	    len >= sizeof(buf))
+	if ((type != JV_NUMBER && type != JV_STRING) || len >= sizeof(buf) ||
+	    !json_is_number(s, len))
 		return -1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	if (isspace((unsigned char)buf[0]))
-		return -1;
 	errno = 0;
 	d = strtod(buf, &end);
 	if (*end != '\0' || errno != 0 || !isfinite(d) ||

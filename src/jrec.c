@@ -80,6 +80,37 @@ bad:
 	return o;
 }
 
+int
+json_is_number(const char *s, size_t len)
+{
+	size_t	 i = 0;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (i < len && s[i] == '0')
+		i++;
+	else if (i < len && s[i] >= '1' && s[i] <= '9')
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < len && s[i] == '.') {
+		if (++i >= len || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= len || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i == len;
+}
+
 static size_t
 arena_put(struct jrec *jr, const char *s, size_t len, int sanitize)
 {
@@ -101,6 +132,40 @@ arena_put(struct jrec *jr, const char *s, size_t len, int sanitize)
 	}
 	jr->arena[jr->alen++] = '\0';
 	return off;
+}
+
+/* 1 when the first n names of f's path are the current key path's. */
+static int
+prefix_is(const struct jrec *jr, const struct jfield *f, int n)
+{
+	int	 d;
+
+	for (d = 0; d < n; d++) {
+		const char *k = f->path[d];
+
+		if (k == NULL || strlen(k) != jr->keylen[d] ||
+		    memcmp(k, jr->arena + jr->keyoff[d], jr->keylen[d]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A member's key was read: forget what earlier members of the same name
+ * held below it, since the last member counts ({"a":{"b":1},"a":2} has
+ * no a.b).
+ */
+static void
+reset_under(struct jrec *jr)
+{
+	size_t	 i;
+
+	for (i = 0; i < jr->nfields; i++)
+		if (jr->vals[i].type != JV_ABSENT &&
+		    prefix_is(jr, &jr->fields[i], jr->depth)) {
+			jr->vals[i].type = JV_ABSENT;
+			jr->offs[i] = (size_t)-1;
+		}
 }
 
 /* The field whose path is the current key path, or -1. */
@@ -212,6 +277,7 @@ cb_map_key(void *ctx, const unsigned char *k, size_t len)
 		jr->keyoff[jr->depth - 1] = arena_put(jr, (const char *)k,
 		    len, 0);
 		jr->keylen[jr->depth - 1] = len;
+		reset_under(jr);
 	}
 	return 1;
 }

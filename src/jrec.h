@@ -71,4 +71,7 @@ const struct jval *jrec_get(const struct jrec *jr, size_t i);
  */
 size_t	 utf8_sanitize(char *buf, const char *s, size_t len);
 
+/* Return 1 when the len bytes at s are exactly one JSON number. */
+int	 json_is_number(const char *s, size_t len);
+
 #endif /* JREC_H */

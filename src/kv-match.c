@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE		/* F_SETPIPE_SZ */
 
+#include <sys/select.h>
 #include <sys/stat.h>
 
 #include <err.h>
@@ -83,8 +84,11 @@ struct pending {
 	struct addr	 a;
 };
 
+static volatile sig_atomic_t got_term, got_usr1;
+
 struct run {
 	struct pending	 pend;
+	sigset_t	 sigmask;	/* The mask to wait for input with. */
 	struct tidx	*ix;
 	const char	*ixpath;
 	struct kvrec	*kr;
@@ -130,6 +134,8 @@ print_stats(const struct run *r)
 	C("blank", c->blank);
 	C("records", c->lines - c->blank);
 	C("malformed", c->malformed);
+	C("skipped", c->scanned_out + c->not_vault + c->no_address +
+	    c->no_time);
 	C("scanned_out", c->scanned_out);
 	C("parsed", c->parsed);
 	C("not_vault", c->not_vault);
@@ -237,15 +243,30 @@ complete_pending(struct run *r)
 	do_full(r, p->name, p->line, p->len, p->lineno, 1);
 }
 
-/* The reader's hook: finish what is pending, flush, then it may block. */
-static void
-before_read(void *arg)
+/*
+ * The reader's hook: finish what is pending and flush, then wait until fd
+ * is readable with the signals unblocked, so that a signal can never slip
+ * in between the check of its flag and a read that blocks.  Returns -1
+ * when a signal came (the reader then returns LR_INTR).
+ */
+static int
+before_read(void *arg, int fd)
 {
 	struct run *r = arg;
+	fd_set	 rfds;
 
 	complete_pending(r);
 	if (jout_pending(r->out) > 0 && jout_flush(r->out) == -1)
 		write_failed(r);
+	if (got_term || got_usr1)
+		return -1;
+	FD_ZERO(&rfds);
+	FD_SET(fd, &rfds);
+	if (fd < FD_SETSIZE &&
+	    pselect(fd + 1, &rfds, NULL, NULL, NULL, &r->sigmask) == -1 &&
+	    errno == EINTR)
+		return -1;
+	return 0;
 }
 
 /*
@@ -310,7 +331,8 @@ do_input(struct run *r, const char *path)
 	}
 	if (fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			warnx("%s: is a directory", name);
+			errno = EISDIR;
+			warn("%s", name);
 			if (fd != STDIN_FILENO)
 				close(fd);
 			return -1;
@@ -333,6 +355,12 @@ do_input(struct run *r, const char *path)
 			    r->max_line);
 			continue;
 		case LR_INTR:
+			if (got_usr1) {
+				got_usr1 = 0;
+				print_stats(r);
+			}
+			if (got_term)
+				break;
 			continue;
 		case LR_ERROR:
 			warn("%s", name);
@@ -347,6 +375,41 @@ do_input(struct run *r, const char *path)
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rc;
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_term = 1;
+}
+
+/*
+ * SIGTERM and SIGINT end the run after the current record, SIGUSR1 prints
+ * the counters.  They stay blocked except while waiting for input, so they
+ * are handled between records; the handler only sets a flag.
+ */
+static void
+setup_signals(struct run *r)
+{
+	struct sigaction sa;
+	sigset_t	 block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &r->sigmask);
 }
 
 static long long
@@ -426,7 +489,7 @@ main(int argc, char *argv[])
 			err(2, "%s", r.ixpath);
 		errx(2, "%s: %s", r.ixpath, tidx_strerror(st));
 	}
-	signal(SIGPIPE, SIG_IGN);
+	setup_signals(&r);
 	r.kr = kvrec_new();
 	r.dd = dedup_new(window, max_keys);
 	r.out = jout_new(STDOUT_FILENO);
@@ -437,7 +500,7 @@ main(int argc, char *argv[])
 		argc = 1;
 		argv = stdin_only;
 	}
-	for (i = 0; i < argc; i++)
+	for (i = 0; i < argc && !got_term; i++)
 		if (do_input(&r, argv[i]) == -1)
 			ioerr = 1;
 	if (jout_flush(r.out) == -1)

@@ -23,7 +23,7 @@ struct lreader {
 	int		 discarding;	/* Inside a line over the limit. */
 	int		 at_start;	/* No byte of this input seen yet. */
 	uint64_t	 lineno, bytes;
-	void		(*before_read)(void *);
+	int		(*before_read)(void *, int);
 	void		*arg;
 };
 
@@ -62,7 +62,7 @@ lr_reset(struct lreader *lr, int fd)
 }
 
 void
-lr_set_before_read(struct lreader *lr, void (*fn)(void *), void *arg)
+lr_set_before_read(struct lreader *lr, int (*fn)(void *, int), void *arg)
 {
 	lr->before_read = fn;
 	lr->arg = arg;
@@ -88,8 +88,10 @@ fill(struct lreader *lr)
 	size_t	 want;
 
 	/* First, while every line handed out is still where it was. */
-	if (lr->before_read != NULL)
-		lr->before_read(lr->arg);
+	if (lr->before_read != NULL && lr->before_read(lr->arg, lr->fd) == -1) {
+		errno = EINTR;
+		return -1;
+	}
 	if (lr->start > 0) {
 		memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
 		lr->end -= lr->start;

@@ -34,12 +34,14 @@ void	 lr_free(struct lreader *lr);
 void	 lr_reset(struct lreader *lr, int fd);
 
 /*
- * Call fn(arg) before each read(2), which may block, so that a program can
- * flush its output before it waits for input.  The buffer moves only after
- * fn returns: every line returned so far stays valid until then, so a
- * caller may hold on to earlier lines and must finish with them in fn.
+ * Call fn(arg, fd) before each read(2) of fd, which may block, so that a
+ * program can flush its output before it waits for input.  The buffer
+ * moves only after fn returns: every line returned so far stays valid
+ * until then, so a caller may hold on to earlier lines and must finish
+ * with them in fn.  When fn returns -1, lr_next() returns LR_INTR without
+ * reading (a program waiting for input or a signal in fn uses this).
  */
-void	 lr_set_before_read(struct lreader *lr, void (*fn)(void *),
+void	 lr_set_before_read(struct lreader *lr, int (*fn)(void *, int),
 	    void *arg);
 
 /* Return the next line; borrowed as lr_set_before_read() says. */
