@@ -146,7 +146,9 @@ lr_next(struct lreader *lr, const char **line, size_t *len)
 	for (;;) {
 		p = lr->buf + lr->start;
 		n = lr->end - lr->start;
-		if (lr->at_start && (n >= 3 || lr->eof)) {
+		/* Wait for a BOM only while what came so far could be one. */
+		if (lr->at_start && (n >= 3 || lr->eof ||
+		    memcmp(p, "\xef\xbb\xbf", n) != 0)) {
 			if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 				lr->start += 3;
 			lr->at_start = 0;

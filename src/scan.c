@@ -179,6 +179,7 @@ struct blockstate {
 	long	 depth;		/* Depth at the start of the block. */
 	int	 nkeys;		/* Depth-1 CallerIPAddress keys seen. */
 	const char *key;	/* Its opening quote in the line. */
+	const char *last;	/* The line's closing brace. */
 };
 
 static inline uint64_t

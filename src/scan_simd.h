@@ -74,7 +74,8 @@ SCAN_SUFFIX(brackets64)(const char *p, uint64_t *open, uint64_t *close)
 /*
  * Classify the block at p (BLOCK + LOOKAHEAD readable bytes), whose first
  * byte stands at linepos in the line.  Returns -1 when the block holds a
- * backslash.
+ * backslash, or closes the outer object before the line's last byte
+ * (content after the object): the scalar scanner then decides.
  */
 __attribute__((target(SCAN_TARGET), always_inline)) static inline int
 SCAN_SUFFIX(block)(struct blockstate *bs, const char *p, const char *linepos)
@@ -103,6 +104,16 @@ SCAN_SUFFIX(block)(struct blockstate *bs, const char *p, const char *linepos)
 		}
 		cand &= cand - 1;
 	}
+	/* Closing brackets are few: check none closes the line early. */
+	for (cand = c; cand != 0; cand &= cand - 1) {
+		int	 i = __builtin_ctzll(cand);
+
+		below = i == 63 ? ~0ULL : (2ULL << i) - 1;
+		if (bs->depth + __builtin_popcountll(o & below) -
+		    __builtin_popcountll(c & below) <= 0 &&
+		    linepos + i != bs->last)
+			return -1;
+	}
 	bs->depth += __builtin_popcountll(o) - __builtin_popcountll(c);
 	bs->instr = (uint64_t)((int64_t)s >> 63);
 	return 0;
@@ -113,7 +124,7 @@ __attribute__((target(SCAN_TARGET))) static enum scan_result
 SCAN_SUFFIX(scan_blocks)(const char *line, size_t len, const char **addr,
     size_t *alen)
 {
-	struct blockstate bs = { 0, 0, 0, NULL };
+	struct blockstate bs = { 0, 0, 0, NULL, line + len - 1 };
 	char	 tail[2 * BLOCK + LOOKAHEAD];
 	const char *p = line, *end = line + len;
 	size_t	 rest;

@@ -403,18 +403,65 @@ tidx_entry(const struct tidx *ix, uint64_t e, struct tidx_ind *ind)
 	return TIDX_OK;
 }
 
+/*
+ * Check a hash section's slots: every entry reference in range, every key
+ * within the section's probe limit of its home slot with no empty slot in
+ * between (else a lookup would stop short of it), and the number of keys.
+ */
+static int
+verify_hash(const struct tidx *ix, int v6, uint64_t nkeys)
+{
+	const struct section *s = &ix->sec[v6 ? TIDX_HASH6 : TIDX_HASH4];
+	const unsigned char *base = v6 ? ix->hash6 : ix->hash4;
+	uint64_t size = v6 ? SLOT6_SIZE : SLOT4_SIZE, mask = s->count - 1;
+	uint64_t i, j, home, n = 0;
+
+	for (i = 0; i < s->count; i++) {
+		const unsigned char *slot = base + i * size;
+		uint32_t v = rd32(slot + (v6 ? 16 : 4));
+
+		if (v == 0)
+			continue;
+		if (v > ix->sec[TIDX_ENTRIES].count)
+			return -1;
+		n++;
+		home = v6 ? slot6(slot, mask) : slot4(rd32(slot), mask);
+		if (((i - home) & mask) > s->param)
+			return -1;
+		for (j = home; j != i; j = (j + 1) & mask)
+			if (rd32(base + j * size + (v6 ? 16 : 4)) == 0)
+				return -1;
+	}
+	return n == nkeys ? 0 : -1;
+}
+
 enum tidx_status
 tidx_verify(const struct tidx *ix)
 {
 	const struct section *s;
 	struct tidx_str str;
-	uint64_t i, off, nstr;
+	uint64_t i, off, nstr, end;
 	uint32_t k;
 
 	for (k = 1; k <= TIDX_NKINDS; k++) {
 		s = &ix->sec[k];
 		if (crc32c(0, ix->map + s->off, s->size) != s->crc)
 			return TIDX_ERR_CHECKSUM;
+	}
+	/* The bytes outside the header, table and sections are zero. */
+	end = rd32(ix->map + 12) + (uint64_t)rd32(ix->map + 16) *
+	    TIDX_SECTION_SIZE;
+	for (i = end; i < ix->size; i++) {
+		for (k = 1; k <= TIDX_NKINDS; k++)
+			if (i >= ix->sec[k].off &&
+			    i < ix->sec[k].off + ix->sec[k].size)
+				break;
+		if (k <= TIDX_NKINDS) {
+			i = ix->sec[k].off + ix->sec[k].size - 1;
+			continue;
+		}
+		if (ix->map[i] != 0)
+			return TIDX_ERR_DAMAGED;
 	}
 	/* Checksums pass; now every reference, as tidx_entry reads them. */
 	for (i = 0; i < ix->sec[TIDX_ENTRIES].count; i++) {
@@ -423,18 +470,10 @@ tidx_verify(const struct tidx *ix)
 		if (tidx_entry(ix, i, &ind) != TIDX_OK)
 			return TIDX_ERR_DAMAGED;
 	}
-	for (i = 0; i < ix->sec[TIDX_HASH4].count; i++) {
-		uint32_t v = rd32(ix->hash4 + i * SLOT4_SIZE + 4);
-
-		if (v > ix->sec[TIDX_ENTRIES].count)
-			return TIDX_ERR_DAMAGED;
-	}
-	for (i = 0; i < ix->sec[TIDX_HASH6].count; i++) {
-		uint32_t v = rd32(ix->hash6 + i * SLOT6_SIZE + 16);
-
-		if (v > ix->sec[TIDX_ENTRIES].count)
-			return TIDX_ERR_DAMAGED;
-	}
+	if (verify_hash(ix, 0, ix->info.n_v4) == -1 ||
+	    verify_hash(ix, 1, ix->info.n_v6) == -1 ||
+	    ix->info.n_v4 + ix->info.n_v6 != ix->sec[TIDX_ENTRIES].count)
+		return TIDX_ERR_DAMAGED;
 	for (i = 0; i < ix->sec[TIDX_RECORDS].count; i++)
 		if (get_str(ix, rd32(ix->recs + i * REC_SIZE + 16), &str)
 		    == -1 || rd32(ix->recs + i * REC_SIZE + 20) >=

@@ -1,0 +1,653 @@
+/*
+ * check_addr.c: unit tests of the addr module (src/addr.h).  "Core" covers
+ * parsing of IPv4 dotted quads and of every RFC 4291 IPv6 text form, the
+ * forms that must be refused (junk, zone ids, brackets, ports, prefix
+ * lengths, white space, leading zeros), IPv4-mapped addresses being the
+ * plain IPv4 value, RFC 5952 formatting and round trips, ordering and the
+ * IPv4 integer conversions.  "Exclusions" walks both edges of every range
+ * of SPEC 2.1 step 3.  "Limits" checks the length limit and that parsing
+ * never reads past the given length: every parse goes through a heap copy
+ * of exactly len bytes, so AddressSanitizer catches any overread.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "addr.h"
+
+/* Parse the len bytes at s from a heap copy of exactly that size. */
+static int
+parse_n(const char *s, size_t len, struct addr *a)
+{
+	char	*p = malloc(len ? len : 1);
+	int	 rc;
+
+	if (p == NULL)
+		ck_abort_msg("out of memory");
+	memcpy(p, s, len);
+	rc = addr_parse(p, len, a);
+	free(p);
+	return rc;
+}
+
+static int
+parse(const char *s, struct addr *a)
+{
+	return parse_n(s, strlen(s), a);
+}
+
+/* Parse s, which must be valid, and return the address. */
+static struct addr
+must(const char *s)
+{
+	struct addr a;
+
+	ck_assert_msg(parse(s, &a) == 0, "\"%s\" refused", s);
+	return a;
+}
+
+static void
+assert_bytes(const char *s, const uint8_t want[16])
+{
+	struct addr a = must(s);
+
+	ck_assert_msg(memcmp(a.b, want, 16) == 0, "\"%s\": wrong bytes", s);
+}
+
+static void
+assert_refused(const char *const *list, size_t n)
+{
+	struct addr a;
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_msg(parse(list[i], &a) == -1,
+		    "\"%s\" accepted", list[i]);
+}
+
+/* Check that s parses and formats back as want. */
+static void
+assert_format(const char *s, const char *want)
+{
+	struct addr a = must(s);
+	char	 buf[ADDR_STRLEN];
+
+	ck_assert_str_eq(addr_format(&a, buf), want);
+}
+
+static void
+assert_excluded(const char *s, int want)
+{
+	struct addr a = must(s);
+
+	ck_assert_msg(addr_excluded(&a) == want, "addr_excluded(\"%s\") "
+	    "is %d, want %d", s, addr_excluded(&a), want);
+}
+
+/* A small deterministic generator, so that failures can be replayed. */
+static uint64_t
+rnd(uint64_t *state)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *state >> 32;
+}
+
+START_TEST(v4_valid)
+{
+	static const struct {
+		const char	*s;
+		uint32_t	 v;
+	} t[] = {
+		{ "0.0.0.0", 0 },
+		{ "255.255.255.255", 0xffffffffu },
+		{ "1.2.3.4", 0x01020304u },
+		{ "10.0.0.1", 0x0a000001u },
+		{ "100.200.250.199", 0x64c8fac7u },
+		{ "0.10.100.255", 0x000a64ffu },
+		{ "249.250.254.9", 0xf9fafe09u },
+	};
+	struct addr a;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		a = must(t[i].s);
+		ck_assert_msg(addr_is_v4(&a), "%s", t[i].s);
+		ck_assert_msg(addr_v4(&a) == t[i].v, "%s", t[i].s);
+	}
+}
+END_TEST
+
+START_TEST(v4_stored_mapped)
+{
+	static const uint8_t want[16] = { 0,0,0,0, 0,0,0,0, 0,0,0xff,0xff,
+	    192,0,2,33 };
+
+	assert_bytes("192.0.2.33", want);
+}
+END_TEST
+
+START_TEST(v4_refused)
+{
+	static const char *const bad[] = {
+		"", "1", "1.2", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3",
+		"1.2.3.", "1.2.3.4.", "256.1.1.1", "1.256.1.1", "1.2.256.1",
+		"1.2.3.256", "999.1.1.1", "1000.1.1.1", "1.2.3.1000",
+		"01.2.3.4", "1.02.3.4", "1.2.003.4", "1.2.3.04", "00.0.0.0",
+		"0.0.0.00", "010.1.1.1", " 1.2.3.4", "1.2.3.4 ", "1.2. 3.4",
+		"1.2.3.4\n", "\t1.2.3.4", "1.2.3.-4", "+1.2.3.4", "0x1.2.3.4",
+		"1.2.3.4a", "a.b.c.d", "1.2.3.4/32", "10.0.0.0/8", "1,2,3,4",
+		"4294967295",
+	};
+
+	assert_refused(bad, sizeof(bad) / sizeof(bad[0]));
+}
+END_TEST
+
+START_TEST(v4_embedded_nul_refused)
+{
+	struct addr a;
+
+	ck_assert_int_eq(parse_n("1.2.3.4\0", 8, &a), -1);
+	ck_assert_int_eq(parse_n("1.2\0.3.4", 8, &a), -1);
+}
+END_TEST
+
+START_TEST(v6_forms)
+{
+	static const uint8_t doc1[16] = { 0x20,0x01,0x0d,0xb8, 0,0,0,0,
+	    0,0,0,0, 0,0,0,1 };
+	static const uint8_t zero[16] = { 0 };
+	static const uint8_t one[16] = { 0,0,0,0, 0,0,0,0, 0,0,0,0, 0,0,0,1 };
+	static const uint8_t seq[16] = { 0,1,0,2,0,3,0,4,0,5,0,6,0,7,0,8 };
+	static const uint8_t mix[16] = { 0xab,0xcd,0xef,0x01,0x23,0x45,
+	    0x67,0x89, 0xab,0xcd,0xef,0x01,0x23,0x45,0x67,0x89 };
+	static const uint8_t tail0[16] = { 0,1,0,2,0,3,0,4,0,5,0,6,0,7,0,0 };
+	static const uint8_t head0[16] = { 0,0,0,2,0,3,0,4,0,5,0,6,0,7,0,8 };
+
+	assert_bytes("2001:db8::1", doc1);
+	assert_bytes("2001:DB8::1", doc1);
+	assert_bytes("2001:Db8:0::0:1", doc1);
+	assert_bytes("2001:0db8:0000:0000:0000:0000:0000:0001", doc1);
+	assert_bytes("2001:db8:0:0:0:0:0:1", doc1);
+	assert_bytes("2001:db8::0:1", doc1);
+	assert_bytes("::", zero);
+	assert_bytes("0:0:0:0:0:0:0:0", zero);
+	assert_bytes("0::0", zero);
+	assert_bytes("::1", one);
+	assert_bytes("0:0:0:0:0:0:0:1", one);
+	assert_bytes("1:2:3:4:5:6:7:8", seq);
+	assert_bytes("0001:0002:0003:0004:0005:0006:0007:0008", seq);
+	assert_bytes("abcd:ef01:2345:6789:abcd:ef01:2345:6789", mix);
+	assert_bytes("ABCD:EF01:2345:6789:ABCD:EF01:2345:6789", mix);
+	assert_bytes("AbCd:eF01:2345:6789:aBcD:Ef01:2345:6789", mix);
+	/* RFC 4291 lets "::" stand for a single group. */
+	assert_bytes("1:2:3:4:5:6:7::", tail0);
+	assert_bytes("::2:3:4:5:6:7:8", head0);
+}
+END_TEST
+
+START_TEST(v6_embedded_v4)
+{
+	static const uint8_t nat64[16] = { 0,0x64,0xff,0x9b, 0,0,0,0,
+	    0,0,0,0, 1,2,3,4 };
+	static const uint8_t compat[16] = { 0,0,0,0, 0,0,0,0, 0,0,0,0,
+	    1,2,3,4 };
+	static const uint8_t full[16] = { 0,1,0,2,0,3,0,4,0,5,0,6,
+	    192,0,2,1 };
+
+	assert_bytes("64:ff9b::1.2.3.4", nat64);
+	assert_bytes("::1.2.3.4", compat);
+	assert_bytes("0:0:0:0:0:0:1.2.3.4", compat);
+	assert_bytes("1:2:3:4:5:6:192.0.2.1", full);
+}
+END_TEST
+
+START_TEST(v6_mapped_is_v4)
+{
+	static const char *const same[] = {
+		"::ffff:10.0.0.1", "::FFFF:10.0.0.1", "0:0:0:0:0:ffff:10.0.0.1",
+		"::ffff:a00:1", "0000:0000:0000:0000:0000:ffff:0a00:0001",
+	};
+	struct addr v4 = must("10.0.0.1"), a;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		a = must(same[i]);
+		ck_assert_msg(addr_is_v4(&a), "%s", same[i]);
+		ck_assert_msg(addr_cmp(&a, &v4) == 0, "%s", same[i]);
+		ck_assert_msg(addr_v4(&a) == 0x0a000001u, "%s", same[i]);
+	}
+}
+END_TEST
+
+START_TEST(v6_not_v4)
+{
+	static const char *const t[] = {
+		"::1", "::", "::1.2.3.4", "::fffe:1.2.3.4", "::1:ffff:1.2.3.4",
+		"1::ffff:1.2.3.4", "64:ff9b::1.2.3.4", "::ffff:0:0:0",
+		"ffff::", "2001:db8::1",
+	};
+	struct addr a;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		a = must(t[i]);
+		ck_assert_msg(!addr_is_v4(&a), "%s", t[i]);
+	}
+}
+END_TEST
+
+START_TEST(v6_refused)
+{
+	static const char *const bad[] = {
+		":", ":::", "::::", "1:2:3", "1:2:3:4:5:6:7",
+		"1:2:3:4:5:6:7:8:9", "1::2::3", "::1::", "1::2:3::",
+		"12345::", "::12345", "1:2:3:4:5:6:7:12345", "00000::1",
+		"1:2:3:4:5:6:7:8:", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8",
+		"1:2:3:4::5:6:7:8", "1:", "1::2:", ":1:2:3:4:5:6:7:8", ":1::",
+		"g::1", "::g", "2001:db8::1g", "-1::", "+1::", "0x1::",
+		"fe80::1%eth0", "fe80::1%1", "fe80::%eth0", "[::1]",
+		"[2001:db8::1]", "[::1]:80", "[2001:db8::1]:443", "::1/128",
+		"2001:db8::/32", "1.2.3.4:80", " ::1", "::1 ", ":: 1",
+		"::1\n", "2001:db8::1\r", "1:2:3:4:5:6:7:1.2.3.4",
+		"1:2:3:4:5:1.2.3.4", "::1.2.3", "::1.2.3.4.5", "::256.1.1.1",
+		"::1.2.3.256", "::ffff:01.2.3.4", "::ffff:1.2.3.04",
+		"1.2.3.4::", "::1.2.3.4:5", "::1.2.3.4::", "::ffff:1.2.3.4/128",
+		"1.2.3.4::1", "::1.2.3.4.", "::.1.2.3", "::ffff:a.2.3.4",
+		"::ffff.1.2.3", "1:2:3:4:5:6:7:8%eth0", "1:2:3:4:5:6:7:8/64",
+	};
+
+	assert_refused(bad, sizeof(bad) / sizeof(bad[0]));
+}
+END_TEST
+
+START_TEST(format_rfc5952)
+{
+	static const struct {
+		const char	*in, *out;
+	} t[] = {
+		{ "2001:DB8::1", "2001:db8::1" },
+		{ "2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1" },
+		{ "ABCD:EF01:2345:6789:ABCD:EF01:2345:6789",
+		  "abcd:ef01:2345:6789:abcd:ef01:2345:6789" },
+		/* The longest run of zero groups is compressed. */
+		{ "2001:0:0:1:0:0:0:1", "2001:0:0:1::1" },
+		{ "1:0:0:2:0:0:0:3", "1:0:0:2::3" },
+		/* On a tie, the first run. */
+		{ "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1" },
+		{ "1:0:0:1:0:0:1:1", "1::1:0:0:1:1" },
+		/* A single zero group is never compressed. */
+		{ "2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1" },
+		{ "1:0:1:0:1:0:1:0", "1:0:1:0:1:0:1:0" },
+		{ "0:1:2:3:4:5:6:7", "0:1:2:3:4:5:6:7" },
+		{ "1:2:3:4:5:6:7:0", "1:2:3:4:5:6:7:0" },
+		{ "1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0" },
+		{ "::2:3:4:5:6:7:8", "0:2:3:4:5:6:7:8" },
+		/* Runs at either end. */
+		{ "::", "::" },
+		{ "0:0:0:0:0:0:0:0", "::" },
+		{ "::1", "::1" },
+		{ "1::", "1::" },
+		{ "1:0:0:0:0:0:0:0", "1::" },
+		{ "0:1::", "0:1::" },
+		{ "1:2:3:4:5:6:0:0", "1:2:3:4:5:6::" },
+		{ "0:0:1:2:3:4:5:6", "::1:2:3:4:5:6" },
+		{ "0:0:1::1", "0:0:1::1" },
+		{ "fe80:0000:0000:0000:0000:0000:0000:0001", "fe80::1" },
+		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		  "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+		{ "64:ff9b::192.0.2.33", "64:ff9b::c000:221" },
+		/* IPv4, also when written IPv4-mapped, as a dotted quad. */
+		{ "1.2.3.4", "1.2.3.4" },
+		{ "0.0.0.0", "0.0.0.0" },
+		{ "255.255.255.255", "255.255.255.255" },
+		{ "::ffff:1.2.3.4", "1.2.3.4" },
+		{ "::FFFF:102:304", "1.2.3.4" },
+		{ "::ffff:0:0", "0.0.0.0" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_format(t[i].in, t[i].out);
+}
+END_TEST
+
+START_TEST(format_longest_fits)
+{
+	char	 buf[ADDR_STRLEN + 8];
+	struct addr a;
+
+	memset(a.b, 0xff, sizeof(a.b));
+	memset(buf, 'x', sizeof(buf));
+	addr_format(&a, buf);
+	ck_assert_uint_eq(strlen(buf), 39);
+	ck_assert_int_eq(buf[ADDR_STRLEN], 'x');
+}
+END_TEST
+
+/* Random addresses, many with zero groups, format and parse back. */
+START_TEST(format_round_trip)
+{
+	uint64_t state = 42;
+	char	 buf[ADDR_STRLEN], again[ADDR_STRLEN];
+	struct addr a, b;
+	int	 n, g;
+
+	for (n = 0; n < 20000; n++) {
+		for (g = 0; g < 8; g++) {
+			uint32_t r = (uint32_t)rnd(&state);
+
+			/* Zero groups half the time, to make runs. */
+			if (r & 1)
+				r = 0;
+			a.b[2 * g] = (uint8_t)(r >> 8);
+			a.b[2 * g + 1] = (uint8_t)(r >> 16);
+		}
+		if (n % 7 == 0)
+			memcpy(a.b, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
+		/* Plain ifs: a loop of ck_asserts is slow under Check. */
+		addr_format(&a, buf);
+		if (parse(buf, &b) != 0)
+			ck_abort_msg("\"%s\" refused", buf);
+		if (addr_cmp(&a, &b) != 0)
+			ck_abort_msg("\"%s\" differs", buf);
+		if (strcmp(addr_format(&b, again), buf) != 0)
+			ck_abort_msg("\"%s\" formats as \"%s\"", buf, again);
+		if (strstr(buf, ":0:0:") != NULL && strstr(buf, "::") == NULL)
+			ck_abort_msg("\"%s\": zero run not compressed", buf);
+		if (strpbrk(buf, "ABCDEF") != NULL)
+			ck_abort_msg("\"%s\": upper case", buf);
+	}
+	ck_assert_str_eq(buf, again);
+}
+END_TEST
+
+START_TEST(cmp_order)
+{
+	/* In increasing order as 16-byte big-endian numbers. */
+	static const char *const t[] = {
+		"::", "::1", "::2", "::1:0", "::1.2.3.4", "0.0.0.0",
+		"0.0.0.1", "1.2.3.4", "9.255.255.255", "10.0.0.0",
+		"255.255.255.255", "::1:0:0:0", "1::", "2001:db8::1",
+		"2001:db8::2", "2001:db8:0:1::", "fe80::", "ff02::1",
+		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	};
+	size_t	 i, j, n = sizeof(t) / sizeof(t[0]);
+	struct addr a, b;
+
+	for (i = 0; i < n; i++) {
+		a = must(t[i]);
+		for (j = 0; j < n; j++) {
+			int c;
+
+			b = must(t[j]);
+			c = addr_cmp(&a, &b);
+			if (i < j)
+				ck_assert_msg(c < 0, "%s < %s", t[i], t[j]);
+			else if (i > j)
+				ck_assert_msg(c > 0, "%s > %s", t[i], t[j]);
+			else
+				ck_assert_msg(c == 0, "%s == %s", t[i], t[j]);
+		}
+	}
+}
+END_TEST
+
+START_TEST(v4_int_round_trip)
+{
+	static const uint32_t t[] = { 0, 1, 0x7f000001u, 0x0a000000u,
+	    0xac100000u, 0xc0a8ffffu, 0x80000000u, 0xfffffffeu, 0xffffffffu };
+	uint64_t state = 7;
+	struct addr a, b;
+	char	 buf[ADDR_STRLEN];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]) + 1000; i++) {
+		uint32_t v = i < sizeof(t) / sizeof(t[0]) ? t[i] :
+		    (uint32_t)rnd(&state);
+
+		memset(a.b, 0xaa, sizeof(a.b));
+		addr_from_v4(&a, v);
+		ck_assert(addr_is_v4(&a));
+		ck_assert_uint_eq(addr_v4(&a), v);
+		ck_assert_uint_eq(a.b[10], 0xff);
+		ck_assert_uint_eq(a.b[12], v >> 24);
+		ck_assert_uint_eq(a.b[15], v & 0xff);
+		/* Through text and back. */
+		addr_format(&a, buf);
+		ck_assert_int_eq(parse(buf, &b), 0);
+		ck_assert_int_eq(addr_cmp(&a, &b), 0);
+	}
+}
+END_TEST
+
+START_TEST(excl_v4_edges)
+{
+	assert_excluded("10.0.0.0", 1);
+	assert_excluded("10.0.0.1", 1);
+	assert_excluded("10.255.255.255", 1);
+	assert_excluded("9.255.255.255", 0);
+	assert_excluded("11.0.0.0", 0);
+
+	assert_excluded("172.16.0.0", 1);
+	assert_excluded("172.20.1.2", 1);
+	assert_excluded("172.31.255.255", 1);
+	assert_excluded("172.15.255.255", 0);
+	assert_excluded("172.32.0.0", 0);
+	assert_excluded("172.0.0.1", 0);
+	assert_excluded("173.16.0.1", 0);
+
+	assert_excluded("192.168.0.0", 1);
+	assert_excluded("192.168.255.255", 1);
+	assert_excluded("192.167.255.255", 0);
+	assert_excluded("192.169.0.0", 0);
+	assert_excluded("193.168.0.1", 0);
+
+	assert_excluded("127.0.0.0", 1);
+	assert_excluded("127.0.0.1", 1);
+	assert_excluded("127.255.255.255", 1);
+	assert_excluded("126.255.255.255", 0);
+	assert_excluded("128.0.0.0", 0);
+
+	assert_excluded("0.0.0.0", 0);
+	assert_excluded("8.8.8.8", 0);
+	assert_excluded("255.255.255.255", 0);
+}
+END_TEST
+
+START_TEST(excl_v4_mapped)
+{
+	assert_excluded("::ffff:10.0.0.1", 1);
+	assert_excluded("::ffff:a00:1", 1);
+	assert_excluded("::ffff:127.0.0.1", 1);
+	assert_excluded("::ffff:172.31.0.1", 1);
+	assert_excluded("::ffff:192.168.1.1", 1);
+	assert_excluded("::ffff:8.8.8.8", 0);
+	/* 0.0.0.0 is IPv4, not an address whose text starts "::". */
+	assert_excluded("::ffff:0:0", 0);
+	assert_excluded("::ffff:0.0.0.0", 0);
+}
+END_TEST
+
+START_TEST(excl_v6_link_local)
+{
+	assert_excluded("fe80::", 1);
+	assert_excluded("fe80::1", 1);
+	assert_excluded("FE80::1", 1);
+	assert_excluded("fe80:0:0:0:abcd::1", 1);
+	assert_excluded("fe9f:1::", 1);
+	assert_excluded("fea0::1", 1);
+	assert_excluded("febf:ffff::", 1);
+	assert_excluded("febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1);
+	assert_excluded("fec0::", 0);
+	assert_excluded("fec0::1", 0);
+	assert_excluded("fe7f::", 0);
+	assert_excluded("fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 0);
+	assert_excluded("ff02::1", 0);
+	assert_excluded("fd00::1", 0);
+	assert_excluded("2001:db8::1", 0);
+	assert_excluded("1::", 0);
+}
+END_TEST
+
+/* Excluded exactly when the RFC 5952 text starts with "::". */
+START_TEST(excl_v6_leading_zeros)
+{
+	assert_excluded("::", 1);
+	assert_excluded("::1", 1);
+	assert_excluded("::2", 1);
+	assert_excluded("::2:0:0:0:1", 1);
+	assert_excluded("0:0:0:2:0:0:0:1", 1);
+	assert_excluded("::1.2.3.4", 1);
+	assert_excluded("::8.8.8.8", 1);
+	assert_excluded("::fffe:1.2.3.4", 1);
+	assert_excluded("::1:ffff:1.2.3.4", 1);
+	assert_excluded("0:0:1:2:3:4:5:6", 1);
+	assert_excluded("0:0:0:1:0:0:0:1", 1);
+	assert_excluded("0:0:ffff:ffff:ffff:ffff:ffff:ffff", 1);
+	assert_excluded("::1:0:0:0", 1);
+
+	assert_excluded("0:1:2:3:4:5:6:7", 0);
+	assert_excluded("0:1::", 0);
+	assert_excluded("0:0:1::1", 0);
+	assert_excluded("0:0:1::", 0);
+	assert_excluded("0:0:1:0:0:0:1:2", 0);
+	assert_excluded("0:0:1:2:0:0:0:3", 0);
+	assert_excluded("0:ffff::", 0);
+}
+END_TEST
+
+/* The rule above, checked against addr_format on random addresses. */
+START_TEST(excl_v6_matches_format)
+{
+	uint64_t state = 99;
+	char	 buf[ADDR_STRLEN];
+	struct addr a;
+	int	 n, g, want;
+
+	for (n = 0; n < 50000; n++) {
+		for (g = 0; g < 8; g++) {
+			uint32_t r = (uint32_t)rnd(&state);
+
+			if (r % 4 != 0)
+				r = 0;
+			a.b[2 * g] = (uint8_t)(r >> 8);
+			a.b[2 * g + 1] = (uint8_t)(r >> 16);
+		}
+		if (addr_is_v4(&a) || (a.b[0] == 0xfe &&
+		    (a.b[1] & 0xc0) == 0x80))
+			continue;
+		addr_format(&a, buf);
+		want = buf[0] == ':' && buf[1] == ':';
+		if (addr_excluded(&a) != want)
+			ck_abort_msg("addr_excluded(%s) != %d", buf, want);
+	}
+}
+END_TEST
+
+START_TEST(limit_length)
+{
+	/* The longest accepted text: 45 bytes. */
+	static const char longest[] =
+	    "0000:0000:0000:0000:0000:ffff:255.255.255.255";
+	char	 big[1000];
+	struct addr a;
+
+	ck_assert_uint_eq(strlen(longest), 45);
+	ck_assert_int_eq(parse(longest, &a), 0);
+	ck_assert(addr_is_v4(&a));
+	ck_assert_uint_eq(addr_v4(&a), 0xffffffffu);
+	ck_assert_int_eq(parse("0000:0000:0000:0000:0000:0000:0000:0001",
+	    &a), 0);
+
+	ck_assert_int_eq(parse_n("", 0, &a), -1);
+	ck_assert_int_eq(parse("00000:0000:0000:0000:0000:ffff:255.255.255.255",
+	    &a), -1);
+	memset(big, '1', sizeof(big));
+	ck_assert_int_eq(parse_n(big, sizeof(big), &a), -1);
+	memset(big, ':', sizeof(big));
+	ck_assert_int_eq(parse_n(big, sizeof(big), &a), -1);
+	memset(big, '0', sizeof(big));
+	ck_assert_int_eq(parse_n(big, sizeof(big), &a), -1);
+}
+END_TEST
+
+/* The bytes after len must not change the result. */
+START_TEST(limit_no_read_past_len)
+{
+	struct addr a, want;
+
+	want = must("1.2.3.4");
+	ck_assert_int_eq(parse_n("1.2.3.45", 7, &a), 0);
+	ck_assert_int_eq(addr_cmp(&a, &want), 0);
+	ck_assert_int_eq(parse_n("1.2.3.4:80", 7, &a), 0);
+	ck_assert_int_eq(addr_cmp(&a, &want), 0);
+	ck_assert_int_eq(addr_parse("1.2.3.4\"}", 7, &a), 0);
+	ck_assert_int_eq(addr_cmp(&a, &want), 0);
+	ck_assert_int_eq(parse_n("1.2.3.4", 6, &a), -1);
+	ck_assert_int_eq(parse_n("1.2.3.", 5, &a), -1);
+
+	want = must("::1");
+	ck_assert_int_eq(parse_n("::1:2", 3, &a), 0);
+	ck_assert_int_eq(addr_cmp(&a, &want), 0);
+	ck_assert_int_eq(parse_n("::1%eth0", 3, &a), 0);
+	ck_assert_int_eq(addr_cmp(&a, &want), 0);
+	ck_assert_int_eq(parse_n("::1", 1, &a), -1);
+	ck_assert_int_eq(parse_n("::1", 2, &a), 0);
+
+	want = must("::ffff:1.2.3.4");
+	ck_assert_int_eq(parse_n("::ffff:1.2.3.45", 14, &a), 0);
+	ck_assert_int_eq(addr_cmp(&a, &want), 0);
+	ck_assert_int_eq(parse_n("::ffff:1.2.3.4", 13, &a), -1);
+
+	want = must("2001:db8::1");
+	ck_assert_int_eq(parse_n("2001:db8::1234", 11, &a), 0);
+	ck_assert_int_eq(addr_cmp(&a, &want), 0);
+	ck_assert_int_eq(parse_n("2001:db8::1", 9, &a), -1);
+	want = must("2001:db8::");
+	ck_assert_int_eq(parse_n("2001:db8::1", 10, &a), 0);
+	ck_assert_int_eq(addr_cmp(&a, &want), 0);
+	/* A colon only after len: still a dotted quad. */
+	ck_assert_int_eq(parse_n("1.2.3.4::", 7, &a), 0);
+	ck_assert(addr_is_v4(&a));
+}
+END_TEST
+
+Suite *
+addr_suite(void)
+{
+	Suite	*s = suite_create("addr");
+	TCase	*tc;
+
+	tc = tcase_create("Core");
+	tcase_add_test(tc, v4_valid);
+	tcase_add_test(tc, v4_stored_mapped);
+	tcase_add_test(tc, v4_refused);
+	tcase_add_test(tc, v4_embedded_nul_refused);
+	tcase_add_test(tc, v6_forms);
+	tcase_add_test(tc, v6_embedded_v4);
+	tcase_add_test(tc, v6_mapped_is_v4);
+	tcase_add_test(tc, v6_not_v4);
+	tcase_add_test(tc, v6_refused);
+	tcase_add_test(tc, format_rfc5952);
+	tcase_add_test(tc, format_longest_fits);
+	tcase_add_test(tc, format_round_trip);
+	tcase_add_test(tc, cmp_order);
+	tcase_add_test(tc, v4_int_round_trip);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Exclusions");
+	tcase_add_test(tc, excl_v4_edges);
+	tcase_add_test(tc, excl_v4_mapped);
+	tcase_add_test(tc, excl_v6_link_local);
+	tcase_add_test(tc, excl_v6_leading_zeros);
+	tcase_add_test(tc, excl_v6_matches_format);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_test(tc, limit_length);
+	tcase_add_test(tc, limit_no_read_past_len);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,1257 @@
+/*
+ * check_ingest.c: unit tests of the ingest module (src/ingest.h), which
+ * applies SPEC.md section 2.1 to ThreatIntelligenceIndicator rows.  Each
+ * test feeds JSON lines to ingest_row(), then (through the checked
+ * fixture's finish()) runs ingest_finish() into a tidx builder, writes
+ * and opens the index, and checks what tidx_lookup() and tidx_entry()
+ * find, and the counters of ingest_stats().  "Core" follows the steps of
+ * the rule in order: the address column, the lookback, parsing and
+ * exclusion, the latest row per IndicatorId, Active and expiry, and one
+ * indicator per address; "Input" covers bad and blank lines and the
+ * helpers ingest_truthy() and ingest_confidence(); "Limits" covers many
+ * indicators and reproducible output.  The "now" of every test is
+ * 2026-11-20T12:00:00Z and the lookback 14 days.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "ingest.h"
+#include "jrec.h"
+#include "ktime.h"
+#include "tidx.h"
+
+#include "check.h"
+
+#define NOW_TEXT	"2026-11-20T12:00:00Z"
+#define LOOKBACK	(14 * 86400LL * KTIME_TICKS_PER_SEC)
+
+/* The usual tail of a row that is recent, active and not expired. */
+#define TG_DAY1		"2026-11-19T12:00:00Z"
+#define TG_DAY2		"2026-11-18T12:00:00Z"
+#define EXP_LATER	"2026-12-31T00:00:00Z"
+#define GOOD		"\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true," \
+			"\"ExpirationDateTime\":\"" EXP_LATER "\""
+#define LIVE		"\"Active\":true,\"ExpirationDateTime\":\"" \
+			EXP_LATER "\""
+
+static char		 tmpdir[64];	/* The unchecked fixture's. */
+static int64_t		 now;
+static struct ingest	*in;		/* The checked fixture's. */
+static struct tidx	*ix;		/* What finish() opened. */
+static char		 why[256];	/* ingest_row's reason. */
+
+/* ---------------------------------------------------------------------
+ * Helpers.
+ */
+
+static int64_t
+ticks(const char *text)
+{
+	int64_t	 t;
+
+	ck_assert_msg(ktime_parse(text, strlen(text), &t) == 0,
+	    "bad time %s", text);
+	return t;
+}
+
+static int
+row(const char *line)
+{
+	memset(why, 0, sizeof(why));
+	return ingest_row(in, line, strlen(line), why, sizeof(why));
+}
+
+/* A row that must be taken (or filtered by the rule): 0. */
+static void
+row_ok(const char *line)
+{
+	int	 rc = row(line);
+
+	ck_assert_msg(rc == 0, "%s: %d (%s)", line, rc, why);
+}
+
+/* A row that must be reported as bad input, with a reason. */
+static void
+row_bad(const char *line)
+{
+	int	 rc = row(line);
+
+	ck_assert_msg(rc == -1, "%s: %d, not -1", line, rc);
+	ck_assert_msg(why[0] != '\0', "%s: no reason given", line);
+}
+
+static int rowf(const char *, ...) __attribute__((__format__(__printf__,
+    1, 2)));
+
+static int
+rowf(const char *fmt, ...)
+{
+	char	 line[4096];
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	ck_assert(n > 0 && (size_t)n < sizeof(line));
+	return row(line);
+}
+
+static const struct ingest_stats *
+st(void)
+{
+	return ingest_stats(in);
+}
+
+/* Run ingest_finish into a new index and open it as ix. */
+static void
+finish(void)
+{
+	struct tidx_builder	*b = tidx_builder_new();
+	struct tidx_params	 p;
+	char			 path[PATH_MAX];
+
+	p.build_time = now;
+	p.now = now;
+	p.lookback = LOOKBACK;
+	snprintf(path, sizeof(path), "%s/ingest.idx", tmpdir);
+	ck_assert_int_eq(ingest_finish(in, b), TIDX_OK);
+	ck_assert_int_eq(tidx_builder_write(b, path, &p), TIDX_OK);
+	tidx_builder_free(b);
+	ck_assert_int_eq(tidx_open(path, &ix), TIDX_OK);
+	ck_assert_int_eq(tidx_verify(ix), TIDX_OK);
+}
+
+/* Look addr up in ix: 1 and *ind filled when found, else 0. */
+static int
+find(const char *addr, struct tidx_ind *ind)
+{
+	struct addr	 a;
+	int64_t		 e;
+
+	ck_assert_msg(addr_parse(addr, strlen(addr), &a) == 0,
+	    "cannot parse %s", addr);
+	if ((e = tidx_lookup(ix, &a)) < 0)
+		return 0;
+	ck_assert_int_eq(tidx_entry(ix, (uint64_t)e, ind), TIDX_OK);
+	return 1;
+}
+
+/* Assert that addr is in the index under IndicatorId id. */
+static void
+has(const char *addr, const char *id)
+{
+	struct tidx_ind	 ind;
+
+	ck_assert_msg(find(addr, &ind), "%s not in the index", addr);
+	ck_assert_ptr_nonnull(ind.id.p);
+	ck_assert_msg(ind.id.len == strlen(id) &&
+	    memcmp(ind.id.p, id, ind.id.len) == 0,
+	    "%s: indicator %.*s, not %s", addr, (int)ind.id.len, ind.id.p,
+	    id);
+}
+
+static void
+hasnt(const char *addr)
+{
+	struct tidx_ind	 ind;
+
+	ck_assert_msg(!find(addr, &ind), "%s is in the index", addr);
+}
+
+static void
+str_is(struct tidx_str s, const char *want)
+{
+	if (want == NULL) {
+		ck_assert_ptr_null(s.p);
+		return;
+	}
+	ck_assert_ptr_nonnull(s.p);
+	ck_assert_msg(s.len == strlen(want) && memcmp(s.p, want, s.len) == 0,
+	    "\"%.*s\" is not \"%s\"", (int)s.len, s.p, want);
+}
+
+static int32_t
+conf_of(const char *addr)
+{
+	struct tidx_ind	 ind;
+
+	ck_assert_msg(find(addr, &ind), "%s not in the index", addr);
+	return ind.confidence;
+}
+
+static unsigned char *
+slurp(const char *path, size_t *len)
+{
+	struct stat	 sb;
+	unsigned char	*buf;
+	size_t		 got = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	ck_assert_int_ne(fd = open(path, O_RDONLY), -1);
+	ck_assert_int_eq(fstat(fd, &sb), 0);
+	ck_assert_ptr_nonnull(buf = malloc((size_t)sb.st_size + 1));
+	while (got < (size_t)sb.st_size) {
+		n = read(fd, buf + got, (size_t)sb.st_size - got);
+		ck_assert_int_gt(n, 0);
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return buf;
+}
+
+/* ---------------------------------------------------------------------
+ * Fixtures.
+ */
+
+static void
+tmpdir_setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_ingest.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+tmpdir_teardown(void)
+{
+	char		 path[PATH_MAX];
+	struct dirent	*de;
+	DIR		*d;
+
+	if ((d = opendir(tmpdir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", tmpdir,
+			    de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(tmpdir);
+}
+
+static void
+ingest_setup(void)
+{
+	struct ingest_opts o;
+
+	now = ticks(NOW_TEXT);
+	o.now = now;
+	o.lookback = LOOKBACK;
+	in = ingest_new(&o);
+	ck_assert_ptr_nonnull(in);
+	ix = NULL;
+}
+
+static void
+ingest_teardown(void)
+{
+	tidx_close(ix);
+	ix = NULL;
+	ingest_free(in);
+	in = NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Core: the steps of SPEC 2.1.
+ */
+
+START_TEST(test_address_columns)
+{
+	row_ok("{\"IndicatorId\":\"a\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"NetworkDestinationIP\":\"203.0.113.2\","
+	    "\"NetworkSourceIP\":\"203.0.113.3\","
+	    "\"EmailSourceIpAddress\":\"203.0.113.4\"," GOOD "}");
+	row_ok("{\"IndicatorId\":\"b\",\"NetworkIP\":null,"
+	    "\"NetworkDestinationIP\":\"198.51.100.2\","
+	    "\"NetworkSourceIP\":\"198.51.100.3\","
+	    "\"EmailSourceIpAddress\":\"198.51.100.4\"," GOOD "}");
+	row_ok("{\"IndicatorId\":\"c\",\"NetworkIP\":\"\","
+	    "\"NetworkSourceIP\":\"198.51.100.13\","
+	    "\"EmailSourceIpAddress\":\"198.51.100.14\"," GOOD "}");
+	row_ok("{\"IndicatorId\":\"d\",\"NetworkIP\":\"\","
+	    "\"NetworkDestinationIP\":null,\"NetworkSourceIP\":\"\","
+	    "\"EmailSourceIpAddress\":\"198.51.100.24\"," GOOD "}");
+	row_ok("{\"IndicatorId\":\"e\",\"NetworkDestinationIP\":\"\","
+	    "\"NetworkSourceIP\":\"2001:db8::33\"," GOOD "}");
+	finish();
+	has("203.0.113.1", "a");
+	hasnt("203.0.113.2");
+	hasnt("203.0.113.3");
+	hasnt("203.0.113.4");
+	has("198.51.100.2", "b");
+	hasnt("198.51.100.3");
+	hasnt("198.51.100.4");
+	has("198.51.100.13", "c");
+	hasnt("198.51.100.14");
+	has("198.51.100.24", "d");
+	has("2001:db8::33", "e");
+	ck_assert_uint_eq(st()->rows, 5);
+	ck_assert_uint_eq(st()->no_address, 0);
+	ck_assert_uint_eq(st()->indicators, 5);
+	ck_assert_uint_eq(st()->addresses, 5);
+}
+END_TEST
+
+START_TEST(test_no_address)
+{
+	row_ok("{\"IndicatorId\":\"a\"," GOOD "}");
+	row_ok("{\"IndicatorId\":\"b\",\"NetworkIP\":null,"
+	    "\"NetworkDestinationIP\":null,\"NetworkSourceIP\":null,"
+	    "\"EmailSourceIpAddress\":null," GOOD "}");
+	row_ok("{\"IndicatorId\":\"c\",\"NetworkIP\":\"\","
+	    "\"NetworkDestinationIP\":\"\",\"NetworkSourceIP\":\"\","
+	    "\"EmailSourceIpAddress\":\"\"," GOOD "}");
+	/* Step 1 comes first: no address and no time is no_address. */
+	row_ok("{\"IndicatorId\":\"d\"}");
+	row_ok("{}");
+	finish();
+	ck_assert_uint_eq(st()->rows, 5);
+	ck_assert_uint_eq(st()->no_address, 5);
+	ck_assert_uint_eq(st()->no_time, 0);
+	ck_assert_uint_eq(st()->rejected, 0);
+	ck_assert_uint_eq(st()->indicators, 0);
+	ck_assert_uint_eq(st()->addresses, 0);
+}
+END_TEST
+
+START_TEST(test_time_generated)
+{
+	/* Missing, null or "": skipped, not an error. */
+	row_ok("{\"IndicatorId\":\"a\",\"NetworkIP\":\"203.0.113.1\","
+	    LIVE "}");
+	row_ok("{\"IndicatorId\":\"b\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"TimeGenerated\":null," LIVE "}");
+	row_ok("{\"IndicatorId\":\"c\",\"NetworkIP\":\"203.0.113.3\","
+	    "\"TimeGenerated\":\"\"," LIVE "}");
+	ck_assert_uint_eq(st()->no_time, 3);
+	ck_assert_uint_eq(st()->rejected, 0);
+	/* Present but not a time: bad input. */
+	row_bad("{\"IndicatorId\":\"d\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"TimeGenerated\":\"yesterday\"," LIVE "}");
+	row_bad("{\"IndicatorId\":\"e\",\"NetworkIP\":\"203.0.113.5\","
+	    "\"TimeGenerated\":\"2026-13-01T00:00:00Z\"," LIVE "}");
+	row_bad("{\"IndicatorId\":\"f\",\"NetworkIP\":\"203.0.113.6\","
+	    "\"TimeGenerated\":1763640000," LIVE "}");
+	row_bad("{\"IndicatorId\":\"g\",\"NetworkIP\":\"203.0.113.7\","
+	    "\"TimeGenerated\":{\"t\":1}," LIVE "}");
+	ck_assert_uint_eq(st()->rejected, 4);
+	finish();
+	ck_assert_uint_eq(st()->indicators, 0);
+	hasnt("203.0.113.1");
+	hasnt("203.0.113.4");
+}
+END_TEST
+
+START_TEST(test_lookback_edge)
+{
+	/* now - 14 days exactly is kept; one tick older is too old. */
+	row_ok("{\"IndicatorId\":\"edge\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"TimeGenerated\":\"2026-11-06T12:00:00Z\"," LIVE "}");
+	row_ok("{\"IndicatorId\":\"old\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"TimeGenerated\":\"2026-11-06T11:59:59.9999999Z\"," LIVE "}");
+	row_ok("{\"IndicatorId\":\"older\",\"NetworkIP\":\"203.0.113.3\","
+	    "\"TimeGenerated\":\"2020-01-01T00:00:00Z\"," LIVE "}");
+	/* The same instant in another zone is the same instant. */
+	row_ok("{\"IndicatorId\":\"zone\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"TimeGenerated\":\"2026-11-06T13:00:00+01:00\"," LIVE "}");
+	/* No upper bound. */
+	row_ok("{\"IndicatorId\":\"future\",\"NetworkIP\":\"203.0.113.5\","
+	    "\"TimeGenerated\":\"2026-11-21T00:00:00Z\"," LIVE "}");
+	ck_assert_uint_eq(st()->too_old, 2);
+	finish();
+	has("203.0.113.1", "edge");
+	hasnt("203.0.113.2");
+	hasnt("203.0.113.3");
+	has("203.0.113.4", "zone");
+	has("203.0.113.5", "future");
+	ck_assert_uint_eq(st()->indicators, 3);
+}
+END_TEST
+
+START_TEST(test_bad_address)
+{
+	static const char *bad[] = {
+		"\"not-an-ip\"", "\"203.0.113.1/32\"", "\"203.0.113.1:80\"",
+		"\" 203.0.113.1\"", "\"[2001:db8::1]\"", "\"fe80::1%eth0\"",
+		"\"010.1.1.1\"", "\"256.1.1.1\"", "\"2001:db8::1::2\"",
+		"12345", "true", "{\"ip\":\"203.0.113.1\"}",
+		"[\"203.0.113.1\"]"
+	};
+	size_t	 i, n = sizeof(bad) / sizeof(bad[0]);
+
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(rowf("{\"IndicatorId\":\"b%zu\","
+		    "\"NetworkIP\":%s," GOOD "}", i, bad[i]), -1);
+		ck_assert_msg(why[0] != '\0', "%s: no reason", bad[i]);
+	}
+	/* The first non-empty column is the address, valid or not. */
+	row_bad("{\"IndicatorId\":\"first\",\"NetworkIP\":\"junk\","
+	    "\"NetworkSourceIP\":\"198.51.100.1\"," GOOD "}");
+	ck_assert_uint_eq(st()->bad_address, n + 1);
+	ck_assert_uint_eq(st()->rejected, n + 1);
+	finish();
+	hasnt("198.51.100.1");
+	hasnt("203.0.113.1");
+	ck_assert_uint_eq(st()->indicators, 0);
+}
+END_TEST
+
+START_TEST(test_exclusions)
+{
+	static const char *excl[] = {
+		"10.0.0.0", "10.1.2.3", "10.255.255.255", "127.0.0.1",
+		"127.255.255.254", "172.16.0.1", "172.31.255.255",
+		"192.168.0.0", "192.168.255.255", "::ffff:10.0.0.1",
+		"::FFFF:192.168.1.1", "fe80::1", "FE80::abcd", "febf::1",
+		"::1", "::", "::203.0.113.5", "::2"
+	};
+	static const char *kept[] = {
+		"9.255.255.255", "11.0.0.0", "126.255.255.255", "128.0.0.1",
+		"172.15.255.255", "172.32.0.0", "192.167.255.255",
+		"192.169.0.0", "fe7f::1", "fec0::1", "1::", "0:1::1",
+		"::ffff:203.0.113.9"
+	};
+	size_t	 i, ne = sizeof(excl) / sizeof(excl[0]);
+	size_t	 nk = sizeof(kept) / sizeof(kept[0]);
+	char	 id[16];
+
+	for (i = 0; i < ne; i++)
+		ck_assert_msg(rowf("{\"IndicatorId\":\"x%zu\","
+		    "\"NetworkIP\":\"%s\"," GOOD "}", i, excl[i]) == 0,
+		    "%s: %s", excl[i], why);
+	for (i = 0; i < nk; i++)
+		ck_assert_msg(rowf("{\"IndicatorId\":\"k%zu\","
+		    "\"NetworkIP\":\"%s\"," GOOD "}", i, kept[i]) == 0,
+		    "%s: %s", kept[i], why);
+	ck_assert_uint_eq(st()->excluded, ne);
+	finish();
+	for (i = 0; i < ne; i++)
+		hasnt(excl[i]);
+	for (i = 0; i < nk; i++) {
+		snprintf(id, sizeof(id), "k%zu", i);
+		has(kept[i], id);
+	}
+	ck_assert_uint_eq(st()->indicators, nk);
+}
+END_TEST
+
+START_TEST(test_latest_per_id)
+{
+	struct tidx_ind ind;
+
+	/* x: newer rows that fail steps 1-3 do not hide the older one. */
+	row_ok("{\"IndicatorId\":\"x\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"TimeGenerated\":\"" TG_DAY2 "\"," LIVE "}");
+	row_ok("{\"IndicatorId\":\"x\"," GOOD "}");
+	row_ok("{\"IndicatorId\":\"x\",\"NetworkIP\":\"10.0.0.1\"," GOOD "}");
+	row_bad("{\"IndicatorId\":\"x\",\"NetworkIP\":\"bad\"," GOOD "}");
+	row_bad("{\"IndicatorId\":\"x\",\"NetworkIP\":\"203.0.113.9\","
+	    "\"TimeGenerated\":\"never\"," LIVE "}");
+	/* y: an older row later in the input loses. */
+	row_ok("{\"IndicatorId\":\"y\",\"NetworkIP\":\"203.0.113.2\"," GOOD
+	    "}");
+	row_ok("{\"IndicatorId\":\"y\",\"NetworkIP\":\"203.0.113.3\","
+	    "\"TimeGenerated\":\"" TG_DAY2 "\"," LIVE "}");
+	/* z: a newer row later in the input wins. */
+	row_ok("{\"IndicatorId\":\"z\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"TimeGenerated\":\"" TG_DAY2 "\"," LIVE "}");
+	row_ok("{\"IndicatorId\":\"z\",\"NetworkIP\":\"203.0.113.5\"," GOOD
+	    "}");
+	/* w: the latest row is inactive, so the indicator goes (step 5). */
+	row_ok("{\"IndicatorId\":\"w\",\"NetworkIP\":\"203.0.113.6\","
+	    "\"TimeGenerated\":\"" TG_DAY2 "\"," LIVE "}");
+	row_ok("{\"IndicatorId\":\"w\",\"NetworkIP\":\"203.0.113.7\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":false,"
+	    "\"ExpirationDateTime\":\"" EXP_LATER "\"}");
+	ck_assert_uint_eq(st()->superseded, 3);
+	finish();
+	has("203.0.113.1", "x");
+	ck_assert(find("203.0.113.1", &ind));
+	ck_assert_int_eq(ind.time_generated, ticks(TG_DAY2));
+	hasnt("203.0.113.9");
+	has("203.0.113.2", "y");
+	hasnt("203.0.113.3");
+	hasnt("203.0.113.4");
+	has("203.0.113.5", "z");
+	hasnt("203.0.113.6");
+	hasnt("203.0.113.7");
+	ck_assert_uint_eq(st()->inactive, 1);
+	ck_assert_uint_eq(st()->indicators, 3);
+}
+END_TEST
+
+START_TEST(test_tie_later_row_wins)
+{
+	struct tidx_ind ind;
+
+	row_ok("{\"IndicatorId\":\"t\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"ConfidenceScore\":99," GOOD "}");
+	row_ok("{\"IndicatorId\":\"t\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"ConfidenceScore\":1," GOOD "}");
+	/* The same instant written otherwise is a tie too. */
+	row_ok("{\"IndicatorId\":\"u\",\"NetworkIP\":\"203.0.113.3\"," GOOD
+	    "}");
+	row_ok("{\"IndicatorId\":\"u\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"TimeGenerated\":\"2026-11-19T13:00:00.000+01:00\"," LIVE "}");
+	ck_assert_uint_eq(st()->superseded, 2);
+	finish();
+	hasnt("203.0.113.1");
+	has("203.0.113.2", "t");
+	ck_assert(find("203.0.113.2", &ind));
+	ck_assert_int_eq(ind.confidence, 1);
+	hasnt("203.0.113.3");
+	has("203.0.113.4", "u");
+	ck_assert_uint_eq(st()->indicators, 2);
+}
+END_TEST
+
+START_TEST(test_active)
+{
+	static const char *yes[] = {
+		"true", "\"true\"", "\"True\"", "\"TRUE\"", "\"tRUE\""
+	};
+	static const char *no[] = {
+		"false", "\"false\"", "\"False\"", "null", "\"\"", "\"yes\"",
+		"0", "\"0\"", "2", "\"truee\"", "\" true\"", "{}", "[true]"
+	};
+	size_t	 i, ny = sizeof(yes) / sizeof(yes[0]);
+	size_t	 nn = sizeof(no) / sizeof(no[0]);
+	char	 a[32], id[16];
+
+	for (i = 0; i < ny; i++)
+		ck_assert_int_eq(rowf("{\"IndicatorId\":\"y%zu\","
+		    "\"NetworkIP\":\"203.0.113.%zu\",\"TimeGenerated\":\""
+		    TG_DAY1 "\",\"Active\":%s,\"ExpirationDateTime\":\""
+		    EXP_LATER "\"}", i, i + 1, yes[i]), 0);
+	for (i = 0; i < nn; i++)
+		ck_assert_int_eq(rowf("{\"IndicatorId\":\"n%zu\","
+		    "\"NetworkIP\":\"198.51.100.%zu\",\"TimeGenerated\":\""
+		    TG_DAY1 "\",\"Active\":%s,\"ExpirationDateTime\":\""
+		    EXP_LATER "\"}", i, i + 1, no[i]), 0);
+	/* Missing. */
+	row_ok("{\"IndicatorId\":\"m\",\"NetworkIP\":\"198.51.100.200\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"ExpirationDateTime\":\""
+	    EXP_LATER "\"}");
+	finish();
+	for (i = 0; i < ny; i++) {
+		snprintf(a, sizeof(a), "203.0.113.%zu", i + 1);
+		snprintf(id, sizeof(id), "y%zu", i);
+		has(a, id);
+	}
+	for (i = 0; i < nn; i++) {
+		snprintf(a, sizeof(a), "198.51.100.%zu", i + 1);
+		hasnt(a);
+	}
+	hasnt("198.51.100.200");
+	ck_assert_uint_eq(st()->inactive, nn + 1);
+	ck_assert_uint_eq(st()->indicators, ny);
+}
+END_TEST
+
+START_TEST(test_expiration)
+{
+	struct tidx_ind ind;
+
+	row_ok("{\"IndicatorId\":\"equal\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true,"
+	    "\"ExpirationDateTime\":\"" NOW_TEXT "\"}");
+	row_ok("{\"IndicatorId\":\"tick\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true,"
+	    "\"ExpirationDateTime\":\"2026-11-20T12:00:00.0000001Z\"}");
+	row_ok("{\"IndicatorId\":\"past\",\"NetworkIP\":\"203.0.113.3\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true,"
+	    "\"ExpirationDateTime\":\"2026-11-20T11:59:59Z\"}");
+	row_ok("{\"IndicatorId\":\"missing\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true}");
+	row_ok("{\"IndicatorId\":\"null\",\"NetworkIP\":\"203.0.113.5\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true,"
+	    "\"ExpirationDateTime\":null}");
+	row_ok("{\"IndicatorId\":\"empty\",\"NetworkIP\":\"203.0.113.6\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true,"
+	    "\"ExpirationDateTime\":\"\"}");
+	row_ok("{\"IndicatorId\":\"zone\",\"NetworkIP\":\"203.0.113.7\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true,"
+	    "\"ExpirationDateTime\":\"2026-11-20T12:30:00+01:00\"}");
+	finish();
+	hasnt("203.0.113.1");
+	has("203.0.113.2", "tick");
+	ck_assert(find("203.0.113.2", &ind));
+	ck_assert_int_eq(ind.expiration, now + 1);
+	hasnt("203.0.113.3");
+	hasnt("203.0.113.4");
+	hasnt("203.0.113.5");
+	hasnt("203.0.113.6");
+	hasnt("203.0.113.7");	/* 11:30Z. */
+	ck_assert_uint_eq(st()->expired, 6);
+	ck_assert_uint_eq(st()->indicators, 1);
+}
+END_TEST
+
+START_TEST(test_bad_expiration)
+{
+	/* e: an older valid row, then a newer one with a bad expiry. */
+	row_ok("{\"IndicatorId\":\"e\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"TimeGenerated\":\"" TG_DAY2 "\"," LIVE "}");
+	row_bad("{\"IndicatorId\":\"e\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true,"
+	    "\"ExpirationDateTime\":\"soon\"}");
+	/* f: a bad expiry alone, as a number. */
+	row_bad("{\"IndicatorId\":\"f\",\"NetworkIP\":\"203.0.113.3\","
+	    "\"TimeGenerated\":\"" TG_DAY1 "\",\"Active\":true,"
+	    "\"ExpirationDateTime\":20261231}");
+	/* g: a bad expiry on an older row is superseded by a good one. */
+	row_bad("{\"IndicatorId\":\"g\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"TimeGenerated\":\"" TG_DAY2 "\",\"Active\":true,"
+	    "\"ExpirationDateTime\":\"2026-02-30T00:00:00Z\"}");
+	row_ok("{\"IndicatorId\":\"g\",\"NetworkIP\":\"203.0.113.5\"," GOOD
+	    "}");
+	ck_assert_uint_eq(st()->rejected, 3);
+	ck_assert_uint_eq(st()->superseded, 2);
+	finish();
+	hasnt("203.0.113.1");
+	hasnt("203.0.113.2");
+	hasnt("203.0.113.3");
+	hasnt("203.0.113.4");
+	has("203.0.113.5", "g");
+	ck_assert_uint_eq(st()->indicators, 1);
+}
+END_TEST
+
+START_TEST(test_confidence)
+{
+	static const struct {
+		const char	*json;
+		int32_t		 want;
+	} c[] = {
+		{ "75", 75 }, { "\"75\"", 75 }, { "87.6", 88 },
+		{ "\"87.6\"", 88 }, { "87.4", 87 }, { "-3", -3 },
+		{ "\"-3\"", -3 }, { "0", 0 }, { "1e2", 100 },
+		{ "\"1.5e1\"", 15 }, { "100", 100 }, { "2147483647", INT32_MAX },
+		{ "\"high\"", TIDX_CONF_NULL }, { "\"\"", TIDX_CONF_NULL },
+		{ "\"75%\"", TIDX_CONF_NULL }, { "\"75 \"", TIDX_CONF_NULL },
+		{ "\" 75\"", TIDX_CONF_NULL }, { "null", TIDX_CONF_NULL },
+		{ "true", TIDX_CONF_NULL }, { "{}", TIDX_CONF_NULL },
+		{ "[75]", TIDX_CONF_NULL }, { "\"NaN\"", TIDX_CONF_NULL },
+		{ "\"inf\"", TIDX_CONF_NULL }, { "1e300", TIDX_CONF_NULL },
+		{ "-1e300", TIDX_CONF_NULL }, { "\"1e999\"", TIDX_CONF_NULL }
+	};
+	size_t	 i, n = sizeof(c) / sizeof(c[0]);
+	char	 a[32];
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(rowf("{\"IndicatorId\":\"c%zu\","
+		    "\"NetworkIP\":\"203.0.113.%zu\",\"ConfidenceScore\":%s,"
+		    GOOD "}", i, i + 1, c[i].json), 0);
+	row_ok("{\"IndicatorId\":\"missing\",\"NetworkIP\":\"198.51.100.1\","
+	    GOOD "}");
+	finish();
+	for (i = 0; i < n; i++) {
+		snprintf(a, sizeof(a), "203.0.113.%zu", i + 1);
+		ck_assert_msg(conf_of(a) == c[i].want, "%s: %d, not %d",
+		    c[i].json, conf_of(a), c[i].want);
+	}
+	ck_assert_int_eq(conf_of("198.51.100.1"), TIDX_CONF_NULL);
+}
+END_TEST
+
+/* Step 6: the latest TimeGenerated wins an address. */
+START_TEST(test_one_per_address_time)
+{
+	/* The losers have the higher confidence and the smaller id. */
+	row_ok("{\"IndicatorId\":\"a-old\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"ConfidenceScore\":100,\"TimeGenerated\":\"" TG_DAY2 "\","
+	    LIVE "}");
+	row_ok("{\"IndicatorId\":\"z-new\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"ConfidenceScore\":1," GOOD "}");
+	row_ok("{\"IndicatorId\":\"z-new2\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"ConfidenceScore\":1," GOOD "}");
+	row_ok("{\"IndicatorId\":\"a-old2\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"ConfidenceScore\":100,\"TimeGenerated\":\"" TG_DAY2 "\","
+	    LIVE "}");
+	finish();
+	has("203.0.113.1", "z-new");
+	has("203.0.113.2", "z-new2");
+	ck_assert_uint_eq(st()->shadowed, 2);
+	ck_assert_uint_eq(st()->superseded, 0);
+	ck_assert_uint_eq(st()->indicators, 2);
+	ck_assert_uint_eq(st()->addresses, 2);
+}
+END_TEST
+
+/* Step 6: then the highest ConfidenceScore, null lowest. */
+START_TEST(test_one_per_address_confidence)
+{
+	row_ok("{\"IndicatorId\":\"a\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"ConfidenceScore\":50," GOOD "}");
+	row_ok("{\"IndicatorId\":\"b\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"ConfidenceScore\":\"90\"," GOOD "}");
+	row_ok("{\"IndicatorId\":\"c\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"ConfidenceScore\":90," GOOD "}");
+	row_ok("{\"IndicatorId\":\"d\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"ConfidenceScore\":50," GOOD "}");
+	/* Null loses to 0 and to negative numbers. */
+	row_ok("{\"IndicatorId\":\"a-null\",\"NetworkIP\":\"203.0.113.3\","
+	    "\"ConfidenceScore\":null," GOOD "}");
+	row_ok("{\"IndicatorId\":\"b-zero\",\"NetworkIP\":\"203.0.113.3\","
+	    "\"ConfidenceScore\":0," GOOD "}");
+	row_ok("{\"IndicatorId\":\"a-junk\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"ConfidenceScore\":\"high\"," GOOD "}");
+	row_ok("{\"IndicatorId\":\"b-neg\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"ConfidenceScore\":-5," GOOD "}");
+	row_ok("{\"IndicatorId\":\"b-neg2\",\"NetworkIP\":\"203.0.113.5\","
+	    "\"ConfidenceScore\":-5," GOOD "}");
+	row_ok("{\"IndicatorId\":\"a-missing\",\"NetworkIP\":\"203.0.113.5\","
+	    GOOD "}");
+	/* Rounded values compare as rounded: 87.6 (88) beats 87. */
+	row_ok("{\"IndicatorId\":\"a-87\",\"NetworkIP\":\"203.0.113.6\","
+	    "\"ConfidenceScore\":87," GOOD "}");
+	row_ok("{\"IndicatorId\":\"b-87.6\",\"NetworkIP\":\"203.0.113.6\","
+	    "\"ConfidenceScore\":87.6," GOOD "}");
+	finish();
+	has("203.0.113.1", "b");
+	has("203.0.113.2", "c");
+	has("203.0.113.3", "b-zero");
+	has("203.0.113.4", "b-neg");
+	has("203.0.113.5", "b-neg2");
+	has("203.0.113.6", "b-87.6");
+	ck_assert_uint_eq(st()->shadowed, 6);
+	ck_assert_uint_eq(st()->indicators, 6);
+}
+END_TEST
+
+/* Step 6: then the smallest IndicatorId, bytewise. */
+START_TEST(test_one_per_address_id)
+{
+	static const struct {
+		const char *first, *second, *win;
+	} c[] = {
+		{ "b", "a", "a" }, { "a", "b", "a" },
+		{ "ab", "a", "a" }, { "a", "ab", "a" },
+		{ "a", "Z", "Z" }, { "Z", "a", "Z" },
+		{ "z", "\\u00e9", "z" }, { "\\u00e9", "z", "z" },
+		{ "10", "9", "10" }, { "9", "10", "10" },
+		{ "A", "a", "A" }, { "", "a", "" },
+		{ "\\u00ff", "\\u00e9", "\\u00e9" }
+	};
+	size_t	 i, n = sizeof(c) / sizeof(c[0]);
+	char	 a[32];
+
+	/* One ingestion per contest, since ids recur across them. */
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(rowf("{\"IndicatorId\":\"%s\","
+		    "\"NetworkIP\":\"203.0.113.%zu\",\"ConfidenceScore\":5,"
+		    GOOD "}", c[i].first, i + 1), 0);
+		ck_assert_int_eq(rowf("{\"IndicatorId\":\"%s\","
+		    "\"NetworkIP\":\"203.0.113.%zu\",\"ConfidenceScore\":5,"
+		    GOOD "}", c[i].second, i + 1), 0);
+		finish();
+		snprintf(a, sizeof(a), "203.0.113.%zu", i + 1);
+		if (strcmp(c[i].win, "\\u00e9") == 0)
+			has(a, "\xc3\xa9");
+		else
+			has(a, c[i].win);
+		ck_assert_uint_eq(st()->shadowed, 1);
+		tidx_close(ix);
+		ix = NULL;
+		ingest_free(in);
+		ingest_setup();
+	}
+}
+END_TEST
+
+START_TEST(test_shadowed_many)
+{
+	size_t	 i;
+
+	/* Five indicators on one address: one kept, four shadowed. */
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(rowf("{\"IndicatorId\":\"s%zu\","
+		    "\"NetworkIP\":\"203.0.113.1\",\"ConfidenceScore\":%zu,"
+		    GOOD "}", i, i == 3 ? 99 : i), 0);
+	/* And IPv4 and IPv4-mapped text are one address. */
+	row_ok("{\"IndicatorId\":\"m1\",\"NetworkIP\":\"198.51.100.7\","
+	    "\"ConfidenceScore\":1," GOOD "}");
+	row_ok("{\"IndicatorId\":\"m2\",\"NetworkIP\":\"::ffff:198.51.100.7\","
+	    "\"ConfidenceScore\":2," GOOD "}");
+	/* So are two spellings of one IPv6 address. */
+	row_ok("{\"IndicatorId\":\"v1\",\"NetworkIP\":\"2001:DB8::5\","
+	    "\"ConfidenceScore\":2," GOOD "}");
+	row_ok("{\"IndicatorId\":\"v2\",\"NetworkIP\":\"2001:db8:0:0::5\","
+	    "\"ConfidenceScore\":1," GOOD "}");
+	finish();
+	has("203.0.113.1", "s3");
+	has("198.51.100.7", "m2");
+	has("2001:db8::5", "v1");
+	ck_assert_uint_eq(st()->shadowed, 6);
+	ck_assert_uint_eq(st()->indicators, 3);
+	ck_assert_uint_eq(st()->addresses, 3);
+	{
+		struct tidx_info info;
+
+		/* Losers leave no record behind. */
+		tidx_get_info(ix, &info);
+		ck_assert_uint_eq(info.n_records, 3);
+		ck_assert_uint_eq(info.n_entries, 3);
+	}
+}
+END_TEST
+
+START_TEST(test_fields)
+{
+	struct tidx_ind ind;
+
+	row_ok("{\"TimeGenerated\":\"2026-11-19T08:30:15.1234567Z\","
+	    "\"IndicatorId\":\"ind-\\u00e9\\n\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"Active\":\"true\",\"ExpirationDateTime\":\"" EXP_LATER "\","
+	    "\"ConfidenceScore\":\"80\",\"ThreatType\":\"Botnet\","
+	    "\"Description\":\"C2 \\\"server\\\"\","
+	    "\"ActivityGroupNames\":\"APT1\",\"Url\":\"http://x.test/a\","
+	    "\"Type\":\"Custom\",\"Other\":{\"Url\":\"nested\"}}");
+	row_ok("{\"IndicatorId\":\"bare\",\"NetworkIP\":\"203.0.113.2\","
+	    GOOD "}");
+	row_ok("{\"IndicatorId\":\"nulls\",\"NetworkIP\":\"203.0.113.3\","
+	    "\"ThreatType\":null,\"Description\":\"\",\"Type\":null," GOOD
+	    "}");
+	row_ok("{\"IndicatorId\":\"empty-type\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"Type\":\"\"," GOOD "}");
+	finish();
+	ck_assert(find("203.0.113.1", &ind));
+	ck_assert_int_eq(ind.time_generated,
+	    ticks("2026-11-19T08:30:15.1234567Z"));
+	ck_assert_int_eq(ind.expiration, ticks(EXP_LATER));
+	ck_assert_int_eq(ind.confidence, 80);
+	str_is(ind.id, "ind-\xc3\xa9\n");
+	str_is(ind.threat_type, "Botnet");
+	str_is(ind.description, "C2 \"server\"");
+	str_is(ind.activity_groups, "APT1");
+	str_is(ind.url, "http://x.test/a");
+	str_is(ind.type, "Custom");
+	str_is(ind.addr_text, "203.0.113.1");
+	/* Missing strings are null; Type has its default. */
+	ck_assert(find("203.0.113.2", &ind));
+	str_is(ind.threat_type, NULL);
+	str_is(ind.description, NULL);
+	str_is(ind.activity_groups, NULL);
+	str_is(ind.url, NULL);
+	str_is(ind.type, "ThreatIntelligenceIndicator");
+	ck_assert_int_eq(ind.confidence, TIDX_CONF_NULL);
+	ck_assert(find("203.0.113.3", &ind));
+	str_is(ind.threat_type, NULL);
+	str_is(ind.description, "");
+	str_is(ind.type, "ThreatIntelligenceIndicator");
+	ck_assert(find("203.0.113.4", &ind));
+	str_is(ind.type, "ThreatIntelligenceIndicator");
+}
+END_TEST
+
+START_TEST(test_address_text)
+{
+	struct tidx_ind ind;
+
+	row_ok("{\"IndicatorId\":\"u\",\"NetworkIP\":\"2001:DB8::1\"," GOOD
+	    "}");
+	row_ok("{\"IndicatorId\":\"m\",\"NetworkIP\":\"::ffff:203.0.113.9\","
+	    GOOD "}");
+	row_ok("{\"IndicatorId\":\"h\",\"NetworkIP\":\"::FFFF:C633:6407\","
+	    GOOD "}");
+	row_ok("{\"IndicatorId\":\"l\","
+	    "\"NetworkIP\":\"2001:0db8:0000:0000:0000:0000:0000:00ff\","
+	    GOOD "}");
+	finish();
+	ck_assert(find("2001:db8::1", &ind));
+	str_is(ind.addr_text, "2001:DB8::1");
+	str_is(ind.id, "u");
+	ck_assert(find("203.0.113.9", &ind));
+	str_is(ind.addr_text, "::ffff:203.0.113.9");
+	ck_assert(find("::ffff:203.0.113.9", &ind));
+	str_is(ind.id, "m");
+	ck_assert(find("198.51.100.7", &ind));
+	str_is(ind.addr_text, "::FFFF:C633:6407");
+	ck_assert(find("2001:db8::ff", &ind));
+	str_is(ind.addr_text, "2001:0db8:0000:0000:0000:0000:0000:00ff");
+	hasnt("2001:db8::2");
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Input: bad lines, blank lines, the helpers.
+ */
+
+START_TEST(test_malformed)
+{
+	static const char *bad[] = {
+		"{", "}", "{\"a\":}", "not json", "{'a':1}", "{\"a\":1,}",
+		"{\"NetworkIP\":\"203.0.113.1\"", "{} {}", "{\"a\":1} x",
+		"{\"a\":\"\\x\"}", "\"unterminated"
+	};
+	static const char *notobj[] = {
+		"[]", "[{\"NetworkIP\":\"203.0.113.1\"}]", "42", "\"s\"",
+		"null", "true", "  [1, 2]  "
+	};
+	size_t	 i, nb = sizeof(bad) / sizeof(bad[0]);
+	size_t	 nn = sizeof(notobj) / sizeof(notobj[0]);
+
+	for (i = 0; i < nb; i++)
+		row_bad(bad[i]);
+	for (i = 0; i < nn; i++)
+		row_bad(notobj[i]);
+	ck_assert_uint_eq(st()->rejected, nb + nn);
+	ck_assert_uint_eq(st()->malformed, nb + nn);
+	ck_assert_uint_eq(st()->blank, 0);
+	/* Bad values in a good object are rejected, not malformed. */
+	row_bad("{\"IndicatorId\":\"a\",\"NetworkIP\":\"bad\"," GOOD "}");
+	ck_assert_uint_eq(st()->rejected, nb + nn + 1);
+	ck_assert_uint_eq(st()->malformed, nb + nn);
+	finish();
+	ck_assert_uint_eq(st()->indicators, 0);
+}
+END_TEST
+
+START_TEST(test_blank)
+{
+	row_ok("");
+	row_ok(" ");
+	row_ok("\t \t");
+	row_ok("\r\n");
+	row_ok("\n");
+	ck_assert_uint_eq(st()->blank, 5);
+	ck_assert_uint_eq(st()->rows, 0);
+	ck_assert_uint_eq(st()->rejected, 0);
+	row_ok("{\"IndicatorId\":\"a\",\"NetworkIP\":\"203.0.113.1\"," GOOD
+	    "}\r");
+	ck_assert_uint_eq(st()->rows, 1);
+	finish();
+	has("203.0.113.1", "a");
+}
+END_TEST
+
+/* ingest_row reads len bytes, and why is cut to whylen. */
+START_TEST(test_row_bounds)
+{
+	static const char line[] = "{\"IndicatorId\":\"a\","
+	    "\"NetworkIP\":\"203.0.113.1\"," GOOD "} and then garbage";
+	static const char bad[] = "{\"IndicatorId\":\"b\","
+	    "\"NetworkIP\":\"203.0.113.2\",\"TimeGenerated\":\""
+	    "this is not a time, and it goes on for quite a long while "
+	    "so that the reason would not fit in a small buffer\"}";
+	char	 small[8];
+
+	ck_assert_int_eq(ingest_row(in, line, strlen(line) -
+	    strlen(" and then garbage"), why, sizeof(why)), 0);
+	memset(small, 'x', sizeof(small));
+	ck_assert_int_eq(ingest_row(in, bad, strlen(bad), small,
+	    sizeof(small)), -1);
+	ck_assert_ptr_nonnull(memchr(small, '\0', sizeof(small)));
+	ck_assert_uint_gt(strlen(small), 0);
+	finish();
+	has("203.0.113.1", "a");
+	hasnt("203.0.113.2");
+}
+END_TEST
+
+START_TEST(test_truthy)
+{
+	ck_assert_int_eq(ingest_truthy(JV_BOOL, NULL, 0, 1), 1);
+	ck_assert_int_eq(ingest_truthy(JV_BOOL, NULL, 0, 0), 0);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "true", 4, 0), 1);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "True", 4, 0), 1);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "TRUE", 4, 0), 1);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "TrUe", 4, 0), 1);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "1", 1, 0), 1);
+	ck_assert_int_eq(ingest_truthy(JV_NUMBER, "1", 1, 0), 1);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "true!", 4, 0), 1);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "true!", 5, 0), 0);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "tru", 3, 0), 0);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "false", 5, 0), 0);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "", 0, 0), 0);
+	ck_assert_int_eq(ingest_truthy(JV_STRING, "yes", 3, 0), 0);
+	ck_assert_int_eq(ingest_truthy(JV_NUMBER, "0", 1, 0), 0);
+	ck_assert_int_eq(ingest_truthy(JV_NUMBER, "2", 1, 0), 0);
+	ck_assert_int_eq(ingest_truthy(JV_NULL, NULL, 0, 1), 0);
+	ck_assert_int_eq(ingest_truthy(JV_ABSENT, NULL, 0, 1), 0);
+	ck_assert_int_eq(ingest_truthy(JV_COMPLEX, NULL, 0, 1), 0);
+}
+END_TEST
+
+START_TEST(test_confidence_helper)
+{
+	int32_t	 v;
+
+	v = 0;
+	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "75", 2, &v), 0);
+	ck_assert_int_eq(v, 75);
+	ck_assert_int_eq(ingest_confidence(JV_STRING, "75", 2, &v), 0);
+	ck_assert_int_eq(v, 75);
+	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "87.6", 4, &v), 0);
+	ck_assert_int_eq(v, 88);
+	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "-87.6", 5, &v), 0);
+	ck_assert_int_eq(v, -88);
+	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "0.4", 3, &v), 0);
+	ck_assert_int_eq(v, 0);
+	/* Only len bytes are read. */
+	ck_assert_int_eq(ingest_confidence(JV_STRING, "753", 2, &v), 0);
+	ck_assert_int_eq(v, 75);
+	ck_assert_int_eq(ingest_confidence(JV_STRING, "high", 4, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_STRING, "", 0, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_STRING, "7 5", 3, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_NULL, NULL, 0, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_BOOL, NULL, 0, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_ABSENT, NULL, 0, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_COMPLEX, NULL, 0, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "1e10", 4, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "-1e10", 5, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_STRING, "nan", 3, &v), -1);
+	ck_assert_int_eq(ingest_confidence(JV_STRING, "Infinity", 8, &v),
+	    -1);
+}
+END_TEST
+
+/*
+ * ingest_confidence() takes "a JSON number or a string holding one"
+ * (ingest.h): what strtod(3) reads but JSON does not (hexadecimal, a
+ * leading '+' or '.', a trailing '.') is null.  A regression test: "0x1A"
+ * used to give 26.
+ */
+START_TEST(test_confidence_not_json_number)
+{
+	static const char *junk[] = {
+		"0x1A", "+75", ".5", "5.", "0x1p4", "075", "-", "1e", "75\n"
+	};
+	size_t	 i;
+	int32_t	 v;
+
+	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		v = -12345;
+		ck_assert_msg(ingest_confidence(JV_STRING, junk[i],
+		    strlen(junk[i]), &v) == -1,
+		    "\"%s\" read as confidence %d", junk[i], v);
+	}
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Limits.
+ */
+
+/* Start again with another now and lookback. */
+static void
+reopen(int64_t n, int64_t lookback)
+{
+	struct ingest_opts o;
+
+	ingest_free(in);
+	now = n;
+	o.now = n;
+	o.lookback = lookback;
+	in = ingest_new(&o);
+	ck_assert_ptr_nonnull(in);
+}
+
+START_TEST(test_lookback_extremes)
+{
+	/* No lookback: only now and later. */
+	reopen(ticks(NOW_TEXT), 0);
+	row_ok("{\"IndicatorId\":\"now\",\"NetworkIP\":\"203.0.113.1\","
+	    "\"TimeGenerated\":\"" NOW_TEXT "\"," LIVE "}");
+	row_ok("{\"IndicatorId\":\"tick\",\"NetworkIP\":\"203.0.113.2\","
+	    "\"TimeGenerated\":\"2026-11-20T11:59:59.9999999Z\"," LIVE "}");
+	ck_assert_uint_eq(st()->too_old, 1);
+	finish();
+	has("203.0.113.1", "now");
+	hasnt("203.0.113.2");
+	tidx_close(ix);
+	ix = NULL;
+
+	/* The longest lookback keeps year 1. */
+	reopen(ticks(NOW_TEXT), INT64_MAX);
+	row_ok("{\"IndicatorId\":\"y1\",\"NetworkIP\":\"203.0.113.3\","
+	    "\"TimeGenerated\":\"0001-01-01T00:00:00Z\"," LIVE "}");
+	ck_assert_uint_eq(st()->too_old, 0);
+	finish();
+	has("203.0.113.3", "y1");
+	tidx_close(ix);
+	ix = NULL;
+
+	/* now - lookback below INT64_MIN saturates (UBSan would trap). */
+	reopen(INT64_MIN + 1, INT64_MAX);
+	row_ok("{\"IndicatorId\":\"y1\",\"NetworkIP\":\"203.0.113.4\","
+	    "\"TimeGenerated\":\"0001-01-01T00:00:00Z\"," LIVE "}");
+	ck_assert_uint_eq(st()->too_old, 0);
+	finish();
+	has("203.0.113.4", "y1");
+}
+END_TEST
+
+START_TEST(test_many_indicators)
+{
+	struct tidx_ind	 ind;
+	struct addr	 a;
+	char		 text[ADDR_STRLEN], want[32];
+	uint32_t	 i;
+	int		 r;
+	int64_t		 e;
+
+	/* Three rows per id, the middle one newest; 20000 ids. */
+	for (r = 0; r < 3; r++)
+		for (i = 0; i < 20000; i++) {
+			addr_from_v4(&a, 0x0B000000u + i * 4 + (uint32_t)r);
+			ck_assert_int_eq(rowf("{\"IndicatorId\":\"id%u\","
+			    "\"NetworkIP\":\"%s\",\"TimeGenerated\":"
+			    "\"2026-11-1%dT00:00:00Z\"," LIVE "}", i,
+			    addr_format(&a, text), r == 1 ? 9 : 8), 0);
+		}
+	ck_assert_uint_eq(st()->rows, 60000);
+	ck_assert_uint_eq(st()->superseded, 40000);
+	finish();
+	ck_assert_uint_eq(st()->indicators, 20000);
+	ck_assert_uint_eq(st()->addresses, 20000);
+	for (i = 0; i < 20000; i++) {
+		for (r = 0; r < 3; r++) {
+			addr_from_v4(&a, 0x0B000000u + i * 4 + (uint32_t)r);
+			e = tidx_lookup(ix, &a);
+			ck_assert((e >= 0) == (r == 1));
+		}
+		addr_from_v4(&a, 0x0B000000u + i * 4 + 1);
+		ck_assert_int_eq(tidx_entry(ix, (uint64_t)tidx_lookup(ix, &a),
+		    &ind), TIDX_OK);
+		snprintf(want, sizeof(want), "id%u", i);
+		str_is(ind.id, want);
+	}
+}
+END_TEST
+
+START_TEST(test_long_strings)
+{
+	struct tidx_ind	 ind;
+	char		*line, *desc;
+	size_t		 n = 200000, len;
+
+	ck_assert_ptr_nonnull(desc = malloc(n + 1));
+	memset(desc, 'd', n);
+	desc[n] = '\0';
+	len = n + 256;
+	ck_assert_ptr_nonnull(line = malloc(len));
+	snprintf(line, len, "{\"IndicatorId\":\"long\","
+	    "\"NetworkIP\":\"203.0.113.1\",\"Description\":\"%s\"," GOOD "}",
+	    desc);
+	row_ok(line);
+	finish();
+	ck_assert(find("203.0.113.1", &ind));
+	ck_assert_uint_eq(ind.description.len, n);
+	ck_assert(memcmp(ind.description.p, desc, n) == 0);
+	free(line);
+	free(desc);
+}
+END_TEST
+
+/* The same rows give the same file, byte for byte. */
+START_TEST(test_reproducible)
+{
+	static const char *rows[] = {
+		"{\"IndicatorId\":\"b\",\"NetworkIP\":\"203.0.113.1\","
+		    "\"ConfidenceScore\":5," GOOD "}",
+		"{\"IndicatorId\":\"a\",\"NetworkIP\":\"203.0.113.1\","
+		    "\"ConfidenceScore\":5," GOOD "}",
+		"{\"IndicatorId\":\"c\",\"NetworkIP\":\"2001:db8::1\","
+		    "\"ThreatType\":\"Botnet\"," GOOD "}",
+		"{\"IndicatorId\":\"d\",\"NetworkIP\":\"198.51.100.1\","
+		    "\"ThreatType\":\"Botnet\"," GOOD "}",
+		"{\"IndicatorId\":\"c\",\"NetworkIP\":\"2001:db8::2\","
+		    "\"ThreatType\":\"Botnet\"," GOOD "}"
+	};
+	unsigned char	*f[2];
+	char		 path[PATH_MAX], name[PATH_MAX];
+	size_t		 len[2], i;
+	int		 k;
+
+	snprintf(path, sizeof(path), "%s/ingest.idx", tmpdir);
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+			row_ok(rows[i]);
+		finish();
+		has("203.0.113.1", "a");
+		has("2001:db8::2", "c");
+		hasnt("2001:db8::1");
+		snprintf(name, sizeof(name), "%s/repro%d.idx", tmpdir, k);
+		ck_assert_int_eq(rename(path, name), 0);
+		f[k] = slurp(name, &len[k]);
+		tidx_close(ix);
+		ix = NULL;
+		ingest_free(in);
+		ingest_setup();
+	}
+	ck_assert_uint_eq(len[0], len[1]);
+	ck_assert(memcmp(f[0], f[1], len[0]) == 0);
+	free(f[0]);
+	free(f[1]);
+}
+END_TEST
+
+Suite *
+ingest_suite(void)
+{
+	Suite	*s = suite_create("ingest");
+	TCase	*tc;
+
+	tc = tcase_create("Core");
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
+	tcase_add_test(tc, test_address_columns);
+	tcase_add_test(tc, test_no_address);
+	tcase_add_test(tc, test_time_generated);
+	tcase_add_test(tc, test_lookback_edge);
+	tcase_add_test(tc, test_bad_address);
+	tcase_add_test(tc, test_exclusions);
+	tcase_add_test(tc, test_latest_per_id);
+	tcase_add_test(tc, test_tie_later_row_wins);
+	tcase_add_test(tc, test_active);
+	tcase_add_test(tc, test_expiration);
+	tcase_add_test(tc, test_bad_expiration);
+	tcase_add_test(tc, test_confidence);
+	tcase_add_test(tc, test_one_per_address_time);
+	tcase_add_test(tc, test_one_per_address_confidence);
+	tcase_add_test(tc, test_one_per_address_id);
+	tcase_add_test(tc, test_shadowed_many);
+	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_address_text);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Input");
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
+	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_blank);
+	tcase_add_test(tc, test_row_bounds);
+	tcase_add_test(tc, test_truthy);
+	tcase_add_test(tc, test_confidence_helper);
+	tcase_add_test(tc, test_confidence_not_json_number);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
+	tcase_add_test(tc, test_lookback_extremes);
+	tcase_add_test(tc, test_many_indicators);
+	tcase_add_test(tc, test_long_strings);
+	tcase_add_test(tc, test_reproducible);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,905 @@
+/*
+ * check_jrec.c: unit tests of the jrec module (src/jrec.h), which reads
+ * chosen members out of one JSON object per line.  "Core" checks each
+ * value type, paths of one to four names, numbers kept as written, string
+ * escapes, duplicate members, members inside arrays (not read), and that
+ * each parse starts afresh; "Errors" checks the statuses for empty, bad
+ * and non-object input; "Limits" checks deep nesting, long values and many
+ * members; "UTF-8" checks utf8_sanitize() against a table of valid and
+ * invalid sequences and against a reference decoder written here, over
+ * every string of up to two bytes and every three- and four-byte string
+ * that starts with a multi-byte lead.  The checked fixture makes a reader
+ * for the field table below.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jrec.h"
+
+#include "check.h"
+
+enum {
+	F_A, F_B, F_N, F_S, F_O, F_CLIENTINFO, F_APPID, F_PROPS, F_TOPCI,
+	F_DEEP4, F_EMPTYKEY, NF
+};
+
+static const struct jfield fields[NF] = {
+	{ { "a" } }, { { "b" } }, { { "n" } }, { { "s" } }, { { "o" } },
+	{ { "properties", "clientInfo" } },
+	{ { "identity", "claim", "appid" } },
+	{ { "properties" } },
+	{ { "clientInfo" } },
+	{ { "w", "x", "y", "z" } },
+	{ { "" } }
+};
+
+static struct jrec *jr;		/* The checked fixture's reader. */
+
+/* ---------------------------------------------------------------------
+ * Helpers.
+ */
+
+static enum jrec_status
+parse(const char *text)
+{
+	return jrec_parse(jr, text, strlen(text));
+}
+
+static void
+parse_ok(const char *text)
+{
+	enum jrec_status st = parse(text);
+
+	ck_assert_msg(st == JREC_OK, "%s: status %d (%s)", text, (int)st,
+	    jrec_error(jr));
+}
+
+static enum jval_type
+type_of(size_t f)
+{
+	return jrec_get(jr, f)->type;
+}
+
+/* Assert that field f is of type t with the len bytes at want. */
+static void
+is_val(size_t f, enum jval_type t, const char *want, size_t len)
+{
+	const struct jval *v = jrec_get(jr, f);
+
+	ck_assert_msg(v->type == t, "field %zu: type %d, not %d", f,
+	    (int)v->type, (int)t);
+	ck_assert_ptr_nonnull(v->s);
+	ck_assert_msg(v->len == len && memcmp(v->s, want, len) == 0,
+	    "field %zu: \"%.*s\" (%zu bytes), not \"%s\"", f, (int)v->len,
+	    v->s, v->len, want);
+}
+
+static void
+is_str(size_t f, const char *want)
+{
+	is_val(f, JV_STRING, want, strlen(want));
+}
+
+static void
+is_num(size_t f, const char *want)
+{
+	is_val(f, JV_NUMBER, want, strlen(want));
+}
+
+static void
+is_type(size_t f, enum jval_type t)
+{
+	ck_assert_msg(type_of(f) == t, "field %zu: type %d, not %d", f,
+	    (int)type_of(f), (int)t);
+}
+
+/* Assert that every field but those in keep (a bit set) is absent. */
+static void
+others_absent(unsigned keep)
+{
+	size_t	 f;
+
+	for (f = 0; f < NF; f++)
+		if ((keep & 1u << f) == 0)
+			is_type(f, JV_ABSENT);
+}
+
+/* ---------------------------------------------------------------------
+ * Fixture.
+ */
+
+static void
+jrec_setup(void)
+{
+	jr = jrec_new(fields, NF);
+	ck_assert_ptr_nonnull(jr);
+}
+
+static void
+jrec_teardown(void)
+{
+	jrec_free(jr);
+	jr = NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Core.
+ */
+
+START_TEST(test_types)
+{
+	parse_ok("{\"a\":null,\"b\":true,\"n\":1.50e3,\"s\":\"x\","
+	    "\"o\":{\"k\":1},\"unused\":\"u\"}");
+	is_type(F_A, JV_NULL);
+	is_type(F_B, JV_BOOL);
+	ck_assert_int_ne(jrec_get(jr, F_B)->b, 0);
+	is_num(F_N, "1.50e3");
+	is_str(F_S, "x");
+	is_type(F_O, JV_COMPLEX);
+	others_absent(1u << F_A | 1u << F_B | 1u << F_N | 1u << F_S |
+	    1u << F_O);
+
+	parse_ok("{\"b\":false,\"o\":[1,2],\"s\":\"\"}");
+	is_type(F_B, JV_BOOL);
+	ck_assert_int_eq(jrec_get(jr, F_B)->b, 0);
+	is_type(F_O, JV_COMPLEX);
+	is_str(F_S, "");
+	others_absent(1u << F_B | 1u << F_O | 1u << F_S);
+
+	parse_ok(" \t{ \"a\" : \"spaced\" } \r\n");
+	is_str(F_A, "spaced");
+	parse_ok("{}");
+	others_absent(0);
+}
+END_TEST
+
+START_TEST(test_numbers_as_written)
+{
+	static const char *num[] = {
+		"0", "-0", "1.50e3", "1E+2", "0.10", "-1.5e-300", "1e400",
+		"123456789012345678901234567890", "-9223372036854775809",
+		"3.14159265358979323846264338327950288"
+	};
+	char	 line[128];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(num) / sizeof(num[0]); i++) {
+		snprintf(line, sizeof(line), "{\"n\":%s}", num[i]);
+		parse_ok(line);
+		is_num(F_N, num[i]);
+	}
+	/* A number in a string is a string. */
+	parse_ok("{\"n\":\"42\"}");
+	is_str(F_N, "42");
+}
+END_TEST
+
+START_TEST(test_nested_paths)
+{
+	parse_ok("{\"properties\":{\"clientInfo\":\"ci\",\"other\":1},"
+	    "\"identity\":{\"claim\":{\"appid\":\"app\"}},"
+	    "\"clientInfo\":\"top\",\"a\":\"after\"}");
+	is_str(F_CLIENTINFO, "ci");
+	is_str(F_APPID, "app");
+	is_type(F_PROPS, JV_COMPLEX);
+	is_str(F_TOPCI, "top");
+	is_str(F_A, "after");
+	others_absent(1u << F_CLIENTINFO | 1u << F_APPID | 1u << F_PROPS |
+	    1u << F_TOPCI | 1u << F_A);
+
+	/* The right names at the wrong depth are other members. */
+	parse_ok("{\"properties\":{\"x\":{\"clientInfo\":\"deep\"}},"
+	    "\"identity\":{\"appid\":\"shallow\",\"claim\":{\"x\":"
+	    "{\"appid\":\"deeper\"}}},\"o\":{\"a\":\"inner\"},"
+	    "\"x\":{\"properties\":{\"clientInfo\":\"shifted\"}}}");
+	others_absent(1u << F_PROPS | 1u << F_O);
+
+	/* A scalar where a path goes on. */
+	parse_ok("{\"properties\":\"flat\",\"identity\":{\"claim\":7}}");
+	is_str(F_PROPS, "flat");
+	others_absent(1u << F_PROPS);
+
+	/* Four names deep, the longest a path may be. */
+	parse_ok("{\"w\":{\"x\":{\"y\":{\"z\":\"four\"}}}}");
+	is_str(F_DEEP4, "four");
+	parse_ok("{\"w\":{\"x\":{\"y\":{\"z\":{\"q\":{\"r\":1}}}}},"
+	    "\"a\":1}");
+	is_type(F_DEEP4, JV_COMPLEX);
+	is_num(F_A, "1");
+	parse_ok("{\"w\":{\"x\":{\"y\":{\"q\":{\"z\":\"five\"}}}}}");
+	is_type(F_DEEP4, JV_ABSENT);
+
+	/* The empty name is a name. */
+	parse_ok("{\"\":\"empty\"}");
+	is_str(F_EMPTYKEY, "empty");
+	others_absent(1u << F_EMPTYKEY);
+
+	/* Names are compared whole and case-sensitively. */
+	parse_ok("{\"A\":1,\"aa\":2,\"Properties\":{\"clientInfo\":3},"
+	    "\"properties\":{\"clientinfo\":4,\"clientInfo2\":5}}");
+	others_absent(1u << F_PROPS);
+}
+END_TEST
+
+START_TEST(test_escapes)
+{
+	static const char want[] = "a\nb\"c\\d/e\tf\xc3\xa9g\xf0\x9f\x98\x80"
+	    "A\b\f\r\xe2\x82\xac";
+
+	parse_ok("{\"s\":\"a\\nb\\\"c\\\\d\\/e\\tf\\u00e9g\\ud83d\\ude00"
+	    "\\u0041\\b\\f\\r\\u20AC\"}");
+	is_str(F_S, want);
+	/* An escaped NUL is one byte of the value. */
+	parse_ok("{\"s\":\"x\\u0000y\"}");
+	is_val(F_S, JV_STRING, "x\0y", 3);
+	/* Escapes in names are decoded before matching. */
+	parse_ok("{\"prop\\u0065rties\":{\"client\\u0049nfo\":\"k\"},"
+	    "\"\\u0061\":\"esc\"}");
+	is_str(F_CLIENTINFO, "k");
+	is_str(F_A, "esc");
+	/* Raw multi-byte UTF-8 is kept. */
+	parse_ok("{\"s\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}");
+	is_str(F_S, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+}
+END_TEST
+
+/* Reference check: is s[0..len) valid UTF-8 (no surrogates, overlong)? */
+static int
+valid_utf8(const unsigned char *s, size_t len)
+{
+	size_t	 i = 0, n, k;
+	uint32_t cp, min;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xE0) == 0xC0) {
+			n = 1;
+			cp = s[i] & 0x1Fu;
+			min = 0x80;
+		} else if ((s[i] & 0xF0) == 0xE0) {
+			n = 2;
+			cp = s[i] & 0x0Fu;
+			min = 0x800;
+		} else if ((s[i] & 0xF8) == 0xF0) {
+			n = 3;
+			cp = s[i] & 0x07u;
+			min = 0x10000;
+		} else
+			return 0;
+		if (len - i <= n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3Fu);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+START_TEST(test_invalid_utf8_in_strings)
+{
+	const struct jval *v;
+
+	parse_ok("{\"s\":\"a\xff" "b\"}");
+	is_str(F_S, "a\xef\xbf\xbd" "b");
+	parse_ok("{\"s\":\"\xc3(\"}");
+	is_str(F_S, "\xef\xbf\xbd(");
+	parse_ok("{\"s\":\"x\xe2\x82\"}");
+	is_str(F_S, "x\xef\xbf\xbd\xef\xbf\xbd");
+	parse_ok("{\"s\":\"\xc0\x80\"}");
+	is_str(F_S, "\xef\xbf\xbd\xef\xbf\xbd");
+	parse_ok("{\"s\":\"\xed\xa0\x80\"}");
+	is_str(F_S, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	parse_ok("{\"s\":\"\xc3\xa9\x80\"}");
+	is_str(F_S, "\xc3\xa9\xef\xbf\xbd");
+	/* Lone surrogates written as escapes: valid UTF-8 all the same. */
+	parse_ok("{\"s\":\"<\\ud800>\",\"a\":\"<\\udc00\\ud800>\"}");
+	v = jrec_get(jr, F_S);
+	ck_assert_int_eq(v->type, JV_STRING);
+	ck_assert(valid_utf8((const unsigned char *)v->s, v->len));
+	ck_assert_int_eq(v->s[0], '<');
+	ck_assert_int_eq(v->s[v->len - 1], '>');
+	v = jrec_get(jr, F_A);
+	ck_assert(valid_utf8((const unsigned char *)v->s, v->len));
+}
+END_TEST
+
+START_TEST(test_duplicates)
+{
+	parse_ok("{\"a\":1,\"a\":2}");
+	is_num(F_A, "2");
+	parse_ok("{\"a\":\"x\",\"a\":{}}");
+	is_type(F_A, JV_COMPLEX);
+	parse_ok("{\"a\":{},\"a\":\"x\"}");
+	is_str(F_A, "x");
+	parse_ok("{\"a\":[1],\"a\":null}");
+	is_type(F_A, JV_NULL);
+	parse_ok("{\"a\":true,\"b\":1,\"a\":false}");
+	is_type(F_A, JV_BOOL);
+	ck_assert_int_eq(jrec_get(jr, F_A)->b, 0);
+	parse_ok("{\"properties\":{\"clientInfo\":\"1\"},"
+	    "\"properties\":{\"clientInfo\":\"2\"}}");
+	is_str(F_CLIENTINFO, "2");
+	parse_ok("{\"properties\":{\"clientInfo\":\"1\","
+	    "\"clientInfo\":\"2\"}}");
+	is_str(F_CLIENTINFO, "2");
+}
+END_TEST
+
+/*
+ * A field below a repeated member: the last member counts, so what the
+ * first one held below it is gone, as in jq (.properties.clientInfo of
+ * {"properties":{"clientInfo":"x"},"properties":{}} is null).  A
+ * regression test: jrec used to return "x" here.
+ */
+START_TEST(test_duplicate_parent)
+{
+	parse_ok("{\"properties\":{\"clientInfo\":\"x\"},\"properties\":{}}");
+	is_type(F_PROPS, JV_COMPLEX);
+	is_type(F_CLIENTINFO, JV_ABSENT);
+	parse_ok("{\"properties\":{\"clientInfo\":\"x\"},"
+	    "\"properties\":\"flat\"}");
+	is_str(F_PROPS, "flat");
+	is_type(F_CLIENTINFO, JV_ABSENT);
+	parse_ok("{\"properties\":{\"clientInfo\":\"x\"},"
+	    "\"properties\":[\"in-array\"]}");
+	is_type(F_PROPS, JV_COMPLEX);
+	is_type(F_CLIENTINFO, JV_ABSENT);
+	parse_ok("{\"identity\":{\"claim\":{\"appid\":\"1\"}},"
+	    "\"identity\":{\"claim\":{}}}");
+	is_type(F_APPID, JV_ABSENT);
+	parse_ok("{\"identity\":{\"claim\":{\"appid\":\"1\"}},"
+	    "\"identity\":{\"other\":{\"appid\":\"2\"}}}");
+	is_type(F_APPID, JV_ABSENT);
+	parse_ok("{\"identity\":{\"claim\":{\"appid\":\"1\"},"
+	    "\"claim\":null}}");
+	is_type(F_APPID, JV_ABSENT);
+	/* Other members, and members below, leave the value alone. */
+	parse_ok("{\"a\":\"keep\",\"properties\":{\"clientInfo\":\"x\","
+	    "\"other\":{\"clientInfo\":\"y\"},\"clientInfo2\":1},"
+	    "\"identity\":{\"claim\":{\"appid\":\"1\"},\"x\":1},"
+	    "\"x\":{\"properties\":{}},\"l\":[{\"properties\":{}}]}");
+	is_str(F_A, "keep");
+	is_str(F_CLIENTINFO, "x");
+	is_str(F_APPID, "1");
+	/* A later member restores a value. */
+	parse_ok("{\"properties\":{\"clientInfo\":\"x\"},\"properties\":{},"
+	    "\"properties\":{\"clientInfo\":\"z\"}}");
+	is_str(F_CLIENTINFO, "z");
+}
+END_TEST
+
+START_TEST(test_json_is_number)
+{
+	static const char *yes[] = {
+		"0", "-0", "7", "1.5", "-1.50e3", "1e5", "1E+5", "1e-5",
+		"0.0", "123456789012345678901234567890", "0e0"
+	};
+	static const char *no[] = {
+		"", "-", "01", "-01", "1.", ".5", "+1", "0x1A", "1e", "1e+",
+		"1e-", " 1", "1 ", "Infinity", "NaN", "--1", "1.2.3", "1e5.5",
+		"1,5", "1_000", "e5", "-.5", "0.e1", "1ee5"
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ck_assert_msg(json_is_number(yes[i], strlen(yes[i])) == 1,
+		    "\"%s\" is a number", yes[i]);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ck_assert_msg(json_is_number(no[i], strlen(no[i])) == 0,
+		    "\"%s\" is not a number", no[i]);
+	/* Only len bytes count. */
+	ck_assert_int_eq(json_is_number("12x", 2), 1);
+	ck_assert_int_eq(json_is_number("1.5", 2), 0);
+	ck_assert_int_eq(json_is_number("5", 0), 0);
+}
+END_TEST
+
+START_TEST(test_arrays)
+{
+	parse_ok("{\"x\":[{\"a\":\"in\"}]}");
+	others_absent(0);
+	parse_ok("{\"a\":\"top\",\"x\":[{\"a\":\"in\"}]}");
+	is_str(F_A, "top");
+	parse_ok("{\"x\":[{\"a\":\"in\"}],\"a\":\"after\"}");
+	is_str(F_A, "after");
+	parse_ok("{\"x\":[[{\"a\":1}],{\"a\":2},[[[]]]],\"b\":true}");
+	is_type(F_A, JV_ABSENT);
+	is_type(F_B, JV_BOOL);
+	parse_ok("{\"x\":[{\"y\":[1]},{\"a\":\"in\"}],\"a\":\"out\"}");
+	is_str(F_A, "out");
+	parse_ok("{\"properties\":[{\"clientInfo\":\"x\"}]}");
+	is_type(F_PROPS, JV_COMPLEX);
+	is_type(F_CLIENTINFO, JV_ABSENT);
+	parse_ok("{\"properties\":{\"list\":[{\"clientInfo\":\"x\"}],"
+	    "\"clientInfo\":\"y\"}}");
+	is_str(F_CLIENTINFO, "y");
+	parse_ok("{\"a\":[],\"b\":[\"s\"],\"o\":[{}]}");
+	is_type(F_A, JV_COMPLEX);
+	is_type(F_B, JV_COMPLEX);
+	is_type(F_O, JV_COMPLEX);
+	/*
+	 * An array where an object was: its strings are not members, even
+	 * though the names of the path were seen before.
+	 */
+	parse_ok("{\"properties\":{\"clientInfo\":\"x\"},"
+	    "\"properties\":[\"in-array\",{\"clientInfo\":\"in-obj\"}]}");
+	is_type(F_PROPS, JV_COMPLEX);
+	ck_assert(type_of(F_CLIENTINFO) == JV_ABSENT ||	/* Right. */
+	    (type_of(F_CLIENTINFO) == JV_STRING &&	/* test_duplicate_parent */
+	    jrec_get(jr, F_CLIENTINFO)->len == 1 &&
+	    jrec_get(jr, F_CLIENTINFO)->s[0] == 'x'));
+	/* Strings in arrays are not values of fields. */
+	parse_ok("{\"x\":[\"a\",\"s\"],\"s\":[\"x\"]}");
+	is_type(F_A, JV_ABSENT);
+	is_type(F_S, JV_COMPLEX);
+}
+END_TEST
+
+START_TEST(test_complex)
+{
+	parse_ok("{\"o\":{}}");
+	is_type(F_O, JV_COMPLEX);
+	parse_ok("{\"o\":[]}");
+	is_type(F_O, JV_COMPLEX);
+	parse_ok("{\"o\":{\"k\":[1,2,{\"z\":null}],\"s\":\"no\"}}");
+	is_type(F_O, JV_COMPLEX);
+	is_type(F_S, JV_ABSENT);
+	parse_ok("{\"properties\":{\"clientInfo\":{\"ua\":\"x\"}}}");
+	is_type(F_CLIENTINFO, JV_COMPLEX);
+	is_type(F_PROPS, JV_COMPLEX);
+}
+END_TEST
+
+/* Each parse starts afresh. */
+START_TEST(test_reset)
+{
+	parse_ok("{\"a\":\"x\",\"n\":5,\"properties\":{\"clientInfo\":\"c\"},"
+	    "\"identity\":{\"claim\":{\"appid\":\"p\"}}}");
+	is_str(F_A, "x");
+	parse_ok("{\"b\":1}");
+	is_num(F_B, "1");
+	others_absent(1u << F_B);
+	/* After a failed parse, too. */
+	parse_ok("{\"a\":\"x\"}");
+	ck_assert_int_eq(parse("{\"a\":\"y\",\"s\":"), JREC_SYNTAX);
+	parse_ok("{\"s\":\"z\"}");
+	is_str(F_S, "z");
+	others_absent(1u << F_S);
+	parse_ok("{\"a\":\"x\"}");
+	ck_assert_int_eq(parse("[{\"a\":\"y\"}]"), JREC_NOTOBJECT);
+	parse_ok("{\"b\":null}");
+	others_absent(1u << F_B);
+	/* A field that was a string is now complex, and back. */
+	parse_ok("{\"a\":\"x\"}");
+	parse_ok("{\"a\":{\"s\":\"y\"}}");
+	is_type(F_A, JV_COMPLEX);
+	parse_ok("{\"a\":\"z\"}");
+	is_str(F_A, "z");
+}
+END_TEST
+
+/* Only len bytes are read, and values do not point into the input. */
+START_TEST(test_input_buffer)
+{
+	static const char text[] = "{\"a\":\"v\",\"n\":12,"
+	    "\"properties\":{\"clientInfo\":\"ci\"}}";
+	char	*buf;
+	size_t	 len = sizeof(text) - 1;
+
+	ck_assert_ptr_nonnull(buf = malloc(len));	/* No NUL. */
+	memcpy(buf, text, len);
+	ck_assert_int_eq(jrec_parse(jr, buf, len), JREC_OK);
+	memset(buf, 'X', len);
+	free(buf);
+	is_str(F_A, "v");
+	is_num(F_N, "12");
+	is_str(F_CLIENTINFO, "ci");
+	ck_assert_int_eq(jrec_parse(jr, "{\"a\":1}garbage", 7), JREC_OK);
+	is_num(F_A, "1");
+	ck_assert_int_eq(jrec_parse(jr, "{\"a\":1}", 6), JREC_SYNTAX);
+	ck_assert_int_eq(jrec_parse(jr, "{\"a\":12}", 7), JREC_SYNTAX);
+	ck_assert_int_eq(jrec_parse(jr, "{\"a\":12 }", 7), JREC_SYNTAX);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Errors.
+ */
+
+START_TEST(test_empty)
+{
+	ck_assert_int_eq(parse(""), JREC_EMPTY);
+	ck_assert_int_eq(parse(" "), JREC_EMPTY);
+	ck_assert_int_eq(parse("\t\r\n "), JREC_EMPTY);
+	ck_assert_int_eq(jrec_parse(jr, "   {}", 3), JREC_EMPTY);
+}
+END_TEST
+
+START_TEST(test_syntax)
+{
+	static const char *bad[] = {
+		"{", "}", "{\"a\":}", "{\"a\"}", "not json", "{'a':1}",
+		"{\"a\":1,}", "{a:1}", "{\"a\":01}", "{\"a\":1.}",
+		"{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":tru}",
+		"{\"a\":\"unterminated}", "{\"a\":[1,2}", "{\"a\":1]",
+		"{\"a\":\"ctl\x01\"}", "{\"a\":NaN}", "{\"a\":-}", "\x01",
+		"{} x", "{}}", "{\"a\":1}{\"a\":2}", "{} {}", "{}\n{}",
+		"[] {}", "{\"a\":1} 2", "\xef\xbb\xbf{}"
+	};
+	const char	*e;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(parse(bad[i]) == JREC_SYNTAX,
+		    "%s: not a syntax error", bad[i]);
+		e = jrec_error(jr);
+		ck_assert_ptr_nonnull(e);
+		ck_assert_msg(strlen(e) > 0, "%s: no reason", bad[i]);
+		ck_assert_msg(strchr(e, '\n') == NULL, "%s: reason \"%s\"",
+		    bad[i], e);
+	}
+}
+END_TEST
+
+START_TEST(test_not_object)
+{
+	static const char *no[] = {
+		"[]", "[1]", "42", "-1.5", "\"s\"", "null", "true", "false",
+		" [ {\"a\":1} ] ", "[{\"a\":1},{\"b\":2}]", "\"{}\""
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ck_assert_msg(parse(no[i]) == JREC_NOTOBJECT,
+		    "%s: not JREC_NOTOBJECT", no[i]);
+	/* And an object still parses after them. */
+	parse_ok("{\"a\":1}");
+	is_num(F_A, "1");
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Limits.
+ */
+
+#define DEEP	10000
+
+START_TEST(test_deep_nesting)
+{
+	char	*buf;
+	size_t	 i, n;
+
+	ck_assert_ptr_nonnull(buf = malloc(8 * DEEP + 64));
+	/* Unclosed. */
+	memset(buf, '[', DEEP);
+	ck_assert_int_eq(jrec_parse(jr, buf, DEEP), JREC_SYNTAX);
+	/* Closed: an array, not an object. */
+	memset(buf + DEEP, ']', DEEP);
+	ck_assert_int_eq(jrec_parse(jr, buf, 2 * DEEP), JREC_NOTOBJECT);
+	/* Inside a field's value. */
+	n = 0;
+	memcpy(buf, "{\"a\":", 5);
+	n = 5;
+	memset(buf + n, '[', DEEP);
+	n += DEEP;
+	memset(buf + n, ']', DEEP);
+	n += DEEP;
+	memcpy(buf + n, ",\"s\":\"after\"}", 13);
+	n += 13;
+	ck_assert_int_eq(jrec_parse(jr, buf, n), JREC_OK);
+	is_type(F_A, JV_COMPLEX);
+	is_str(F_S, "after");
+	/* Objects: {"w":{"x":{"y":{"z":{"a":{"a":...}}}}}}. */
+	n = 0;
+	memcpy(buf, "{\"w\":{\"x\":{\"y\":{\"z\":", 20);
+	n = 20;
+	for (i = 0; i < DEEP; i++) {
+		memcpy(buf + n, "{\"a\":", 5);
+		n += 5;
+	}
+	buf[n++] = '1';
+	for (i = 0; i < DEEP + 4; i++)
+		buf[n++] = '}';
+	ck_assert_int_eq(jrec_parse(jr, buf, n), JREC_OK);
+	is_type(F_DEEP4, JV_COMPLEX);
+	is_type(F_A, JV_ABSENT);
+	/* The same, cut short. */
+	ck_assert_int_eq(jrec_parse(jr, buf, n - 1), JREC_SYNTAX);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_long_values)
+{
+	char	*buf, *want;
+	size_t	 n = 1000000, i, len;
+
+	ck_assert_ptr_nonnull(buf = malloc(n + 64));
+	ck_assert_ptr_nonnull(want = malloc(3 * n + 1));
+	/* A long string of bad bytes grows threefold. */
+	len = (size_t)snprintf(buf, 64, "{\"s\":\"");
+	memset(buf + len, 0xff, n);
+	len += n;
+	memcpy(buf + len, "\"}", 2);
+	len += 2;
+	ck_assert_int_eq(jrec_parse(jr, buf, len), JREC_OK);
+	for (i = 0; i < n; i++)
+		memcpy(want + 3 * i, "\xef\xbf\xbd", 3);
+	is_val(F_S, JV_STRING, want, 3 * n);
+	/* A long number. */
+	len = (size_t)snprintf(buf, 64, "{\"n\":1");
+	memset(buf + len, '7', n);
+	len += n;
+	buf[len++] = '}';
+	ck_assert_int_eq(jrec_parse(jr, buf, len), JREC_OK);
+	ck_assert_uint_eq(jrec_get(jr, F_N)->len, n + 1);
+	ck_assert(memcmp(jrec_get(jr, F_N)->s, buf + 5, n + 1) == 0);
+	free(buf);
+	free(want);
+}
+END_TEST
+
+START_TEST(test_many_members)
+{
+	char	*buf;
+	size_t	 i, n = 0, cap = 8000000;
+
+	ck_assert_ptr_nonnull(buf = malloc(cap));
+	buf[n++] = '{';
+	for (i = 0; i < 100000; i++)
+		n += (size_t)snprintf(buf + n, cap - n,
+		    "\"k%zu\":{\"a\":\"%zu\"},\"a\":\"v%zu\",", i, i, i);
+	n += (size_t)snprintf(buf + n, cap - n, "\"s\":\"end\"}");
+	ck_assert_int_eq(jrec_parse(jr, buf, n), JREC_OK);
+	is_str(F_A, "v99999");
+	is_str(F_S, "end");
+	free(buf);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * UTF-8.
+ */
+
+/* The reference: each byte that does not start a valid sequence. */
+static size_t
+ref_sanitize(unsigned char *out, const unsigned char *s, size_t len)
+{
+	size_t	 i = 0, o = 0, n;
+
+	while (i < len) {
+		n = s[i] < 0x80 ? 1 : s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : 2;
+		if (n <= len - i && valid_utf8(s + i, n) &&
+		    (n == 1 || s[i] >= 0xC0)) {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	return o;
+}
+
+/* Sanitize len bytes at in and compare with want; guard the buffer. */
+static void
+san_is(const char *in, size_t len, const char *want, size_t wlen)
+{
+	char	*out;
+	size_t	 n, i;
+
+	ck_assert_ptr_nonnull(out = malloc(3 * len + 16));
+	memset(out, 0x5a, 3 * len + 16);
+	n = utf8_sanitize(out, in, len);
+	ck_assert_uint_le(n, 3 * len);
+	for (i = n; i < 3 * len + 16; i++)
+		ck_assert_msg((unsigned char)out[i] == 0x5a,
+		    "wrote byte %zu of %zu", i, n);
+	ck_assert_msg(n == wlen && memcmp(out, want, n) == 0,
+	    "sanitized %zu bytes into %zu, not %zu", len, n, wlen);
+	free(out);
+}
+
+#define FFFD	"\xef\xbf\xbd"
+#define SAN(in, want)	san_is(in, sizeof(in) - 1, want, sizeof(want) - 1)
+
+START_TEST(test_sanitize_valid)
+{
+	SAN("", "");
+	SAN("plain ASCII\t~", "plain ASCII\t~");
+	SAN("a\0b", "a\0b");
+	SAN("\x7f", "\x7f");
+	SAN("\xc2\x80", "\xc2\x80");			/* U+0080 */
+	SAN("\xdf\xbf", "\xdf\xbf");			/* U+07FF */
+	SAN("\xe0\xa0\x80", "\xe0\xa0\x80");		/* U+0800 */
+	SAN("\xed\x9f\xbf", "\xed\x9f\xbf");		/* U+D7FF */
+	SAN("\xee\x80\x80", "\xee\x80\x80");		/* U+E000 */
+	SAN("\xef\xbf\xbd", "\xef\xbf\xbd");		/* U+FFFD */
+	SAN("\xef\xbf\xbf", "\xef\xbf\xbf");		/* U+FFFF */
+	SAN("\xf0\x90\x80\x80", "\xf0\x90\x80\x80");	/* U+10000 */
+	SAN("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");
+	SAN("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf");	/* U+10FFFF */
+	SAN("caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac");
+}
+END_TEST
+
+START_TEST(test_sanitize_invalid)
+{
+	/* Overlong forms. */
+	SAN("\xc0\x80", FFFD FFFD);
+	SAN("\xc1\xbf", FFFD FFFD);
+	SAN("\xe0\x80\x80", FFFD FFFD FFFD);
+	SAN("\xe0\x9f\xbf", FFFD FFFD FFFD);
+	SAN("\xf0\x80\x80\x80", FFFD FFFD FFFD FFFD);
+	SAN("\xf0\x8f\xbf\xbf", FFFD FFFD FFFD FFFD);
+	/* Surrogates. */
+	SAN("\xed\xa0\x80", FFFD FFFD FFFD);
+	SAN("\xed\xbf\xbf", FFFD FFFD FFFD);
+	SAN("\xed\xa0\xbd\xed\xb8\x80", FFFD FFFD FFFD FFFD FFFD FFFD);
+	/* Beyond U+10FFFF, and bytes that never occur. */
+	SAN("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD);
+	SAN("\xf5\x80\x80\x80", FFFD FFFD FFFD FFFD);
+	SAN("\xf8\x88\x80\x80\x80", FFFD FFFD FFFD FFFD FFFD);
+	SAN("\xfe\xff", FFFD FFFD);
+	/* Truncated at the end. */
+	SAN("\xc3", FFFD);
+	SAN("a\xe2\x82", "a" FFFD FFFD);
+	SAN("\xf0\x9f\x98", FFFD FFFD FFFD);
+	SAN("\xf4", FFFD);
+	/* Truncated in the middle. */
+	SAN("\xe2\x82" "A", FFFD FFFD "A");
+	SAN("\xf0\x9f\x98" "\xc3\xa9", FFFD FFFD FFFD "\xc3\xa9");
+	SAN("\xc3\xc3\xa9", FFFD "\xc3\xa9");
+	/* Lone continuation bytes. */
+	SAN("\x80", FFFD);
+	SAN("\xbf", FFFD);
+	SAN("a\x80\x80z", "a" FFFD FFFD "z");
+	SAN("\xc3\xa9\xa9", "\xc3\xa9" FFFD);
+}
+END_TEST
+
+/*
+ * Every string of up to two bytes, every three-byte string that starts
+ * with a three- or four-byte lead (or worse), and four-byte strings that
+ * start with a four-byte lead, any second byte, and edge bytes after.
+ */
+START_TEST(test_sanitize_exhaustive)
+{
+	static const unsigned char edge[] = {
+		0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0,
+		0xff
+	};
+	unsigned char	 in[4], out[12], ref[12];
+	size_t		 n, r, c, d;
+	unsigned	 a, b;
+
+	for (a = 0; a < 256; a++) {
+		in[0] = (unsigned char)a;
+		n = utf8_sanitize((char *)out, (char *)in, 1);
+		r = ref_sanitize(ref, in, 1);
+		ck_assert_msg(n == r && memcmp(out, ref, n) == 0, "%02x", a);
+		for (b = 0; b < 256; b++) {
+			in[1] = (unsigned char)b;
+			n = utf8_sanitize((char *)out, (char *)in, 2);
+			r = ref_sanitize(ref, in, 2);
+			ck_assert_msg(n == r && memcmp(out, ref, n) == 0,
+			    "%02x %02x", a, b);
+		}
+	}
+	for (a = 0xE0; a < 0x100; a++)
+		for (b = 0; b < 256; b++)
+			for (c = 0; c < 256; c++) {
+				in[0] = (unsigned char)a;
+				in[1] = (unsigned char)b;
+				in[2] = (unsigned char)c;
+				n = utf8_sanitize((char *)out, (char *)in, 3);
+				r = ref_sanitize(ref, in, 3);
+				if (n != r || memcmp(out, ref, n) != 0)
+					ck_abort_msg("%02x %02x %02zx", a, b, c);
+			}
+	for (a = 0xF0; a < 0x100; a++)
+		for (b = 0; b < 256; b++)
+			for (c = 0; c < sizeof(edge); c++)
+				for (d = 0; d < sizeof(edge); d++) {
+					in[0] = (unsigned char)a;
+					in[1] = (unsigned char)b;
+					in[2] = edge[c];
+					in[3] = edge[d];
+					n = utf8_sanitize((char *)out,
+					    (char *)in, 4);
+					r = ref_sanitize(ref, in, 4);
+					if (n != r || memcmp(out, ref, n) != 0)
+						ck_abort_msg("%02x %02x %02x "
+						    "%02x", a, b, in[2], in[3]);
+				}
+}
+END_TEST
+
+/* Random strings from an alphabet rich in edge bytes. */
+START_TEST(test_sanitize_random)
+{
+	static const unsigned char alpha[] = {
+		0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0,
+		0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0,
+		0xf1, 0xf3, 0xf4, 0xf5, 0xff
+	};
+	unsigned char	 in[16], out[48], ref[48];
+	uint64_t	 x = 88172645463325252ULL;
+	size_t		 len, i, n, r;
+	int		 k;
+
+	for (k = 0; k < 300000; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		len = x % sizeof(in);
+		for (i = 0; i < len; i++)
+			in[i] = alpha[(x >> (4 + i * 3)) % sizeof(alpha)];
+		n = utf8_sanitize((char *)out, (char *)in, len);
+		r = ref_sanitize(ref, in, len);
+		if (n != r || memcmp(out, ref, n) != 0)
+			ck_abort_msg("random string %d differs", k);
+		ck_assert(valid_utf8(out, n));
+	}
+}
+END_TEST
+
+Suite *
+jrec_suite(void)
+{
+	Suite	*s = suite_create("jrec");
+	TCase	*tc;
+
+	tc = tcase_create("Core");
+	tcase_add_checked_fixture(tc, jrec_setup, jrec_teardown);
+	tcase_add_test(tc, test_types);
+	tcase_add_test(tc, test_numbers_as_written);
+	tcase_add_test(tc, test_nested_paths);
+	tcase_add_test(tc, test_escapes);
+	tcase_add_test(tc, test_invalid_utf8_in_strings);
+	tcase_add_test(tc, test_duplicates);
+	tcase_add_test(tc, test_duplicate_parent);
+	tcase_add_test(tc, test_json_is_number);
+	tcase_add_test(tc, test_arrays);
+	tcase_add_test(tc, test_complex);
+	tcase_add_test(tc, test_reset);
+	tcase_add_test(tc, test_input_buffer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Errors");
+	tcase_add_checked_fixture(tc, jrec_setup, jrec_teardown);
+	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_syntax);
+	tcase_add_test(tc, test_not_object);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_checked_fixture(tc, jrec_setup, jrec_teardown);
+	tcase_add_test(tc, test_deep_nesting);
+	tcase_add_test(tc, test_long_values);
+	tcase_add_test(tc, test_many_members);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("UTF-8");
+	tcase_add_test(tc, test_sanitize_valid);
+	tcase_add_test(tc, test_sanitize_invalid);
+	tcase_add_test(tc, test_sanitize_exhaustive);
+	tcase_add_test(tc, test_sanitize_random);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,1202 @@
+/*
+ * check_kvrec.c: unit tests of the kvrec module (src/kvrec.h), the full
+ * parse of a Key Vault AzureDiagnostics record, and of the alert module
+ * (src/alert.h), the alert object of SPEC.md 2.4.  "Core" checks
+ * KVREC_EVENT with its time, parsed address, address text as written and
+ * the members an alert copies; the vault filter (ResourceType equal to
+ * VAULTS ignoring case, nothing else); KVREC_NO_TIME, KVREC_NO_ADDRESS,
+ * KVREC_MALFORMED with a reason and KVREC_BLANK, and the order in which
+ * they are decided.  "Limits" parses from heap copies of exactly the
+ * line's length and checks that pointers of one parse do not leak into
+ * the next.  "Alert" builds a small index in a temporary directory (a
+ * checked fixture), writes alerts through a jout to a temporary file and
+ * compares the exact line: the 22 members of the rule's projection in
+ * order, then AlertName, RuleId, Severity, Tactics, Techniques and
+ * Entities; Kusto times with seven digits; ConfidenceScore and
+ * httpStatusCode_d as numbers or null; Type from the indicator; missing
+ * members null; and valid UTF-8 JSON whatever the input held.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <yajl/yajl_tree.h>
+
+#include "check.h"
+#include "alert.h"
+#include "jout.h"
+#include "ktime.h"
+#include "kvrec.h"
+#include "tidx.h"
+
+/* A vault record's time and type, for lines that must be events. */
+#define TG	"\"TimeGenerated\":\"2026-11-20T12:00:05.130679Z\""
+#define RT	"\"ResourceType\":\"VAULTS\""
+#define VT	RT "," TG
+#define TG_TEXT	"2026-11-20T12:00:05.1306790Z"
+
+#define RID	"/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/" \
+		"MICROSOFT.KEYVAULT/VAULTS/KV1"
+#define OID	"identity_claim_http_schemas_microsoft_com_identity_claims_" \
+		"objectidentifier_g"
+
+/* An ordinary record with every member an alert copies. */
+#define FULL_MEMBERS \
+	"\"ResourceId\":\"" RID "\",\"SubscriptionId\":\"s1\"," \
+	"\"OperationName\":\"SecretGet\",\"ResultType\":\"Success\"," \
+	"\"CorrelationId\":\"c-1\",\"id_s\":\"id-1\"," \
+	"\"clientInfo_s\":\"curl/8.0\",\"httpStatusCode_d\":200," \
+	"\"identity_claim_appid_g\":\"app-1\",\"" OID "\":\"obj-1\""
+#define FULL	"{" TG "," RT ",\"CallerIPAddress\":\"203.0.113.7\"," \
+		FULL_MEMBERS "}"
+
+static struct kvrec *kr;
+static char	*pcopy;		/* The line of the last parse_n(). */
+
+static void
+kr_setup(void)
+{
+	kr = kvrec_new();
+}
+
+static void
+kr_teardown(void)
+{
+	kvrec_free(kr);
+	kr = NULL;
+	free(pcopy);
+	pcopy = NULL;
+}
+
+/*
+ * Parse the len bytes at s from a heap copy of exactly that size.  The
+ * copy is kept until the next call, since the event borrows from the
+ * parse, not from the line, but a test may look at both.
+ */
+static enum kvrec_status
+parse_n(const char *s, size_t len, struct kv_event *ev)
+{
+	free(pcopy);
+	pcopy = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(pcopy);
+	memcpy(pcopy, s, len);
+	return kvrec_parse(kr, pcopy, len, ev);
+}
+
+static enum kvrec_status
+parse(const char *s, struct kv_event *ev)
+{
+	return parse_n(s, strlen(s), ev);
+}
+
+static void
+assert_status(const char *line, enum kvrec_status want)
+{
+	struct kv_event ev;
+	enum kvrec_status st = parse(line, &ev);
+
+	ck_assert_msg(st == want, "%s: status %d, want %d", line, (int)st,
+	    (int)want);
+}
+
+static void
+assert_statuses(const char *const *lines, size_t n, enum kvrec_status want)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		assert_status(lines[i], want);
+}
+
+static int64_t
+kt(const char *s)
+{
+	int64_t	 t;
+
+	ck_assert_msg(ktime_parse(s, strlen(s), &t) == 0, "%s", s);
+	return t;
+}
+
+static struct addr
+ip(const char *s)
+{
+	struct addr a;
+
+	ck_assert_msg(addr_parse(s, strlen(s), &a) == 0, "%s", s);
+	return a;
+}
+
+static void
+assert_jstr(const struct jval *v, const char *want)
+{
+	ck_assert_int_eq(v->type, JV_STRING);
+	ck_assert_uint_eq(v->len, strlen(want));
+	ck_assert(memcmp(v->s, want, v->len) == 0);
+}
+
+START_TEST(event_full)
+{
+	struct kv_event ev;
+	struct addr want = ip("203.0.113.7");
+	const struct jval *v;
+
+	ck_assert_int_eq(parse(FULL, &ev), KVREC_EVENT);
+	ck_assert_int_eq(ev.time, kt("2026-11-20T12:00:05.130679Z"));
+	ck_assert_int_eq(addr_cmp(&ev.addr, &want), 0);
+	ck_assert_uint_eq(ev.addr_len, 11);
+	ck_assert(memcmp(ev.addr_text, "203.0.113.7", 11) == 0);
+	assert_jstr(ev.m[KV_RESOURCEID], RID);
+	assert_jstr(ev.m[KV_SUBSCRIPTIONID], "s1");
+	assert_jstr(ev.m[KV_OPERATIONNAME], "SecretGet");
+	assert_jstr(ev.m[KV_RESULTTYPE], "Success");
+	assert_jstr(ev.m[KV_CORRELATIONID], "c-1");
+	assert_jstr(ev.m[KV_ID_S], "id-1");
+	assert_jstr(ev.m[KV_CLIENTINFO_S], "curl/8.0");
+	assert_jstr(ev.m[KV_APPID_G], "app-1");
+	assert_jstr(ev.m[KV_OBJECTID_G], "obj-1");
+	v = ev.m[KV_HTTPSTATUSCODE_D];
+	ck_assert_int_eq(v->type, JV_NUMBER);
+	ck_assert_uint_eq(v->len, 3);
+	ck_assert(memcmp(v->s, "200", 3) == 0);
+}
+END_TEST
+
+START_TEST(member_names)
+{
+	static const char *const want[KV_NMEMBERS] = {
+		"ResourceId", "SubscriptionId", "OperationName", "ResultType",
+		"CorrelationId", "id_s", "clientInfo_s", "httpStatusCode_d",
+		"identity_claim_appid_g", OID,
+	};
+	int	 i;
+
+	for (i = 0; i < KV_NMEMBERS; i++)
+		ck_assert_str_eq(kv_member_names[i], want[i]);
+}
+END_TEST
+
+START_TEST(event_address_verbatim)
+{
+	struct kv_event ev;
+	struct addr want = ip("2001:db8::1");
+
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":\"2001:DB8::1\"}",
+	    &ev), KVREC_EVENT);
+	ck_assert_int_eq(addr_cmp(&ev.addr, &want), 0);
+	ck_assert_uint_eq(ev.addr_len, 11);
+	ck_assert(memcmp(ev.addr_text, "2001:DB8::1", 11) == 0);
+
+	want = ip("192.0.2.1");
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":"
+	    "\"::FFFF:192.0.2.1\"}", &ev), KVREC_EVENT);
+	ck_assert_int_eq(addr_cmp(&ev.addr, &want), 0);
+	ck_assert_uint_eq(ev.addr_len, 16);
+	ck_assert(memcmp(ev.addr_text, "::FFFF:192.0.2.1", 16) == 0);
+
+	/* Escapes are decoded: the text is the value, not its spelling. */
+	want = ip("1.2.3.4");
+	ck_assert_int_eq(parse("{" VT ",\"Caller\\u0049PAddress\":"
+	    "\"1.2.3.\\u0034\"}", &ev), KVREC_EVENT);
+	ck_assert_int_eq(addr_cmp(&ev.addr, &want), 0);
+	ck_assert_uint_eq(ev.addr_len, 7);
+	ck_assert(memcmp(ev.addr_text, "1.2.3.4", 7) == 0);
+}
+END_TEST
+
+START_TEST(event_member_types)
+{
+	struct kv_event ev;
+
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":\"1.2.3.4\","
+	    "\"ResourceId\":null,\"ResultType\":0,\"id_s\":true,"
+	    "\"clientInfo_s\":{\"a\":\"b\"},\"CorrelationId\":[1],"
+	    "\"httpStatusCode_d\":\"200\"}", &ev), KVREC_EVENT);
+	ck_assert_int_eq(ev.m[KV_RESOURCEID]->type, JV_NULL);
+	ck_assert_int_eq(ev.m[KV_RESULTTYPE]->type, JV_NUMBER);
+	ck_assert_int_eq(ev.m[KV_ID_S]->type, JV_BOOL);
+	ck_assert_int_eq(ev.m[KV_ID_S]->b, 1);
+	ck_assert_int_eq(ev.m[KV_CLIENTINFO_S]->type, JV_COMPLEX);
+	ck_assert_int_eq(ev.m[KV_CORRELATIONID]->type, JV_COMPLEX);
+	assert_jstr(ev.m[KV_HTTPSTATUSCODE_D], "200");
+	ck_assert_int_eq(ev.m[KV_SUBSCRIPTIONID]->type, JV_ABSENT);
+	ck_assert_int_eq(ev.m[KV_OBJECTID_G]->type, JV_ABSENT);
+	/* Members of nested objects are not the record's. */
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":\"1.2.3.4\","
+	    "\"properties\":{\"ResourceId\":\"x\",\"id_s\":\"y\"}}", &ev),
+	    KVREC_EVENT);
+	ck_assert_int_eq(ev.m[KV_RESOURCEID]->type, JV_ABSENT);
+	ck_assert_int_eq(ev.m[KV_ID_S]->type, JV_ABSENT);
+}
+END_TEST
+
+/* A member given twice: the last one counts, as in jq. */
+START_TEST(event_duplicates_last)
+{
+	struct kv_event ev;
+	struct addr want = ip("5.6.7.8");
+
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":\"1.2.3.4\","
+	    "\"CallerIPAddress\":\"5.6.7.8\"}", &ev), KVREC_EVENT);
+	ck_assert_int_eq(addr_cmp(&ev.addr, &want), 0);
+	ck_assert(memcmp(ev.addr_text, "5.6.7.8", 7) == 0);
+	assert_status("{" VT ",\"CallerIPAddress\":\"1.2.3.4\","
+	    "\"CallerIPAddress\":null}", KVREC_NO_ADDRESS);
+	assert_status("{\"ResourceType\":\"x\"," VT ",\"CallerIPAddress\":"
+	    "\"1.2.3.4\"}", KVREC_EVENT);
+	assert_status("{" VT ",\"ResourceType\":\"x\",\"CallerIPAddress\":"
+	    "\"1.2.3.4\"}", KVREC_NOT_VAULT);
+}
+END_TEST
+
+START_TEST(vault_filter)
+{
+	static const char *const vault[] = {
+		"{\"ResourceType\":\"VAULTS\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"vaults\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"Vaults\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"vAuLtS\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"VAUL\\u0054S\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+	};
+	static const char *const not_vault[] = {
+		"{\"ResourceType\":\"VAULT\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"VAULTSX\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"XVAULTS\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"VAULTS \"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"VAULTS\\u0000\"," TG
+		    ",\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{\"ResourceType\":\"VAULT\\u0000\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":\"SERVERS/DATABASES\"," TG
+		    ",\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{\"ResourceType\":\"MICROSOFT.KEYVAULT/VAULTS\"," TG
+		    ",\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{" TG ",\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{\"ResourceType\":null," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":1," TG ",\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{\"ResourceType\":true," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":[\"VAULTS\"]," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"ResourceType\":{\"a\":\"VAULTS\"}," TG
+		    ",\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{\"resourceType\":\"VAULTS\"," TG ",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"properties\":{\"ResourceType\":\"VAULTS\"}," TG
+		    ",\"CallerIPAddress\":\"1.2.3.4\"}",
+		/* Not a vault: decided before time and address. */
+		"{\"ResourceType\":\"VAULT\"}",
+		"{}",
+	};
+
+	assert_statuses(vault, sizeof(vault) / sizeof(vault[0]), KVREC_EVENT);
+	assert_statuses(not_vault, sizeof(not_vault) / sizeof(not_vault[0]),
+	    KVREC_NOT_VAULT);
+}
+END_TEST
+
+START_TEST(no_time)
+{
+	static const char *const lines[] = {
+		"{" RT ",\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{" RT ",\"TimeGenerated\":\"\",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RT ",\"TimeGenerated\":\"yesterday\",\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RT ",\"TimeGenerated\":\"2026-02-30T00:00:00Z\","
+		    "\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{" RT ",\"TimeGenerated\":\"2026-11-20T25:00:00Z\","
+		    "\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{" RT ",\"TimeGenerated\":1795176000,\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RT ",\"TimeGenerated\":null,\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RT ",\"TimeGenerated\":{},\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RT ",\"properties\":{\"TimeGenerated\":"
+		    "\"2026-11-20T12:00:05Z\"},\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RT ",\"TimeGenerated\":\" 2026-11-20T12:00:05Z\","
+		    "\"CallerIPAddress\":\"1.2.3.4\"}",
+		/* No time and no address: the time is decided first. */
+		"{" RT "}",
+		"{" RT ",\"CallerIPAddress\":\"bad\"}",
+	};
+
+	assert_statuses(lines, sizeof(lines) / sizeof(lines[0]),
+	    KVREC_NO_TIME);
+}
+END_TEST
+
+START_TEST(event_times)
+{
+	struct kv_event ev;
+
+	ck_assert_int_eq(parse("{" RT ",\"TimeGenerated\":\"2026-11-20\","
+	    "\"CallerIPAddress\":\"1.2.3.4\"}", &ev), KVREC_EVENT);
+	ck_assert_int_eq(ev.time, kt("2026-11-20T00:00:00Z"));
+	ck_assert_int_eq(parse("{" RT ",\"TimeGenerated\":"
+	    "\"2026-11-20T13:00:05.123456789+01:00\",\"CallerIPAddress\":"
+	    "\"1.2.3.4\"}", &ev), KVREC_EVENT);
+	ck_assert_int_eq(ev.time, kt("2026-11-20T12:00:05.1234567Z"));
+}
+END_TEST
+
+START_TEST(no_address)
+{
+	static const char *const lines[] = {
+		"{" VT "}",
+		"{" VT ",\"CallerIPAddress\":\"\"}",
+		"{" VT ",\"CallerIPAddress\":null}",
+		"{" VT ",\"CallerIPAddress\":16909060}",
+		"{" VT ",\"CallerIPAddress\":[\"1.2.3.4\"]}",
+		"{" VT ",\"CallerIPAddress\":{\"a\":\"1.2.3.4\"}}",
+		"{" VT ",\"CallerIPAddress\":\"1.2.3.4:443\"}",
+		"{" VT ",\"CallerIPAddress\":\" 1.2.3.4\"}",
+		"{" VT ",\"CallerIPAddress\":\"010.1.1.1\"}",
+		"{" VT ",\"CallerIPAddress\":\"fe80::1%eth0\"}",
+		"{" VT ",\"CallerIPAddress\":\"[2001:db8::1]\"}",
+		"{" VT ",\"CallerIPAddress\":\"1.2.3.4/32\"}",
+		"{" VT ",\"CallerIPAddress\":\"1.2.3.4\\u0000\"}",
+		"{" VT ",\"CallerIPAddress\":\"1.2.3.4\xff\"}",
+		"{" VT ",\"CallerIPAddress\":\"localhost\"}",
+		"{" VT ",\"callerIpAddress\":\"1.2.3.4\"}",
+		"{" VT ",\"CallerIpAddress\":\"1.2.3.4\"}",
+		"{" VT ",\"p\":{\"CallerIPAddress\":\"1.2.3.4\"}}",
+		"{" VT ",\"p\":[{\"CallerIPAddress\":\"1.2.3.4\"}]}",
+	};
+
+	assert_statuses(lines, sizeof(lines) / sizeof(lines[0]),
+	    KVREC_NO_ADDRESS);
+}
+END_TEST
+
+START_TEST(malformed)
+{
+	static const char *const lines[] = {
+		"{",
+		"}",
+		"not json",
+		"[1,2]",
+		"[{" VT ",\"CallerIPAddress\":\"1.2.3.4\"}]",
+		"\"string\"",
+		"42",
+		"null",
+		"true",
+		"{\"a\":1}}",
+		"{\"a\":1} {\"b\":2}",
+		"{" VT ",\"CallerIPAddress\":\"1.2.3.4\"} {}",
+		"{'a':1}",
+		"{a:1}",
+		"{\"a\":1,}",
+		"{\"a\":tru}",
+		"{\"a\":01}",
+		"{\"a\":\"\x01\"}",
+		"{\"a\":\"\\q\"}",
+		"{\"a\":\"\\u12\"}",
+		"{\"a\":1 \"b\":2}",
+		"{\"a\":1}/*c*/",
+		"\xef\xbb\xbf{" VT ",\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{" VT ",\"CallerIPAddress\":\"1.2.3.4\"",
+		"{" VT ",\"CallerIPAddress\":\"1.2.3.4}",
+	};
+	struct kv_event ev;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		ck_assert_msg(parse(lines[i], &ev) == KVREC_MALFORMED, "%s",
+		    lines[i]);
+		ck_assert_msg(strlen(kvrec_error(kr)) > 0, "%s: no reason",
+		    lines[i]);
+	}
+	/* An embedded NUL. */
+	ck_assert_int_eq(parse_n("{\"a\":1}\0", 8, &ev), KVREC_MALFORMED);
+	ck_assert_int_eq(parse_n("{\"a\":\"\0\"}", 9, &ev), KVREC_MALFORMED);
+	/* The reason says which kind. */
+	ck_assert_int_eq(parse("[1]", &ev), KVREC_MALFORMED);
+	ck_assert_ptr_nonnull(strstr(kvrec_error(kr), "not a JSON object"));
+	ck_assert_int_eq(parse("{\"a\":", &ev), KVREC_MALFORMED);
+	ck_assert_ptr_nonnull(strstr(kvrec_error(kr), "malformed JSON"));
+}
+END_TEST
+
+START_TEST(blank)
+{
+	static const char *const lines[] = {
+		"", " ", "\t", "\r", "\r\n", "  \t \n ",
+	};
+
+	assert_statuses(lines, sizeof(lines) / sizeof(lines[0]), KVREC_BLANK);
+	/* Not blank: this is parsed (and rejected). */
+	assert_status(" x ", KVREC_MALFORMED);
+}
+END_TEST
+
+/* White space and CRLF residue around a record are not content. */
+START_TEST(framing)
+{
+	assert_status("  {" VT ",\"CallerIPAddress\":\"1.2.3.4\"}  ",
+	    KVREC_EVENT);
+	assert_status("{" VT ",\"CallerIPAddress\":\"1.2.3.4\"}\r",
+	    KVREC_EVENT);
+	assert_status("\t{ " VT " , \"CallerIPAddress\" : \"1.2.3.4\" }\r\n",
+	    KVREC_EVENT);
+	assert_status("{" VT ",\"CallerIPAddress\":\f\"1.2.3.4\"}",
+	    KVREC_EVENT);
+}
+END_TEST
+
+/* Only len bytes count, and the parse never reads past them. */
+START_TEST(length_respected)
+{
+	static const char line[] = "{" VT ",\"CallerIPAddress\":\"1.2.3.4\"}"
+	    "GARBAGE";
+	struct kv_event ev;
+	size_t	 n = sizeof(line) - 1 - 7, k;
+
+	ck_assert_int_eq(parse_n(line, n, &ev), KVREC_EVENT);
+	ck_assert_int_eq(kvrec_parse(kr, line, n, &ev), KVREC_EVENT);
+	ck_assert_int_eq(parse_n(line, n + 1, &ev), KVREC_MALFORMED);
+	/* Every prefix: never an event, never a crash. */
+	for (k = 0; k < n; k++)
+		ck_assert_msg(parse_n(line, k, &ev) != KVREC_EVENT,
+		    "prefix %zu", k);
+}
+END_TEST
+
+/* The values of one parse do not survive into the next. */
+START_TEST(parses_independent)
+{
+	struct kv_event ev;
+	struct addr want = ip("5.6.7.8");
+
+	ck_assert_int_eq(parse(FULL, &ev), KVREC_EVENT);
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":\"5.6.7.8\"}",
+	    &ev), KVREC_EVENT);
+	ck_assert_int_eq(addr_cmp(&ev.addr, &want), 0);
+	ck_assert(memcmp(ev.addr_text, "5.6.7.8", 7) == 0);
+	ck_assert_int_eq(ev.m[KV_RESOURCEID]->type, JV_ABSENT);
+	ck_assert_int_eq(ev.m[KV_CLIENTINFO_S]->type, JV_ABSENT);
+	ck_assert_int_eq(ev.m[KV_HTTPSTATUSCODE_D]->type, JV_ABSENT);
+	/* After a malformed line, the next one is read afresh. */
+	ck_assert_int_eq(parse("{\"CallerIPAddress\":\"1.2.3.4\",", &ev),
+	    KVREC_MALFORMED);
+	ck_assert_int_eq(parse("{" VT "}", &ev), KVREC_NO_ADDRESS);
+	ck_assert_int_eq(parse("{" TG ",\"CallerIPAddress\":\"1.2.3.4\"}",
+	    &ev), KVREC_NOT_VAULT);
+}
+END_TEST
+
+/* A long value and many members. */
+START_TEST(long_record)
+{
+	size_t	 n = 1 << 20, i;
+	char	*line = malloc(n + 256), *p;
+	struct kv_event ev;
+
+	ck_assert_ptr_nonnull(line);
+	p = line;
+	p += sprintf(p, "{" VT ",\"clientInfo_s\":\"");
+	for (i = 0; i < n; i++)
+		*p++ = "ab\xc3\xa9"[i % 4];
+	p += sprintf(p, "\",\"CallerIPAddress\":\"1.2.3.4\"}");
+	ck_assert_int_eq(parse_n(line, (size_t)(p - line), &ev), KVREC_EVENT);
+	ck_assert_int_eq(ev.m[KV_CLIENTINFO_S]->type, JV_STRING);
+	ck_assert_uint_eq(ev.m[KV_CLIENTINFO_S]->len, n);
+	free(line);
+}
+END_TEST
+
+/* Alerts: a small index, built and opened for each test. */
+
+static char	 ixdir[64];
+static char	 ixpath[96];
+static struct tidx *ix;
+
+#define S(x)	((struct tidx_str){ (x), (uint32_t)sizeof(x) - 1 })
+#define SNULL	((struct tidx_str){ NULL, 0 })
+
+static void
+ix_setup(void)
+{
+	struct tidx_builder *b = tidx_builder_new();
+	struct tidx_params params = { 0, 0, 0 };
+	struct tidx_rec_in r;
+	struct addr a;
+	int64_t	 rec;
+
+	snprintf(ixdir, sizeof(ixdir), "/tmp/check_kvrec.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(ixdir));
+	snprintf(ixpath, sizeof(ixpath), "%s/ti.idx", ixdir);
+	params.build_time = params.now = kt("2026-11-20T00:00:00Z");
+	params.lookback = 14 * 86400 * KTIME_TICKS_PER_SEC;
+
+	/* Every member, Type null. */
+	memset(&r, 0, sizeof(r));
+	r.time_generated = kt("2026-11-19T08:00:00Z");
+	r.expiration = kt("2026-12-01T00:00:00Z");
+	r.confidence = 80;
+	r.id = S("ind-1");
+	r.threat_type = S("C2");
+	r.description = S("Bad host");
+	r.activity_groups = S("APT-X");
+	r.url = S("http://bad.example/");
+	r.type = SNULL;
+	rec = tidx_builder_record(b, &r);
+	ck_assert_int_ge(rec, 0);
+	a = ip("203.0.113.7");
+	ck_assert_int_eq(tidx_builder_addr(b, &a, S("203.0.113.7"),
+	    (uint64_t)rec), TIDX_OK);
+
+	/* Members null, no expiry, a Type. */
+	memset(&r, 0, sizeof(r));
+	r.time_generated = kt("2026-11-18T00:00:00Z");
+	r.expiration = INT64_MAX;
+	r.confidence = TIDX_CONF_NULL;
+	r.id = S("ind-2");
+	r.threat_type = r.description = r.activity_groups = r.url = SNULL;
+	r.type = S("ThreatIntelIndicators");
+	rec = tidx_builder_record(b, &r);
+	ck_assert_int_ge(rec, 0);
+	a = ip("2001:db8::1");
+	ck_assert_int_eq(tidx_builder_addr(b, &a, S("2001:0DB8::1"),
+	    (uint64_t)rec), TIDX_OK);
+
+	/* Invalid UTF-8 and characters JSON must escape. */
+	memset(&r, 0, sizeof(r));
+	r.time_generated = kt("2026-11-18T00:00:00Z");
+	r.expiration = kt("2027-01-01T00:00:00.0000001Z");
+	r.confidence = 0;
+	r.id = S("ind-\xff" "3");
+	r.threat_type = S("tab\there \"quoted\" back\\slash");
+	r.description = S("caf\xc3\xa9 caf\xc3 \xed\xa0\x80 \xf4\x90\x80\x80");
+	r.activity_groups = S("\x01\x1f");
+	r.url = S("");
+	r.type = S("t");
+	rec = tidx_builder_record(b, &r);
+	ck_assert_int_ge(rec, 0);
+	a = ip("198.51.100.23");
+	ck_assert_int_eq(tidx_builder_addr(b, &a, S("198.51.100.23"),
+	    (uint64_t)rec), TIDX_OK);
+
+	ck_assert_int_eq(tidx_builder_write(b, ixpath, &params), TIDX_OK);
+	tidx_builder_free(b);
+	ck_assert_int_eq(tidx_open(ixpath, &ix), TIDX_OK);
+	kr = kvrec_new();
+}
+
+static void
+ix_teardown(void)
+{
+	kr_teardown();
+	tidx_close(ix);
+	ix = NULL;
+	unlink(ixpath);
+	rmdir(ixdir);
+}
+
+static struct tidx_ind
+ind_of(const char *addrtext)
+{
+	struct tidx_ind ind;
+	struct addr a = ip(addrtext);
+	int64_t	 e = tidx_lookup(ix, &a);
+
+	ck_assert_msg(e >= 0, "%s not in the index", addrtext);
+	ck_assert_int_eq(tidx_entry(ix, (uint64_t)e, &ind), TIDX_OK);
+	return ind;
+}
+
+/* Read all of fd from its start into a NUL-terminated string. */
+static char *
+slurp(int fd)
+{
+	size_t	 cap = 4096, len = 0;
+	char	*buf = malloc(cap);
+	ssize_t	 n;
+
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		ck_assert_int_ge(n, 0);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	ck_assert_uint_eq(strlen(buf), len);
+	return buf;
+}
+
+/*
+ * The alert for the record line (which must be a vault event) and the
+ * indicator of address indaddr: the output, newline included (free it).
+ */
+static char *
+alert_for(const char *line, const char *indaddr)
+{
+	struct kv_event ev;
+	struct tidx_ind ind = ind_of(indaddr);
+	FILE	*f = tmpfile();
+	struct jout *j;
+	char	*out;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(parse(line, &ev) == KVREC_EVENT, "%s: not an event",
+	    line);
+	j = jout_new(fileno(f));
+	alert_write(j, &ev, &ind);
+	ck_assert_int_eq(jout_flush(j), 0);
+	ck_assert_int_eq(jout_error(j), 0);
+	jout_free(j);
+	out = slurp(fileno(f));
+	fclose(f);
+	return out;
+}
+
+/* Strict UTF-8 (RFC 3629): no overlongs, surrogates or beyond U+10FFFF. */
+static int
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 i = 0, n, k;
+	uint32_t cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
+			n = 1;
+			cp = p[i] & 0x1f;
+		} else if (p[i] >= 0xe0 && p[i] <= 0xef) {
+			n = 2;
+			cp = p[i] & 0x0f;
+		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
+			n = 3;
+			cp = p[i] & 0x07;
+		} else
+			return 0;
+		if (len - i <= n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+START_TEST(utf8_validator)
+{
+	/* The validator itself, so that the checks below mean something. */
+	ck_assert_int_eq(utf8_valid("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+	    10), 1);
+	ck_assert_int_eq(utf8_valid("\xff", 1), 0);
+	ck_assert_int_eq(utf8_valid("\xc3", 1), 0);
+	ck_assert_int_eq(utf8_valid("\xc0\xaf", 2), 0);
+	ck_assert_int_eq(utf8_valid("\xe0\x80\xaf", 3), 0);
+	ck_assert_int_eq(utf8_valid("\xed\xa0\x80", 3), 0);
+	ck_assert_int_eq(utf8_valid("\xf4\x90\x80\x80", 4), 0);
+	ck_assert_int_eq(utf8_valid("\xef\xbf\xbd", 3), 1);
+}
+END_TEST
+
+/* Parse an alert line with yajl: it must be one JSON object. */
+static yajl_val
+tree(const char *out)
+{
+	char	 err[256];
+	yajl_val v;
+
+	ck_assert_msg(strlen(out) > 0 && out[strlen(out) - 1] == '\n',
+	    "no newline");
+	v = yajl_tree_parse(out, err, sizeof(err));
+	ck_assert_msg(v != NULL, "%s: %s", out, err);
+	ck_assert(YAJL_IS_OBJECT(v));
+	return v;
+}
+
+static yajl_val
+member(yajl_val obj, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < obj->u.object.len; i++)
+		if (strcmp(obj->u.object.keys[i], key) == 0)
+			return obj->u.object.values[i];
+	ck_abort_msg("no member %s", key);
+	return NULL;
+}
+
+static const char *const alert_keys[] = {
+	"KeyVaultEvents_TimeGenerated", "Description", "ActivityGroupNames",
+	"IndicatorId", "ThreatType", "Url", "ExpirationDateTime",
+	"ConfidenceScore", "TI_ipEntity", "ClientIP", "ResourceId",
+	"SubscriptionId", "OperationName", "ResultType", "CorrelationId",
+	"id_s", "clientInfo_s", "httpStatusCode_d", "identity_claim_appid_g",
+	OID, "Type", "timestamp",
+	"AlertName", "RuleId", "Severity", "Tactics", "Techniques", "Entities",
+};
+
+/*
+ * Compare two long lines, reporting the first difference with some
+ * context (Check cannot carry two whole alerts in one message).
+ */
+static void
+assert_same(const char *got, const char *want)
+{
+	size_t	 i = 0;
+
+	while (got[i] != '\0' && got[i] == want[i])
+		i++;
+	ck_assert_msg(got[i] == want[i], "differ at byte %zu: got \"%.60s\", "
+	    "want \"%.60s\"", i, got + (i > 20 ? i - 20 : 0),
+	    want + (i > 20 ? i - 20 : 0));
+}
+
+START_TEST(alert_exact)
+{
+	char	*out = alert_for(FULL, "203.0.113.7");
+
+	assert_same(out, "{"
+	    "\"KeyVaultEvents_TimeGenerated\":\"" TG_TEXT "\","
+	    "\"Description\":\"Bad host\","
+	    "\"ActivityGroupNames\":\"APT-X\","
+	    "\"IndicatorId\":\"ind-1\","
+	    "\"ThreatType\":\"C2\","
+	    "\"Url\":\"http://bad.example/\","
+	    "\"ExpirationDateTime\":\"2026-12-01T00:00:00.0000000Z\","
+	    "\"ConfidenceScore\":80,"
+	    "\"TI_ipEntity\":\"203.0.113.7\","
+	    "\"ClientIP\":\"203.0.113.7\","
+	    "\"ResourceId\":\"" RID "\","
+	    "\"SubscriptionId\":\"s1\","
+	    "\"OperationName\":\"SecretGet\","
+	    "\"ResultType\":\"Success\","
+	    "\"CorrelationId\":\"c-1\","
+	    "\"id_s\":\"id-1\","
+	    "\"clientInfo_s\":\"curl/8.0\","
+	    "\"httpStatusCode_d\":200,"
+	    "\"identity_claim_appid_g\":\"app-1\","
+	    "\"" OID "\":\"obj-1\","
+	    "\"Type\":\"ThreatIntelligenceIndicator\","
+	    "\"timestamp\":\"" TG_TEXT "\","
+	    "\"AlertName\":\"TI map IP entity to Azure Key Vault logs\","
+	    "\"RuleId\":\"57c7e832-64eb-411f-8928-4133f01f4a25\","
+	    "\"Severity\":\"Medium\","
+	    "\"Tactics\":[\"CommandAndControl\"],"
+	    "\"Techniques\":[\"T1071\"],"
+	    "\"Entities\":[{\"Type\":\"ip\",\"Address\":\"203.0.113.7\"},"
+	    "{\"Type\":\"azure-resource\",\"ResourceId\":\"" RID "\"}]"
+	    "}\n");
+	free(out);
+}
+END_TEST
+
+START_TEST(alert_member_order)
+{
+	char	*out = alert_for(FULL, "203.0.113.7");
+	yajl_val v = tree(out), e;
+	size_t	 i, n = sizeof(alert_keys) / sizeof(alert_keys[0]);
+
+	ck_assert_uint_eq(n, 28);
+	ck_assert_uint_eq(v->u.object.len, n);
+	for (i = 0; i < n; i++)
+		ck_assert_str_eq(v->u.object.keys[i], alert_keys[i]);
+	e = member(v, "Entities");
+	ck_assert(YAJL_IS_ARRAY(e));
+	ck_assert_uint_eq(e->u.array.len, 2);
+	ck_assert_str_eq(YAJL_GET_STRING(member(e->u.array.values[0],
+	    "Type")), "ip");
+	ck_assert_str_eq(YAJL_GET_STRING(member(e->u.array.values[0],
+	    "Address")), "203.0.113.7");
+	ck_assert_str_eq(YAJL_GET_STRING(member(e->u.array.values[1],
+	    "Type")), "azure-resource");
+	ck_assert_str_eq(YAJL_GET_STRING(member(e->u.array.values[1],
+	    "ResourceId")), RID);
+	yajl_tree_free(v);
+	free(out);
+}
+END_TEST
+
+/* The text of member key in an alert line (its first occurrence). */
+static char *
+raw_member(const char *out, const char *key)
+{
+	char	 pat[160];
+	const char *p, *q;
+	int	 depth = 0, instr = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(out, pat);
+	ck_assert_msg(p != NULL, "no %s in %s", key, out);
+	p += strlen(pat);
+	for (q = p; *q != '\0'; q++) {
+		if (instr) {
+			if (*q == '\\')
+				q++;
+			else if (*q == '"')
+				instr = 0;
+			continue;
+		}
+		if (*q == '"')
+			instr = 1;
+		else if (*q == '{' || *q == '[')
+			depth++;
+		else if (*q == '}' || *q == ']') {
+			if (depth-- == 0)
+				break;
+		} else if (*q == ',' && depth == 0)
+			break;
+	}
+	return strndup(p, (size_t)(q - p));
+}
+
+static void
+assert_raw(const char *out, const char *key, const char *want)
+{
+	char	*got = raw_member(out, key);
+
+	ck_assert_msg(strcmp(got, want) == 0, "%s is %s, want %s", key, got,
+	    want);
+	free(got);
+}
+
+START_TEST(alert_indicator_nulls)
+{
+	char	*out = alert_for("{" VT ",\"CallerIPAddress\":\"2001:DB8::1\","
+	    FULL_MEMBERS "}", "2001:db8::1");
+	yajl_val v = tree(out);
+
+	assert_raw(out, "Description", "null");
+	assert_raw(out, "ActivityGroupNames", "null");
+	assert_raw(out, "ThreatType", "null");
+	assert_raw(out, "Url", "null");
+	assert_raw(out, "IndicatorId", "\"ind-2\"");
+	/* No expiry is no ExpirationDateTime. */
+	assert_raw(out, "ExpirationDateTime", "null");
+	assert_raw(out, "ConfidenceScore", "null");
+	assert_raw(out, "Type", "\"ThreatIntelIndicators\"");
+	/* Addresses as each source wrote them. */
+	assert_raw(out, "TI_ipEntity", "\"2001:0DB8::1\"");
+	assert_raw(out, "ClientIP", "\"2001:DB8::1\"");
+	assert_raw(out, "Address", "\"2001:DB8::1\"");
+	ck_assert_uint_eq(v->u.object.len, 28);
+	yajl_tree_free(v);
+	free(out);
+}
+END_TEST
+
+START_TEST(alert_confidence_zero)
+{
+	char	*out = alert_for("{" VT ",\"CallerIPAddress\":"
+	    "\"198.51.100.23\"}", "198.51.100.23");
+
+	assert_raw(out, "ConfidenceScore", "0");
+	assert_raw(out, "ExpirationDateTime",
+	    "\"2027-01-01T00:00:00.0000001Z\"");
+	assert_raw(out, "Url", "\"\"");
+	assert_raw(out, "Type", "\"t\"");
+	free(out);
+}
+END_TEST
+
+START_TEST(alert_log_nulls)
+{
+	char	*out = alert_for("{" VT ",\"CallerIPAddress\":\"203.0.113.7\"}",
+	    "203.0.113.7");
+	yajl_val v = tree(out);
+	size_t	 i;
+
+	for (i = 10; i < 20; i++)
+		ck_assert_msg(YAJL_IS_NULL(member(v, alert_keys[i])), "%s",
+		    alert_keys[i]);
+	ck_assert(YAJL_IS_NULL(member(member(v, "Entities")->u.array.values[1],
+	    "ResourceId")));
+	assert_raw(out, "Entities", "[{\"Type\":\"ip\",\"Address\":"
+	    "\"203.0.113.7\"},{\"Type\":\"azure-resource\",\"ResourceId\":"
+	    "null}]");
+	/* The indicator's members are still there. */
+	assert_raw(out, "IndicatorId", "\"ind-1\"");
+	yajl_tree_free(v);
+	free(out);
+}
+END_TEST
+
+/* Log members keep their JSON type; objects and arrays become null. */
+START_TEST(alert_log_types)
+{
+	char	*out = alert_for("{" VT ",\"CallerIPAddress\":\"203.0.113.7\","
+	    "\"ResultType\":0,\"id_s\":true,\"SubscriptionId\":false,"
+	    "\"clientInfo_s\":{\"a\":1},\"CorrelationId\":[1,2],"
+	    "\"OperationName\":-1.5e3,\"ResourceId\":null}", "203.0.113.7");
+
+	assert_raw(out, "ResultType", "0");
+	assert_raw(out, "id_s", "true");
+	assert_raw(out, "SubscriptionId", "false");
+	assert_raw(out, "clientInfo_s", "null");
+	assert_raw(out, "CorrelationId", "null");
+	assert_raw(out, "OperationName", "-1.5e3");
+	assert_raw(out, "ResourceId", "null");
+	free(out);
+}
+END_TEST
+
+START_TEST(alert_times)
+{
+	char	*out = alert_for("{" RT ",\"TimeGenerated\":"
+	    "\"2026-11-20T13:00:05.123456789+01:00\",\"CallerIPAddress\":"
+	    "\"203.0.113.7\"}", "203.0.113.7");
+
+	assert_raw(out, "KeyVaultEvents_TimeGenerated",
+	    "\"2026-11-20T12:00:05.1234567Z\"");
+	assert_raw(out, "timestamp", "\"2026-11-20T12:00:05.1234567Z\"");
+	free(out);
+	out = alert_for("{" RT ",\"TimeGenerated\":\"2026-11-20\","
+	    "\"CallerIPAddress\":\"203.0.113.7\"}", "203.0.113.7");
+	assert_raw(out, "KeyVaultEvents_TimeGenerated",
+	    "\"2026-11-20T00:00:00.0000000Z\"");
+	free(out);
+}
+END_TEST
+
+/*
+ * httpStatusCode_d: an integral value (a number, or a string holding one)
+ * is an integer, another number is written as it is, anything else null.
+ */
+START_TEST(alert_status_code)
+{
+	static const struct {
+		const char	*in;	/* The member's JSON text, or NULL. */
+		const char	*want;
+	} t[] = {
+		{ "200", "200" },
+		{ "200.0", "200" },
+		{ "\"200\"", "200" },
+		{ NULL, "null" },
+		{ "\"abc\"", "null" },
+		{ "null", "null" },
+		{ "2e2", "200" },
+		{ "2.0E+2", "200" },
+		{ "\"200.0\"", "200" },
+		{ "0", "0" },
+		{ "-1", "-1" },
+		{ "404.5", "404.5" },
+		{ "\"\"", "null" },
+		{ "true", "null" },
+		{ "false", "null" },
+		{ "{\"a\":200}", "null" },
+		{ "[200]", "null" },
+		{ "\" 200\"", "null" },
+		{ "\"200 \"", "null" },
+		{ "\"200x\"", "null" },
+		{ "\"inf\"", "null" },
+		{ "\"nan\"", "null" },
+		/* Numbers too large for an integer: as written. */
+		{ "1e999", "1e999" },
+		{ "\"1e999\"", "1e999" },
+		{ "12345678901234567890", "12345678901234567890" },
+		{ "-0", "0" },
+	};
+	char	 line[256], *out;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].in != NULL)
+			snprintf(line, sizeof(line), "{" VT ",\"CallerIPAddress"
+			    "\":\"203.0.113.7\",\"httpStatusCode_d\":%s}",
+			    t[i].in);
+		else
+			snprintf(line, sizeof(line), "{" VT ",\"CallerIPAddress"
+			    "\":\"203.0.113.7\"}");
+		out = alert_for(line, "203.0.113.7");
+		assert_raw(out, "httpStatusCode_d", t[i].want);
+		yajl_tree_free(tree(out));
+		free(out);
+	}
+}
+END_TEST
+
+/*
+ * Strings that strtod() reads but that do not hold a JSON number: hex
+ * ("0x1F"), hex floats ("0x1p3") and leading white space.  The alert.c of
+ * commit 4c769a9 read them with strtod() and wrote 31, 200 and 8 (while
+ * " 200" was null); alert.c's contract says anything else is null.
+ */
+START_TEST(alert_status_code_strtod)
+{
+	static const char *const in[] = {
+		"\"0x1F\"", "\"0XC8\"", "\"0x1p3\"", "\"\\t200\"",
+		"\"\\n200\"", "\"\\r200\"",
+	};
+	char	 line[256], *out;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		snprintf(line, sizeof(line), "{" VT ",\"CallerIPAddress\":"
+		    "\"203.0.113.7\",\"httpStatusCode_d\":%s}", in[i]);
+		out = alert_for(line, "203.0.113.7");
+		assert_raw(out, "httpStatusCode_d", "null");
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(alert_invalid_utf8)
+{
+	char	*out = alert_for("{" VT ",\"CallerIPAddress\":\"203.0.113.7\","
+	    "\"clientInfo_s\":\"ab\xff\xc3(\",\"ResourceId\":\"r\xe9sum\xe9\","
+	    "\"id_s\":\"\\u00e9\\u0001\\\"\\\\/\","
+	    "\"OperationName\":\"\xed\xa0\x80\xf4\x90\x80\x80\xc0\xaf\"}",
+	    "203.0.113.7");
+	yajl_val v = tree(out);
+
+	ck_assert_msg(utf8_valid(out, strlen(out)), "%s", out);
+	assert_raw(out, "clientInfo_s", "\"ab\xef\xbf\xbd\xef\xbf\xbd(\"");
+	assert_raw(out, "ResourceId", "\"r\xef\xbf\xbdsum\xef\xbf\xbd\"");
+	/* The azure-resource entity carries the same text. */
+	ck_assert_str_eq(YAJL_GET_STRING(member(member(v,
+	    "Entities")->u.array.values[1], "ResourceId")),
+	    "r\xef\xbf\xbdsum\xef\xbf\xbd");
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, "id_s")),
+	    "\xc3\xa9\x01\"\\/");
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, "OperationName")),
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	yajl_tree_free(v);
+	free(out);
+}
+END_TEST
+
+/* Indicator strings are made valid UTF-8 and escaped too. */
+START_TEST(alert_indicator_bytes)
+{
+	char	*out = alert_for("{" VT ",\"CallerIPAddress\":"
+	    "\"198.51.100.23\"}", "198.51.100.23");
+	yajl_val v = tree(out);
+
+	ck_assert_msg(utf8_valid(out, strlen(out)), "%s", out);
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, "IndicatorId")),
+	    "ind-\xef\xbf\xbd" "3");
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, "ThreatType")),
+	    "tab\there \"quoted\" back\\slash");
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, "Description")),
+	    "caf\xc3\xa9 caf\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, "ActivityGroupNames")),
+	    "\x01\x1f");
+	/* Control characters are escaped, never raw. */
+	ck_assert_ptr_null(strchr(out, '\x01'));
+	ck_assert_ptr_null(strchr(out, '\t'));
+	yajl_tree_free(v);
+	free(out);
+}
+END_TEST
+
+/* Two alerts: two lines, in order, each a whole object. */
+START_TEST(alert_two_lines)
+{
+	struct kv_event ev;
+	struct tidx_ind i1 = ind_of("203.0.113.7"), i2 = ind_of("2001:db8::1");
+	FILE	*f = tmpfile();
+	struct jout *j;
+	char	*out, *nl;
+
+	ck_assert_ptr_nonnull(f);
+	j = jout_new(fileno(f));
+	ck_assert_int_eq(parse(FULL, &ev), KVREC_EVENT);
+	alert_write(j, &ev, &i1);
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":\"2001:DB8::1\"}",
+	    &ev), KVREC_EVENT);
+	alert_write(j, &ev, &i2);
+	ck_assert_int_eq(jout_flush(j), 0);
+	jout_free(j);
+	out = slurp(fileno(f));
+	fclose(f);
+	nl = strchr(out, '\n');
+	ck_assert_ptr_nonnull(nl);
+	ck_assert_ptr_nonnull(strstr(out, "\"IndicatorId\":\"ind-1\""));
+	ck_assert(strstr(out, "\"IndicatorId\":\"ind-1\"") < nl);
+	ck_assert(strstr(out, "\"IndicatorId\":\"ind-2\"") > nl);
+	ck_assert_ptr_eq(strchr(nl + 1, '\n'), out + strlen(out) - 1);
+	ck_assert(strncmp(nl + 1, "{\"KeyVaultEvents_TimeGenerated\":", 32)
+	    == 0);
+	free(out);
+}
+END_TEST
+
+Suite *
+kvrec_suite(void)
+{
+	Suite	*s = suite_create("kvrec");
+	TCase	*tc;
+
+	tc = tcase_create("Core");
+	tcase_add_checked_fixture(tc, kr_setup, kr_teardown);
+	tcase_add_test(tc, event_full);
+	tcase_add_test(tc, member_names);
+	tcase_add_test(tc, event_address_verbatim);
+	tcase_add_test(tc, event_member_types);
+	tcase_add_test(tc, event_duplicates_last);
+	tcase_add_test(tc, vault_filter);
+	tcase_add_test(tc, no_time);
+	tcase_add_test(tc, event_times);
+	tcase_add_test(tc, no_address);
+	tcase_add_test(tc, malformed);
+	tcase_add_test(tc, blank);
+	tcase_add_test(tc, framing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_checked_fixture(tc, kr_setup, kr_teardown);
+	tcase_add_test(tc, length_respected);
+	tcase_add_test(tc, parses_independent);
+	tcase_add_test(tc, long_record);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Alert");
+	tcase_add_checked_fixture(tc, ix_setup, ix_teardown);
+	tcase_add_test(tc, utf8_validator);
+	tcase_add_test(tc, alert_exact);
+	tcase_add_test(tc, alert_member_order);
+	tcase_add_test(tc, alert_indicator_nulls);
+	tcase_add_test(tc, alert_confidence_zero);
+	tcase_add_test(tc, alert_log_nulls);
+	tcase_add_test(tc, alert_log_types);
+	tcase_add_test(tc, alert_times);
+	tcase_add_test(tc, alert_status_code);
+	tcase_add_test(tc, alert_status_code_strtod);
+	tcase_add_test(tc, alert_invalid_utf8);
+	tcase_add_test(tc, alert_indicator_bytes);
+	tcase_add_test(tc, alert_two_lines);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,973 @@
+/*
+ * check_misc.c: unit tests of the small modules: crc32c (src/crc32c.h),
+ * strpool (src/strpool.h), jout (src/jout.h) and xalloc (src/xalloc.h).
+ * The checksum is checked against published values, against a bitwise
+ * implementation written here, incrementally, and in its hardware and
+ * portable forms at every alignment.  The string pool is checked for
+ * interning, its [u32 little-endian length][bytes][NUL] layout and its
+ * growth; hash_bytes for collisions on short inputs.  jout writes to
+ * unlinked temporary files whose exact bytes are compared, and to
+ * /dev/full and a closed pipe for its sticky errors.  xalloc's failure
+ * paths run as exit and signal tests.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "crc32c.h"
+#include "jout.h"
+#include "ktime.h"
+#include "strpool.h"
+#include "xalloc.h"
+
+/* Allocation failures make AddressSanitizer stop the program itself. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN	1
+#endif
+#endif
+
+static uint64_t
+rnd(uint64_t *state)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *state >> 32;
+}
+
+/* ---- crc32c ------------------------------------------------------------ */
+
+/* CRC-32C one bit at a time, straight from the polynomial. */
+static uint32_t
+crc_bitwise(uint32_t crc, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	int	 k;
+
+	crc = ~crc;
+	while (n-- > 0) {
+		crc ^= *s++;
+		for (k = 0; k < 8; k++)
+			crc = crc & 1 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+	}
+	return ~crc;
+}
+
+START_TEST(crc_check_value)
+{
+	ck_assert_uint_eq(crc32c(0, "123456789", 9), 0xE3069283u);
+	ck_assert_uint_eq(crc32c_portable(0, "123456789", 9), 0xE3069283u);
+	ck_assert_uint_eq(crc_bitwise(0, "123456789", 9), 0xE3069283u);
+	ck_assert_uint_eq(crc32c(0, "", 0), 0);
+	ck_assert_uint_eq(crc32c_portable(0, "", 0), 0);
+	/* An empty extension leaves any value as it is. */
+	ck_assert_uint_eq(crc32c(0xE3069283u, "x", 0), 0xE3069283u);
+	ck_assert_uint_eq(crc32c_portable(0x12345678u, "x", 0), 0x12345678u);
+	ck_assert_uint_eq(crc32c(0, "a", 1), 0xC1D04330u);
+}
+END_TEST
+
+/* The test vectors of RFC 3720, appendix B.4. */
+START_TEST(crc_rfc3720)
+{
+	unsigned char buf[32];
+	int	 i;
+
+	memset(buf, 0, sizeof(buf));
+	ck_assert_uint_eq(crc32c(0, buf, 32), 0x8A9136AAu);
+	ck_assert_uint_eq(crc32c_portable(0, buf, 32), 0x8A9136AAu);
+	memset(buf, 0xff, sizeof(buf));
+	ck_assert_uint_eq(crc32c(0, buf, 32), 0x62A8AB43u);
+	ck_assert_uint_eq(crc32c_portable(0, buf, 32), 0x62A8AB43u);
+	for (i = 0; i < 32; i++)
+		buf[i] = (unsigned char)i;
+	ck_assert_uint_eq(crc32c(0, buf, 32), 0x46DD794Eu);
+	ck_assert_uint_eq(crc32c_portable(0, buf, 32), 0x46DD794Eu);
+	for (i = 0; i < 32; i++)
+		buf[i] = (unsigned char)(31 - i);
+	ck_assert_uint_eq(crc32c(0, buf, 32), 0x113FDB5Cu);
+	ck_assert_uint_eq(crc32c_portable(0, buf, 32), 0x113FDB5Cu);
+}
+END_TEST
+
+START_TEST(crc_incremental)
+{
+	unsigned char buf[300];
+	uint64_t state = 5;
+	uint32_t whole, whole_p;
+	size_t	 k, n;
+
+	for (k = 0; k < sizeof(buf); k++)
+		buf[k] = (unsigned char)rnd(&state);
+	for (n = 0; n <= sizeof(buf); n += 37) {
+		whole = crc32c(0, buf, n);
+		whole_p = crc32c_portable(0, buf, n);
+		ck_assert_uint_eq(whole, whole_p);
+		for (k = 0; k <= n; k++) {
+			ck_assert_uint_eq(crc32c(crc32c(0, buf, k), buf + k,
+			    n - k), whole);
+			ck_assert_uint_eq(crc32c_portable(crc32c_portable(0,
+			    buf, k), buf + k, n - k), whole);
+		}
+	}
+	/* Three pieces, mixing the two implementations. */
+	ck_assert_uint_eq(crc32c(crc32c_portable(crc32c(0, buf, 13),
+	    buf + 13, 100), buf + 113, 187), crc32c(0, buf, 300));
+}
+END_TEST
+
+/* Hardware and table code agree at every length 0..300 and alignment. */
+START_TEST(crc_random_buffers)
+{
+	unsigned char *mem = malloc(300 + 16);
+	uint64_t state = 11;
+	size_t	 off, n, k;
+	int	 round;
+
+	ck_assert_ptr_nonnull(mem);
+	for (round = 0; round < 3; round++) {
+		for (k = 0; k < 316; k++)
+			mem[k] = (unsigned char)rnd(&state);
+		for (off = 0; off < 16; off++) {
+			for (n = 0; n + off <= 316 && n <= 300; n++) {
+				uint32_t want = crc_bitwise(0, mem + off, n),
+				    seed = (uint32_t)rnd(&state);
+
+				if (crc32c(0, mem + off, n) != want)
+					ck_abort_msg("crc32c: length %zu at "
+					    "offset %zu", n, off);
+				if (crc32c_portable(0, mem + off, n) != want)
+					ck_abort_msg("crc32c_portable: length "
+					    "%zu at offset %zu", n, off);
+				want = crc_bitwise(seed, mem + off, n);
+				if (crc32c(seed, mem + off, n) != want ||
+				    crc32c_portable(seed, mem + off, n) != want)
+					ck_abort_msg("seed %08x: length %zu at "
+					    "offset %zu", seed, n, off);
+			}
+		}
+	}
+	free(mem);
+}
+END_TEST
+
+/* ---- strpool ----------------------------------------------------------- */
+
+static struct strpool *sp;
+
+static void
+pool_setup(void)
+{
+#if defined(__GLIBC__) && !defined(UNDER_ASAN)
+	/*
+	 * Fill new memory with garbage, so that a missing NUL is not hidden
+	 * by fresh, zeroed pages (AddressSanitizer does this by itself).
+	 */
+	mallopt(M_PERTURB, 0x5a);
+#endif
+	sp = strpool_new();
+}
+
+static void
+pool_teardown(void)
+{
+	strpool_free(sp);
+	sp = NULL;
+}
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+START_TEST(pool_intern_equal)
+{
+	char	 copy[8];
+	uint32_t a, b, c;
+
+	memcpy(copy, "abc", 4);
+	a = strpool_intern(sp, "abc", 3);
+	b = strpool_intern(sp, copy, 3);
+	c = strpool_intern(sp, "abcdef", 3);
+	ck_assert_uint_eq(a, b);
+	ck_assert_uint_eq(a, c);
+	ck_assert_uint_ne(a, STRPOOL_NULL);
+	ck_assert_uint_ne(a, STRPOOL_FULL);
+	ck_assert_uint_eq(strpool_count(sp), 1);
+}
+END_TEST
+
+START_TEST(pool_intern_different)
+{
+	static const struct {
+		const char	*s;
+		size_t		 len;
+	} t[] = {
+		{ "abc", 3 }, { "abd", 3 }, { "ab", 2 }, { "abcd", 4 },
+		{ "Abc", 3 }, { "", 0 }, { "\0", 1 }, { "\0\0", 2 },
+		{ "abc\0", 4 }, { "abc\0x", 5 }, { "abc\0y", 5 },
+		{ "a\0bc", 4 }, { " abc", 4 }, { "\xff", 1 },
+	};
+	uint32_t ref[sizeof(t) / sizeof(t[0])];
+	size_t	 i, j, n = sizeof(t) / sizeof(t[0]);
+
+	for (i = 0; i < n; i++) {
+		ref[i] = strpool_intern(sp, t[i].s, t[i].len);
+		ck_assert_uint_ne(ref[i], STRPOOL_NULL);
+		ck_assert_uint_ne(ref[i], STRPOOL_FULL);
+		for (j = 0; j < i; j++)
+			ck_assert_msg(ref[i] != ref[j], "strings %zu and %zu "
+			    "share a reference", i, j);
+	}
+	ck_assert_uint_eq(strpool_count(sp), n);
+	/* Again: the same references, nothing added. */
+	for (i = 0; i < n; i++)
+		ck_assert_uint_eq(strpool_intern(sp, t[i].s, t[i].len),
+		    ref[i]);
+	ck_assert_uint_eq(strpool_count(sp), n);
+}
+END_TEST
+
+START_TEST(pool_empty_and_null)
+{
+	uint32_t e, len = 99;
+	const char *s;
+
+	ck_assert_uint_eq(strpool_intern(sp, NULL, 0), STRPOOL_NULL);
+	ck_assert_uint_eq(strpool_intern(sp, NULL, 5), STRPOOL_NULL);
+	ck_assert_uint_eq(strpool_count(sp), 0);
+	ck_assert_ptr_null(strpool_get(sp, STRPOOL_NULL, &len));
+	ck_assert_uint_eq(len, 0);
+
+	e = strpool_intern(sp, "", 0);
+	ck_assert_uint_ne(e, STRPOOL_NULL);
+	ck_assert_uint_eq(strpool_intern(sp, "x", 0), e);
+	ck_assert_uint_eq(strpool_count(sp), 1);
+	len = 99;
+	s = strpool_get(sp, e, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(s[0], '\0');
+}
+END_TEST
+
+START_TEST(pool_get)
+{
+	uint32_t a, b, len;
+	const char *s;
+
+	a = strpool_intern(sp, "hello", 5);
+	b = strpool_intern(sp, "wo\0rld", 6);
+	s = strpool_get(sp, a, &len);
+	ck_assert_uint_eq(len, 5);
+	ck_assert_str_eq(s, "hello");
+	s = strpool_get(sp, b, &len);
+	ck_assert_uint_eq(len, 6);
+	ck_assert_int_eq(memcmp(s, "wo\0rld", 7), 0);
+}
+END_TEST
+
+/* The buffer is the STRINGS section: [u32 LE length][bytes][NUL]. */
+START_TEST(pool_layout)
+{
+	char	 big[258];
+	const unsigned char *d;
+	uint32_t r0, r1, r2;
+	size_t	 size;
+
+	memset(big, 'b', sizeof(big));
+	r0 = strpool_intern(sp, "abc", 3);
+	r1 = strpool_intern(sp, big, sizeof(big));
+	r2 = strpool_intern(sp, "", 0);
+	ck_assert_uint_eq(strpool_intern(sp, "abc", 3), r0);
+	ck_assert_uint_eq(r0, 0);
+	ck_assert_uint_eq(r1, 4 + 3 + 1);
+	ck_assert_uint_eq(r2, r1 + 4 + 258 + 1);
+	d = strpool_data(sp, &size);
+	ck_assert_uint_eq(size, r2 + 4 + 0 + 1);
+	ck_assert_int_eq(memcmp(d, "\3\0\0\0abc\0", 8), 0);
+	ck_assert_int_eq(memcmp(d + r1, "\2\1\0\0", 4), 0);
+	ck_assert_int_eq(memcmp(d + r1 + 4, big, sizeof(big)), 0);
+	ck_assert_int_eq(d[r1 + 4 + 258], '\0');
+	ck_assert_int_eq(memcmp(d + r2, "\0\0\0\0\0", 5), 0);
+}
+END_TEST
+
+START_TEST(pool_growth)
+{
+	enum { N = 200000 };
+	uint32_t *refs = malloc(N * sizeof(*refs)), len;
+	char	 s[32];
+	const unsigned char *d;
+	size_t	 size, total = 0;
+	int	 i, n;
+
+	ck_assert_ptr_nonnull(refs);
+	for (i = 0; i < N; i++) {
+		n = snprintf(s, sizeof(s), "string-%d", i * 7919);
+		refs[i] = strpool_intern(sp, s, (size_t)n);
+		if (refs[i] != total)
+			ck_abort_msg("string %d at %u, want %zu", i, refs[i],
+			    total);
+		total += 4 + (size_t)n + 1;
+	}
+	ck_assert_uint_eq(strpool_count(sp), N);
+	d = strpool_data(sp, &size);
+	ck_assert_uint_eq(size, total);
+	for (i = 0; i < N; i++) {
+		const char *p;
+
+		n = snprintf(s, sizeof(s), "string-%d", i * 7919);
+		p = strpool_get(sp, refs[i], &len);
+		if (len != (uint32_t)n || memcmp(p, s, (size_t)n) != 0 ||
+		    p[n] != '\0')
+			ck_abort_msg("string %d changed", i);
+		if (le32(d + refs[i]) != (uint32_t)n)
+			ck_abort_msg("string %d: bad length field", i);
+		if (strpool_intern(sp, s, (size_t)n) != refs[i])
+			ck_abort_msg("string %d interned again", i);
+	}
+	ck_assert_uint_eq(strpool_count(sp), N);
+	free(refs);
+}
+END_TEST
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* No two inputs of the same length, 1 or 2 bytes, hash alike. */
+START_TEST(hash_short_same_length)
+{
+	size_t	 n = 256 + 65536, k = 0, i;
+	uint64_t *h = malloc(n * sizeof(*h));
+	unsigned char b[2];
+
+	ck_assert_ptr_nonnull(h);
+	for (i = 0; i < 256; i++) {
+		b[0] = (unsigned char)i;
+		h[k++] = hash_bytes(b, 1);
+	}
+	qsort(h, 256, sizeof(*h), cmp_u64);
+	for (i = 1; i < 256; i++)
+		ck_assert_msg(h[i] != h[i - 1], "collision of 1-byte inputs");
+	for (i = 0; i < 65536; i++) {
+		b[0] = (unsigned char)(i >> 8);
+		b[1] = (unsigned char)i;
+		h[k++] = hash_bytes(b, 2);
+	}
+	qsort(h + 256, 65536, sizeof(*h), cmp_u64);
+	for (i = 257; i < n; i++)
+		ck_assert_msg(h[i] != h[i - 1], "collision of 2-byte inputs");
+	free(h);
+}
+END_TEST
+
+/*
+ * No two inputs of 0, 1 or 2 bytes hash alike, whatever their lengths.
+ * An earlier hash_bytes() mixed the length and the last partial word with
+ * the same multiplier, so that "" and "\x01", or "\x02" and "\x01\0",
+ * collided; the first checks name those pairs.
+ */
+START_TEST(hash_short_across_lengths)
+{
+	size_t	 n = 1 + 256 + 65536, k = 0, i;
+	uint64_t *h;
+	unsigned char b[2];
+
+	ck_assert_msg(hash_bytes("", 0) != hash_bytes("\x01", 1),
+	    "hash(\"\") == hash(\"\\x01\")");
+	ck_assert_msg(hash_bytes("\x02", 1) != hash_bytes("\x01\0", 2),
+	    "hash(\"\\x02\") == hash(\"\\x01\\0\")");
+	ck_assert_msg(hash_bytes("\x01", 1) != hash_bytes("\x02\0", 2),
+	    "hash(\"\\x01\") == hash(\"\\x02\\0\")");
+	ck_assert_msg(hash_bytes("", 0) != hash_bytes("\x03\0\0", 3),
+	    "hash(\"\") == hash(\"\\x03\\0\\0\")");
+
+	h = malloc(n * sizeof(*h));
+	ck_assert_ptr_nonnull(h);
+	h[k++] = hash_bytes("", 0);
+	for (i = 0; i < 256; i++) {
+		b[0] = (unsigned char)i;
+		h[k++] = hash_bytes(b, 1);
+	}
+	for (i = 0; i < 65536; i++) {
+		b[0] = (unsigned char)(i >> 8);
+		b[1] = (unsigned char)i;
+		h[k++] = hash_bytes(b, 2);
+	}
+	qsort(h, n, sizeof(*h), cmp_u64);
+	for (i = 1; i < n; i++)
+		ck_assert_msg(h[i] != h[i - 1], "collision");
+	free(h);
+}
+END_TEST
+
+/* Same bytes, same hash; one flipped bit anywhere, another hash. */
+START_TEST(hash_each_byte_counts)
+{
+	unsigned char buf[64], other[64];
+	uint64_t state = 17, base;
+	size_t	 len, i;
+	int	 bit;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)rnd(&state);
+	for (len = 1; len <= sizeof(buf); len++) {
+		base = hash_bytes(buf, len);
+		memcpy(other, buf, len);
+		ck_assert(hash_bytes(other, len) == base);
+		ck_assert(hash_bytes(buf, len - 1) != base);
+		for (i = 0; i < len; i++) {
+			for (bit = 0; bit < 8; bit++) {
+				other[i] ^= (unsigned char)(1 << bit);
+				if (hash_bytes(other, len) == base)
+					ck_abort_msg("length %zu, byte %zu, "
+					    "bit %d", len, i, bit);
+				other[i] ^= (unsigned char)(1 << bit);
+			}
+		}
+	}
+	/* Trailing NULs are part of the input. */
+	ck_assert(hash_bytes("a", 1) != hash_bytes("a\0", 2));
+	ck_assert(hash_bytes("", 0) != hash_bytes("\0", 1));
+	ck_assert(hash_bytes("abcdefgh", 8) != hash_bytes("abcdefgh\0", 9));
+}
+END_TEST
+
+/* ---- jout -------------------------------------------------------------- */
+
+/* An unlinked temporary file. */
+static int
+tmpfd(void)
+{
+	char	 path[256];
+	const char *dir = getenv("TMPDIR");
+	int	 fd;
+
+	snprintf(path, sizeof(path), "%s/check_misc.XXXXXX",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	fd = mkstemp(path);
+	ck_assert_int_ne(fd, -1);
+	unlink(path);
+	return fd;
+}
+
+/* Everything in the file at fd, NUL-terminated (to be freed). */
+static char *
+slurp(int fd, size_t *lenp)
+{
+	off_t	 end = lseek(fd, 0, SEEK_END);
+	char	*buf;
+
+	ck_assert(end >= 0);
+	buf = malloc((size_t)end + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert(pread(fd, buf, (size_t)end, 0) == (ssize_t)end);
+	buf[end] = '\0';
+	if (lenp != NULL)
+		*lenp = (size_t)end;
+	return buf;
+}
+
+static void
+assert_file(int fd, const char *want)
+{
+	size_t	 len;
+	char	*got = slurp(fd, &len);
+
+	ck_assert_uint_eq(len, strlen(want));
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+/* Write {"s":<jout_str of s>} and return the line written. */
+static char *
+str_line(const char *s, size_t len)
+{
+	int	 fd = tmpfd();
+	struct jout *j = jout_new(fd);
+	char	*out;
+
+	yajl_gen_map_open(jout_gen(j));
+	jout_key(j, "s");
+	jout_str(j, s, len);
+	yajl_gen_map_close(jout_gen(j));
+	jout_end(j);
+	ck_assert_int_eq(jout_flush(j), 0);
+	ck_assert_int_eq(jout_error(j), 0);
+	jout_free(j);
+	out = slurp(fd, NULL);
+	close(fd);
+	return out;
+}
+
+static void
+assert_str(const char *s, size_t len, const char *want)
+{
+	char	*got = str_line(s, len);
+
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+START_TEST(jout_strings)
+{
+	assert_str("plain", 5, "{\"s\":\"plain\"}\n");
+	assert_str("", 0, "{\"s\":\"\"}\n");
+	assert_str(NULL, 0, "{\"s\":null}\n");
+	assert_str("q\"b\\", 4, "{\"s\":\"q\\\"b\\\\\"}\n");
+	assert_str("a\nb\tc\rd", 7, "{\"s\":\"a\\nb\\tc\\rd\"}\n");
+	assert_str("\b\f", 2, "{\"s\":\"\\b\\f\"}\n");
+	assert_str("\x01", 1, "{\"s\":\"\\u0001\"}\n");
+	/* NUL inside a string. */
+	assert_str("a\0b", 3, "{\"s\":\"a\\u0000b\"}\n");
+	assert_str("\0", 1, "{\"s\":\"\\u0000\"}\n");
+	/* Only len bytes are written. */
+	assert_str("abcdef", 3, "{\"s\":\"abc\"}\n");
+}
+END_TEST
+
+START_TEST(jout_utf8)
+{
+	/* Valid sequences of 2, 3 and 4 bytes pass unchanged. */
+	assert_str("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14,
+	    "{\"s\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}\n");
+	/* Each invalid byte becomes U+FFFD. */
+	assert_str("a\xff" "b", 3, "{\"s\":\"a\xef\xbf\xbd" "b\"}\n");
+	assert_str("\x80", 1, "{\"s\":\"\xef\xbf\xbd\"}\n");
+	assert_str("\xc3", 1, "{\"s\":\"\xef\xbf\xbd\"}\n");
+	assert_str("x\xc3", 2, "{\"s\":\"x\xef\xbf\xbd\"}\n");
+	assert_str("\xc0\xaf", 2,
+	    "{\"s\":\"\xef\xbf\xbd\xef\xbf\xbd\"}\n");
+	assert_str("\xe2\x82" "x", 3,
+	    "{\"s\":\"\xef\xbf\xbd\xef\xbf\xbdx\"}\n");
+	/* A surrogate, and a code point past U+10FFFF. */
+	assert_str("\xed\xa0\x80", 3,
+	    "{\"s\":\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"}\n");
+	assert_str("\xf4\x90\x80\x80", 4, "{\"s\":\"\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd\"}\n");
+	/* Three bytes out for each one in: the worst case. */
+	assert_str("\xff\xff\xff\xff", 4, "{\"s\":\"\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd\"}\n");
+	/* The replacement character itself is valid. */
+	assert_str("\xef\xbf\xbd", 3, "{\"s\":\"\xef\xbf\xbd\"}\n");
+}
+END_TEST
+
+START_TEST(jout_values)
+{
+	int	 fd = tmpfd();
+	struct jout *j = jout_new(fd);
+	yajl_gen g = jout_gen(j);
+
+	yajl_gen_map_open(g);
+	jout_key(j, "t");
+	jout_time(j, 1795176005LL * KTIME_TICKS_PER_SEC + 1306790);
+	jout_key(j, "none");
+	jout_time(j, KTIME_NONE);
+	jout_key(j, "old");
+	jout_time(j, -1);
+	jout_key(j, "n");
+	jout_number(j, "1.50e+3", 7);
+	jout_key(j, "m");
+	jout_number(j, "-0", 2);
+	jout_key(j, "big");
+	jout_number(j, "123456789012345678901234567890", 30);
+	jout_key(j, "i");
+	jout_int(j, -42);
+	jout_key(j, "max");
+	jout_int(j, 9223372036854775807LL);
+	jout_key(j, "z");
+	jout_null(j);
+	yajl_gen_map_close(g);
+	jout_end(j);
+	ck_assert_int_eq(jout_flush(j), 0);
+	assert_file(fd, "{\"t\":\"2026-11-20T12:00:05.1306790Z\","
+	    "\"none\":null,\"old\":\"1969-12-31T23:59:59.9999999Z\","
+	    "\"n\":1.50e+3,\"m\":-0,"
+	    "\"big\":123456789012345678901234567890,\"i\":-42,"
+	    "\"max\":9223372036854775807,\"z\":null}\n");
+	jout_free(j);
+	close(fd);
+}
+END_TEST
+
+START_TEST(jout_lines)
+{
+	int	 fd = tmpfd();
+	struct jout *j = jout_new(fd);
+	yajl_gen g = jout_gen(j);
+	int	 i;
+
+	for (i = 0; i < 3; i++) {
+		yajl_gen_map_open(g);
+		jout_key(j, "i");
+		jout_int(j, i);
+		jout_key(j, "a");
+		yajl_gen_array_open(g);
+		jout_str(j, "x", 1);
+		jout_null(j);
+		yajl_gen_array_close(g);
+		yajl_gen_map_close(g);
+		jout_end(j);
+	}
+	yajl_gen_array_open(g);
+	yajl_gen_array_close(g);
+	jout_end(j);
+	yajl_gen_map_open(g);
+	yajl_gen_map_close(g);
+	jout_end(j);
+	ck_assert_int_eq(jout_flush(j), 0);
+	assert_file(fd, "{\"i\":0,\"a\":[\"x\",null]}\n"
+	    "{\"i\":1,\"a\":[\"x\",null]}\n"
+	    "{\"i\":2,\"a\":[\"x\",null]}\n"
+	    "[]\n{}\n");
+	jout_free(j);
+	close(fd);
+}
+END_TEST
+
+/* Output waits in the buffer until jout_flush(). */
+START_TEST(jout_buffering)
+{
+	int	 fd = tmpfd();
+	struct jout *j = jout_new(fd);
+	size_t	 len;
+	char	*got;
+
+	ck_assert_uint_eq(jout_pending(j), 0);
+	yajl_gen_map_open(jout_gen(j));
+	yajl_gen_map_close(jout_gen(j));
+	jout_end(j);
+	ck_assert_uint_eq(jout_pending(j), 3);
+	got = slurp(fd, &len);
+	ck_assert_uint_eq(len, 0);
+	free(got);
+	ck_assert_int_eq(jout_flush(j), 0);
+	ck_assert_uint_eq(jout_pending(j), 0);
+	assert_file(fd, "{}\n");
+	/* A flush with nothing pending writes nothing. */
+	ck_assert_int_eq(jout_flush(j), 0);
+	assert_file(fd, "{}\n");
+	ck_assert_int_eq(jout_error(j), 0);
+	jout_free(j);
+	close(fd);
+}
+END_TEST
+
+/* Past JOUT_FLUSH bytes the buffer is written out by itself, in order. */
+START_TEST(jout_auto_flush)
+{
+	int	 fd = tmpfd();
+	struct jout *j = jout_new(fd);
+	char	 pad[1000], head[32], *got, *p;
+	size_t	 len, total = 0;
+	int	 i, k, n = (int)(3 * JOUT_FLUSH / 1000) + 7;
+
+	memset(pad, 'p', sizeof(pad));
+	for (i = 0; i < n; i++) {
+		yajl_gen_map_open(jout_gen(j));
+		jout_key(j, "i");
+		jout_int(j, i);
+		jout_key(j, "p");
+		jout_str(j, pad, sizeof(pad));
+		yajl_gen_map_close(jout_gen(j));
+		jout_end(j);
+		total += (size_t)snprintf(head, sizeof(head),
+		    "{\"i\":%d,\"p\":\"", i) + sizeof(pad) + 3;
+		ck_assert(jout_pending(j) < JOUT_FLUSH);
+		got = slurp(fd, &len);
+		free(got);
+		/* Whole lines only, and none lost or doubled. */
+		ck_assert_uint_eq(len + jout_pending(j), total);
+	}
+	ck_assert(len > 0);
+	ck_assert_int_eq(jout_flush(j), 0);
+	got = slurp(fd, &len);
+	ck_assert_uint_eq(len, total);
+	for (i = 0, p = got; i < n; i++) {
+		k = snprintf(head, sizeof(head), "{\"i\":%d,\"p\":\"", i);
+		ck_assert_msg(strncmp(p, head, (size_t)k) == 0, "line %d", i);
+		p = strchr(p, '\n');
+		ck_assert_ptr_nonnull(p);
+		p++;
+	}
+	ck_assert_uint_eq((size_t)(p - got), len);
+	free(got);
+	jout_free(j);
+	close(fd);
+}
+END_TEST
+
+/* An object larger than the whole buffer is written intact. */
+START_TEST(jout_huge_object)
+{
+	int	 fd = tmpfd();
+	struct jout *j = jout_new(fd);
+	size_t	 big = 3 * JOUT_FLUSH, len;
+	char	*s = malloc(big), *got;
+
+	ck_assert_ptr_nonnull(s);
+	memset(s, 'h', big);
+	yajl_gen_map_open(jout_gen(j));
+	jout_key(j, "a");
+	jout_str(j, "small", 5);
+	yajl_gen_map_close(jout_gen(j));
+	jout_end(j);
+	jout_str(j, s, big);
+	jout_end(j);
+	ck_assert_int_eq(jout_flush(j), 0);
+	got = slurp(fd, &len);
+	ck_assert_uint_eq(len, 14 + 1 + big + 2);
+	ck_assert_int_eq(memcmp(got, "{\"a\":\"small\"}\n\"", 15), 0);
+	ck_assert_int_eq(memcmp(got + 15, s, big), 0);
+	ck_assert_str_eq(got + 15 + big, "\"\n");
+	free(got);
+	free(s);
+	jout_free(j);
+	close(fd);
+}
+END_TEST
+
+START_TEST(jout_dev_full)
+{
+	int	 fd = open("/dev/full", O_WRONLY);
+	struct jout *j;
+
+	ck_assert_int_ne(fd, -1);
+	j = jout_new(fd);
+	jout_str(j, "x", 1);
+	jout_end(j);
+	ck_assert_int_eq(jout_error(j), 0);
+	ck_assert_int_eq(jout_flush(j), -1);
+	ck_assert_int_eq(jout_error(j), ENOSPC);
+	/* The error sticks, and nothing more is kept. */
+	jout_str(j, "y", 1);
+	jout_end(j);
+	ck_assert_int_eq(jout_flush(j), -1);
+	ck_assert_int_eq(jout_error(j), ENOSPC);
+	ck_assert_uint_eq(jout_pending(j), 0);
+	jout_free(j);
+	close(fd);
+}
+END_TEST
+
+START_TEST(jout_closed_pipe)
+{
+	int	 p[2];
+	struct jout *j;
+
+	signal(SIGPIPE, SIG_IGN);
+	ck_assert_int_eq(pipe(p), 0);
+	close(p[0]);
+	j = jout_new(p[1]);
+	jout_int(j, 1);
+	jout_end(j);
+	ck_assert_int_eq(jout_flush(j), -1);
+	ck_assert_int_eq(jout_error(j), EPIPE);
+	jout_free(j);
+	close(p[1]);
+}
+END_TEST
+
+/* ---- xalloc ------------------------------------------------------------ */
+
+static void
+exit3(void)
+{
+	_exit(3);
+}
+
+static void
+returns(void)
+{
+}
+
+START_TEST(xalloc_ordinary)
+{
+	char	*p, *q;
+	int	*z;
+	size_t	 i;
+
+	p = xmalloc(0);
+	ck_assert_ptr_nonnull(p);
+	free(p);
+	z = xcalloc(1000, sizeof(*z));
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(z[i], 0);
+	free(z);
+	p = xcalloc(0, 0);
+	ck_assert_ptr_nonnull(p);
+	free(p);
+
+	p = xreallocarray(NULL, 10, 1);
+	memcpy(p, "0123456789", 10);
+	p = xreallocarray(p, 100000, 2);
+	ck_assert_int_eq(memcmp(p, "0123456789", 10), 0);
+	p[199999] = 'e';
+	p = xreallocarray(p, 0, 8);
+	ck_assert_ptr_nonnull(p);
+	free(p);
+
+	q = xstrndup("hello world", 5);
+	ck_assert_str_eq(q, "hello");
+	free(q);
+	q = xstrndup("a\0b", 3);
+	ck_assert_int_eq(memcmp(q, "a\0b\0", 4), 0);
+	free(q);
+	q = xstrndup("", 0);
+	ck_assert_str_eq(q, "");
+	free(q);
+}
+END_TEST
+
+START_TEST(xalloc_yajl_funcs)
+{
+	char	*p;
+
+	ck_assert(yajl_afuncs.malloc != NULL);
+	ck_assert(yajl_afuncs.realloc != NULL);
+	ck_assert(yajl_afuncs.free != NULL);
+	p = yajl_afuncs.malloc(yajl_afuncs.ctx, 4);
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "abc", 4);
+	p = yajl_afuncs.realloc(yajl_afuncs.ctx, p, 1 << 20);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p, "abc");
+	yajl_afuncs.free(yajl_afuncs.ctx, p);
+}
+END_TEST
+
+/* Exit tests: each must end in the handler's _exit(3). */
+START_TEST(xalloc_overflow_exits)
+{
+	volatile size_t n = SIZE_MAX / 2 + 1;
+
+	xalloc_set_handler(exit3);
+	(void)xreallocarray(NULL, n, 2);
+	ck_abort_msg("xreallocarray returned after an overflow");
+}
+END_TEST
+
+START_TEST(xalloc_overflow_max_exits)
+{
+	volatile size_t n = SIZE_MAX;
+	void	*p = malloc(16);
+
+	xalloc_set_handler(exit3);
+	(void)xreallocarray(p, n, n);
+	ck_abort_msg("xreallocarray returned after an overflow");
+}
+END_TEST
+
+#ifndef UNDER_ASAN
+START_TEST(xalloc_malloc_fails_exits)
+{
+	volatile size_t n = SIZE_MAX - 4096;
+
+	xalloc_set_handler(exit3);
+	(void)xmalloc(n);
+	ck_abort_msg("xmalloc returned after malloc failed");
+}
+END_TEST
+
+START_TEST(xalloc_calloc_fails_exits)
+{
+	volatile size_t n = SIZE_MAX / 4;
+
+	xalloc_set_handler(exit3);
+	(void)xcalloc(n, 16);
+	ck_abort_msg("xcalloc returned after calloc failed");
+}
+END_TEST
+#endif
+
+/* Signal tests: the default handler aborts, and so does a bad one. */
+START_TEST(xalloc_default_aborts)
+{
+	volatile size_t n = SIZE_MAX / 8 + 1;
+
+	(void)xreallocarray(NULL, n, 8);
+	ck_abort_msg("xreallocarray returned after an overflow");
+}
+END_TEST
+
+START_TEST(xalloc_returning_handler_aborts)
+{
+	volatile size_t n = SIZE_MAX / 8 + 1;
+
+	xalloc_set_handler(returns);
+	(void)xreallocarray(NULL, n, 8);
+	ck_abort_msg("xreallocarray returned after an overflow");
+}
+END_TEST
+
+Suite *
+misc_suite(void)
+{
+	Suite	*s = suite_create("misc");
+	TCase	*tc;
+
+	tc = tcase_create("Core");
+	tcase_add_test(tc, crc_check_value);
+	tcase_add_test(tc, crc_rfc3720);
+	tcase_add_test(tc, crc_incremental);
+	tcase_add_test(tc, crc_random_buffers);
+	tcase_add_test(tc, hash_short_same_length);
+	tcase_add_test(tc, hash_short_across_lengths);
+	tcase_add_test(tc, hash_each_byte_counts);
+	tcase_add_test(tc, jout_strings);
+	tcase_add_test(tc, jout_utf8);
+	tcase_add_test(tc, jout_values);
+	tcase_add_test(tc, jout_lines);
+	tcase_add_test(tc, jout_buffering);
+	tcase_add_test(tc, xalloc_ordinary);
+	tcase_add_test(tc, xalloc_yajl_funcs);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Strpool");
+	tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
+	tcase_add_test(tc, pool_intern_equal);
+	tcase_add_test(tc, pool_intern_different);
+	tcase_add_test(tc, pool_empty_and_null);
+	tcase_add_test(tc, pool_get);
+	tcase_add_test(tc, pool_layout);
+	tcase_add_test(tc, pool_growth);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Limits");
+	tcase_add_test(tc, jout_auto_flush);
+	tcase_add_test(tc, jout_huge_object);
+	tcase_add_test(tc, jout_dev_full);
+	tcase_add_test(tc, jout_closed_pipe);
+	tcase_add_exit_test(tc, xalloc_overflow_exits, 3);
+	tcase_add_exit_test(tc, xalloc_overflow_max_exits, 3);
+#ifndef UNDER_ASAN
+	tcase_add_exit_test(tc, xalloc_malloc_fails_exits, 3);
+	tcase_add_exit_test(tc, xalloc_calloc_fails_exits, 3);
+#endif
+	tcase_add_test_raise_signal(tc, xalloc_default_aborts, SIGABRT);
+	tcase_add_test_raise_signal(tc, xalloc_returning_handler_aborts,
+	    SIGABRT);
+	suite_add_tcase(s, tc);
+	return s;
+}
