@@ -135,38 +135,30 @@ sweep(struct dedup *d)
 	free(live);
 }
 
-int
-dedup_check(struct dedup *d, const char *id, size_t idlen,
-    const struct addr *a, int64_t t)
+/*
+ * Find the key, or add it with time t (sweeping first when the table is
+ * at its mark).  *isnew says which.
+ */
+static struct entry *
+find_or_add(struct dedup *d, const char *id, size_t idlen,
+    const struct addr *a, int64_t t, int *isnew)
 {
 	uint64_t h = key_hash(id, idlen, a);
 	size_t	 i;
 	struct entry *e;
 
-	if (!d->seen || t > d->newest) {
-		d->newest = t;
-		d->seen = 1;
-	}
-	if (d->window <= 0)
-		return 1;
-	for (i = h & (d->cap - 1); (e = d->slots[i]) != NULL;
-	    i = (i + 1) & (d->cap - 1)) {
-		if (e->hash == h && e->idlen == idlen &&
-		    addr_cmp(&e->a, a) == 0 && memcmp(e->id, id, idlen) == 0) {
-			/* |t - e->t| < window, without overflow. */
-			uint64_t diff = t > e->t ? (uint64_t)t - (uint64_t)e->t :
-			    (uint64_t)e->t - (uint64_t)t;
-
-			if (diff < (uint64_t)d->window)
-				return 0;
-			if (t > e->t)
-				e->t = t;
-			return 1;
-		}
-	}
-	if (d->n >= d->mark) {
+	for (;;) {
+		for (i = h & (d->cap - 1); (e = d->slots[i]) != NULL;
+		    i = (i + 1) & (d->cap - 1))
+			if (e->hash == h && e->idlen == idlen &&
+			    addr_cmp(&e->a, a) == 0 &&
+			    memcmp(e->id, id, idlen) == 0) {
+				*isnew = 0;
+				return e;
+			}
+		if (d->n < d->mark)
+			break;
 		sweep(d);
-		return dedup_check(d, id, idlen, a, t);
 	}
 	e = xmalloc(sizeof(*e) + idlen);
 	e->hash = h;
@@ -176,7 +168,56 @@ dedup_check(struct dedup *d, const char *id, size_t idlen,
 	memcpy(e->id, id, idlen);
 	d->slots[i] = e;
 	d->n++;
+	*isnew = 1;
+	return e;
+}
+
+static void
+saw(struct dedup *d, int64_t t)
+{
+	if (!d->seen || t > d->newest) {
+		d->newest = t;
+		d->seen = 1;
+	}
+}
+
+int
+dedup_check(struct dedup *d, const char *id, size_t idlen,
+    const struct addr *a, int64_t t)
+{
+	struct entry *e;
+	uint64_t diff;
+	int	 isnew;
+
+	saw(d, t);
+	if (d->window <= 0)
+		return 1;
+	e = find_or_add(d, id, idlen, a, t, &isnew);
+	if (isnew)
+		return 1;
+	/* |t - e->t| < window, without overflow. */
+	diff = t > e->t ? (uint64_t)t - (uint64_t)e->t :
+	    (uint64_t)e->t - (uint64_t)t;
+	if (diff < (uint64_t)d->window)
+		return 0;
+	if (t > e->t)
+		e->t = t;
 	return 1;
+}
+
+void
+dedup_restore(struct dedup *d, const char *id, size_t idlen,
+    const struct addr *a, int64_t t)
+{
+	struct entry *e;
+	int	 isnew;
+
+	if (d->window <= 0)
+		return;
+	saw(d, t);
+	e = find_or_add(d, id, idlen, a, t, &isnew);
+	if (!isnew && t > e->t)
+		e->t = t;
 }
 
 void

@@ -45,6 +45,14 @@ void	 dedup_free(struct dedup *d);
 int	 dedup_check(struct dedup *d, const char *id, size_t idlen,
 	    const struct addr *a, int64_t t);
 
+/*
+ * Put back a key with the event time of its last alert (when loading a
+ * saved table): the key's time becomes the later of t and any time it
+ * has, and t counts as an event seen for forgetting old keys.
+ */
+void	 dedup_restore(struct dedup *d, const char *id, size_t idlen,
+	    const struct addr *a, int64_t t);
+
 void	 dedup_get_stats(const struct dedup *d, struct dedup_stats *st);
 
 /*

@@ -16,15 +16,22 @@ struct jrec {
 	size_t		 nfields;
 	struct jval	*vals;
 	size_t		*offs;		/* Value offsets into arena. */
-	char		*arena;		/* Decoded strings of this parse. */
+	char		*arena;		/* Keys and strings of this record. */
 	size_t		 alen, acap;
+	yajl_handle	 h;		/* The parse under way, or NULL. */
 	int		 depth;		/* Current nesting; 0 outside. */
-	int		 in_array;	/* Depth of the innermost array, or 0. */
-	int		 seen_top;	/* A top-level value was opened. */
-	int		 top_object;
+	int		 root;		/* Depth inside the record's object. */
+	int		 in_array;	/* Depth inside a record's array, or 0. */
+	int		 cont;		/* Depth inside a container array, or 0. */
+	int		 containers;	/* Records may stand in containers. */
+	int		 pending_cont;	/* Last key could name a container. */
+	int		 stopped;	/* The callback asked to stop. */
 	size_t		 keyoff[JREC_MAXDEPTH];	/* Keys of the path. */
 	size_t		 keylen[JREC_MAXDEPTH];
-	int		 complex_at;	/* Field index of an open complex. */
+	uint64_t	 nrecords, nonobject;
+	uint64_t	 consumed, offset;	/* Stream bytes; error offset. */
+	int		(*fn)(void *, struct jrec *);
+	void		*arg;
 	char		 err[128];
 };
 
@@ -134,6 +141,13 @@ arena_put(struct jrec *jr, const char *s, size_t len, int sanitize)
 	return off;
 }
 
+/* Relative depth inside the current record: 1 for its own members. */
+static int
+rel(const struct jrec *jr)
+{
+	return jr->depth - jr->root + 1;
+}
+
 /* 1 when the first n names of f's path are the current key path's. */
 static int
 prefix_is(const struct jrec *jr, const struct jfield *f, int n)
@@ -162,7 +176,7 @@ reset_under(struct jrec *jr)
 
 	for (i = 0; i < jr->nfields; i++)
 		if (jr->vals[i].type != JV_ABSENT &&
-		    prefix_is(jr, &jr->fields[i], jr->depth)) {
+		    prefix_is(jr, &jr->fields[i], rel(jr))) {
 			jr->vals[i].type = JV_ABSENT;
 			jr->offs[i] = (size_t)-1;
 		}
@@ -175,24 +189,28 @@ match(const struct jrec *jr)
 	size_t	 i;
 	int	 d;
 
-	if (jr->depth < 1 || jr->depth > JREC_MAXDEPTH || jr->in_array)
+	if (jr->root == 0 || jr->in_array)
+		return -1;
+	d = rel(jr);
+	if (d < 1 || d > JREC_MAXDEPTH)
 		return -1;
 	for (i = 0; i < jr->nfields; i++) {
 		const struct jfield *f = &jr->fields[i];
 
-		for (d = 0; d < jr->depth; d++) {
-			const char *k = f->path[d];
-
-			if (k == NULL || strlen(k) != jr->keylen[d] ||
-			    memcmp(k, jr->arena + jr->keyoff[d],
-			    jr->keylen[d]) != 0)
-				break;
-		}
-		if (d == jr->depth &&
+		if (prefix_is(jr, f, d) &&
 		    (d == JREC_MAXDEPTH || f->path[d] == NULL))
 			return (int)i;
 	}
 	return -1;
+}
+
+/* A value that is not an object where a record could stand. */
+static void
+not_record(struct jrec *jr)
+{
+	if (jr->root == 0 && (jr->depth == 0 ||
+	    (jr->cont && jr->depth == jr->cont)))
+		jr->nonobject++;
 }
 
 /* Record a scalar of the given type; s is copied when it is a string. */
@@ -201,8 +219,9 @@ scalar(struct jrec *jr, enum jval_type t, const char *s, size_t len, int b)
 {
 	int	 f;
 
-	if (jr->depth == 0) {
-		jr->seen_top = 1;	/* A bare scalar: not an object. */
+	jr->pending_cont = 0;
+	if (jr->root == 0) {
+		not_record(jr);
 		return 1;
 	}
 	if ((f = match(jr)) == -1)
@@ -242,13 +261,13 @@ cb_string(void *ctx, const unsigned char *s, size_t len)
 	return scalar(ctx, JV_STRING, (const char *)s, len, 0);
 }
 
-/* An object or array opens: mark a matching field complex. */
+/* An object or array opens inside a record: mark a matching field. */
 static void
 open_complex(struct jrec *jr)
 {
 	int	 f;
 
-	if (jr->depth > 0 && (f = match(jr)) != -1) {
+	if ((f = match(jr)) != -1) {
 		jr->vals[f].type = JV_COMPLEX;
 		jr->offs[f] = (size_t)-1;
 	}
@@ -259,11 +278,16 @@ cb_start_map(void *ctx)
 {
 	struct jrec *jr = ctx;
 
-	if (jr->depth == 0) {
-		jr->seen_top = 1;
-		jr->top_object = 1;
-	} else
+	jr->pending_cont = 0;
+	if (jr->root != 0)
 		open_complex(jr);
+	else if (jr->depth == 0 || (jr->cont && jr->depth == jr->cont)) {
+		/* A record begins. */
+		memset(jr->vals, 0, jr->nfields * sizeof(*jr->vals));
+		jr->alen = 0;
+		jr->in_array = 0;
+		jr->root = jr->depth + 1;
+	}
 	jr->depth++;
 	return 1;
 }
@@ -272,13 +296,39 @@ static int
 cb_map_key(void *ctx, const unsigned char *k, size_t len)
 {
 	struct jrec *jr = ctx;
+	int	 d;
 
-	if (jr->depth <= JREC_MAXDEPTH && !jr->in_array) {
-		jr->keyoff[jr->depth - 1] = arena_put(jr, (const char *)k,
-		    len, 0);
-		jr->keylen[jr->depth - 1] = len;
+	jr->pending_cont = 0;
+	if (jr->root == 0)
+		return 1;
+	d = rel(jr);
+	if (d <= JREC_MAXDEPTH && !jr->in_array) {
+		jr->keyoff[d - 1] = arena_put(jr, (const char *)k, len, 0);
+		jr->keylen[d - 1] = len;
 		reset_under(jr);
 	}
+	/* "records" or "objects" of a top-level object: maybe a container. */
+	if (jr->containers && jr->root == 1 && jr->depth == 1 &&
+	    ((len == 7 && memcmp(k, "records", 7) == 0) ||
+	    (len == 7 && memcmp(k, "objects", 7) == 0)))
+		jr->pending_cont = 1;
+	return 1;
+}
+
+/* A record is complete: resolve its values and hand it over. */
+static int
+emit(struct jrec *jr)
+{
+	size_t	 i;
+
+	for (i = 0; i < jr->nfields; i++)
+		if (jr->offs[i] != (size_t)-1 &&
+		    (jr->vals[i].type == JV_STRING ||
+		    jr->vals[i].type == JV_NUMBER))
+			jr->vals[i].s = jr->arena + jr->offs[i];
+	jr->nrecords++;
+	if (jr->fn != NULL && jr->fn(jr->arg, jr) == -1)
+		return 0;	/* Stops yajl: the caller asked to stop. */
 	return 1;
 }
 
@@ -287,7 +337,15 @@ cb_end_map(void *ctx)
 {
 	struct jrec *jr = ctx;
 
+	jr->pending_cont = 0;
 	jr->depth--;
+	if (jr->root != 0 && jr->depth == jr->root - 1) {
+		jr->root = 0;
+		if (!emit(jr)) {
+			jr->stopped = 1;
+			return 0;
+		}
+	}
 	return 1;
 }
 
@@ -296,13 +354,20 @@ cb_start_array(void *ctx)
 {
 	struct jrec *jr = ctx;
 
-	if (jr->depth == 0)
-		jr->seen_top = 1;
-	else
+	if (jr->pending_cont && jr->root == 1 && jr->depth == 1) {
+		/* An envelope or bundle: its array holds the records. */
+		jr->root = 0;
+		jr->cont = jr->depth + 1;
+	} else if (jr->root == 0 && jr->depth == 0 && jr->containers)
+		jr->cont = 1;	/* A top-level array of records. */
+	else if (jr->root != 0) {
 		open_complex(jr);
+		if (jr->in_array == 0)
+			jr->in_array = jr->depth + 1;
+	} else
+		not_record(jr);
+	jr->pending_cont = 0;
 	jr->depth++;
-	if (jr->in_array == 0)
-		jr->in_array = jr->depth;
 	return 1;
 }
 
@@ -313,6 +378,8 @@ cb_end_array(void *ctx)
 
 	if (jr->in_array == jr->depth)
 		jr->in_array = 0;
+	if (jr->cont == jr->depth)
+		jr->cont = 0;
 	jr->depth--;
 	return 1;
 }
@@ -339,59 +406,163 @@ jrec_free(struct jrec *jr)
 {
 	if (jr == NULL)
 		return;
+	if (jr->h != NULL)
+		yajl_free(jr->h);
 	free(jr->vals);
 	free(jr->offs);
 	free(jr->arena);
 	free(jr);
 }
 
-enum jrec_status
-jrec_parse(struct jrec *jr, const char *text, size_t len)
+static void
+start(struct jrec *jr, int containers, int multiple,
+    int (*fn)(void *, struct jrec *), void *arg)
 {
-	yajl_handle	 h;
-	yajl_status	 st;
-	size_t		 i;
+	if (jr->h != NULL)
+		yajl_free(jr->h);
+	memset(jr->vals, 0, jr->nfields * sizeof(*jr->vals));
+	jr->alen = 0;
+	jr->depth = jr->in_array = jr->root = jr->cont = 0;
+	jr->pending_cont = jr->stopped = 0;
+	jr->nonobject = jr->nrecords = 0;
+	jr->containers = containers;
+	jr->fn = fn;
+	jr->arg = arg;
+	jr->err[0] = '\0';
+	jr->h = yajl_alloc(&callbacks, &yajl_afuncs, jr);
+	yajl_config(jr->h, yajl_dont_validate_strings, 1);
+	if (multiple)
+		yajl_config(jr->h, yajl_allow_multiple_values, 1);
+}
+
+/* Keep yajl's message for a failed parse, and end the parse. */
+static enum jrec_status
+failed(struct jrec *jr, const char *text, size_t len)
+{
+	unsigned char *msg;
+	const char *m;
+	size_t	 i;
+
+	if (jr->stopped)
+		return JREC_OK;
+	jr->offset = yajl_get_bytes_consumed(jr->h);
+	msg = yajl_get_error(jr->h, 0, (const unsigned char *)text, len);
+	m = (const char *)msg;
+	/* yajl says "parse error: ..." or "lexical error: ...". */
+	if (strncmp(m, "parse error: ", 13) == 0)
+		m += 13;
+	snprintf(jr->err, sizeof(jr->err), "%s", m);
+	i = strlen(jr->err);
+	while (i > 0 && (jr->err[i - 1] == '\n' || jr->err[i - 1] == ' ' ||
+	    jr->err[i - 1] == '.'))
+		jr->err[--i] = '\0';
+	yajl_free_error(jr->h, msg);
+	yajl_free(jr->h);
+	jr->h = NULL;
+	return JREC_SYNTAX;
+}
+
+static int
+blank(const char *text, size_t len)
+{
+	size_t	 i;
 
 	for (i = 0; i < len; i++)
 		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' &&
 		    text[i] != '\n')
-			break;
-	if (i == len)
-		return JREC_EMPTY;
-	memset(jr->vals, 0, jr->nfields * sizeof(*jr->vals));
-	jr->alen = 0;
-	jr->depth = jr->in_array = jr->seen_top = jr->top_object = 0;
-	jr->err[0] = '\0';
-	h = yajl_alloc(&callbacks, &yajl_afuncs, jr);
-	yajl_config(h, yajl_dont_validate_strings, 1);
-	st = yajl_parse(h, (const unsigned char *)text, len);
-	if (st == yajl_status_ok)
-		st = yajl_complete_parse(h);
-	if (st != yajl_status_ok) {
-		unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
-		const char *m = (const char *)msg;
+			return 0;
+	return 1;
+}
 
-		/* yajl says "parse error: ..." or "lexical error: ...". */
-		if (strncmp(m, "parse error: ", 13) == 0)
-			m += 13;
-		snprintf(jr->err, sizeof(jr->err), "%s", m);
-		i = strlen(jr->err);
-		while (i > 0 && (jr->err[i - 1] == '\n' || jr->err[i - 1] ==
-		    ' '))
-			jr->err[--i] = '\0';
-		yajl_free_error(h, msg);
-		yajl_free(h);
-		return JREC_SYNTAX;
-	}
-	yajl_free(h);
-	if (!jr->top_object)
-		return JREC_NOTOBJECT;
-	for (i = 0; i < jr->nfields; i++)
-		if (jr->offs[i] != (size_t)-1 &&
-		    (jr->vals[i].type == JV_STRING ||
-		    jr->vals[i].type == JV_NUMBER))
-			jr->vals[i].s = jr->arena + jr->offs[i];
+/* Parse one text to its end; JREC_OK or JREC_SYNTAX. */
+static enum jrec_status
+parse_all(struct jrec *jr, const char *text, size_t len)
+{
+	if (yajl_parse(jr->h, (const unsigned char *)text, len) !=
+	    yajl_status_ok || yajl_complete_parse(jr->h) != yajl_status_ok)
+		return failed(jr, text, len);
+	yajl_free(jr->h);
+	jr->h = NULL;
 	return JREC_OK;
+}
+
+enum jrec_status
+jrec_parse(struct jrec *jr, const char *text, size_t len)
+{
+	enum jrec_status st;
+
+	if (blank(text, len))
+		return JREC_EMPTY;
+	start(jr, 0, 0, NULL, NULL);
+	if ((st = parse_all(jr, text, len)) != JREC_OK)
+		return st;
+	return jr->nrecords == 1 ? JREC_OK : JREC_NOTOBJECT;
+}
+
+enum jrec_status
+jrec_parse_records(struct jrec *jr, const char *text, size_t len,
+    int (*fn)(void *, struct jrec *), void *arg)
+{
+	enum jrec_status st;
+
+	if (blank(text, len))
+		return JREC_EMPTY;
+	start(jr, 1, 0, fn, arg);
+	if ((st = parse_all(jr, text, len)) != JREC_OK)
+		return st;
+	return jr->nrecords == 0 && jr->nonobject > 0 ? JREC_NOTOBJECT :
+	    JREC_OK;
+}
+
+void
+jrec_stream_begin(struct jrec *jr, int (*fn)(void *, struct jrec *),
+    void *arg)
+{
+	start(jr, 1, 1, fn, arg);
+	jr->consumed = 0;
+}
+
+enum jrec_status
+jrec_stream_feed(struct jrec *jr, const char *buf, size_t len)
+{
+	enum jrec_status st;
+
+	if (jr->h == NULL)
+		return JREC_SYNTAX;
+	if (yajl_parse(jr->h, (const unsigned char *)buf, len) !=
+	    yajl_status_ok) {
+		st = failed(jr, buf, len);
+		jr->offset += jr->consumed;
+		return st;
+	}
+	jr->consumed += len;
+	return JREC_OK;
+}
+
+enum jrec_status
+jrec_stream_end(struct jrec *jr)
+{
+	if (jr->h == NULL)
+		return JREC_SYNTAX;
+	if (yajl_complete_parse(jr->h) != yajl_status_ok) {
+		jr->offset = jr->consumed;
+		return failed(jr, NULL, 0) == JREC_OK ? JREC_OK : JREC_SYNTAX;
+	}
+	yajl_free(jr->h);
+	jr->h = NULL;
+	return JREC_OK;
+}
+
+uint64_t
+jrec_error_offset(const struct jrec *jr)
+{
+	return jr->offset;
+}
+
+uint64_t
+jrec_nonobjects(const struct jrec *jr)
+{
+	return jr->nonobject;
 }
 
 const char *

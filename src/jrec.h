@@ -14,6 +14,7 @@
 #define JREC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define JREC_MAXDEPTH	4	/* Longest path a field may name. */
 
@@ -54,12 +55,42 @@ struct jrec *jrec_new(const struct jfield *fields, size_t nfields);
 void	 jrec_free(struct jrec *jr);
 
 /*
- * Parse the len bytes at text.  On JREC_SYNTAX, jrec_error() gives a short
- * reason (borrowed until the next parse).  After JREC_OK the values are
- * available with jrec_get until the next parse.
+ * Parse the len bytes at text as one JSON object.  On JREC_SYNTAX,
+ * jrec_error() gives a short reason (borrowed until the next parse).
+ * After JREC_OK the values are available with jrec_get until the next
+ * parse.
  */
 enum jrec_status jrec_parse(struct jrec *jr, const char *text, size_t len);
 const char *jrec_error(const struct jrec *jr);
+
+/*
+ * Parse the len bytes at text as one JSON text holding records, and call
+ * fn(arg, jr) for each record in order (jrec_get gives its values during
+ * the call; fn returns 0 to go on, -1 to stop).  The records are: the text
+ * itself when it is an object; the objects of a top-level array; and, when
+ * a top-level object has a member "records" or "objects" whose value is an
+ * array, the objects of that array instead of the object itself (an Azure
+ * Monitor envelope, a STIX bundle).  Values where a record could stand but
+ * that are not objects are counted (jrec_nonobjects).  Returns JREC_EMPTY,
+ * JREC_SYNTAX (records before the error were handed over), JREC_NOTOBJECT
+ * (no record, only such values), or JREC_OK.
+ */
+enum jrec_status jrec_parse_records(struct jrec *jr, const char *text,
+	    size_t len, int (*fn)(void *, struct jrec *), void *arg);
+uint64_t jrec_nonobjects(const struct jrec *jr);
+
+/*
+ * The same over a stream of JSON texts fed in pieces (a whole file: one
+ * document over many lines, or several texts one after another).  After
+ * JREC_SYNTAX the stream is over; jrec_error_offset() gives the offset of
+ * the error from the start of the stream.
+ */
+void	 jrec_stream_begin(struct jrec *jr,
+	    int (*fn)(void *, struct jrec *), void *arg);
+enum jrec_status jrec_stream_feed(struct jrec *jr, const char *buf,
+	    size_t len);
+enum jrec_status jrec_stream_end(struct jrec *jr);
+uint64_t jrec_error_offset(const struct jrec *jr);
 
 /* The value of field i (an index into the table). */
 const struct jval *jrec_get(const struct jrec *jr, size_t i);
