@@ -204,12 +204,17 @@ match(const struct jrec *jr)
 	return -1;
 }
 
-/* A value that is not an object where a record could stand. */
+/*
+ * A value that is not an object where a record could stand: at the top,
+ * or in a top-level array.  (In an envelope's or bundle's array, other
+ * values are passed over: a member named "records" or "objects" in an
+ * ordinary record must not make the record an error.)
+ */
 static void
 not_record(struct jrec *jr)
 {
 	if (jr->root == 0 && (jr->depth == 0 ||
-	    (jr->cont && jr->depth == jr->cont)))
+	    (jr->cont == 1 && jr->depth == 1)))
 		jr->nonobject++;
 }
 

@@ -70,8 +70,9 @@ const char *jrec_error(const struct jrec *jr);
  * itself when it is an object; the objects of a top-level array; and, when
  * a top-level object has a member "records" or "objects" whose value is an
  * array, the objects of that array instead of the object itself (an Azure
- * Monitor envelope, a STIX bundle).  Values where a record could stand but
- * that are not objects are counted (jrec_nonobjects).  Returns JREC_EMPTY,
+ * Monitor envelope, a STIX bundle).  Values at the top or in a top-level
+ * array that are not objects are counted (jrec_nonobjects); other values
+ * in an envelope's array are passed over.  Returns JREC_EMPTY,
  * JREC_SYNTAX (records before the error were handed over), JREC_NOTOBJECT
  * (no record, only such values), or JREC_OK.
  */

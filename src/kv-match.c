@@ -61,6 +61,7 @@ static const struct option longopts[] = {
 struct counters {
 	uint64_t lines;		/* Lines read, blank ones included. */
 	uint64_t blank;
+	uint64_t records;	/* Records seen (see kv-match.1). */
 	uint64_t malformed;	/* Not JSON objects, or over --max-line. */
 	uint64_t scanned_out;	/* Ruled out by the fast path. */
 	uint64_t parsed;	/* Parsed in full. */
@@ -81,7 +82,8 @@ struct pending {
 	const char	*line;		/* Valid until the reader's hook runs. */
 	size_t		 len;
 	uint64_t	 lineno;
-	struct addr	 a;
+	size_t		 naddrs;
+	struct addr	 a[SCAN_MAXHITS];
 };
 
 static volatile sig_atomic_t got_term, got_usr1;
@@ -97,6 +99,7 @@ struct run {
 	struct lreader	*lr;
 	struct counters	 c;
 	int		 validate;
+	int		 looked_up;	/* See do_full(). */
 	size_t		 max_line;
 };
 
@@ -132,7 +135,7 @@ print_stats(const struct run *r)
 	while (0)
 	C("lines", c->lines);
 	C("blank", c->blank);
-	C("records", c->lines - c->blank);
+	C("records", c->records);
 	C("malformed", c->malformed);
 	C("skipped", c->scanned_out + c->not_vault + c->no_address +
 	    c->no_time);
@@ -169,74 +172,93 @@ write_failed(struct run *r)
 	err(2, "write error");
 }
 
+/* The rule for one record of a line parsed in full. */
+static int
+do_record(void *arg, enum kvrec_status st, const struct kv_event *ev)
+{
+	struct run	*r = arg;
+	struct tidx_ind	 ind;
+	int64_t		 e;
+	enum tidx_status ts;
+
+	r->c.records++;
+	switch (st) {
+	case KVREC_NOT_VAULT:
+		r->c.not_vault++;
+		return 0;
+	case KVREC_NO_ADDRESS:
+		r->c.no_address++;
+		return 0;
+	case KVREC_NO_TIME:
+		r->c.no_time++;
+		return 0;
+	default:
+		break;
+	}
+	if (!r->looked_up)
+		r->c.lookups++;
+	if ((e = tidx_lookup(r->ix, &ev->addr)) < 0)
+		return 0;
+	r->c.matched++;
+	if ((ts = tidx_entry(r->ix, (uint64_t)e, &ind)) != TIDX_OK)
+		errx(2, "%s: %s", r->ixpath, tidx_strerror(ts));
+	if (ev->time >= ind.expiration) {
+		r->c.expired++;
+		return 0;
+	}
+	if (!dedup_check(r->dd, ind.id.p ? ind.id.p : "", ind.id.len,
+	    &ev->addr, ev->time)) {
+		r->c.suppressed++;
+		return 0;
+	}
+	alert_write(r->out, ev, &ind);
+	r->c.alerts++;
+	if (jout_error(r->out) != 0)
+		write_failed(r);
+	return 0;
+}
+
 /*
- * The full parse of one line, and the rule.  looked_up says the fast path
- * already counted its lookup.
+ * The full parse of one line: each of its records, then the rule.
+ * looked_up says the fast path has counted the line's lookups.
  */
 static void
 do_full(struct run *r, const char *name, const char *line, size_t len,
     uint64_t lineno, int looked_up)
 {
-	struct kv_event	 ev;
-	struct tidx_ind	 ind;
-	int64_t		 e;
-	enum tidx_status st;
-
+	r->looked_up = looked_up;
 	r->c.parsed++;
-	switch (kvrec_parse(r->kr, line, len, &ev)) {
+	switch (kvrec_parse_records(r->kr, line, len, do_record, r)) {
 	case KVREC_BLANK:
 		r->c.parsed--;
 		r->c.blank++;
 		return;
 	case KVREC_MALFORMED:
+		r->c.records++;
 		r->c.malformed++;
 		diag_bad(name, lineno, "%s, record skipped",
 		    kvrec_error(r->kr));
 		return;
-	case KVREC_NOT_VAULT:
-		r->c.not_vault++;
-		return;
-	case KVREC_NO_ADDRESS:
-		r->c.no_address++;
-		return;
-	case KVREC_NO_TIME:
-		r->c.no_time++;
-		return;
-	case KVREC_EVENT:
-		break;
-	}
-	if (!looked_up)
-		r->c.lookups++;
-	if ((e = tidx_lookup(r->ix, &ev.addr)) < 0)
-		return;
-	r->c.matched++;
-	if ((st = tidx_entry(r->ix, (uint64_t)e, &ind)) != TIDX_OK)
-		errx(2, "%s: %s", r->ixpath, tidx_strerror(st));
-	if (ev.time >= ind.expiration) {
-		r->c.expired++;
+	default:
 		return;
 	}
-	if (!dedup_check(r->dd, ind.id.p ? ind.id.p : "", ind.id.len,
-	    &ev.addr, ev.time)) {
-		r->c.suppressed++;
-		return;
-	}
-	alert_write(r->out, &ev, &ind);
-	r->c.alerts++;
-	if (jout_error(r->out) != 0)
-		write_failed(r);
 }
 
-/* Finish the pending line: its lookup (prefetched), then a full parse. */
+/* Finish the pending line: its lookups (prefetched), then a full parse. */
 static void
 complete_pending(struct run *r)
 {
 	struct pending *p = &r->pend;
+	size_t	 i;
 
 	if (!p->active)
 		return;
 	p->active = 0;
-	if (tidx_lookup(r->ix, &p->a) < 0) {
+	for (i = 0; i < p->naddrs; i++)
+		if (tidx_lookup(r->ix, &p->a[i]) >= 0)
+			break;
+	if (i == p->naddrs) {
+		r->c.records++;
 		r->c.scanned_out++;
 		return;
 	}
@@ -270,47 +292,47 @@ before_read(void *arg, int fd)
 }
 
 /*
- * Handle one line.  The fast path finds the caller address and prefetches
- * its slot in the index; the lookup itself waits until the next line has
- * been scanned, so the cache miss overlaps useful work.  Lines are still
- * finished in input order: the pending one always goes first.
+ * Handle one line.  The fast path lists the caller addresses and
+ * prefetches their slots in the index; the lookups themselves wait until
+ * the next line has been scanned, so the cache misses overlap useful work.
+ * Lines are still finished in input order: the pending one always goes
+ * first.
  */
 static void
 do_line(struct run *r, const char *name, const char *line, size_t len)
 {
-	struct addr	 a;
-	const char	*atext;
-	size_t		 alen;
+	struct scan_hit	 hits[SCAN_MAXHITS];
+	struct pending	*p = &r->pend;
+	size_t		 nhits, i, n;
 
 	r->c.lines++;
 	if (r->validate) {
 		do_full(r, name, line, len, lr_lineno(r->lr), 0);
 		return;
 	}
-	switch (scan_caller(line, len, &atext, &alen)) {
-	case SCAN_NONE:
-		r->c.scanned_out++;
-		return;
-	case SCAN_FOUND:
-		if (addr_parse(atext, alen, &a) == -1) {
-			r->c.scanned_out++;
-			return;
-		}
-		r->c.lookups++;
-		tidx_prefetch(r->ix, &a);
-		complete_pending(r);
-		r->pend.active = 1;
-		r->pend.name = name;
-		r->pend.line = line;
-		r->pend.len = len;
-		r->pend.lineno = lr_lineno(r->lr);
-		r->pend.a = a;
-		return;
-	case SCAN_UNSURE:
+	if (scan_callers(line, len, hits, &nhits) == SCAN_UNSURE) {
 		complete_pending(r);
 		do_full(r, name, line, len, lr_lineno(r->lr), 0);
 		return;
 	}
+	complete_pending(r);
+	for (i = n = 0; i < nhits; i++)
+		if (addr_parse(hits[i].p, hits[i].len, &p->a[n]) == 0) {
+			tidx_prefetch(r->ix, &p->a[n]);
+			n++;
+		}
+	r->c.lookups += n;
+	if (n == 0) {
+		r->c.records++;
+		r->c.scanned_out++;
+		return;
+	}
+	p->active = 1;
+	p->name = name;
+	p->line = line;
+	p->len = len;
+	p->lineno = lr_lineno(r->lr);
+	p->naddrs = n;
 }
 
 /* Read one input to its end; 0, or -1 when it could not be read. */
@@ -349,6 +371,7 @@ do_input(struct run *r, const char *path)
 		case LR_TOOLONG:
 			complete_pending(r);
 			r->c.lines++;
+			r->c.records++;
 			r->c.malformed++;
 			diag_bad(name, lr_lineno(r->lr),
 			    "line longer than %zu bytes, record skipped",

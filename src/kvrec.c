@@ -1,6 +1,12 @@
 /*
- * kvrec.c: Key Vault records (AzureDiagnostics rows) read in full.
- * See kvrec.h.
+ * kvrec.c: Key Vault records read in full, in the three shapes they reach
+ * users (SPEC.md 5): AzureDiagnostics rows, raw Azure Monitor resource
+ * logs (one per line or many in a {"records":[...]} envelope) and
+ * AZKVAuditLogs rows.  See kvrec.h.
+ *
+ * One jrec reads the members of all three shapes; each record's shape is
+ * told from the members it has, then its values are mapped to the
+ * AzureDiagnostics names an alert uses.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +17,60 @@
 #include "kvrec.h"
 #include "xalloc.h"
 
+#define OID	"http://schemas.microsoft.com/identity/claims/objectidentifier"
+#define VAULTS	"/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/"
+
+/* Members read, of every shape. */
 enum {
-	F_RESOURCETYPE = KV_NMEMBERS, F_TIMEGENERATED, F_CALLERIPADDRESS,
+	/* AzureDiagnostics. */
+	AD_RESOURCETYPE, AD_TIME, AD_CALLER, AD_RESOURCEID, AD_SUBSCRIPTION,
+	AD_OPERATION, AD_RESULTTYPE, AD_CORRELATION, AD_ID, AD_CLIENTINFO,
+	AD_STATUS, AD_APPID, AD_OID,
+	/* Raw resource logs. */
+	RL_TIME, RL_CALLER, RL_RESOURCEID, RL_OPERATION, RL_RESULTTYPE,
+	RL_CORRELATION, RL_ID, RL_CLIENTINFO, RL_STATUS, RL_APPID, RL_OID,
+	/* AZKVAuditLogs. */
+	AZ_TYPE, AZ_CALLER, AZ_RESOURCEID, AZ_SUBSCRIPTION, AZ_ID,
+	AZ_CLIENTINFO, AZ_STATUS, AZ_APPID, AZ_OID,
 	NFIELDS
+};
+
+static const struct jfield fields[NFIELDS] = {
+	{ { "ResourceType" } }, { { "TimeGenerated" } },
+	{ { "CallerIPAddress" } }, { { "ResourceId" } },
+	{ { "SubscriptionId" } }, { { "OperationName" } },
+	{ { "ResultType" } }, { { "CorrelationId" } }, { { "id_s" } },
+	{ { "clientInfo_s" } }, { { "httpStatusCode_d" } },
+	{ { "identity_claim_appid_g" } },
+	{ { "identity_claim_http_schemas_microsoft_com_identity_claims_"
+	    "objectidentifier_g" } },
+	{ { "time" } }, { { "callerIpAddress" } }, { { "resourceId" } },
+	{ { "operationName" } }, { { "resultType" } },
+	{ { "correlationId" } }, { { "properties", "id" } },
+	{ { "properties", "clientInfo" } },
+	{ { "properties", "httpStatusCode" } },
+	{ { "identity", "claim", "appid" } },
+	{ { "identity", "claim", OID } },
+	{ { "Type" } }, { { "CallerIpAddress" } }, { { "_ResourceId" } },
+	{ { "_SubscriptionId" } }, { { "Id" } }, { { "ClientInfo" } },
+	{ { "HttpStatusCode" } }, { { "Identity", "claim", "appid" } },
+	{ { "Identity", "claim", OID } }
+};
+
+/* Per shape: the field of each alert member, then time and caller. */
+static const int map_ad[KV_NMEMBERS + 2] = {
+	AD_RESOURCEID, AD_SUBSCRIPTION, AD_OPERATION, AD_RESULTTYPE,
+	AD_CORRELATION, AD_ID, AD_CLIENTINFO, AD_STATUS, AD_APPID, AD_OID,
+	AD_TIME, AD_CALLER
+};
+static const int map_rl[KV_NMEMBERS + 2] = {
+	RL_RESOURCEID, -1, RL_OPERATION, RL_RESULTTYPE, RL_CORRELATION,
+	RL_ID, RL_CLIENTINFO, RL_STATUS, RL_APPID, RL_OID, RL_TIME, RL_CALLER
+};
+static const int map_az[KV_NMEMBERS + 2] = {
+	AZ_RESOURCEID, AZ_SUBSCRIPTION, AD_OPERATION, AD_RESULTTYPE,
+	AD_CORRELATION, AZ_ID, AZ_CLIENTINFO, AZ_STATUS, AZ_APPID, AZ_OID,
+	AD_TIME, AZ_CALLER
 };
 
 const char *const kv_member_names[KV_NMEMBERS] = {
@@ -24,11 +81,14 @@ const char *const kv_member_names[KV_NMEMBERS] = {
 	    "objectidentifier_g"
 };
 
-static struct jfield fields[NFIELDS];
-static int fields_ready;
+static const struct jval absent;
 
 struct kvrec {
 	struct jrec	*jr;
+	struct jval	 sub;		/* A subscription id from resourceId. */
+	struct kv_event	 ev;
+	int		(*fn)(void *, enum kvrec_status, const struct kv_event *);
+	void		*arg;
 	char		 err[160];
 };
 
@@ -36,16 +96,7 @@ struct kvrec *
 kvrec_new(void)
 {
 	struct kvrec *kr = xcalloc(1, sizeof(*kr));
-	int	 i;
 
-	if (!fields_ready) {
-		for (i = 0; i < KV_NMEMBERS; i++)
-			fields[i].path[0] = kv_member_names[i];
-		fields[F_RESOURCETYPE].path[0] = "ResourceType";
-		fields[F_TIMEGENERATED].path[0] = "TimeGenerated";
-		fields[F_CALLERIPADDRESS].path[0] = "CallerIPAddress";
-		fields_ready = 1;
-	}
 	kr->jr = jrec_new(fields, NFIELDS);
 	return kr;
 }
@@ -65,19 +116,120 @@ kvrec_error(const struct kvrec *kr)
 	return kr->err;
 }
 
+static const struct jval *
+get(const struct kvrec *kr, int f)
+{
+	return f < 0 ? &absent : jrec_get(kr->jr, (size_t)f);
+}
+
+static int
+present(const struct kvrec *kr, int f)
+{
+	return get(kr, f)->type != JV_ABSENT;
+}
+
+/* 1 when the string value v contains needle, ignoring case. */
+static int
+contains_ci(const struct jval *v, const char *needle)
+{
+	size_t	 n = strlen(needle), i;
+
+	if (v->type != JV_STRING || v->len < n)
+		return 0;
+	for (i = 0; i + n <= v->len; i++)
+		if (strncasecmp(v->s + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The subscription id in a resource id "/SUBSCRIPTIONS/<id>/...", as a
+ * string value pointing into it, or absent.
+ */
+static void
+subscription_of(const struct jval *rid, struct jval *out)
+{
+	static const char pre[] = "/SUBSCRIPTIONS/";
+	const char *end;
+
+	*out = absent;
+	if (rid->type != JV_STRING || rid->len <= sizeof(pre) - 1 ||
+	    strncasecmp(rid->s, pre, sizeof(pre) - 1) != 0)
+		return;
+	out->s = rid->s + sizeof(pre) - 1;
+	end = memchr(out->s, '/', rid->len - (sizeof(pre) - 1));
+	out->len = end ? (size_t)(end - out->s) :
+	    rid->len - (sizeof(pre) - 1);
+	out->type = out->len ? JV_STRING : JV_ABSENT;
+}
+
+/* Decide the current record of the jrec, filling kr->ev. */
+static enum kvrec_status
+classify(struct kvrec *kr)
+{
+	const struct jval *v;
+	const int *map;
+	int	 i;
+
+	if (present(kr, AD_RESOURCETYPE)) {
+		v = get(kr, AD_RESOURCETYPE);
+		if (v->type != JV_STRING || v->len != 6 ||
+		    strncasecmp(v->s, "VAULTS", 6) != 0)
+			return KVREC_NOT_VAULT;
+		map = map_ad;
+	} else if (present(kr, RL_RESOURCEID) || present(kr, RL_CALLER) ||
+	    present(kr, RL_TIME)) {
+		if (!contains_ci(get(kr, RL_RESOURCEID), VAULTS))
+			return KVREC_NOT_VAULT;
+		map = map_rl;
+	} else if (present(kr, AZ_CALLER) || present(kr, AZ_RESOURCEID) ||
+	    present(kr, AZ_TYPE)) {
+		v = get(kr, AZ_TYPE);
+		if (!(v->type == JV_STRING && v->len == 13 &&
+		    memcmp(v->s, "AZKVAuditLogs", 13) == 0) &&
+		    !contains_ci(get(kr, AZ_RESOURCEID), VAULTS))
+			return KVREC_NOT_VAULT;
+		map = map_az;
+	} else
+		return KVREC_NOT_VAULT;
+
+	v = get(kr, map[KV_NMEMBERS]);
+	if (v->type != JV_STRING ||
+	    ktime_parse(v->s, v->len, &kr->ev.time) == -1)
+		return KVREC_NO_TIME;
+	v = get(kr, map[KV_NMEMBERS + 1]);
+	if (v->type != JV_STRING ||
+	    addr_parse(v->s, v->len, &kr->ev.addr) == -1)
+		return KVREC_NO_ADDRESS;
+	kr->ev.addr_text = v->s;
+	kr->ev.addr_len = v->len;
+	for (i = 0; i < KV_NMEMBERS; i++)
+		kr->ev.m[i] = get(kr, map[i]);
+	if (map == map_rl) {
+		subscription_of(get(kr, RL_RESOURCEID), &kr->sub);
+		kr->ev.m[KV_SUBSCRIPTIONID] = &kr->sub;
+	}
+	return KVREC_EVENT;
+}
+
+static void
+syntax_error(struct kvrec *kr)
+{
+	snprintf(kr->err, sizeof(kr->err), "malformed JSON: %s",
+	    jrec_error(kr->jr));
+}
+
 enum kvrec_status
 kvrec_parse(struct kvrec *kr, const char *line, size_t len,
     struct kv_event *ev)
 {
-	const struct jval *v;
-	int	 i;
+	enum kvrec_status st;
 
 	switch (jrec_parse(kr->jr, line, len)) {
 	case JREC_EMPTY:
 		return KVREC_BLANK;
 	case JREC_SYNTAX:
-		snprintf(kr->err, sizeof(kr->err), "malformed JSON: %s",
-		    jrec_error(kr->jr));
+		syntax_error(kr);
 		return KVREC_MALFORMED;
 	case JREC_NOTOBJECT:
 		snprintf(kr->err, sizeof(kr->err), "not a JSON object");
@@ -85,19 +237,47 @@ kvrec_parse(struct kvrec *kr, const char *line, size_t len,
 	case JREC_OK:
 		break;
 	}
-	v = jrec_get(kr->jr, F_RESOURCETYPE);
-	if (v->type != JV_STRING || v->len != 6 ||
-	    strncasecmp(v->s, "VAULTS", 6) != 0)
-		return KVREC_NOT_VAULT;
-	v = jrec_get(kr->jr, F_TIMEGENERATED);
-	if (v->type != JV_STRING || ktime_parse(v->s, v->len, &ev->time) == -1)
-		return KVREC_NO_TIME;
-	v = jrec_get(kr->jr, F_CALLERIPADDRESS);
-	if (v->type != JV_STRING || addr_parse(v->s, v->len, &ev->addr) == -1)
-		return KVREC_NO_ADDRESS;
-	ev->addr_text = v->s;
-	ev->addr_len = v->len;
-	for (i = 0; i < KV_NMEMBERS; i++)
-		ev->m[i] = jrec_get(kr->jr, (size_t)i);
+	if ((st = classify(kr)) == KVREC_EVENT)
+		*ev = kr->ev;
+	return st;
+}
+
+static int
+each(void *arg, struct jrec *jr)
+{
+	struct kvrec *kr = arg;
+	enum kvrec_status st;
+
+	(void)jr;
+	st = classify(kr);
+	return kr->fn(kr->arg, st, &kr->ev);
+}
+
+enum kvrec_status
+kvrec_parse_records(struct kvrec *kr, const char *line, size_t len,
+    int (*fn)(void *, enum kvrec_status, const struct kv_event *),
+    void *arg)
+{
+	kr->fn = fn;
+	kr->arg = arg;
+	switch (jrec_parse_records(kr->jr, line, len, each, kr)) {
+	case JREC_EMPTY:
+		return KVREC_BLANK;
+	case JREC_SYNTAX:
+		syntax_error(kr);
+		return KVREC_MALFORMED;
+	case JREC_NOTOBJECT:
+		snprintf(kr->err, sizeof(kr->err), "not a JSON object");
+		return KVREC_MALFORMED;
+	case JREC_OK:
+		break;
+	}
+	if (jrec_nonobjects(kr->jr) > 0) {
+		snprintf(kr->err, sizeof(kr->err), "%llu %s not a JSON object",
+		    (unsigned long long)jrec_nonobjects(kr->jr),
+		    jrec_nonobjects(kr->jr) == 1 ? "record is" :
+		    "records are");
+		return KVREC_MALFORMED;
+	}
 	return KVREC_EVENT;
 }

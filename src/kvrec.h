@@ -1,11 +1,23 @@
 /*
- * kvrec.h: reading a Key Vault log record in full.
+ * kvrec.h: reading Key Vault log records in full.
  *
- * kvrec_parse() parses one line with yajl (through jrec) and says whether
- * it is a Key Vault event (SPEC.md 2.2: ResourceType equal to "VAULTS"
- * ignoring case), its event time (TimeGenerated) and caller address
- * (CallerIPAddress), and keeps the members an alert copies (SPEC.md 2.4)
- * under their AzureDiagnostics names.
+ * A record is parsed with yajl (through jrec), its shape told from its
+ * members, and the result says whether it is a Key Vault event, its event
+ * time and caller address, and the members an alert copies (SPEC.md 2.4)
+ * under their AzureDiagnostics names:
+ *
+ *   shape              vault event when                  time, address
+ *   AzureDiagnostics   ResourceType =~ "VAULTS"           TimeGenerated,
+ *                                                         CallerIPAddress
+ *   resource log       resourceId names                  time,
+ *                      /PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/  callerIpAddress
+ *   AZKVAuditLogs      Type == "AZKVAuditLogs", or       TimeGenerated,
+ *                      _ResourceId names vaults          CallerIpAddress
+ *
+ * A record with ResourceType is AzureDiagnostics; else one with resourceId,
+ * callerIpAddress or time is a resource log; else one with Type,
+ * CallerIpAddress or _ResourceId is AZKVAuditLogs; anything else is not a
+ * Key Vault event.  The member mapping is in kvrec.c and man/kv-match.1.
  */
 #ifndef KVREC_H
 #define KVREC_H
@@ -46,12 +58,25 @@ struct kvrec *kvrec_new(void);		/* Free with kvrec_free. */
 void	 kvrec_free(struct kvrec *kr);
 
 /*
- * Parse len bytes at line.  On KVREC_EVENT, *ev is filled; its pointers
- * are borrowed until the next call.  On KVREC_MALFORMED, kvrec_error()
- * says why.
+ * Parse len bytes at line as one record (one JSON object).  On
+ * KVREC_EVENT, *ev is filled; its pointers are borrowed until the next
+ * call.  On KVREC_MALFORMED, kvrec_error() says why.
  */
 enum kvrec_status kvrec_parse(struct kvrec *kr, const char *line,
 	    size_t len, struct kv_event *ev);
+
+/*
+ * Parse len bytes at line as one JSON text holding records: an object, or
+ * the objects of a {"records":[...]} envelope (see jrec_parse_records).
+ * fn(arg, status, ev) is called for each record in order with its status
+ * (KVREC_EVENT, with ev valid during the call, or NOT_VAULT, NO_ADDRESS,
+ * NO_TIME); it returns 0 to go on.  Returns KVREC_BLANK, KVREC_MALFORMED
+ * (kvrec_error says why; records before a syntax error were handed over),
+ * or KVREC_EVENT when the text was read to its end.
+ */
+enum kvrec_status kvrec_parse_records(struct kvrec *kr, const char *line,
+	    size_t len, int (*fn)(void *, enum kvrec_status,
+	    const struct kv_event *), void *arg);
 const char *kvrec_error(const struct kvrec *kr);
 
 /* The member names of the alert, indexed by enum kv_member. */

@@ -1,31 +1,43 @@
 /*
  * scan.c: the fast path of kv-match.  See scan.h for what it promises.
  *
- * Why the answers are certain for valid JSON: a key is a string token at
- * depth 1, found by tracking string boundaries from the first byte, so a
- * member name inside a string value or a nested object is never taken
- * for a key.  A key spelled with escapes ("Caller\u0049PAddress") would
- * match without being seen, so any escape in a key makes the answer
- * unsure; so does an escape in the address value (the full parse decodes
- * it) and a second CallerIPAddress member (the full parse takes the
- * last).  Escapes inside other values are skipped over exactly.
+ * Why the list is complete for valid JSON: string boundaries are tracked
+ * from the first byte (skipping escapes exactly), so a member name inside
+ * a string value is never taken for a key, and depth counts brackets
+ * outside strings, so the depth of every key is known.  A key spelled
+ * with escapes ("Caller\u0049PAddress") would be missed, so any escape in
+ * a key at depth 1 or 3 makes the answer unsure; so does an escape in an
+ * address (the full parse decodes it).  A value that is not a string
+ * (null, a number) is no address.  Extra entries are harmless: a listed
+ * address that is in the index only sends the line to the full parse.
  *
- * Two scanners give the same answers.  scan_scalar() walks the tokens.
+ * Two scanners give the same answers.  scan_scalar() walks the bytes.
  * scan_blocks(), used for lines without a backslash (most of them),
- * classifies 64 bytes at a time with SSE2 or AVX2 (scan_simd.h): bit masks of quotes and
- * brackets, the in-string mask as the prefix XOR of the quotes (without
- * backslashes no quote is escaped), the depth from counts of brackets
- * outside strings, and candidate keys as opening quotes followed by 'C'
- * with a quote 16 bytes on, which only a 15-byte key starting with 'C'
- * has.  A line holding a backslash goes to scan_scalar().
+ * classifies 64 bytes at a time with SSE2 or AVX2 (scan_simd.h): bit masks
+ * of quotes and brackets, the in-string mask as the prefix XOR of the
+ * quotes (without backslashes no quote is escaped), the depth from counts
+ * of brackets outside strings, and candidate keys as opening quotes
+ * followed by 'C' or 'c' with a quote 16 bytes on, which only a 15-byte
+ * name starting so has.  A line holding a backslash, or whose object ends
+ * before its last byte, goes to scan_scalar().
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "scan.h"
 
-#define KEY	"CallerIPAddress"
-#define KEYLEN	(sizeof(KEY) - 1)
+#define KEYLEN	15	/* The length of each of the three names. */
+
+static const char *const keys[] = {
+	"CallerIPAddress", "callerIpAddress", "CallerIpAddress"
+};
+
+static int
+is_key(const char *k)
+{
+	return memcmp(k, keys[0], KEYLEN) == 0 ||
+	    memcmp(k, keys[1], KEYLEN) == 0 || memcmp(k, keys[2], KEYLEN) == 0;
+}
 
 /* White space as yajl's lexer reads it (JSON's, plus \f and \v). */
 static int
@@ -66,108 +78,107 @@ skip_string(const char *p, const char *end, int *esc)
 	}
 }
 
-static enum scan_result
-scan_scalar(const char *line, size_t len, const char **addr, size_t *alen)
+enum step {
+	STEP_NOTKEY,	/* The string is not followed by ':'. */
+	STEP_HIT,	/* A string value: one more address. */
+	STEP_NONE,	/* A value that is not a string. */
+	STEP_UNSURE
+};
+
+/*
+ * After a caller key whose closing quote ends at p: read the value.
+ * On STEP_HIT, *hit is the address.  *next is where scanning goes on.
+ */
+static enum step
+value_after(const char *p, const char *end, struct scan_hit *hit,
+    const char **next)
 {
-	const char *p = line, *end = line + len, *k, *v = NULL;
-	size_t	 vlen = 0;
-	int	 depth, esc, found = 0, is_caller;
+	const char *v;
+	int	 esc;
 
 	while (p < end && is_ws(*p))
 		p++;
-	while (end > p && is_ws(end[-1]))
-		end--;
-	if (p >= end || *p != '{' || end[-1] != '}')
-		return SCAN_UNSURE;
+	if (p >= end || *p != ':') {
+		*next = p;
+		return STEP_NOTKEY;
+	}
 	p++;
-	for (;;) {
-		/* At depth 1, before a key (or the closing brace). */
-		while (p < end && is_ws(*p))
-			p++;
-		if (p >= end)
-			return SCAN_UNSURE;
-		if (*p == '}')
-			break;
-		if (*p != '"')
-			return SCAN_UNSURE;
-		k = ++p;
-		if ((p = skip_string(p, end, &esc)) == NULL || esc)
-			return SCAN_UNSURE;
-		is_caller = (size_t)(p - 1 - k) == KEYLEN &&
-		    memcmp(k, KEY, KEYLEN) == 0;
-		while (p < end && is_ws(*p))
-			p++;
-		if (p >= end || *p != ':')
-			return SCAN_UNSURE;
+	while (p < end && is_ws(*p))
 		p++;
-		while (p < end && is_ws(*p))
-			p++;
-		if (p >= end)
-			return SCAN_UNSURE;
-		/* The value. */
-		if (*p == '"') {
-			const char *s = ++p;
+	if (p >= end)
+		return STEP_UNSURE;
+	if (*p != '"') {
+		*next = p;
+		return starts_nonstring(*p) ? STEP_NONE : STEP_UNSURE;
+	}
+	v = ++p;
+	if ((p = skip_string(p, end, &esc)) == NULL || esc)
+		return STEP_UNSURE;
+	hit->p = v;
+	hit->len = (size_t)(p - 1 - v);
+	*next = p;
+	return STEP_HIT;
+}
 
-			if ((p = skip_string(p, end, &esc)) == NULL)
+/* The byte after p's white space is ':' (so the string before is a key). */
+static int
+colon_after(const char *p, const char *end)
+{
+	while (p < end && is_ws(*p))
+		p++;
+	return p < end && *p == ':';
+}
+
+static enum scan_result
+scan_scalar(const char *line, size_t len, struct scan_hit *hits,
+    size_t *nhits)
+{
+	const char *p = line, *end = line + len, *k, *next;
+	long	 depth = 0;
+	int	 esc;
+
+	*nhits = 0;
+	while (p < end) {
+		switch (*p) {
+		case '"':
+			k = p + 1;
+			if ((p = skip_string(k, end, &esc)) == NULL)
 				return SCAN_UNSURE;
-			if (is_caller) {
-				if (found || esc)
-					return SCAN_UNSURE;
-				found = 1;
-				v = s;
-				vlen = (size_t)(p - 1 - s);
+			if ((depth != 1 && depth != 3) || !colon_after(p, end))
+				continue;
+			if (esc)
+				return SCAN_UNSURE;	/* An escaped key. */
+			if ((size_t)(p - 1 - k) != KEYLEN || !is_key(k))
+				continue;
+			if (*nhits == SCAN_MAXHITS)
+				return SCAN_UNSURE;
+			switch (value_after(p, end, &hits[*nhits], &next)) {
+			case STEP_HIT:
+				(*nhits)++;
+				break;
+			case STEP_NONE:
+			case STEP_NOTKEY:
+				break;
+			case STEP_UNSURE:
+				return SCAN_UNSURE;
 			}
-		} else if (*p == '{' || *p == '[') {
-			if (is_caller)
-				return SCAN_UNSURE;
-			depth = 0;
-			do {
-				if (*p == '"') {
-					if ((p = skip_string(p + 1, end, &esc))
-					    == NULL)
-						return SCAN_UNSURE;
-					continue;
-				}
-				if (*p == '{' || *p == '[')
-					depth++;
-				else if (*p == '}' || *p == ']')
-					depth--;
-				p++;
-			} while (depth > 0 && p < end);
-			if (depth != 0)
-				return SCAN_UNSURE;
-		} else {
-			/* A number, true, false or null: up to a separator. */
-			if (!starts_nonstring(*p))
-				return SCAN_UNSURE;
-			if (is_caller) {
-				if (found)
-					return SCAN_UNSURE;
-				found = 2;	/* Present, not a string. */
-			}
-			while (p < end && *p != ',' && *p != '}' && !is_ws(*p))
-				p++;
-		}
-		while (p < end && is_ws(*p))
-			p++;
-		if (p >= end)
-			return SCAN_UNSURE;
-		if (*p == ',') {
-			p++;
+			p = next;
 			continue;
-		}
-		if (*p == '}')
+		case '{':
+		case '[':
+			depth++;
 			break;
-		return SCAN_UNSURE;
+		case '}':
+		case ']':
+			if (--depth < 0 || (depth == 0 && p + 1 != end))
+				return SCAN_UNSURE;
+			break;
+		default:
+			break;
+		}
+		p++;
 	}
-	if (p + 1 != end)
-		return SCAN_UNSURE;	/* Something after the object. */
-	if (found == 1) {
-		*addr = v;
-		*alen = vlen;
-		return SCAN_FOUND;
-	}
-	return SCAN_NONE;
+	return depth == 0 ? SCAN_OK : SCAN_UNSURE;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -177,9 +188,11 @@ scan_scalar(const char *line, size_t len, const char **addr, size_t *alen)
 struct blockstate {
 	uint64_t instr;		/* All ones when a string runs on. */
 	long	 depth;		/* Depth at the start of the block. */
-	int	 nkeys;		/* Depth-1 CallerIPAddress keys seen. */
-	const char *key;	/* Its opening quote in the line. */
 	const char *last;	/* The line's closing brace. */
+	const char *end;	/* The end of the line. */
+	struct scan_hit *hits;
+	size_t	 nhits;
+	int	 unsure;
 };
 
 static inline uint64_t
@@ -194,29 +207,30 @@ prefix_xor(uint64_t x)
 	return x;
 }
 
-/* The rest of a block scan: the value after the key at k. */
-static enum scan_result
-value_after(const char *k, const char *end, const char **addr, size_t *alen)
+/* A candidate key at k (its opening quote) at depth 1 or 3. */
+static void
+candidate(struct blockstate *bs, const char *k)
 {
-	const char *p = k + 1 + KEYLEN + 1, *v;
+	const char *next;
 
-	while (p < end && is_ws(*p))
-		p++;
-	if (p >= end || *p != ':')
-		return SCAN_UNSURE;
-	p++;
-	while (p < end && is_ws(*p))
-		p++;
-	if (p >= end)
-		return SCAN_UNSURE;
-	if (*p != '"')		/* Present, but not a string? */
-		return starts_nonstring(*p) ? SCAN_NONE : SCAN_UNSURE;
-	v = ++p;
-	if ((p = memchr(p, '"', (size_t)(end - p))) == NULL)
-		return SCAN_UNSURE;
-	*addr = v;
-	*alen = (size_t)(p - v);
-	return SCAN_FOUND;
+	if (!is_key(k + 1))
+		return;
+	if (bs->nhits == SCAN_MAXHITS) {
+		bs->unsure = 1;
+		return;
+	}
+	switch (value_after(k + 1 + KEYLEN + 1, bs->end,
+	    &bs->hits[bs->nhits], &next)) {
+	case STEP_HIT:
+		bs->nhits++;
+		break;
+	case STEP_NONE:
+	case STEP_NOTKEY:
+		break;
+	case STEP_UNSURE:
+		bs->unsure = 1;
+		break;
+	}
 }
 
 /* scan_blocks_sse2() and scan_blocks_avx2(), from one template. */
@@ -234,15 +248,17 @@ value_after(const char *k, const char *end, const char **addr, size_t *alen)
 #undef SCAN_TARGET
 #undef SCAN_AVX2
 
-static enum scan_result (*scan_blocks)(const char *, size_t, const char **,
-    size_t *);
+static enum scan_result (*scan_blocks)(const char *, size_t,
+    struct scan_hit *, size_t *);
 #endif
 
 enum scan_result
-scan_caller(const char *line, size_t len, const char **addr, size_t *alen)
+scan_callers(const char *line, size_t len, struct scan_hit *hits,
+    size_t *nhits)
 {
 	const char *p = line, *end = line + len;
 
+	*nhits = 0;
 	while (p < end && is_ws(*p))
 		p++;
 	while (end > p && is_ws(end[-1]))
@@ -250,17 +266,12 @@ scan_caller(const char *line, size_t len, const char **addr, size_t *alen)
 	if (p >= end || *p != '{' || end[-1] != '}')
 		return SCAN_UNSURE;
 #if defined(__x86_64__) && defined(__GNUC__)
-	{
-		enum scan_result r;
-
-		if (scan_blocks == NULL)
-			scan_blocks = __builtin_cpu_supports("avx2") &&
-			    __builtin_cpu_supports("popcnt") ?
-			    scan_blocks_avx2 : scan_blocks_sse2;
-		if ((r = scan_blocks(p, (size_t)(end - p), addr, alen)) !=
-		    SCAN_UNSURE)
-			return r;
-	}
+	if (scan_blocks == NULL)
+		scan_blocks = __builtin_cpu_supports("avx2") &&
+		    __builtin_cpu_supports("popcnt") ?
+		    scan_blocks_avx2 : scan_blocks_sse2;
+	if (scan_blocks(p, (size_t)(end - p), hits, nhits) == SCAN_OK)
+		return SCAN_OK;
 #endif
-	return scan_scalar(line, len, addr, alen);
+	return scan_scalar(p, (size_t)(end - p), hits, nhits);
 }

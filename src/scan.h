@@ -1,28 +1,40 @@
 /*
- * scan.h: finding the caller address of a record without parsing it.
+ * scan.h: finding the caller addresses of a line without parsing it.
  *
- * kv-match looks up every record's caller address, but only about one in
- * a thousand is in the index.  scan_caller() walks the line's top-level
- * object as a tokenizer (strings, nesting, separators; no values are
- * decoded or validated) and finds the top-level member CallerIPAddress.
- * It answers only when the answer is certain for any line that is valid
- * JSON: the line is then either not a match candidate at all or has its
- * address text; everything else is SCAN_UNSURE and goes to the full parse.
- * A line that is not valid JSON can get any answer; the full parse that
- * follows a hit, or --validate, is what rejects it.
+ * kv-match looks up the caller address of every record, but only about
+ * one in a thousand is in the index.  scan_callers() walks the line as a
+ * tokenizer (strings, nesting; no values decoded or validated) and lists
+ * the string values of the members named CallerIPAddress (AzureDiagnostics),
+ * callerIpAddress (resource logs) and CallerIpAddress (AZKVAuditLogs) that
+ * stand at depth 1 (members of the line's object) or depth 3 (members of
+ * the records of a {"records":[...]} envelope).  For any line that is
+ * valid JSON the list is complete: a record whose caller address is not
+ * listed cannot have one, so when none of the listed addresses is in the
+ * index the line cannot give an alert.  Everything the scan cannot read
+ * with that certainty (an escape in a key or in an address, an unknown
+ * value, a line that is not one object) is SCAN_UNSURE and goes to the
+ * full parse.  A line that is not valid JSON can get any answer; the full
+ * parse that follows a hit, or --validate, is what rejects it.
  */
 #ifndef SCAN_H
 #define SCAN_H
 
 #include <stddef.h>
 
+#define SCAN_MAXHITS	64	/* More addresses on a line: unsure. */
+
 enum scan_result {
-	SCAN_FOUND,	/* *addr, *len: the member's string value, no escapes. */
-	SCAN_NONE,	/* No such member, or its value is not a plain string. */
-	SCAN_UNSURE	/* Escapes, duplicates or an unusual layout. */
+	SCAN_OK,	/* hits[0 .. *nhits): every caller address. */
+	SCAN_UNSURE	/* Parse the line in full. */
 };
 
-enum scan_result scan_caller(const char *line, size_t len,
-	    const char **addr, size_t *alen);
+struct scan_hit {
+	const char	*p;	/* The address text in the line, no escapes. */
+	size_t		 len;
+};
+
+/* hits has room for SCAN_MAXHITS entries. */
+enum scan_result scan_callers(const char *line, size_t len,
+	    struct scan_hit *hits, size_t *nhits);
 
 #endif /* SCAN_H */

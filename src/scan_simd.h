@@ -81,6 +81,7 @@ __attribute__((target(SCAN_TARGET), always_inline)) static inline int
 SCAN_SUFFIX(block)(struct blockstate *bs, const char *p, const char *linepos)
 {
 	uint64_t q, s, o, c, cand, below;
+	long	 d;
 
 	if (SCAN_SUFFIX(eq64)(p, '\\') != 0)
 		return -1;
@@ -89,19 +90,17 @@ SCAN_SUFFIX(block)(struct blockstate *bs, const char *p, const char *linepos)
 	SCAN_SUFFIX(brackets64)(p, &o, &c);
 	o &= ~s;
 	c &= ~s;
-	/* Opening quotes, 'C' after them, a quote 16 bytes on. */
-	cand = q & s & SCAN_SUFFIX(eq64)(p + 1, 'C') &
-	    SCAN_SUFFIX(eq64)(p + 16, '"');
+	/* Opening quotes, 'C' or 'c' after them, a quote 16 bytes on. */
+	cand = q & s & (SCAN_SUFFIX(eq64)(p + 1, 'C') |
+	    SCAN_SUFFIX(eq64)(p + 1, 'c')) & SCAN_SUFFIX(eq64)(p + 16, '"');
 	while (cand != 0) {
 		int	 i = __builtin_ctzll(cand);
 
 		below = (1ULL << i) - 1;
-		if (bs->depth + __builtin_popcountll(o & below) -
-		    __builtin_popcountll(c & below) == 1 &&
-		    memcmp(p + i + 1, KEY, KEYLEN) == 0) {
-			bs->nkeys++;
-			bs->key = linepos + i;
-		}
+		d = bs->depth + __builtin_popcountll(o & below) -
+		    __builtin_popcountll(c & below);
+		if (d == 1 || d == 3)
+			candidate(bs, linepos + i);
 		cand &= cand - 1;
 	}
 	/* Closing brackets are few: check none closes the line early. */
@@ -119,18 +118,22 @@ SCAN_SUFFIX(block)(struct blockstate *bs, const char *p, const char *linepos)
 	return 0;
 }
 
-/* scan_caller() for a trimmed line from '{' to '}' without backslashes. */
+/* scan_callers() for a trimmed line from '{' to '}'. */
 __attribute__((target(SCAN_TARGET))) static enum scan_result
-SCAN_SUFFIX(scan_blocks)(const char *line, size_t len, const char **addr,
-    size_t *alen)
+SCAN_SUFFIX(scan_blocks)(const char *line, size_t len,
+    struct scan_hit *hits, size_t *nhits)
 {
-	struct blockstate bs = { 0, 0, 0, NULL, line + len - 1 };
+	struct blockstate bs;
 	char	 tail[2 * BLOCK + LOOKAHEAD];
 	const char *p = line, *end = line + len;
 	size_t	 rest;
 
+	memset(&bs, 0, sizeof(bs));
+	bs.last = end - 1;
+	bs.end = end;
+	bs.hits = hits;
 	while ((size_t)(end - p) >= BLOCK + LOOKAHEAD) {
-		if (SCAN_SUFFIX(block)(&bs, p, p) == -1)
+		if (SCAN_SUFFIX(block)(&bs, p, p) == -1 || bs.unsure)
 			return SCAN_UNSURE;
 		p += BLOCK;
 	}
@@ -142,11 +145,8 @@ SCAN_SUFFIX(scan_blocks)(const char *line, size_t len, const char **addr,
 	if (rest > BLOCK &&
 	    SCAN_SUFFIX(block)(&bs, tail + BLOCK, p + BLOCK) == -1)
 		return SCAN_UNSURE;
-	if (bs.depth != 0 || bs.instr != 0)
-		return SCAN_UNSURE;	/* Unbalanced: not valid JSON. */
-	if (bs.nkeys == 0)
-		return SCAN_NONE;
-	if (bs.nkeys > 1)
-		return SCAN_UNSURE;	/* Duplicates: the last one counts. */
-	return value_after(bs.key, end, addr, alen);
+	if (bs.unsure || bs.depth != 0 || bs.instr != 0)
+		return SCAN_UNSURE;
+	*nhits = bs.nhits;
+	return SCAN_OK;
 }
