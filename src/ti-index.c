@@ -141,6 +141,14 @@ cmd_info(const char *path, int verify)
 	jout_int(j, (long long)in.n_v4);
 	jout_key(j, "ipv6");
 	jout_int(j, (long long)in.n_v6);
+	jout_key(j, "ipv4_prefixes");
+	jout_int(j, (long long)in.n_cidr4);
+	jout_key(j, "ipv6_prefixes");
+	jout_int(j, (long long)in.n_cidr6);
+	jout_key(j, "ipv4_ranges");
+	jout_int(j, (long long)in.ranges4);
+	jout_key(j, "ipv6_ranges");
+	jout_int(j, (long long)in.ranges6);
 	jout_key(j, "metadata_tuples");
 	jout_int(j, (long long)in.n_meta);
 	jout_key(j, "strings");

@@ -28,11 +28,16 @@
 #define SLOT4_SIZE	8
 #define SLOT6_SIZE	24
 #define META_SIZE	20
+#define CIDR4_SIZE	12
+#define CIDR6_SIZE	40
+#define DIR_COUNT	65537
 #define ALIGN		64
-#define NSECTIONS	6
+#define NBASE		6	/* Sections every index has. */
+#define NSECTIONS_MAX	10
 
 static const uint32_t elem_size[TIDX_NKINDS + 1] = {
-	0, REC_SIZE, ENTRY_SIZE, SLOT4_SIZE, SLOT6_SIZE, META_SIZE, 1
+	0, REC_SIZE, ENTRY_SIZE, SLOT4_SIZE, SLOT6_SIZE, META_SIZE, 1,
+	CIDR4_SIZE, CIDR6_SIZE, 4, 4
 };
 
 struct section {
@@ -47,6 +52,7 @@ struct tidx {
 	struct tidx_info info;
 	struct section	 sec[TIDX_NKINDS + 1];	/* By kind; [0] unused. */
 	const unsigned char *recs, *entries, *hash4, *hash6, *meta, *strings;
+	const unsigned char *cidr4, *cidr6, *dir4, *dir6;	/* Or NULL. */
 	uint64_t	 mask4, mask6;		/* Slots minus one. */
 };
 
@@ -167,6 +173,24 @@ get_str(const struct tidx *ix, uint32_t ref, struct tidx_str *s)
 	return 0;
 }
 
+/*
+ * A range directory is sound: it never decreases and never passes the
+ * number of ranges n.  (A constant 65537 reads, whatever the index size.)
+ */
+static int
+dir_ok(const unsigned char *dir, uint64_t n)
+{
+	uint32_t i, prev = 0, v;
+
+	for (i = 0; i < DIR_COUNT; i++) {
+		v = rd32(dir + 4 * (uint64_t)i);
+		if (v < prev || v > n)
+			return 0;
+		prev = v;
+	}
+	return rd32(dir + 4 * (uint64_t)(DIR_COUNT - 1)) == n;
+}
+
 static enum tidx_status
 validate(struct tidx *ix)
 {
@@ -232,17 +256,40 @@ validate(struct tidx *ix)
 			return TIDX_ERR_HEADER;
 		if (s.kind == TIDX_STRINGS && s.size > TIDX_STRNULL)
 			return TIDX_ERR_HEADER;
+		if ((s.kind == TIDX_DIR4 || s.kind == TIDX_DIR6) &&
+		    s.count != DIR_COUNT)
+			return TIDX_ERR_HEADER;
 		ix->sec[s.kind] = s;
 	}
-	for (i = 1; i <= TIDX_NKINDS; i++)
+	for (i = 1; i <= NBASE; i++)
 		if (ix->sec[i].kind == 0)
 			return TIDX_ERR_HEADER;
+	/* Each range section comes with its directory, or neither is there. */
+	if ((ix->sec[TIDX_CIDR4].kind == 0) != (ix->sec[TIDX_DIR4].kind == 0) ||
+	    (ix->sec[TIDX_CIDR6].kind == 0) != (ix->sec[TIDX_DIR6].kind == 0))
+		return TIDX_ERR_HEADER;
 	ix->recs = ix->map + ix->sec[TIDX_RECORDS].off;
 	ix->entries = ix->map + ix->sec[TIDX_ENTRIES].off;
 	ix->hash4 = ix->map + ix->sec[TIDX_HASH4].off;
 	ix->hash6 = ix->map + ix->sec[TIDX_HASH6].off;
 	ix->meta = ix->map + ix->sec[TIDX_META].off;
 	ix->strings = ix->map + ix->sec[TIDX_STRINGS].off;
+	if (ix->sec[TIDX_CIDR4].kind != 0) {
+		ix->cidr4 = ix->map + ix->sec[TIDX_CIDR4].off;
+		ix->dir4 = ix->map + ix->sec[TIDX_DIR4].off;
+		if (!dir_ok(ix->dir4, ix->sec[TIDX_CIDR4].count))
+			return TIDX_ERR_HEADER;
+	}
+	if (ix->sec[TIDX_CIDR6].kind != 0) {
+		ix->cidr6 = ix->map + ix->sec[TIDX_CIDR6].off;
+		ix->dir6 = ix->map + ix->sec[TIDX_DIR6].off;
+		if (!dir_ok(ix->dir6, ix->sec[TIDX_CIDR6].count))
+			return TIDX_ERR_HEADER;
+	}
+	ix->info.n_cidr4 = rd64(h + 72);
+	ix->info.n_cidr6 = rd64(h + 80);
+	ix->info.ranges4 = ix->sec[TIDX_CIDR4].count;
+	ix->info.ranges6 = ix->sec[TIDX_CIDR6].count;
 	ix->mask4 = ix->sec[TIDX_HASH4].count ?
 	    ix->sec[TIDX_HASH4].count - 1 : 0;
 	ix->mask6 = ix->sec[TIDX_HASH6].count ?
@@ -323,30 +370,34 @@ tidx_get_info(const struct tidx *ix, struct tidx_info *info)
 	*info = ix->info;
 }
 
-int64_t
-tidx_lookup(const struct tidx *ix, const struct addr *a)
+/* The exact IPv4 key k, or -1. */
+static int64_t
+exact4(const struct tidx *ix, uint32_t k)
 {
-	uint64_t i, n, probes;
+	uint64_t i, probes;
 	uint32_t v;
 
-	if (addr_is_v4(a)) {
-		uint32_t k = addr_v4(a);
-
-		if ((n = ix->sec[TIDX_HASH4].count) == 0)
-			return -1;
-		probes = (uint64_t)ix->sec[TIDX_HASH4].param + 1;
-		for (i = slot4(k, ix->mask4); probes-- > 0;
-		    i = (i + 1) & ix->mask4) {
-			const unsigned char *s = ix->hash4 + i * SLOT4_SIZE;
-
-			if ((v = rd32(s + 4)) == 0)
-				return -1;
-			if (rd32(s) == k)
-				return (int64_t)v - 1;
-		}
+	if (ix->sec[TIDX_HASH4].count == 0)
 		return -1;
+	probes = (uint64_t)ix->sec[TIDX_HASH4].param + 1;
+	for (i = slot4(k, ix->mask4); probes-- > 0; i = (i + 1) & ix->mask4) {
+		const unsigned char *s = ix->hash4 + i * SLOT4_SIZE;
+
+		if ((v = rd32(s + 4)) == 0)
+			return -1;
+		if (rd32(s) == k)
+			return (int64_t)v - 1;
 	}
-	if ((n = ix->sec[TIDX_HASH6].count) == 0)
+	return -1;
+}
+
+static int64_t
+exact6(const struct tidx *ix, const struct addr *a)
+{
+	uint64_t i, probes;
+	uint32_t v;
+
+	if (ix->sec[TIDX_HASH6].count == 0)
 		return -1;
 	probes = (uint64_t)ix->sec[TIDX_HASH6].param + 1;
 	for (i = slot6(a->b, ix->mask6); probes-- > 0;
@@ -359,6 +410,79 @@ tidx_lookup(const struct tidx *ix, const struct addr *a)
 			return (int64_t)v - 1;
 	}
 	return -1;
+}
+
+/*
+ * The range holding key (of klen bytes, big-endian, compared with memcmp
+ * for IPv6 and as an integer for IPv4), found by binary search in the
+ * part of the sorted ranges the directory gives for its first 16 bits.
+ */
+static int64_t
+range4(const struct tidx *ix, uint32_t k)
+{
+	uint64_t n = ix->sec[TIDX_CIDR4].count, lo, hi, mid;
+	uint32_t h = k >> 16;
+	const unsigned char *r;
+
+	if (ix->cidr4 == NULL || n == 0)
+		return -1;
+	lo = rd32(ix->dir4 + 4 * (uint64_t)h);
+	hi = rd32(ix->dir4 + 4 * (uint64_t)h + 4);
+	lo = lo > 0 ? lo - 1 : 0;	/* A range may start before h. */
+	if (hi > n || lo >= hi)
+		return -1;
+	/* The last range in [lo, hi) that starts at or before k. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (rd32(ix->cidr4 + mid * CIDR4_SIZE) <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	r = ix->cidr4 + lo * CIDR4_SIZE;
+	if (rd32(r) <= k && k <= rd32(r + 4))
+		return rd32(r + 8);
+	return -1;
+}
+
+static int64_t
+range6(const struct tidx *ix, const struct addr *a)
+{
+	uint64_t n = ix->sec[TIDX_CIDR6].count, lo, hi, mid;
+	uint32_t h = (uint32_t)a->b[0] << 8 | a->b[1];
+	const unsigned char *r;
+
+	if (ix->cidr6 == NULL || n == 0)
+		return -1;
+	lo = rd32(ix->dir6 + 4 * (uint64_t)h);
+	hi = rd32(ix->dir6 + 4 * (uint64_t)h + 4);
+	lo = lo > 0 ? lo - 1 : 0;
+	if (hi > n || lo >= hi)
+		return -1;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(ix->cidr6 + mid * CIDR6_SIZE, a->b, 16) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	r = ix->cidr6 + lo * CIDR6_SIZE;
+	if (memcmp(r, a->b, 16) <= 0 && memcmp(a->b, r + 16, 16) <= 0)
+		return rd32(r + 32);
+	return -1;
+}
+
+int64_t
+tidx_lookup(const struct tidx *ix, const struct addr *a)
+{
+	int64_t	 e;
+
+	if (addr_is_v4(a)) {
+		uint32_t k = addr_v4(a);
+
+		return (e = exact4(ix, k)) >= 0 ? e : range4(ix, k);
+	}
+	return (e = exact6(ix, a)) >= 0 ? e : range6(ix, a);
 }
 
 void
@@ -435,6 +559,43 @@ verify_hash(const struct tidx *ix, int v6, uint64_t nkeys)
 	return n == nkeys ? 0 : -1;
 }
 
+/*
+ * Check a range section: each range's start at or before its end, the
+ * ranges sorted and disjoint, every entry reference in range, and the
+ * directory exactly as the ranges give it.
+ */
+static int
+verify_ranges(const struct tidx *ix, int v4)
+{
+	const struct section *s = &ix->sec[v4 ? TIDX_CIDR4 : TIDX_CIDR6];
+	const unsigned char *base = v4 ? ix->cidr4 : ix->cidr6;
+	const unsigned char *dir = v4 ? ix->dir4 : ix->dir6;
+	uint64_t i, esz = v4 ? CIDR4_SIZE : CIDR6_SIZE, k = 0;
+	uint32_t h;
+
+	if (base == NULL)
+		return 0;
+	for (i = 0; i < s->count; i++) {
+		const unsigned char *r = base + i * esz;
+
+		if (v4 ? rd32(r) > rd32(r + 4) : memcmp(r, r + 16, 16) > 0)
+			return -1;
+		if (i > 0 && (v4 ? rd32(r - esz + 4) >= rd32(r) :
+		    memcmp(r - esz + 16, r, 16) >= 0))
+			return -1;
+		if (rd32(r + (v4 ? 8 : 32)) >= ix->sec[TIDX_ENTRIES].count)
+			return -1;
+	}
+	for (h = 0; h < DIR_COUNT - 1; h++) {
+		while (k < s->count && (v4 ? rd32(base + k * esz) >> 16 :
+		    ((uint32_t)base[k * esz] << 8 | base[k * esz + 1])) < h)
+			k++;
+		if (rd32(dir + 4 * (uint64_t)h) != k)
+			return -1;
+	}
+	return 0;
+}
+
 enum tidx_status
 tidx_verify(const struct tidx *ix)
 {
@@ -472,7 +633,9 @@ tidx_verify(const struct tidx *ix)
 	}
 	if (verify_hash(ix, 0, ix->info.n_v4) == -1 ||
 	    verify_hash(ix, 1, ix->info.n_v6) == -1 ||
-	    ix->info.n_v4 + ix->info.n_v6 != ix->sec[TIDX_ENTRIES].count)
+	    verify_ranges(ix, 1) == -1 || verify_ranges(ix, 0) == -1 ||
+	    ix->info.n_v4 + ix->info.n_v6 + ix->info.n_cidr4 +
+	    ix->info.n_cidr6 != ix->sec[TIDX_ENTRIES].count)
 		return TIDX_ERR_DAMAGED;
 	for (i = 0; i < ix->sec[TIDX_RECORDS].count; i++)
 		if (get_str(ix, rd32(ix->recs + i * REC_SIZE + 16), &str)
@@ -497,6 +660,7 @@ struct bentry {
 	struct addr	 a;
 	uint32_t	 rec;
 	uint32_t	 text;
+	uint8_t		 plen;		/* 128 for an exact address. */
 };
 
 struct tidx_builder {
@@ -506,7 +670,8 @@ struct tidx_builder {
 	uint64_t	 nrecs, caprecs;
 	struct bentry	*ents;
 	uint64_t	 nents, capents;
-	uint64_t	 n4, n6;
+	uint64_t	 n4, n6;		/* Exact addresses. */
+	uint64_t	 p4, p6;		/* Prefixes. */
 };
 
 struct tidx_builder *
@@ -570,8 +735,8 @@ tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_in *in)
 	return (int64_t)b->nrecs++;
 }
 
-enum tidx_status
-tidx_builder_addr(struct tidx_builder *b, const struct addr *a,
+static enum tidx_status
+add_entry(struct tidx_builder *b, const struct addr *a, unsigned plen,
     struct tidx_str text, uint64_t rec)
 {
 	struct bentry *e;
@@ -587,12 +752,184 @@ tidx_builder_addr(struct tidx_builder *b, const struct addr *a,
 		return TIDX_ERR_TOOBIG;
 	e->a = *a;
 	e->rec = (uint32_t)rec;
+	e->plen = (uint8_t)plen;
 	b->nents++;
-	if (addr_is_v4(a))
-		b->n4++;
+	if (plen == 128)
+		addr_is_v4(a) ? b->n4++ : b->n6++;
 	else
-		b->n6++;
+		addr_is_v4(a) ? b->p4++ : b->p6++;
 	return TIDX_OK;
+}
+
+enum tidx_status
+tidx_builder_addr(struct tidx_builder *b, const struct addr *a,
+    struct tidx_str text, uint64_t rec)
+{
+	return add_entry(b, a, 128, text, rec);
+}
+
+enum tidx_status
+tidx_builder_prefix(struct tidx_builder *b, const struct addr *a,
+    unsigned plen, struct tidx_str text, uint64_t rec)
+{
+	if (plen >= 128)
+		return TIDX_ERR_TOOBIG;
+	return add_entry(b, a, plen, text, rec);
+}
+
+/* ---------------------------------------------------------------------
+ * Ranges: prefixes flattened into sorted, disjoint ranges, each held by
+ * the longest prefix that covers it.
+ */
+
+__extension__ typedef unsigned __int128 u128;
+
+struct range {
+	u128	 lo, hi;
+	uint32_t entry;
+};
+
+struct rangeset {
+	struct range	*r;
+	size_t		 n, cap;
+};
+
+static u128
+to128(const struct addr *a)
+{
+	u128	 v = 0;
+	int	 i;
+
+	for (i = 0; i < 16; i++)
+		v = v << 8 | a->b[i];
+	return v;
+}
+
+static void
+from128(u128 v, unsigned char out[16])
+{
+	int	 i;
+
+	for (i = 15; i >= 0; i--) {
+		out[i] = (unsigned char)v;
+		v >>= 8;
+	}
+}
+
+static void
+range_push(struct rangeset *rs, u128 lo, u128 hi, uint32_t entry)
+{
+	if (lo > hi)
+		return;
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 256;
+		rs->r = xreallocarray(rs->r, rs->cap, sizeof(*rs->r));
+	}
+	rs->r[rs->n].lo = lo;
+	rs->r[rs->n].hi = hi;
+	rs->r[rs->n].entry = entry;
+	rs->n++;
+}
+
+static const struct bentry *sort_ents;
+
+/* Prefixes by first address, a shorter (enclosing) one first. */
+static int
+cmp_prefix(const void *x, const void *y)
+{
+	const struct bentry *a = &sort_ents[*(const uint32_t *)x];
+	const struct bentry *b = &sort_ents[*(const uint32_t *)y];
+	int	 c = addr_cmp(&a->a, &b->a);
+
+	if (c != 0)
+		return c;
+	return a->plen < b->plen ? -1 : a->plen > b->plen;
+}
+
+/*
+ * Flatten the prefixes of one family (v4 or not) into rs.  Prefixes are
+ * nested or disjoint; a stack holds the open ones, innermost on top.
+ */
+static void
+flatten(const struct tidx_builder *b, int v4, struct rangeset *rs)
+{
+	uint32_t *idx, *stack;
+	u128	*stack_hi;
+	size_t	 n = 0, i, top = 0;
+	u128	 cur = 0, lo, hi;
+
+	idx = xreallocarray(NULL, b->nents ? b->nents : 1, sizeof(*idx));
+	for (i = 0; i < b->nents; i++)
+		if (b->ents[i].plen < 128 && addr_is_v4(&b->ents[i].a) == v4)
+			idx[n++] = (uint32_t)i;
+	sort_ents = b->ents;
+	qsort(idx, n, sizeof(*idx), cmp_prefix);
+	stack = xreallocarray(NULL, n ? n : 1, sizeof(*stack));
+	stack_hi = xreallocarray(NULL, n ? n : 1, sizeof(*stack_hi));
+	for (i = 0; i < n; i++) {
+		const struct bentry *e = &b->ents[idx[i]];
+
+		lo = to128(&e->a);
+		hi = lo | (((u128)1 << (128 - e->plen)) - 1);
+		/* Close the prefixes that end before this one starts. */
+		while (top > 0 && stack_hi[top - 1] < lo) {
+			top--;
+			range_push(rs, cur, stack_hi[top], stack[top]);
+			cur = stack_hi[top] + 1;
+		}
+		if (top > 0 && cur < lo)
+			range_push(rs, cur, lo - 1, stack[top - 1]);
+		cur = lo;
+		stack[top] = idx[i];
+		stack_hi[top++] = hi;
+	}
+	while (top > 0) {
+		top--;
+		if (cur <= stack_hi[top])
+			range_push(rs, cur, stack_hi[top], stack[top]);
+		if (stack_hi[top] == ~(u128)0)
+			break;
+		cur = stack_hi[top] + 1;
+	}
+	free(idx);
+	free(stack);
+	free(stack_hi);
+}
+
+/* Serialize ranges and their directory (on the first 16 bits). */
+static void
+range_sections(const struct rangeset *rs, int v4, unsigned char **ranges,
+    unsigned char **dir)
+{
+	size_t	 esz = v4 ? CIDR4_SIZE : CIDR6_SIZE, i;
+	uint32_t h, k = 0;
+	unsigned char *r, *d;
+
+	r = xcalloc(rs->n ? rs->n : 1, esz);
+	d = xcalloc(DIR_COUNT, 4);
+	for (i = 0; i < rs->n; i++) {
+		unsigned char *p = r + i * esz;
+
+		if (v4) {
+			wr32(p, (uint32_t)rs->r[i].lo);
+			wr32(p + 4, (uint32_t)rs->r[i].hi);
+			wr32(p + 8, rs->r[i].entry);
+		} else {
+			from128(rs->r[i].lo, p);
+			from128(rs->r[i].hi, p + 16);
+			wr32(p + 32, rs->r[i].entry);
+		}
+	}
+	/* dir[h]: the number of ranges that start below h << 16. */
+	for (h = 0; h < DIR_COUNT; h++) {
+		while (k < rs->n && (v4 ? (uint32_t)rs->r[k].lo >> 16 :
+		    (uint32_t)(rs->r[k].lo >> 112)) < h)
+			k++;
+		wr32(d + 4 * (size_t)h, k);
+	}
+	wr32(d + 4 * (size_t)(DIR_COUNT - 1), (uint32_t)rs->n);
+	*ranges = r;
+	*dir = d;
 }
 
 /* Slots for n keys: a power of two at least twice n, or none. */
@@ -668,16 +1005,19 @@ enum tidx_status
 tidx_builder_write(struct tidx_builder *b, const char *path,
     const struct tidx_params *params)
 {
-	struct section	 sec[NSECTIONS];
-	unsigned char	 head[TIDX_HEADER_SIZE + NSECTIONS * TIDX_SECTION_SIZE];
+	struct section	 sec[NSECTIONS_MAX];
+	unsigned char	 head[TIDX_HEADER_SIZE + NSECTIONS_MAX *
+			    TIDX_SECTION_SIZE];
 	unsigned char	*ents, *h4, *h6, *meta;
-	const void	*data[NSECTIONS];
+	unsigned char	*c4 = NULL, *c6 = NULL, *d4 = NULL, *d6 = NULL;
+	struct rangeset	 r4 = { NULL, 0, 0 }, r6 = { NULL, 0, 0 };
+	const void	*data[NSECTIONS_MAX];
 	const unsigned char *mp;
-	size_t		 msize, ssize;
+	size_t		 msize, ssize, hsize;
 	uint64_t	 s4, s6, off, i, nmeta;
 	uint32_t	 p4, p6;
 	char		*tmp, *slash;
-	int		 fd, saved, k;
+	int		 fd, saved, k, nsec;
 	mode_t		 mask;
 	enum tidx_status rc = TIDX_ERR_IO;
 
@@ -719,8 +1059,31 @@ tidx_builder_write(struct tidx_builder *b, const char *path,
 	    (uint32_t)nmeta, 0 };
 	sec[5] = (struct section){ TIDX_STRINGS, 0, 0, ssize,
 	    strpool_count(b->strings), 0 };
-	off = sizeof(head);
-	for (k = 0; k < NSECTIONS; k++) {
+	nsec = NBASE;
+	/* Prefixes, when there are any: ranges and their directories. */
+	if (b->p4 > 0) {
+		flatten(b, 1, &r4);
+		range_sections(&r4, 1, &c4, &d4);
+		data[nsec] = c4;
+		sec[nsec++] = (struct section){ TIDX_CIDR4, 0, 0,
+		    r4.n * CIDR4_SIZE, (uint32_t)r4.n, 0 };
+		data[nsec] = d4;
+		sec[nsec++] = (struct section){ TIDX_DIR4, 0, 0,
+		    DIR_COUNT * 4, DIR_COUNT, 0 };
+	}
+	if (b->p6 > 0) {
+		flatten(b, 0, &r6);
+		range_sections(&r6, 0, &c6, &d6);
+		data[nsec] = c6;
+		sec[nsec++] = (struct section){ TIDX_CIDR6, 0, 0,
+		    r6.n * CIDR6_SIZE, (uint32_t)r6.n, 0 };
+		data[nsec] = d6;
+		sec[nsec++] = (struct section){ TIDX_DIR6, 0, 0,
+		    DIR_COUNT * 4, DIR_COUNT, 0 };
+	}
+	hsize = TIDX_HEADER_SIZE + (size_t)nsec * TIDX_SECTION_SIZE;
+	off = hsize;
+	for (k = 0; k < nsec; k++) {
 		off = (off + ALIGN - 1) / ALIGN * ALIGN;
 		sec[k].off = off;
 		sec[k].crc = crc32c(0, data[k], sec[k].size);
@@ -732,14 +1095,16 @@ tidx_builder_write(struct tidx_builder *b, const char *path,
 	wr16(head + 8, TIDX_MAJOR);
 	wr16(head + 10, TIDX_MINOR);
 	wr32(head + 12, TIDX_HEADER_SIZE);
-	wr32(head + 16, NSECTIONS);
+	wr32(head + 16, (uint32_t)nsec);
 	wr64(head + 24, off);
 	wr64(head + 32, (uint64_t)params->build_time);
 	wr64(head + 40, (uint64_t)params->now);
 	wr64(head + 48, (uint64_t)params->lookback);
 	wr64(head + 56, b->n4);
 	wr64(head + 64, b->n6);
-	for (k = 0; k < NSECTIONS; k++) {
+	wr64(head + 72, b->p4);
+	wr64(head + 80, b->p6);
+	for (k = 0; k < nsec; k++) {
 		unsigned char *e = head + TIDX_HEADER_SIZE +
 		    k * TIDX_SECTION_SIZE;
 
@@ -750,7 +1115,7 @@ tidx_builder_write(struct tidx_builder *b, const char *path,
 		wr32(e + 24, sec[k].count);
 		wr32(e + 28, sec[k].param);
 	}
-	wr32(head + 20, crc32c(0, head, sizeof(head)));
+	wr32(head + 20, crc32c(0, head, hsize));
 
 	/* A temporary file beside the target, then rename(2). */
 	tmp = xmalloc(strlen(path) + 32);
@@ -762,9 +1127,9 @@ tidx_builder_write(struct tidx_builder *b, const char *path,
 	if ((fd = mkstemp(tmp)) == -1)
 		goto out;
 	if (ftruncate(fd, (off_t)off) == -1 ||
-	    write_all(fd, head, sizeof(head), 0) == -1)
+	    write_all(fd, head, hsize, 0) == -1)
 		goto fail;
-	for (k = 0; k < NSECTIONS; k++)
+	for (k = 0; k < nsec; k++)
 		if (write_all(fd, data[k], sec[k].size, sec[k].off) == -1)
 			goto fail;
 	mask = umask(0);
@@ -793,6 +1158,12 @@ out:
 	free(h6);
 	free(ents);
 	free(meta);
+	free(c4);
+	free(c6);
+	free(d4);
+	free(d6);
+	free(r4.r);
+	free(r6.r);
 	errno = saved;
 	return rc;
 }

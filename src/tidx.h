@@ -84,7 +84,7 @@
 
 #define TIDX_MAGIC		"TI-INDEX"
 #define TIDX_MAJOR		1
-#define TIDX_MINOR		0
+#define TIDX_MINOR		1
 #define TIDX_HEADER_SIZE	128
 #define TIDX_SECTION_SIZE	32
 #define TIDX_MAX_SECTIONS	64
@@ -98,7 +98,11 @@ enum tidx_kind {
 	TIDX_HASH6,
 	TIDX_META,
 	TIDX_STRINGS,
-	TIDX_NKINDS = TIDX_STRINGS
+	TIDX_CIDR4,		/* 1.1 and later, optional. */
+	TIDX_CIDR6,
+	TIDX_DIR4,
+	TIDX_DIR6,
+	TIDX_NKINDS = TIDX_DIR6
 };
 
 /* Status of the functions below; tidx_strerror() names each. */
@@ -137,7 +141,9 @@ struct tidx_info {
 	unsigned	major, minor;
 	uint64_t	file_size;
 	int64_t		build_time, now, lookback;
-	uint64_t	n_v4, n_v6;
+	uint64_t	n_v4, n_v6;		/* Exact addresses. */
+	uint64_t	n_cidr4, n_cidr6;	/* Prefixes. */
+	uint64_t	ranges4, ranges6;	/* Their disjoint ranges. */
 	uint64_t	n_records, n_entries, n_meta, n_strings;
 	uint64_t	strings_size;
 	uint64_t	slots4, slots6;
@@ -220,6 +226,16 @@ int64_t	tidx_builder_record(struct tidx_builder *b,
  */
 enum tidx_status tidx_builder_addr(struct tidx_builder *b,
 	    const struct addr *a, struct tidx_str text, uint64_t rec);
+
+/*
+ * Index the prefix a/plen (plen counts bits of the 128-bit form, so an
+ * IPv4 /24 is 120; host bits of a must be zero; plen < 128) under record
+ * rec.  Each prefix may be added once.  Lookups try exact addresses
+ * first, then the longest prefix that holds the address.
+ */
+enum tidx_status tidx_builder_prefix(struct tidx_builder *b,
+	    const struct addr *a, unsigned plen, struct tidx_str text,
+	    uint64_t rec);
 
 /*
  * Write the index to path: to a temporary file in the same directory,
