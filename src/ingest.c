@@ -1,14 +1,19 @@
 /*
- * ingest.c: SPEC.md section 2.1 over ThreatIntelligenceIndicator rows.
- * See ingest.h.
+ * ingest.c: SPEC.md sections 2.1 and 5: indicator rows in every form
+ * users have, turned into the indicators an index keeps.  See ingest.h.
  *
- * Rows that pass steps 1-3 become candidates, at most one per IndicatorId
- * (step 4 keeps the latest, the later one on a tie).  Strings are interned
- * in the module's own pool, so a superseded row's strings never reach the
- * index.  ingest_finish() applies step 5, then step 6 with a hash table
- * from address to the best candidate so far, and emits the winners in the
- * order their indicators were first seen, which makes the index a function
- * of its input.
+ * Each record (a JSON object, or an entry of a plain list) is told apart
+ * by its members: a STIX object has "type" (only indicators are read); a
+ * ThreatIntelIndicators row has ObservableKey, ObservableValue, Pattern
+ * or IsActive; anything else is a ThreatIntelligenceIndicator row.  A
+ * record that passes steps 1-3 becomes a candidate with one or more
+ * addresses (a STIX pattern can name several), at most one candidate per
+ * indicator id (step 4 keeps the latest version, the later one on a tie).
+ * Strings are interned in the module's own pool, so a superseded row's
+ * strings never reach the index.  ingest_finish() applies step 5, then
+ * step 6 with a hash table from address (or prefix) to the best
+ * candidate so far, and emits the winners in the order their indicators
+ * were first seen, which makes the index a function of its input.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,29 +27,61 @@
 #include "ingest.h"
 #include "jrec.h"
 #include "ktime.h"
+#include "stix.h"
 #include "strpool.h"
 #include "xalloc.h"
 
 enum {
+	/* ThreatIntelligenceIndicator (legacy). */
 	F_NETWORKIP, F_NETWORKDESTINATIONIP, F_NETWORKSOURCEIP,
-	F_EMAILSOURCEIPADDRESS, F_TIMEGENERATED, F_INDICATORID, F_ACTIVE,
-	F_EXPIRATIONDATETIME, F_CONFIDENCESCORE, F_THREATTYPE, F_DESCRIPTION,
-	F_ACTIVITYGROUPNAMES, F_URL, F_TYPE, NFIELDS
+	F_EMAILSOURCEIPADDRESS, F_NETWORKCIDRBLOCK, F_TIMEGENERATED,
+	F_INDICATORID, F_ACTIVE, F_EXPIRATIONDATETIME, F_CONFIDENCESCORE,
+	F_THREATTYPE, F_DESCRIPTION, F_ACTIVITYGROUPNAMES, F_URL, F_TYPE,
+	/* ThreatIntelIndicators. */
+	T_ID, T_OBSKEY, T_OBSVALUE, T_PATTERN, T_DATAPATTERN, T_ISACTIVE,
+	T_REVOKED, T_ISDELETED, T_VALIDUNTIL, T_CONFIDENCE, T_DATADESC,
+	T_DATANAME, T_DATALABELS, T_DATATYPES,
+	/* STIX 2.1 objects. */
+	S_TYPE, S_ID, S_PATTERN, S_PATTERNTYPE, S_VALIDUNTIL, S_REVOKED,
+	S_CONFIDENCE, S_MODIFIED, S_CREATED, S_DESCRIPTION, S_NAME, S_LABELS,
+	S_TYPES,
+	NFIELDS
 };
 
 static const struct jfield fields[NFIELDS] = {
-	{ { "NetworkIP" } }, { { "NetworkDestinationIP" } },
-	{ { "NetworkSourceIP" } }, { { "EmailSourceIpAddress" } },
-	{ { "TimeGenerated" } }, { { "IndicatorId" } }, { { "Active" } },
-	{ { "ExpirationDateTime" } }, { { "ConfidenceScore" } },
-	{ { "ThreatType" } }, { { "Description" } },
-	{ { "ActivityGroupNames" } }, { { "Url" } }, { { "Type" } }
+	{ .path = { "NetworkIP" } }, { .path = { "NetworkDestinationIP" } },
+	{ .path = { "NetworkSourceIP" } },
+	{ .path = { "EmailSourceIpAddress" } },
+	{ .path = { "NetworkCidrBlock" } }, { .path = { "TimeGenerated" } },
+	{ .path = { "IndicatorId" } }, { .path = { "Active" } },
+	{ .path = { "ExpirationDateTime" } },
+	{ .path = { "ConfidenceScore" } }, { .path = { "ThreatType" } },
+	{ .path = { "Description" } }, { .path = { "ActivityGroupNames" } },
+	{ .path = { "Url" } }, { .path = { "Type" } },
+	{ .path = { "Id" } }, { .path = { "ObservableKey" } },
+	{ .path = { "ObservableValue" } }, { .path = { "Pattern" } },
+	{ .path = { "Data", "pattern" } }, { .path = { "IsActive" } },
+	{ .path = { "Revoked" } }, { .path = { "IsDeleted" } },
+	{ .path = { "ValidUntil" } }, { .path = { "Confidence" } },
+	{ .path = { "Data", "description" } }, { .path = { "Data", "name" } },
+	{ .path = { "Data", "labels" }, .flags = JF_LIST },
+	{ .path = { "Data", "indicator_types" }, .flags = JF_LIST },
+	{ .path = { "type" } }, { .path = { "id" } }, { .path = { "pattern" } },
+	{ .path = { "pattern_type" } }, { .path = { "valid_until" } },
+	{ .path = { "revoked" } }, { .path = { "confidence" } },
+	{ .path = { "modified" } }, { .path = { "created" } },
+	{ .path = { "description" } }, { .path = { "name" } },
+	{ .path = { "labels" }, .flags = JF_LIST },
+	{ .path = { "indicator_types" }, .flags = JF_LIST }
 };
 
 #define NOEXPIRY_BAD	INT64_MIN	/* Expiry present but unparsable. */
 #define DEFAULT_TYPE	"ThreatIntelligenceIndicator"
+#define MAXADDRS	4096		/* Addresses of one record. */
+#define MIN_PLEN4	(96 + 8)	/* The shortest prefix: /8 ... */
+#define MIN_PLEN6	16		/* ... and /16. */
 
-/* A row that passed steps 1-3; its addresses are in the caddr array. */
+/* A record that passed steps 1-3; its addresses are in the caddr array. */
 struct cand {
 	int64_t	 tg, exp;	/* exp: KTIME_NONE none, NOEXPIRY_BAD bad. */
 	int32_t	 conf;		/* TIDX_CONF_NULL: null. */
@@ -52,12 +89,18 @@ struct cand {
 	uint32_t meta[5];	/* ThreatType .. Type strrefs. */
 	uint32_t afirst, acount;
 	int	 active;
-	int	 has_exp;
+	int	 has_exp;	/* 0: no expiry, and that means expired. */
 };
 
 struct caddr {
 	struct addr a;
 	uint32_t text;		/* strref of the address as written. */
+	uint8_t	 plen;		/* 128 for an address, less for a prefix. */
+};
+
+/* An excluded range, from --exclude. */
+struct xrange {
+	struct addr lo, hi;
 };
 
 /* Open-addressing map of 32-bit keys to 32-bit values. */
@@ -77,6 +120,21 @@ struct ingest {
 	struct caddr		*addrs;
 	size_t			 naddrs, capaddrs;
 	struct u32map		 byid;
+	struct xrange		*excl;		/* Sorted by lo. */
+	size_t			 nexcl, capexcl;
+	int			 excl_sorted;
+	/* One record's addresses before they become a candidate. */
+	struct caddr		 pend[MAXADDRS];
+	size_t			 npend;
+	const char		*bad_value;	/* For a stix callback. */
+	int			 bad;
+	/* The record being read, for the callbacks of jrec. */
+	char			*why;
+	size_t			 whylen;
+	int			 rc;
+	void			(*doc_bad)(void *, uint64_t, const char *);
+	void			*doc_arg;
+	char			 docwhy[256];
 };
 
 static void
@@ -151,6 +209,7 @@ ingest_free(struct ingest *in)
 		return;
 	jrec_free(in->jr);
 	strpool_free(in->sp);
+	free(in->excl);
 	free(in->cands);
 	free(in->addrs);
 	free(in->byid.keys);
@@ -243,27 +302,618 @@ reject(struct ingest *in, char *why, size_t whylen, const char *msg,
 	return -1;
 }
 
+/* ---------------------------------------------------------------------
+ * Addresses and prefixes.
+ */
+
+/*
+ * Parse "address" or "address/len" (len in the address's own family).
+ * Sets *a (host bits cleared) and *plen in the 128-bit form; 0, or -1
+ * with *err saying why.
+ */
+static int
+parse_prefix(const char *s, size_t len, struct addr *a, unsigned *plen,
+    const char **err, int any_length)
+{
+	const char *slash = memchr(s, '/', len);
+	unsigned long n = 0;
+	size_t	 i;
+	int	 v4;
+
+	*err = "not an IP address";
+	if (slash == NULL) {
+		*plen = 128;
+		return addr_parse(s, len, a);
+	}
+	if (addr_parse(s, (size_t)(slash - s), a) == -1)
+		return -1;
+	v4 = addr_is_v4(a);
+	if (slash + 1 == s + len || (s + len) - (slash + 1) > 3)
+		return -1;
+	for (i = 1; slash + i < s + len; i++) {
+		if (slash[i] < '0' || slash[i] > '9')
+			return -1;
+		n = n * 10 + (unsigned long)(slash[i] - '0');
+	}
+	/* "::ffff:a.b.c.d/n" counts n in 128 bits; "a.b.c.d/n" in 32. */
+	if (v4 && memchr(s, ':', (size_t)(slash - s)) == NULL)
+		n += 96;
+	if (n > 128 || (v4 && n < 96)) {
+		*err = "bad prefix length";
+		return -1;
+	}
+	if (!any_length && n < (v4 ? MIN_PLEN4 : MIN_PLEN6)) {
+		*err = "prefix too short (shorter than /8 or /16)";
+		return -1;
+	}
+	*plen = (unsigned)n;
+	for (i = 0; i < 16; i++) {	/* Clear the host bits. */
+		unsigned keep = n >= 8 * (i + 1) ? 8 : n > 8 * i ?
+		    (unsigned)(n - 8 * i) : 0;
+
+		a->b[i] &= (uint8_t)(0xff00u >> keep);
+	}
+	return 0;
+}
+
+/* The last address of a/plen. */
+static void
+prefix_last(const struct addr *a, unsigned plen, struct addr *last)
+{
+	size_t	 i;
+
+	*last = *a;
+	for (i = 0; i < 16; i++) {
+		unsigned keep = plen >= 8 * (i + 1) ? 8 : plen > 8 * i ?
+		    plen - 8 * (unsigned)i : 0;
+
+		last->b[i] |= (uint8_t)(0xffu >> keep);
+	}
+}
+
+/* Step 3's exclusions: a prefix is excluded when it lies inside them. */
+static int
+excluded(const struct addr *a, unsigned plen)
+{
+	struct addr last;
+
+	if (plen == 128)
+		return addr_excluded(a);
+	prefix_last(a, plen, &last);
+	return addr_excluded(a) && addr_excluded(&last);
+}
+
+static int
+cmp_xrange(const void *x, const void *y)
+{
+	return addr_cmp(&((const struct xrange *)x)->lo,
+	    &((const struct xrange *)y)->lo);
+}
+
+/* 1 when a/plen lies inside a range of --exclude. */
+static int
+user_excluded(struct ingest *in, const struct addr *a, unsigned plen)
+{
+	struct addr last;
+	size_t	 lo = 0, hi = in->nexcl, mid;
+
+	if (in->nexcl == 0)
+		return 0;
+	if (!in->excl_sorted) {
+		qsort(in->excl, in->nexcl, sizeof(*in->excl), cmp_xrange);
+		in->excl_sorted = 1;
+	}
+	prefix_last(a, plen, &last);
+	/* Ranges may overlap: check every range starting at or before a. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (addr_cmp(&in->excl[mid].lo, a) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo-- > 0)
+		if (addr_cmp(&last, &in->excl[lo].hi) <= 0)
+			return 1;
+	return 0;
+}
+
+/* Strip white space and a trailing comment ('#' or ';') from a line. */
+static void
+list_trim(const char **s, size_t *len)
+{
+	const char *p = *s, *e = *s + *len, *c;
+
+	for (c = p; c < e; c++)
+		if (*c == '#' || *c == ';')
+			break;
+	e = c;
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	while (e > p && isspace((unsigned char)e[-1]))
+		e--;
+	*s = p;
+	*len = (size_t)(e - p);
+}
+
+int
+ingest_exclude_line(struct ingest *in, const char *line, size_t len,
+    char *why, size_t whylen)
+{
+	struct addr a;
+	unsigned plen;
+	const char *err, *p = line, *end;
+	size_t	 n = len;
+
+	list_trim(&p, &n);
+	if (n == 0)
+		return 0;
+	end = p;
+	while (end < p + n && !isspace((unsigned char)*end))
+		end++;
+	if (end != p + n ||
+	    parse_prefix(p, (size_t)(end - p), &a, &plen, &err, 1) == -1) {
+		if (end != p + n)
+			err = "not an IP address or prefix";
+		snprintf(why, whylen, "%s: \"%.*s\"", err,
+		    (int)(end - p > 60 ? 60 : end - p), p);
+		return -1;
+	}
+	if (in->nexcl == in->capexcl) {
+		in->capexcl = in->capexcl ? in->capexcl * 2 : 64;
+		in->excl = xreallocarray(in->excl, in->capexcl,
+		    sizeof(*in->excl));
+	}
+	in->excl[in->nexcl].lo = a;
+	prefix_last(&a, plen, &in->excl[in->nexcl].hi);
+	in->nexcl++;
+	in->excl_sorted = 0;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Candidates.
+ */
+
+/*
+ * Add one address text of the current record to the pending list (steps
+ * 1 and 3).  Returns 0, or -1 when it does not parse (why is set).
+ */
+static int
+pend_addr(struct ingest *in, const char *s, size_t len)
+{
+	struct caddr *c;
+	const char *err;
+	unsigned plen;
+
+	if (in->npend == MAXADDRS)
+		return 0;
+	c = &in->pend[in->npend];
+	if (parse_prefix(s, len, &c->a, &plen, &err, 0) == -1) {
+		in->st.bad_address++;
+		return reject(in, in->why, in->whylen, err, s, len);
+	}
+	if (excluded(&c->a, plen) || user_excluded(in, &c->a, plen)) {
+		in->st.excluded_addresses++;
+		return 0;
+	}
+	c->plen = (uint8_t)plen;
+	if ((c->text = strpool_intern(in->sp, s, len)) == STRPOOL_FULL)
+		return reject(in, in->why, in->whylen,
+		    "too many strings for one index", NULL, 0);
+	in->npend++;
+	return 0;
+}
+
+/*
+ * Step 4 for a record with its pending addresses: keep the latest version
+ * per indicator id.  Counts the record as excluded when it has no address
+ * left.
+ */
+static int
+add_candidate(struct ingest *in, struct cand *c)
+{
+	uint32_t *slot;
+	size_t	 i;
+
+	if (in->npend == 0) {
+		in->st.excluded++;
+		return 0;
+	}
+	for (i = 0; i < 5; i++)
+		if (c->meta[i] == STRPOOL_FULL)
+			c->id = STRPOOL_FULL;
+	if (c->id == STRPOOL_FULL || in->ncands >= UINT32_MAX - 1 ||
+	    in->naddrs + in->npend >= UINT32_MAX - 1)
+		return reject(in, in->why, in->whylen,
+		    "too many indicators for one index", NULL, 0);
+	if (in->naddrs + in->npend > in->capaddrs) {
+		while (in->naddrs + in->npend > in->capaddrs)
+			in->capaddrs = in->capaddrs ? in->capaddrs * 2 : 1024;
+		in->addrs = xreallocarray(in->addrs, in->capaddrs,
+		    sizeof(*in->addrs));
+	}
+	memcpy(in->addrs + in->naddrs, in->pend, in->npend *
+	    sizeof(*in->pend));
+	c->afirst = (uint32_t)in->naddrs;
+	c->acount = (uint32_t)in->npend;
+	in->naddrs += in->npend;
+	slot = map_get(&in->byid, c->id);
+	if (*slot == UINT32_MAX) {
+		if (in->ncands == in->capcands) {
+			in->capcands = in->capcands ? in->capcands * 2 : 1024;
+			in->cands = xreallocarray(in->cands, in->capcands,
+			    sizeof(*in->cands));
+		}
+		*slot = (uint32_t)in->ncands;
+		in->cands[in->ncands++] = *c;
+	} else if (c->tg >= in->cands[*slot].tg) {
+		in->cands[*slot] = *c;
+		in->st.superseded++;
+	} else
+		in->st.superseded++;
+	return 0;
+}
+
+static const struct jval *
+val(const struct ingest *in, int f)
+{
+	return jrec_get(in->jr, (size_t)f);
+}
+
+/* A time member: 0 and *t, 1 when empty, -1 when it does not parse. */
+static int
+time_of(const struct jval *v, int64_t *t)
+{
+	if (is_empty(v))
+		return 1;
+	if (v->type != JV_STRING || ktime_parse(v->s, v->len, t) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+time_reject(struct ingest *in, const char *name, const struct jval *v)
+{
+	char	 msg[64];
+
+	snprintf(msg, sizeof(msg), "%s is not a time", name);
+	return reject(in, in->why, in->whylen, msg,
+	    v->type == JV_STRING ? v->s : NULL, v->len);
+}
+
+/* ActivityGroupNames from "ActivityGroup:NAME" labels, comma-separated. */
+static uint32_t
+activity_groups(struct ingest *in, const struct jval *labels)
+{
+	static const char pre[] = "ActivityGroup:";
+	char	*buf;
+	size_t	 n = 0, i = 0, j;
+	uint32_t ref;
+
+	if (labels->type != JV_STRING)
+		return STRPOOL_NULL;
+	buf = xmalloc(labels->len + 1);
+	while (i < labels->len) {
+		for (j = i; j < labels->len && labels->s[j] != '\n'; j++)
+			;
+		if (j - i > sizeof(pre) - 1 &&
+		    strncasecmp(labels->s + i, pre, sizeof(pre) - 1) == 0) {
+			if (n > 0)
+				buf[n++] = ',';
+			memcpy(buf + n, labels->s + i + sizeof(pre) - 1,
+			    j - i - (sizeof(pre) - 1));
+			n += j - i - (sizeof(pre) - 1);
+		}
+		i = j + 1;
+	}
+	ref = n > 0 ? strpool_intern(in->sp, buf, n) : STRPOOL_NULL;
+	free(buf);
+	return ref;
+}
+
+/* The first line of a JF_LIST value (the first string of the array). */
+static uint32_t
+first_of(struct ingest *in, const struct jval *v)
+{
+	const char *nl;
+
+	if (v->type != JV_STRING || v->len == 0)
+		return STRPOOL_NULL;
+	nl = memchr(v->s, '\n', v->len);
+	return strpool_intern(in->sp, v->s, nl ? (size_t)(nl - v->s) : v->len);
+}
+
+static uint32_t
+default_type(struct ingest *in, const struct jval *v)
+{
+	return is_empty(v) ? strpool_intern(in->sp, DEFAULT_TYPE,
+	    strlen(DEFAULT_TYPE)) : intern_val(in, v);
+}
+
+/* stix_addresses() callback: one address of the pattern. */
+static void
+stix_addr(void *arg, const char *s, size_t len)
+{
+	struct ingest *in = arg;
+
+	if (pend_addr(in, s, len) == -1)
+		in->bad = 1;
+}
+
+/*
+ * The addresses of a STIX pattern.  Returns 0 when some were pending, 1
+ * when the record names none it can index (counted), -1 when bad.
+ */
+static int
+pattern_addrs(struct ingest *in, const struct jval *p)
+{
+	enum stix_status st;
+
+	if (p->type != JV_STRING) {
+		in->st.no_address++;
+		return 1;
+	}
+	in->bad = 0;
+	switch ((st = stix_addresses(p->s, p->len, stix_addr, in))) {
+	case STIX_OK:
+		return in->bad ? -1 : 0;
+	case STIX_NOADDR:
+		in->st.no_address++;
+		return 1;
+	case STIX_COMPOUND:
+		in->st.compound++;
+		return 1;
+	case STIX_SYNTAX:
+		break;
+	}
+	return reject(in, in->why, in->whylen, stix_strerror(st), p->s,
+	    p->len);
+}
+
+/* A ThreatIntelligenceIndicator row (SPEC.md 2.1). */
+static int
+take_legacy(struct ingest *in)
+{
+	static const int order[5] = { F_NETWORKIP, F_NETWORKDESTINATIONIP,
+	    F_NETWORKSOURCEIP, F_EMAILSOURCEIPADDRESS, F_NETWORKCIDRBLOCK };
+	const struct jval *v, *addrv = NULL;
+	struct cand	 c;
+	int		 i, rc = 0;
+
+	/* Step 1: the first non-empty address column. */
+	for (i = 0; i < 5 && addrv == NULL; i++)
+		if (!is_empty(v = val(in, order[i])))
+			addrv = v;
+	if (addrv == NULL) {
+		in->st.no_address++;
+		return 0;
+	}
+	/* Step 2: the lookback. */
+	v = val(in, F_TIMEGENERATED);
+	switch (time_of(v, &c.tg)) {
+	case 1:
+		in->st.no_time++;
+		return 0;
+	case -1:
+		in->st.no_time++;
+		return time_reject(in, "TimeGenerated", v);
+	}
+	if (c.tg < in->oldest) {
+		in->st.too_old++;
+		return 0;
+	}
+	/* Step 3. */
+	if (addrv->type != JV_STRING) {
+		in->st.bad_address++;
+		return reject(in, in->why, in->whylen, "not an IP address",
+		    NULL, 0);
+	}
+	if (pend_addr(in, addrv->s, addrv->len) == -1)
+		return -1;
+	v = val(in, F_EXPIRATIONDATETIME);
+	c.has_exp = !is_empty(v);
+	c.exp = KTIME_NONE;
+	if (c.has_exp && time_of(v, &c.exp) == -1) {
+		c.exp = NOEXPIRY_BAD;
+		rc = time_reject(in, "ExpirationDateTime", v);
+	}
+	v = val(in, F_ACTIVE);
+	c.active = ingest_truthy((int)v->type, v->s, v->len, v->b);
+	v = val(in, F_CONFIDENCESCORE);
+	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
+		c.conf = TIDX_CONF_NULL;
+	v = val(in, F_INDICATORID);
+	/* Kusto groups a missing IndicatorId with "". */
+	c.id = is_empty(v) ? strpool_intern(in->sp, "", 0) : intern_val(in, v);
+	for (i = 0; i < 4; i++)
+		c.meta[i] = intern_val(in, val(in, F_THREATTYPE + i));
+	c.meta[4] = default_type(in, val(in, F_TYPE));
+	if (add_candidate(in, &c) == -1)
+		return -1;
+	return rc;
+}
+
+/* A ThreatIntelIndicators row: STIX in a Sentinel table. */
+static int
+take_tii(struct ingest *in)
+{
+	static const char *const keys[] = { "ipv4-addr:value",
+	    "ipv6-addr:value", "network-traffic:src_ref.value",
+	    "network-traffic:dst_ref.value" };
+	const struct jval *v, *k;
+	struct cand	 c;
+	size_t		 i;
+	int		 r, obs = 0;
+
+	v = val(in, F_TIMEGENERATED);
+	switch (time_of(v, &c.tg)) {
+	case 1:
+		in->st.no_time++;
+		return 0;
+	case -1:
+		in->st.no_time++;
+		return time_reject(in, "TimeGenerated", v);
+	}
+	if (c.tg < in->oldest) {
+		in->st.too_old++;
+		return 0;
+	}
+	/* The observable when it is an address, else the pattern. */
+	k = val(in, T_OBSKEY);
+	v = val(in, T_OBSVALUE);
+	for (i = 0; k->type == JV_STRING && i < 4; i++)
+		if (k->len == strlen(keys[i]) &&
+		    memcmp(k->s, keys[i], k->len) == 0)
+			obs = 1;
+	if (obs && v->type == JV_STRING && v->len > 0) {
+		if (pend_addr(in, v->s, v->len) == -1)
+			return -1;
+	} else {
+		v = val(in, T_PATTERN);
+		if (is_empty(v))
+			v = val(in, T_DATAPATTERN);
+		if ((r = pattern_addrs(in, v)) != 0)
+			return r < 0 ? -1 : 0;
+	}
+	v = val(in, T_VALIDUNTIL);
+	c.has_exp = 1;			/* No ValidUntil: no expiry. */
+	c.exp = KTIME_NONE;
+	if (time_of(v, &c.exp) == -1) {
+		c.exp = NOEXPIRY_BAD;
+		(void)time_reject(in, "ValidUntil", v);
+		r = -1;
+	} else
+		r = 0;
+	v = val(in, T_ISACTIVE);
+	c.active = is_empty(v) || ingest_truthy((int)v->type, v->s, v->len,
+	    v->b);
+	v = val(in, T_REVOKED);
+	if (ingest_truthy((int)v->type, v->s, v->len, v->b))
+		c.active = 0;
+	v = val(in, T_ISDELETED);
+	if (ingest_truthy((int)v->type, v->s, v->len, v->b))
+		c.active = 0;
+	v = val(in, T_CONFIDENCE);
+	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
+		c.conf = TIDX_CONF_NULL;
+	v = val(in, T_ID);
+	c.id = is_empty(v) ? strpool_intern(in->sp, "", 0) : intern_val(in, v);
+	c.meta[0] = first_of(in, val(in, T_DATATYPES));
+	v = val(in, T_DATADESC);
+	c.meta[1] = intern_val(in, is_empty(v) ? val(in, T_DATANAME) : v);
+	c.meta[2] = activity_groups(in, val(in, T_DATALABELS));
+	c.meta[3] = STRPOOL_NULL;
+	c.meta[4] = default_type(in, val(in, F_TYPE));
+	if (add_candidate(in, &c) == -1)
+		return -1;
+	return r;
+}
+
+/* A STIX 2.1 object; only indicators are read. */
+static int
+take_stix(struct ingest *in)
+{
+	const struct jval *v;
+	struct cand	 c;
+	int		 r;
+
+	v = val(in, S_TYPE);
+	if (v->type != JV_STRING || v->len != 9 ||
+	    memcmp(v->s, "indicator", 9) != 0) {
+		in->st.not_indicator++;
+		return 0;
+	}
+	v = val(in, S_PATTERNTYPE);
+	if (v->type == JV_STRING && !(v->len == 4 &&
+	    memcmp(v->s, "stix", 4) == 0)) {
+		in->st.no_address++;	/* A Sigma, YARA ... pattern. */
+		return 0;
+	}
+	/* The version time: modified, else created; no lookback. */
+	v = val(in, S_MODIFIED);
+	if (is_empty(v))
+		v = val(in, S_CREATED);
+	switch (time_of(v, &c.tg)) {
+	case 1:
+		c.tg = in->opts.now;
+		break;
+	case -1:
+		return time_reject(in, "modified", v);
+	}
+	if ((r = pattern_addrs(in, val(in, S_PATTERN))) != 0)
+		return r < 0 ? -1 : 0;
+	v = val(in, S_VALIDUNTIL);
+	c.has_exp = 1;
+	c.exp = KTIME_NONE;
+	r = 0;
+	if (time_of(v, &c.exp) == -1) {
+		c.exp = NOEXPIRY_BAD;
+		r = time_reject(in, "valid_until", v);
+	}
+	v = val(in, S_REVOKED);
+	c.active = !ingest_truthy((int)v->type, v->s, v->len, v->b);
+	v = val(in, S_CONFIDENCE);
+	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
+		c.conf = TIDX_CONF_NULL;
+	v = val(in, S_ID);
+	c.id = is_empty(v) ? strpool_intern(in->sp, "", 0) : intern_val(in, v);
+	c.meta[0] = first_of(in, val(in, S_TYPES));
+	v = val(in, S_DESCRIPTION);
+	c.meta[1] = intern_val(in, is_empty(v) ? val(in, S_NAME) : v);
+	c.meta[2] = activity_groups(in, val(in, S_LABELS));
+	c.meta[3] = STRPOOL_NULL;
+	c.meta[4] = strpool_intern(in->sp, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	if (add_candidate(in, &c) == -1)
+		return -1;
+	return r;
+}
+
+/* One record of the jrec: tell its kind and take it. */
+static int
+take_record(struct ingest *in)
+{
+	in->st.rows++;
+	in->npend = 0;
+	if (!is_empty(val(in, S_TYPE)))
+		return take_stix(in);
+	if (!is_empty(val(in, T_OBSKEY)) || !is_empty(val(in, T_OBSVALUE)) ||
+	    !is_empty(val(in, T_PATTERN)) || !is_empty(val(in, T_ISACTIVE)))
+		return take_tii(in);
+	return take_legacy(in);
+}
+
+/* jrec callback for a line: keep the first bad record's reason. */
+static int
+each_row(void *arg, struct jrec *jr)
+{
+	struct ingest *in = arg;
+
+	(void)jr;
+	if (take_record(in) == -1 && in->rc == 0) {
+		in->rc = -1;
+		in->why = in->docwhy;	/* Keep the first reason only. */
+		in->whylen = sizeof(in->docwhy);
+	}
+	return 0;
+}
+
 int
 ingest_row(struct ingest *in, const char *line, size_t len, char *why,
     size_t whylen)
 {
-	static const int order[4] = { F_NETWORKIP, F_NETWORKDESTINATIONIP,
-	    F_NETWORKSOURCEIP, F_EMAILSOURCEIPADDRESS };
-	const struct jval *v, *addrv = NULL;
-	struct cand	 c;
-	struct addr	 a;
-	uint32_t	*slot, idref;
-	int		 i, rc = 0;
-
-	switch (jrec_parse(in->jr, line, len)) {
+	in->why = why;
+	in->whylen = whylen;
+	in->rc = 0;
+	switch (jrec_parse_records(in->jr, line, len, each_row, in)) {
 	case JREC_EMPTY:
 		in->st.blank++;
 		return 0;
 	case JREC_SYNTAX:
 		in->st.rows++;
 		in->st.malformed++;
-		snprintf(why, whylen, "malformed JSON: %s", jrec_error(in->jr));
 		in->st.rejected++;
+		snprintf(why, whylen, "malformed JSON: %s", jrec_error(in->jr));
 		return -1;
 	case JREC_NOTOBJECT:
 		in->st.rows++;
@@ -272,112 +922,127 @@ ingest_row(struct ingest *in, const char *line, size_t len, char *why,
 	case JREC_OK:
 		break;
 	}
-	in->st.rows++;
+	if (jrec_nonobjects(in->jr) > 0 && in->rc == 0) {
+		in->st.malformed++;
+		return reject(in, why, whylen, "an array element is not a "
+		    "JSON object", NULL, 0);
+	}
+	return in->rc;
+}
 
-	/* Step 1: the first non-empty address column. */
-	for (i = 0; i < 4; i++) {
-		v = jrec_get(in->jr, (size_t)order[i]);
-		if (!is_empty(v)) {
-			addrv = v;
+/* jrec callback for a document: report each bad record at its offset. */
+static int
+each_doc(void *arg, struct jrec *jr)
+{
+	struct ingest *in = arg;
+
+	in->why = in->docwhy;
+	in->whylen = sizeof(in->docwhy);
+	if (take_record(in) == -1 && in->doc_bad != NULL)
+		in->doc_bad(in->doc_arg, jrec_stream_position(jr), in->docwhy);
+	return 0;
+}
+
+void
+ingest_doc_begin(struct ingest *in,
+    void (*bad)(void *, uint64_t, const char *), void *arg)
+{
+	in->doc_bad = bad;
+	in->doc_arg = arg;
+	jrec_stream_begin(in->jr, each_doc, in);
+}
+
+int
+ingest_doc_feed(struct ingest *in, const char *buf, size_t len)
+{
+	return jrec_stream_feed(in->jr, buf, len) == JREC_OK ? 0 : -1;
+}
+
+int
+ingest_doc_end(struct ingest *in)
+{
+	uint64_t n;
+
+	if (jrec_stream_end(in->jr) != JREC_OK)
+		return -1;
+	if ((n = jrec_nonobjects(in->jr)) > 0) {
+		in->st.malformed += n;
+		in->st.rejected += n;
+		snprintf(in->docwhy, sizeof(in->docwhy), "%llu %s not a "
+		    "JSON object", (unsigned long long)n, n == 1 ?
+		    "value is" : "values are");
+		return -2;
+	}
+	return 0;
+}
+
+const char *
+ingest_doc_error(struct ingest *in, uint64_t *offset)
+{
+	if (jrec_error(in->jr)[0] != '\0') {
+		in->st.malformed++;
+		in->st.rejected++;
+		snprintf(in->docwhy, sizeof(in->docwhy), "malformed JSON: %s",
+		    jrec_error(in->jr));
+	}
+	*offset = jrec_error_offset(in->jr);
+	return in->docwhy;
+}
+
+int
+ingest_list_line(struct ingest *in, const char *line, size_t len,
+    char *why, size_t whylen)
+{
+	const char *p = line, *end, *comment;
+	struct cand c;
+	size_t	 n = len, clen = 0;
+
+	/* The comment after the address becomes the Description. */
+	for (comment = line; comment < line + len; comment++)
+		if (*comment == '#' || *comment == ';')
 			break;
-		}
-	}
-	if (addrv == NULL) {
-		in->st.no_address++;
-		return 0;
-	}
+	if (comment < line + len) {
+		const char *ce = line + len;
 
-	/* Step 2: the lookback. */
-	v = jrec_get(in->jr, F_TIMEGENERATED);
-	if (is_empty(v)) {
-		in->st.no_time++;
+		comment++;
+		while (comment < ce && isspace((unsigned char)*comment))
+			comment++;
+		while (ce > comment && isspace((unsigned char)ce[-1]))
+			ce--;
+		clen = (size_t)(ce - comment);
+	}
+	list_trim(&p, &n);
+	if (n == 0) {
+		in->st.blank++;
 		return 0;
 	}
-	if (v->type != JV_STRING || ktime_parse(v->s, v->len, &c.tg) == -1) {
-		in->st.no_time++;
-		return reject(in, why, whylen, "TimeGenerated is not a time",
-		    v->type == JV_STRING ? v->s : NULL, v->len);
-	}
-	if (c.tg < in->oldest) {
-		in->st.too_old++;
-		return 0;
-	}
-
-	/* Step 3: parse and exclude. */
-	if (addrv->type != JV_STRING ||
-	    addr_parse(addrv->s, addrv->len, &a) == -1) {
+	in->st.rows++;
+	in->npend = 0;
+	in->why = why;
+	in->whylen = whylen;
+	end = p;
+	while (end < p + n && !isspace((unsigned char)*end))
+		end++;
+	if (end != p + n) {
 		in->st.bad_address++;
-		return reject(in, why, whylen, "not an IP address",
-		    addrv->type == JV_STRING ? addrv->s : NULL, addrv->len);
+		return reject(in, why, whylen, "not an IP address or prefix",
+		    p, n);
 	}
-	if (addr_excluded(&a)) {
-		in->st.excluded++;
-		return 0;
-	}
-
-	/* The rest of the row. */
-	v = jrec_get(in->jr, F_EXPIRATIONDATETIME);
-	c.has_exp = !is_empty(v);
-	c.exp = KTIME_NONE;
-	if (c.has_exp && (v->type != JV_STRING ||
-	    ktime_parse(v->s, v->len, &c.exp) == -1)) {
-		c.exp = NOEXPIRY_BAD;
-		rc = reject(in, why, whylen,
-		    "ExpirationDateTime is not a time",
-		    v->type == JV_STRING ? v->s : NULL, v->len);
-	}
-	v = jrec_get(in->jr, F_ACTIVE);
-	c.active = ingest_truthy((int)v->type, v->s, v->len, v->b);
-	v = jrec_get(in->jr, F_CONFIDENCESCORE);
-	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
-		c.conf = TIDX_CONF_NULL;
-	v = jrec_get(in->jr, F_INDICATORID);
-	/* Kusto groups a missing IndicatorId with "". */
-	idref = is_empty(v) ? strpool_intern(in->sp, "", 0) :
-	    intern_val(in, v);
-	c.id = idref;
-	for (i = 0; i < 4; i++)
-		c.meta[i] = intern_val(in, jrec_get(in->jr,
-		    (size_t)(F_THREATTYPE + i)));
-	v = jrec_get(in->jr, F_TYPE);
-	c.meta[4] = is_empty(v) ? strpool_intern(in->sp, DEFAULT_TYPE,
-	    strlen(DEFAULT_TYPE)) : intern_val(in, v);
-	if (in->naddrs == in->capaddrs) {
-		in->capaddrs = in->capaddrs ? in->capaddrs * 2 : 1024;
-		in->addrs = xreallocarray(in->addrs, in->capaddrs,
-		    sizeof(*in->addrs));
-	}
-	in->addrs[in->naddrs].a = a;
-	in->addrs[in->naddrs].text = strpool_intern(in->sp, addrv->s,
-	    addrv->len);
-	c.afirst = (uint32_t)in->naddrs++;
-	c.acount = 1;
-	for (i = 0; i < 5; i++)
-		if (c.meta[i] == STRPOOL_FULL)
-			idref = STRPOOL_FULL;
-	if (idref == STRPOOL_FULL || in->addrs[c.afirst].text == STRPOOL_FULL ||
-	    in->ncands >= UINT32_MAX - 1) {
-		in->naddrs--;
-		return reject(in, why, whylen,
-		    "too many indicators for one index", NULL, 0);
-	}
-
-	/* Step 4: the latest row per IndicatorId; later wins a tie. */
-	slot = map_get(&in->byid, idref);
-	if (*slot == UINT32_MAX) {
-		if (in->ncands == in->capcands) {
-			in->capcands = in->capcands ? in->capcands * 2 : 1024;
-			in->cands = xreallocarray(in->cands, in->capcands,
-			    sizeof(*in->cands));
-		}
-		*slot = (uint32_t)in->ncands;
-		in->cands[in->ncands++] = c;
-	} else if (c.tg >= in->cands[*slot].tg) {
-		in->cands[*slot] = c;
-		in->st.superseded++;
-	} else
-		in->st.superseded++;
-	return rc;
+	if (pend_addr(in, p, n) == -1)
+		return -1;
+	c.tg = in->opts.now;
+	c.has_exp = 1;
+	c.exp = in->opts.ttl > 0 && in->opts.now < KTIME_NONE - in->opts.ttl ?
+	    in->opts.now + in->opts.ttl : KTIME_NONE;
+	c.active = 1;
+	c.conf = TIDX_CONF_NULL;
+	c.id = strpool_intern(in->sp, p, n);
+	c.meta[0] = STRPOOL_NULL;
+	c.meta[1] = clen > 0 ? strpool_intern(in->sp, comment, clen) :
+	    STRPOOL_NULL;
+	c.meta[2] = c.meta[3] = STRPOOL_NULL;
+	c.meta[4] = strpool_intern(in->sp, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	return add_candidate(in, &c);
 }
 
 /* Step 6 order: 1 when candidate x is preferred to y. */
@@ -407,19 +1072,21 @@ get(const struct ingest *in, uint32_t ref)
 	return s;
 }
 
-/* Open-addressing map from address to candidate, for step 6. */
+/* Open-addressing map from address or prefix to candidate (step 6). */
 struct amap {
 	struct addr	*keys;
+	uint8_t		*plens;
 	uint32_t	*vals;		/* Candidate + 1; 0 empty. */
 	size_t		 cap;
 };
 
 static size_t
-amap_slot(const struct amap *m, const struct addr *a)
+amap_slot(const struct amap *m, const struct caddr *ca)
 {
-	size_t	 i = hash_bytes(a->b, 16) & (m->cap - 1);
+	size_t	 i = (hash_bytes(ca->a.b, 16) ^ ca->plen) & (m->cap - 1);
 
-	while (m->vals[i] != 0 && addr_cmp(&m->keys[i], a) != 0)
+	while (m->vals[i] != 0 && (m->plens[i] != ca->plen ||
+	    addr_cmp(&m->keys[i], &ca->a) != 0))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -449,6 +1116,7 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	for (m.cap = 16; m.cap < 2 * n; m.cap *= 2)
 		;
 	m.keys = xreallocarray(NULL, m.cap, sizeof(*m.keys));
+	m.plens = xreallocarray(NULL, m.cap, sizeof(*m.plens));
 	m.vals = xcalloc(m.cap, sizeof(*m.vals));
 
 	/* Step 6: the best candidate per address. */
@@ -456,11 +1124,12 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 		const struct cand *c = &in->cands[i];
 
 		for (j = 0; j < c->acount; j++) {
-			const struct addr *a = &in->addrs[c->afirst + j].a;
-			size_t	 s = amap_slot(&m, a);
+			const struct caddr *ca = &in->addrs[c->afirst + j];
+			size_t	 s = amap_slot(&m, ca);
 
 			if (m.vals[s] == 0) {
-				m.keys[s] = *a;
+				m.keys[s] = ca->a;
+				m.plens[s] = ca->plen;
 				m.vals[s] = (uint32_t)i + 1;
 			} else if (m.vals[s] != i + 1) {
 				in->st.shadowed++;
@@ -478,7 +1147,7 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 		rec = -1;
 		for (j = 0; j < c->acount; j++) {
 			const struct caddr *ca = &in->addrs[c->afirst + j];
-			size_t	 s = amap_slot(&m, &ca->a);
+			size_t	 s = amap_slot(&m, ca);
 
 			if (m.vals[s] != i + 1)
 				continue;
@@ -498,14 +1167,18 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 				}
 				in->st.indicators++;
 			}
-			if ((rc = tidx_builder_addr(b, &ca->a,
-			    get(in, ca->text), (uint64_t)rec)) != TIDX_OK)
+			rc = ca->plen == 128 ? tidx_builder_addr(b, &ca->a,
+			    get(in, ca->text), (uint64_t)rec) :
+			    tidx_builder_prefix(b, &ca->a, ca->plen,
+			    get(in, ca->text), (uint64_t)rec);
+			if (rc != TIDX_OK)
 				break;
 			m.vals[s] = UINT32_MAX;	/* Emitted. */
 			in->st.addresses++;
 		}
 	}
 	free(m.keys);
+	free(m.plens);
 	free(m.vals);
 	return rc;
 }

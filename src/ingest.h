@@ -19,6 +19,7 @@
 struct ingest_opts {
 	int64_t	 now;		/* The run's "now" (ticks). */
 	int64_t	 lookback;	/* Rows older than now - lookback are old. */
+	int64_t	 ttl;		/* Life of plain-list entries; 0: none. */
 };
 
 /* What happened to the rows; each row is counted once under rows_*. */
@@ -31,7 +32,10 @@ struct ingest_stats {
 	uint64_t no_time;	/* Step 2: TimeGenerated missing or bad. */
 	uint64_t too_old;	/* Step 2: older than the lookback. */
 	uint64_t bad_address;	/* Step 3: address does not parse. */
-	uint64_t excluded;	/* Step 3: private, loopback, link-local. */
+	uint64_t excluded;	/* Step 3: no address left after exclusions. */
+	uint64_t excluded_addresses;	/* Addresses (or prefixes) excluded. */
+	uint64_t compound;	/* STIX patterns that are not plain matches. */
+	uint64_t not_indicator;	/* STIX objects other than indicators. */
 	uint64_t superseded;	/* Step 4: a later row of the same id won. */
 	uint64_t inactive;	/* Step 5: Active is not true. */
 	uint64_t expired;	/* Step 5: expiry missing or not after now. */
@@ -47,15 +51,50 @@ struct ingest *ingest_new(const struct ingest_opts *opts);
 void	 ingest_free(struct ingest *in);
 
 /*
- * Take one line of input.  Returns 0 when the line was used or filtered
- * by the rule, or -1 when it is bad input: not JSON, not an object, or a
- * TimeGenerated, ExpirationDateTime or address that is present but does
- * not parse.  Then why (whylen bytes) says what was wrong.  A row with a
- * bad ExpirationDateTime still takes part in step 4, as the rule's null
+ * Take one line of NDJSON: a JSON object, or an array or bundle of them
+ * on one line.  Returns 0 when its records were used or filtered by the
+ * rule, or -1 when it is bad input: not JSON, not an object, or a time or
+ * address that is present but does not parse (a STIX pattern that is not
+ * one, an address prefix shorter than /8 or /16).  Then why (whylen
+ * bytes) says what was wrong (for the first bad record of the line).  A
+ * row with a bad expiry still takes part in step 4, as the rule's null
  * would, and can never be kept.
  */
 int	 ingest_row(struct ingest *in, const char *line, size_t len,
 	    char *why, size_t whylen);
+
+/*
+ * Take one line of a plain list: an address or prefix, white space, and
+ * an optional comment after '#' or ';' (which becomes the Description);
+ * comment-only and empty lines are passed over.  The entry is its own
+ * IndicatorId, is not aged by the lookback, and lives --ttl (opts.ttl)
+ * or forever.  Returns 0, or -1 with why set.
+ */
+int	 ingest_list_line(struct ingest *in, const char *line, size_t len,
+	    char *why, size_t whylen);
+
+/*
+ * Take one line of an --exclude list (the plain-list syntax; prefixes of
+ * any length): addresses and prefixes that lie inside it are never
+ * indexed.  Call before the indicators are read.  0, or -1 with why set.
+ */
+int	 ingest_exclude_line(struct ingest *in, const char *line,
+	    size_t len, char *why, size_t whylen);
+
+/*
+ * A whole JSON document fed in pieces (one array or bundle over many
+ * lines, or JSON texts one after another).  bad(arg, offset, why) is
+ * called for each bad record, with the offset just past it from the start
+ * of the document.  ingest_doc_feed() and ingest_doc_end() return 0, or
+ * -1 on a syntax error (the rest of the document is lost:
+ * ingest_doc_error() gives the reason and its offset), or (end only) -2
+ * when top-level values were not objects (ingest_doc_error() says so).
+ */
+void	 ingest_doc_begin(struct ingest *in,
+	    void (*bad)(void *, uint64_t, const char *), void *arg);
+int	 ingest_doc_feed(struct ingest *in, const char *buf, size_t len);
+int	 ingest_doc_end(struct ingest *in);
+const char *ingest_doc_error(struct ingest *in, uint64_t *offset);
 
 /*
  * Apply steps 5 and 6 to the rows taken and add the result to b.

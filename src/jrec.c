@@ -26,6 +26,10 @@ struct jrec {
 	int		 containers;	/* Records may stand in containers. */
 	int		 pending_cont;	/* Last key could name a container. */
 	int		 stopped;	/* The callback asked to stop. */
+	int		 list_field;	/* A JF_LIST field being read, or -1. */
+	int		 list_depth;	/* The depth of its elements. */
+	char		*list;		/* Its strings so far. */
+	size_t		 llen, lcap;
 	size_t		 keyoff[JREC_MAXDEPTH];	/* Keys of the path. */
 	size_t		 keylen[JREC_MAXDEPTH];
 	uint64_t	 nrecords, nonobject;
@@ -218,6 +222,23 @@ not_record(struct jrec *jr)
 		jr->nonobject++;
 }
 
+/* One more string of a JF_LIST field, sanitized, after a newline. */
+static void
+list_add(struct jrec *jr, const char *s, size_t len)
+{
+	if (jr->llen + 3 * len + 1 > jr->lcap) {
+		size_t cap = jr->lcap ? jr->lcap : 256;
+
+		while (cap < jr->llen + 3 * len + 1)
+			cap *= 2;
+		jr->list = xreallocarray(jr->list, cap, 1);
+		jr->lcap = cap;
+	}
+	if (jr->llen > 0)
+		jr->list[jr->llen++] = '\n';
+	jr->llen += utf8_sanitize(jr->list + jr->llen, s, len);
+}
+
 /* Record a scalar of the given type; s is copied when it is a string. */
 static int
 scalar(struct jrec *jr, enum jval_type t, const char *s, size_t len, int b)
@@ -227,6 +248,11 @@ scalar(struct jrec *jr, enum jval_type t, const char *s, size_t len, int b)
 	jr->pending_cont = 0;
 	if (jr->root == 0) {
 		not_record(jr);
+		return 1;
+	}
+	if (jr->list_field >= 0 && jr->depth == jr->list_depth) {
+		if (t == JV_STRING)
+			list_add(jr, s, len);
 		return 1;
 	}
 	if ((f = match(jr)) == -1)
@@ -291,6 +317,7 @@ cb_start_map(void *ctx)
 		memset(jr->vals, 0, jr->nfields * sizeof(*jr->vals));
 		jr->alen = 0;
 		jr->in_array = 0;
+		jr->list_field = -1;
 		jr->root = jr->depth + 1;
 	}
 	jr->depth++;
@@ -385,6 +412,15 @@ cb_end_array(void *ctx)
 		jr->in_array = 0;
 	if (jr->cont == jr->depth)
 		jr->cont = 0;
+	if (jr->list_field >= 0 && jr->list_depth == jr->depth) {
+		int	 f = jr->list_field;
+
+		jr->list_field = -1;
+		jr->vals[f].type = JV_STRING;
+		jr->offs[f] = arena_put(jr, jr->list ? jr->list : "", jr->llen,
+		    0);
+		jr->vals[f].len = jr->llen;
+	}
 	jr->depth--;
 	return 1;
 }
@@ -416,6 +452,7 @@ jrec_free(struct jrec *jr)
 	free(jr->vals);
 	free(jr->offs);
 	free(jr->arena);
+	free(jr->list);
 	free(jr);
 }
 
@@ -429,6 +466,7 @@ start(struct jrec *jr, int containers, int multiple,
 	jr->alen = 0;
 	jr->depth = jr->in_array = jr->root = jr->cont = 0;
 	jr->pending_cont = jr->stopped = 0;
+	jr->list_field = -1;
 	jr->nonobject = jr->nrecords = 0;
 	jr->containers = containers;
 	jr->fn = fn;
@@ -556,6 +594,13 @@ jrec_stream_end(struct jrec *jr)
 	yajl_free(jr->h);
 	jr->h = NULL;
 	return JREC_OK;
+}
+
+uint64_t
+jrec_stream_position(const struct jrec *jr)
+{
+	return jr->consumed + (jr->h != NULL ?
+	    yajl_get_bytes_consumed(jr->h) : 0);
 }
 
 uint64_t

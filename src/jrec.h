@@ -36,7 +36,14 @@ struct jval {
 
 struct jfield {
 	const char	*path[JREC_MAXDEPTH];	/* Unused names NULL. */
+	unsigned	 flags;
 };
+
+/*
+ * A field whose value is an array of strings: its value is JV_STRING, the
+ * array's strings joined by newlines (other elements passed over).
+ */
+#define JF_LIST		0x1
 
 enum jrec_status {
 	JREC_OK = 0,
@@ -92,6 +99,12 @@ enum jrec_status jrec_stream_feed(struct jrec *jr, const char *buf,
 	    size_t len);
 enum jrec_status jrec_stream_end(struct jrec *jr);
 uint64_t jrec_error_offset(const struct jrec *jr);
+
+/*
+ * During a callback of a stream parse, the offset from the start of the
+ * stream just past the record being handed over.
+ */
+uint64_t jrec_stream_position(const struct jrec *jr);
 
 /* The value of field i (an index into the table). */
 const struct jval *jrec_get(const struct jrec *jr, size_t i);

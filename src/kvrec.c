@@ -36,25 +36,25 @@ enum {
 };
 
 static const struct jfield fields[NFIELDS] = {
-	{ { "ResourceType" } }, { { "TimeGenerated" } },
-	{ { "CallerIPAddress" } }, { { "ResourceId" } },
-	{ { "SubscriptionId" } }, { { "OperationName" } },
-	{ { "ResultType" } }, { { "CorrelationId" } }, { { "id_s" } },
-	{ { "clientInfo_s" } }, { { "httpStatusCode_d" } },
-	{ { "identity_claim_appid_g" } },
-	{ { "identity_claim_http_schemas_microsoft_com_identity_claims_"
+	{ .path = { "ResourceType" } }, { .path = { "TimeGenerated" } },
+	{ .path = { "CallerIPAddress" } }, { .path = { "ResourceId" } },
+	{ .path = { "SubscriptionId" } }, { .path = { "OperationName" } },
+	{ .path = { "ResultType" } }, { .path = { "CorrelationId" } }, { .path = { "id_s" } },
+	{ .path = { "clientInfo_s" } }, { .path = { "httpStatusCode_d" } },
+	{ .path = { "identity_claim_appid_g" } },
+	{ .path = { "identity_claim_http_schemas_microsoft_com_identity_claims_"
 	    "objectidentifier_g" } },
-	{ { "time" } }, { { "callerIpAddress" } }, { { "resourceId" } },
-	{ { "operationName" } }, { { "resultType" } },
-	{ { "correlationId" } }, { { "properties", "id" } },
-	{ { "properties", "clientInfo" } },
-	{ { "properties", "httpStatusCode" } },
-	{ { "identity", "claim", "appid" } },
-	{ { "identity", "claim", OID } },
-	{ { "Type" } }, { { "CallerIpAddress" } }, { { "_ResourceId" } },
-	{ { "_SubscriptionId" } }, { { "Id" } }, { { "ClientInfo" } },
-	{ { "HttpStatusCode" } }, { { "Identity", "claim", "appid" } },
-	{ { "Identity", "claim", OID } }
+	{ .path = { "time" } }, { .path = { "callerIpAddress" } }, { .path = { "resourceId" } },
+	{ .path = { "operationName" } }, { .path = { "resultType" } },
+	{ .path = { "correlationId" } }, { .path = { "properties", "id" } },
+	{ .path = { "properties", "clientInfo" } },
+	{ .path = { "properties", "httpStatusCode" } },
+	{ .path = { "identity", "claim", "appid" } },
+	{ .path = { "identity", "claim", OID } },
+	{ .path = { "Type" } }, { .path = { "CallerIpAddress" } }, { .path = { "_ResourceId" } },
+	{ .path = { "_SubscriptionId" } }, { .path = { "Id" } }, { .path = { "ClientInfo" } },
+	{ .path = { "HttpStatusCode" } }, { .path = { "Identity", "claim", "appid" } },
+	{ .path = { "Identity", "claim", OID } }
 };
 
 /* Per shape: the field of each alert member, then time and caller. */
