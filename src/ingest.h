@@ -46,6 +46,20 @@ struct ingest_stats {
 
 struct ingest;
 
+enum ingest_format {
+	INGEST_AUTO,		/* Tell from the content. */
+	INGEST_JSON,		/* NDJSON, or one document over many lines. */
+	INGEST_LIST		/* A plain list of addresses and prefixes. */
+};
+
+/*
+ * Tell the format of an input from its first len bytes (at least its
+ * first line, when it has one): a text that starts with '[', or with '{'
+ * without ending the JSON text on its first line, is a document
+ * (*document set); other JSON is NDJSON; anything else is a plain list.
+ */
+enum ingest_format ingest_sniff(const char *buf, size_t len, int *document);
+
 /* Return a new ingestion with the given options (free: ingest_free). */
 struct ingest *ingest_new(const struct ingest_opts *opts);
 void	 ingest_free(struct ingest *in);

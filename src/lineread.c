@@ -62,6 +62,18 @@ lr_reset(struct lreader *lr, int fd)
 }
 
 void
+lr_push(struct lreader *lr, const char *buf, size_t len)
+{
+	if (lr->cap - lr->end < len) {
+		lr->cap = lr->end + len;
+		lr->buf = xreallocarray(lr->buf, lr->cap, 1);
+	}
+	memcpy(lr->buf + lr->end, buf, len);
+	lr->end += len;
+	lr->bytes += len;
+}
+
+void
 lr_set_before_read(struct lreader *lr, int (*fn)(void *, int), void *arg)
 {
 	lr->before_read = fn;

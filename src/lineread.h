@@ -34,6 +34,13 @@ void	 lr_free(struct lreader *lr);
 void	 lr_reset(struct lreader *lr, int fd);
 
 /*
+ * Give the reader len bytes already read from its descriptor (to look at
+ * the start of an input before choosing how to read it).  Only right
+ * after lr_reset().
+ */
+void	 lr_push(struct lreader *lr, const char *buf, size_t len);
+
+/*
  * Call fn(arg, fd) before each read(2) of fd, which may block, so that a
  * program can flush its output before it waits for input.  The buffer
  * moves only after fn returns: every line returned so far stays valid

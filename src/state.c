@@ -239,11 +239,18 @@ enum {
 };
 
 static const struct jfield fields[NFIELDS] = {
-	{ { "format" } }, { { "major" } }, { { "minor" } }, { { "saved" } },
-	{ { "window_ticks" } },
-	{ { "IndicatorId" } }, { { "IndicatorIdHex" } }, { { "Address" } },
-	{ { "Time" } },
-	{ { "end" } }, { { "keys" } }, { { "crc32c" } }
+	[F_FORMAT] = { .path = { "format" } },
+	[F_MAJOR] = { .path = { "major" } },
+	[F_MINOR] = { .path = { "minor" } },
+	[F_SAVED] = { .path = { "saved" } },
+	[F_WINDOW] = { .path = { "window_ticks" } },
+	[F_ID] = { .path = { "IndicatorId" } },
+	[F_IDHEX] = { .path = { "IndicatorIdHex" } },
+	[F_ADDRESS] = { .path = { "Address" } },
+	[F_TIME] = { .path = { "Time" } },
+	[F_END] = { .path = { "end" } },
+	[F_KEYS] = { .path = { "keys" } },
+	[F_CRC] = { .path = { "crc32c" } }
 };
 
 /* A key staged until the whole file has been checked. */

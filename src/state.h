@@ -54,10 +54,14 @@
  *			before the trailer (the header and key lines with
  *			their newlines), as eight lowercase hex digits.
  *
- * An example, a table of one key saved by a kv-match with --window 1h:
+ * An example, a table of one key saved by a kv-match with --window 1h,
+ * its three lines wrapped here after commas:
  *
- *	{"format":"kv-match-state","major":1,"minor":0,"saved":"2026-03-05T10:00:07.0000000Z","window_ticks":36000000000,"writer":"kv-match 0.1.0"}
- *	{"IndicatorId":"kv-ti-v4","Address":"203.0.113.10","Time":"2026-03-05T10:00:00.0000000Z"}
+ *	{"format":"kv-match-state","major":1,"minor":0,
+ *	 "saved":"2026-03-05T10:00:07.0000000Z","window_ticks":36000000000,
+ *	 "writer":"kv-match 0.1.0"}
+ *	{"IndicatorId":"kv-ti-v4","Address":"203.0.113.10",
+ *	 "Time":"2026-03-05T10:00:00.0000000Z"}
  *	{"end":true,"keys":1,"crc32c":"d47eb491"}
  *
  * (tests/check_state.c checks that this example is what state_save
@@ -137,7 +141,8 @@ enum state_status state_save(const struct dedup *d, const char *path,
  * is taken as 1): from a file holding more, the newest are kept and the
  * others counted in info->dropped.  The file is checked whole before
  * the first key is restored, so on any status but STATE_OK, d is left
- * as it was.  Returns:
+ * as it was; while it runs, the keys read (at most max_keys) are held
+ * in memory besides the table, about 60 bytes and the id each.  Returns:
  *	STATE_OK	the keys were restored;
  *	STATE_MISSING	there is no file at path (ENOENT): not an error,
  *			a first run starts empty;

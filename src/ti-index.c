@@ -32,7 +32,8 @@
 #define READ_SIZE	(1024 * 1024)
 #define DEFAULT_LOOKBACK (14LL * 86400 * KTIME_TICKS_PER_SEC)
 
-enum { OPT_NOW = 256, OPT_LOOKBACK, OPT_INFO, OPT_VERIFY, OPT_LOOKUP };
+enum { OPT_NOW = 256, OPT_LOOKBACK, OPT_INFO, OPT_VERIFY, OPT_LOOKUP,
+	OPT_FORMAT, OPT_EXCLUDE, OPT_TTL };
 
 static const struct option longopts[] = {
 	{ "output",	required_argument,	NULL, 'o' },
@@ -41,6 +42,9 @@ static const struct option longopts[] = {
 	{ "info",	no_argument,		NULL, OPT_INFO },
 	{ "verify",	no_argument,		NULL, OPT_VERIFY },
 	{ "lookup",	no_argument,		NULL, OPT_LOOKUP },
+	{ "format",	required_argument,	NULL, OPT_FORMAT },
+	{ "exclude",	required_argument,	NULL, OPT_EXCLUDE },
+	{ "ttl",	required_argument,	NULL, OPT_TTL },
 	{ "quiet",	no_argument,		NULL, 'q' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
@@ -51,7 +55,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ti-index [-q] [-o index] [--now time] [--lookback dur] "
+	    "usage: ti-index [-q] [-o index] [--exclude file] "
+	    "[--format auto|json|list]\n"
+	    "                [--lookback dur] [--now time] [--ttl dur] "
 	    "[file ...]\n"
 	    "       ti-index --info [--verify] index\n"
 	    "       ti-index --verify index\n"
@@ -259,16 +265,106 @@ progress(const char *name, uint64_t rows, int done)
 	last = now;
 }
 
+#define PEEK_SIZE	65536
+
+/* Where a document's bad records are, for reports. */
+struct docpos {
+	const char	*name;
+	const char	*chunk;		/* The piece being fed. */
+	uint64_t	 chunk_off;	/* Its offset in the input. */
+	uint64_t	 chunk_line;	/* The line it starts on. */
+};
+
+/* The line of offset off, which lies in the current piece or just after. */
+static uint64_t
+line_of(const struct docpos *dp, uint64_t off, size_t chunklen)
+{
+	uint64_t line = dp->chunk_line;
+	size_t	 i, n = off > dp->chunk_off ? off - dp->chunk_off : 0;
+
+	if (n > chunklen)
+		n = chunklen;
+	for (i = 0; i < n; i++)
+		if (dp->chunk[i] == '\n')
+			line++;
+	return line;
+}
+
+static size_t cur_chunklen;
+
+static void
+doc_bad(void *arg, uint64_t off, const char *why)
+{
+	const struct docpos *dp = arg;
+
+	/* off is just past the record: report the line it ends on. */
+	diag_bad(dp->name, line_of(dp, off > 0 ? off - 1 : 0, cur_chunklen),
+	    "%s, record skipped", why);
+}
+
+/*
+ * Read a whole JSON document (an array or bundle over many lines) from
+ * fd, starting with the len bytes at buf already read.  0, or -1 when
+ * the input could not be read.
+ */
+static int
+read_document(struct ingest *in, int fd, const char *name, char *buf,
+    size_t len, size_t cap)
+{
+	struct docpos	 dp;
+	const char	*why;
+	uint64_t	 off;
+	ssize_t		 n;
+	size_t		 i;
+	int		 rc;
+
+	dp.name = name;
+	dp.chunk_off = 0;
+	dp.chunk_line = 1;
+	ingest_doc_begin(in, doc_bad, &dp);
+	for (;;) {
+		dp.chunk = buf;
+		cur_chunklen = len;
+		if (ingest_doc_feed(in, buf, len) == -1) {
+			why = ingest_doc_error(in, &off);
+			diag_bad(name, line_of(&dp, off, len),
+			    "%s, rest of input skipped", why);
+			return 0;
+		}
+		for (i = 0; i < len; i++)
+			if (buf[i] == '\n')
+				dp.chunk_line++;
+		dp.chunk_off += len;
+		while ((n = read(fd, buf, cap)) == -1 && errno == EINTR)
+			;
+		if (n == -1) {
+			warn("%s", name);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len = (size_t)n;
+	}
+	if ((rc = ingest_doc_end(in)) != 0) {
+		why = ingest_doc_error(in, &off);
+		diag_bad(name, rc == -1 ? dp.chunk_line : 1, "%s%s", why,
+		    rc == -1 ? ", rest of input skipped" : ", skipped");
+	}
+	return 0;
+}
+
 /* Feed one input to the ingestion; 0, or -1 when it could not be read. */
 static int
 read_input(struct ingest *in, struct lreader *lr, const char *path,
-    int show_progress)
+    enum ingest_format format, int show_progress)
 {
 	const char	*name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	const char	*line;
-	char		 why[256];
-	size_t		 len;
-	int		 fd, rc = 0;
+	char		 why[256], *peek;
+	size_t		 len, got = 0;
+	ssize_t		 n;
+	int		 fd, rc = 0, document = 0;
+	enum ingest_format	 f;
 
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
@@ -276,11 +372,44 @@ read_input(struct ingest *in, struct lreader *lr, const char *path,
 		warn("%s", path);
 		return -1;
 	}
+	/* Read a first piece to tell the format. */
+	peek = xmalloc(PEEK_SIZE);
+	while (got < PEEK_SIZE) {
+		n = read(fd, peek + got, PEEK_SIZE - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			warn("%s", name);
+			free(peek);
+			if (fd != STDIN_FILENO)
+				close(fd);
+			return -1;
+		}
+		if (n == 0 || memchr(peek + got, '\n', (size_t)n) != NULL) {
+			got += (size_t)n;
+			break;
+		}
+		got += (size_t)n;
+	}
+	f = ingest_sniff(peek, got, &document);
+	if (format != INGEST_AUTO)
+		f = format;
+	if (f == INGEST_JSON && document) {
+		rc = read_document(in, fd, name, peek, got, PEEK_SIZE);
+		free(peek);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return rc;
+	}
 	lr_reset(lr, fd);
+	lr_push(lr, peek, got);
+	free(peek);
 	for (;;) {
 		switch (lr_next(lr, &line, &len)) {
 		case LR_LINE:
-			if (ingest_row(in, line, len, why, sizeof(why)) == -1)
+			if ((f == INGEST_LIST ? ingest_list_line(in, line, len,
+			    why, sizeof(why)) : ingest_row(in, line, len, why,
+			    sizeof(why))) == -1)
 				diag_bad(name, lr_lineno(lr), "%s, row skipped",
 				    why);
 			if (show_progress)
@@ -307,6 +436,47 @@ read_input(struct ingest *in, struct lreader *lr, const char *path,
 	return rc;
 }
 
+/* Read an --exclude list into the ingestion; -1 when it cannot be read. */
+static int
+read_exclude(struct ingest *in, struct lreader *lr, const char *path)
+{
+	const char	*line;
+	char		 why[256];
+	size_t		 len;
+	int		 fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		warn("%s", path);
+		return -1;
+	}
+	lr_reset(lr, fd);
+	for (;;) {
+		switch (lr_next(lr, &line, &len)) {
+		case LR_LINE:
+			if (ingest_exclude_line(in, line, len, why,
+			    sizeof(why)) == -1)
+				diag_bad(path, lr_lineno(lr),
+				    "%s, exclusion skipped", why);
+			continue;
+		case LR_TOOLONG:
+			diag_bad(path, lr_lineno(lr), "line too long, "
+			    "exclusion skipped");
+			continue;
+		case LR_INTR:
+			continue;
+		case LR_ERROR:
+			warn("%s", path);
+			rc = -1;
+			break;
+		case LR_EOF:
+			break;
+		}
+		break;
+	}
+	close(fd);
+	return rc;
+}
+
 static void
 summary(const struct ingest_stats *s, const char *out)
 {
@@ -325,12 +495,31 @@ summary(const struct ingest_stats *s, const char *out)
 	    (unsigned long long)s->superseded,
 	    (unsigned long long)s->inactive, (unsigned long long)s->expired,
 	    (unsigned long long)s->shadowed);
+	if (s->compound || s->not_indicator ||
+	    s->excluded_addresses != s->excluded)
+		fprintf(stderr, "ti-index: %s: also %llu STIX objects that "
+		    "are not indicators, %llu patterns that are not plain "
+		    "address matches, %llu addresses excluded\n", out,
+		    (unsigned long long)s->not_indicator,
+		    (unsigned long long)s->compound,
+		    (unsigned long long)s->excluded_addresses);
 }
 
+/* What to build from: the options besides the ingestion's own. */
+struct build {
+	const char	*out;
+	enum ingest_format	 format;
+	char		**excludes;	/* --exclude files. */
+	int		 nexcludes;
+	int		 quiet;
+};
+
 static int
-cmd_build(const char *out, struct ingest_opts *opts, int quiet, int argc,
+cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
     char **argv)
 {
+	const char	*out = bo->out;
+	int		 quiet = bo->quiet;
 	struct ingest	*in = ingest_new(opts);
 	struct lreader	*lr = lr_new(MAX_LINE, READ_SIZE);
 	struct tidx_builder *b;
@@ -343,12 +532,15 @@ cmd_build(const char *out, struct ingest_opts *opts, int quiet, int argc,
 	if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode))
 		errx(2, "%s: exists and is not a regular file; not replaced",
 		    out);
+	for (i = 0; i < bo->nexcludes; i++)
+		if (read_exclude(in, lr, bo->excludes[i]) == -1)
+			ioerr = 1;
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;
 	}
 	for (i = 0; i < argc; i++)
-		if (read_input(in, lr, argv[i], show) == -1)
+		if (read_input(in, lr, argv[i], bo->format, show) == -1)
 			ioerr = 1;
 	if (show)
 		progress(NULL, 0, 1);
@@ -377,16 +569,39 @@ int
 main(int argc, char *argv[])
 {
 	struct ingest_opts opts;
-	const char	*out = "ti.idx";
-	int		 ch, info = 0, verify = 0, lookup = 0, quiet = 0;
+	struct build	 bo;
+	int		 ch, info = 0, verify = 0, lookup = 0;
 
 	xalloc_set_handler(out_of_memory);
+	memset(&bo, 0, sizeof(bo));
+	bo.out = "ti.idx";
+	bo.excludes = xcalloc((size_t)argc, sizeof(*bo.excludes));
 	opts.now = ktime_now();
 	opts.lookback = DEFAULT_LOOKBACK;
+	opts.ttl = 0;
 	while ((ch = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
-			out = optarg;
+			bo.out = optarg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "auto") == 0)
+				bo.format = INGEST_AUTO;
+			else if (strcmp(optarg, "json") == 0)
+				bo.format = INGEST_JSON;
+			else if (strcmp(optarg, "list") == 0)
+				bo.format = INGEST_LIST;
+			else
+				errx(2, "--format: not auto, json or list: %s",
+				    optarg);
+			break;
+		case OPT_EXCLUDE:
+			bo.excludes[bo.nexcludes++] = optarg;
+			break;
+		case OPT_TTL:
+			if (ktime_parse_duration(optarg, &opts.ttl) == -1)
+				errx(2, "--ttl: not a duration "
+				    "(like 14d, 36h, 90m): %s", optarg);
 			break;
 		case OPT_NOW:
 			if (ktime_parse(optarg, strlen(optarg), &opts.now) == -1)
@@ -408,7 +623,7 @@ main(int argc, char *argv[])
 			lookup = 1;
 			break;
 		case 'q':
-			quiet = 1;
+			bo.quiet = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -444,5 +659,5 @@ main(int argc, char *argv[])
 		}
 		return cmd_lookup(argv[0], argc - 1, argv + 1);
 	}
-	return cmd_build(out, &opts, quiet, argc, argv);
+	return cmd_build(&bo, &opts, argc, argv);
 }
