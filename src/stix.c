@@ -26,6 +26,7 @@ struct reader {
 	struct val	*vals;
 	size_t		 nvals;
 	int		 compound;
+	int		 addr_paths;	/* Comparisons of address paths. */
 };
 
 static void
@@ -197,6 +198,7 @@ comparison(struct reader *r)
 	if (path(r, &ps, &pn) == -1)
 		return -1;
 	addr = is_addr_path(ps, pn);
+	r->addr_paths += addr;
 	if (word(r, "NOT"))
 		neg = 1;
 	skip_ws(r);
@@ -300,10 +302,10 @@ stix_addresses(const char *p, size_t len,
 	r.vals = xreallocarray(NULL, MAXVALS, sizeof(*r.vals));
 	if (observations(&r) == -1 || (skip_ws(&r), r.p != r.end))
 		st = STIX_SYNTAX;
+	else if (r.addr_paths == 0)
+		st = STIX_NOADDR;
 	else if (r.compound)
 		st = STIX_COMPOUND;
-	else if (r.nvals == 0)
-		st = STIX_NOADDR;
 	else {
 		for (i = 0; i < r.nvals; i++)
 			fn(arg, r.buf + r.vals[i].off, r.vals[i].len);

@@ -12,6 +12,7 @@
  * with AND, FOLLOWEDBY, a qualifier (WITHIN, REPEATS, START), NOT or
  * another operator on an address path could match an address only
  * together with something else: it is STIX_COMPOUND and gives nothing.
+ * A pattern without any address path is STIX_NOADDR, however joined.
  */
 #ifndef STIX_H
 #define STIX_H

@@ -956,6 +956,8 @@ build_hashes(const struct tidx_builder *b, unsigned char *h4, uint64_t s4,
 	for (i = 0; i < b->nents; i++) {
 		const struct bentry *e = &b->ents[i];
 
+		if (e->plen != 128)
+			continue;	/* A prefix: see flatten(). */
 		if (addr_is_v4(&e->a)) {
 			uint32_t k = addr_v4(&e->a);
 
