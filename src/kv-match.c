@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -32,6 +33,7 @@
 #include "kvrec.h"
 #include "lineread.h"
 #include "scan.h"
+#include "state.h"
 #include "tidx.h"
 #include "version.h"
 #include "xalloc.h"
@@ -41,9 +43,11 @@
 #define DEFAULT_MAX_LINE	(16 * 1024 * 1024)
 #define READ_SIZE		(1024 * 1024)
 #define PIPE_SIZE		(1024 * 1024)
+#define DEFAULT_STATE_INTERVAL	(60LL * KTIME_TICKS_PER_SEC)
+#define CHECK_EVERY		4096	/* Lines between clock reads. */
 
 enum { OPT_WINDOW = 256, OPT_STATS, OPT_MAX_KEYS, OPT_MAX_LINE,
-	OPT_VALIDATE };
+	OPT_VALIDATE, OPT_STATE, OPT_STATE_INTERVAL };
 
 static const struct option longopts[] = {
 	{ "index",	required_argument,	NULL, 'i' },
@@ -52,6 +56,8 @@ static const struct option longopts[] = {
 	{ "max-keys",	required_argument,	NULL, OPT_MAX_KEYS },
 	{ "max-line",	required_argument,	NULL, OPT_MAX_LINE },
 	{ "validate",	no_argument,		NULL, OPT_VALIDATE },
+	{ "state",	required_argument,	NULL, OPT_STATE },
+	{ "state-interval", required_argument,	NULL, OPT_STATE_INTERVAL },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
@@ -86,7 +92,7 @@ struct pending {
 	struct addr	 a[SCAN_MAXHITS];
 };
 
-static volatile sig_atomic_t got_term, got_usr1;
+static volatile sig_atomic_t got_term, got_usr1, got_hup;
 
 struct run {
 	struct pending	 pend;
@@ -101,7 +107,21 @@ struct run {
 	int		 validate;
 	int		 looked_up;	/* See do_full(). */
 	size_t		 max_line;
+	int64_t		 window;
+	size_t		 max_keys;
+	const char	*state;		/* --state FILE, or NULL. */
+	int64_t		 state_interval;
+	int64_t		 last_save;	/* Monotonic ticks. */
+	int64_t		 last_check;	/* Of the index's inode. */
+	unsigned	 since_check;	/* Lines since the clock was read. */
+	dev_t		 ixdev;		/* The mapped index's file. */
+	ino_t		 ixino;
+	dev_t		 baddev;	/* A new index that failed: not */
+	ino_t		 badino;	/* tried again until it changes. */
+	uint64_t	 reloads, reload_failures;
 };
+
+static void	periodic(struct run *);
 
 static void
 usage(FILE *f)
@@ -109,7 +129,9 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: kv-match -i index [--stats] [--validate] [--window dur] "
 	    "[--max-keys n]\n"
-	    "                [--max-line bytes] [file ...]\n");
+	    "                [--max-line bytes] [--state file] "
+	    "[--state-interval dur]\n"
+	    "                [file ...]\n");
 }
 
 static void __attribute__((noreturn))
@@ -153,6 +175,8 @@ print_stats(const struct run *r)
 	C("dedup_forgotten", ds.expired);
 	C("dedup_evicted", ds.evicted);
 	C("bytes", lr_bytes(r->lr));
+	C("index_reloads", r->reloads);
+	C("index_reload_failures", r->reload_failures);
 #undef C
 	yajl_gen_map_close(jout_gen(j));
 	jout_end(j);
@@ -277,18 +301,27 @@ before_read(void *arg, int fd)
 	struct run *r = arg;
 	fd_set	 rfds;
 
+	struct timespec tick = { 1, 0 };
+	int	 n;
+
 	complete_pending(r);
 	if (jout_pending(r->out) > 0 && jout_flush(r->out) == -1)
 		write_failed(r);
-	if (got_term || got_usr1)
-		return -1;
-	FD_ZERO(&rfds);
-	FD_SET(fd, &rfds);
-	if (fd < FD_SETSIZE &&
-	    pselect(fd + 1, &rfds, NULL, NULL, NULL, &r->sigmask) == -1 &&
-	    errno == EINTR)
-		return -1;
-	return 0;
+	for (;;) {
+		if (got_term || got_usr1 || got_hup)
+			return -1;
+		periodic(r);
+		if (fd >= FD_SETSIZE)
+			return 0;
+		/* Wake once a second while idle, for the periodic work. */
+		FD_ZERO(&rfds);
+		FD_SET(fd, &rfds);
+		n = pselect(fd + 1, &rfds, NULL, NULL, &tick, &r->sigmask);
+		if (n == -1 && errno == EINTR)
+			return -1;
+		if (n != 0)
+			return 0;
+	}
 }
 
 /*
@@ -335,6 +368,145 @@ do_line(struct run *r, const char *name, const char *line, size_t len)
 	p->naddrs = n;
 }
 
+/*
+ * Load the suppression table from --state.  A missing file starts empty;
+ * a damaged one is reported, set aside and replaced at the next save.
+ */
+static void
+load_state(struct run *r)
+{
+	struct state_info info;
+	char	 aside[4096];
+
+	memset(&info, 0, sizeof(info));
+	switch (state_load(r->dd, r->state, r->max_keys, &info)) {
+	case STATE_OK:
+	case STATE_MISSING:
+		return;
+	case STATE_DAMAGED:
+		if (state_set_aside(r->state, aside, sizeof(aside)) == 0)
+			warnx("%s:%llu: %s; moved to %s, starting with no "
+			    "suppressed keys", r->state,
+			    (unsigned long long)info.line, info.reason, aside);
+		else
+			warn("%s:%llu: %s; cannot move it aside", r->state,
+			    (unsigned long long)info.line, info.reason);
+		return;
+	case STATE_IO:
+		err(2, "%s", r->state);
+	}
+}
+
+static int64_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * KTIME_TICKS_PER_SEC + ts.tv_nsec / 100;
+}
+
+/* Remember which file is mapped, to notice when the path changes. */
+static void
+note_index(struct run *r)
+{
+	struct stat st;
+
+	if (stat(r->ixpath, &st) == 0) {
+		r->ixdev = st.st_dev;
+		r->ixino = st.st_ino;
+	}
+}
+
+/*
+ * Map the index at the path anew (SIGHUP, or the path now names another
+ * file).  Between records: the pending line is finished with the old
+ * index first.  A new index that does not open is reported and the old
+ * one kept; the suppression table is kept either way.
+ */
+static void
+reload(struct run *r, int forced)
+{
+	struct tidx	*nix;
+	struct stat	 st;
+	enum tidx_status ts;
+
+	complete_pending(r);
+	if (stat(r->ixpath, &st) == -1) {
+		if (forced) {
+			warn("%s: not reloaded", r->ixpath);
+			r->reload_failures++;
+		}
+		return;
+	}
+	if (!forced && st.st_dev == r->baddev && st.st_ino == r->badino)
+		return;		/* Already reported. */
+	if ((ts = tidx_open(r->ixpath, &nix)) != TIDX_OK) {
+		if (ts == TIDX_ERR_IO)
+			warn("%s: not reloaded, keeping the old index",
+			    r->ixpath);
+		else
+			warnx("%s: %s; not reloaded, keeping the old index",
+			    r->ixpath, tidx_strerror(ts));
+		r->baddev = st.st_dev;
+		r->badino = st.st_ino;
+		r->reload_failures++;
+		return;
+	}
+	tidx_close(r->ix);
+	r->ix = nix;
+	r->ixdev = st.st_dev;
+	r->ixino = st.st_ino;
+	r->reloads++;
+}
+
+static void
+save_state(struct run *r)
+{
+	if (r->state == NULL)
+		return;
+	if (state_save(r->dd, r->state, r->window, ktime_now()) != STATE_OK)
+		warn("%s: state not saved", r->state);
+	r->last_save = mono_now();
+}
+
+/*
+ * The periodic work, at most about once a second of wall time: a change
+ * of the index file's inode, and saving the state every --state-interval.
+ */
+static void
+periodic(struct run *r)
+{
+	struct stat st;
+	int64_t	 now;
+
+	r->since_check = 0;
+	now = mono_now();
+	if (now - r->last_check < KTIME_TICKS_PER_SEC)
+		return;
+	r->last_check = now;
+	if (stat(r->ixpath, &st) == 0 &&
+	    (st.st_dev != r->ixdev || st.st_ino != r->ixino))
+		reload(r, 0);
+	if (r->state != NULL && now - r->last_save >= r->state_interval)
+		save_state(r);
+}
+
+/* Signals and periodic work, between records. */
+static void
+between(struct run *r)
+{
+	if (got_usr1) {
+		got_usr1 = 0;
+		print_stats(r);
+	}
+	if (got_hup) {
+		got_hup = 0;
+		reload(r, 1);
+	}
+	periodic(r);
+}
+
 /* Read one input to its end; 0, or -1 when it could not be read. */
 static int
 do_input(struct run *r, const char *path)
@@ -367,6 +539,9 @@ do_input(struct run *r, const char *path)
 		switch (lr_next(r->lr, &line, &len)) {
 		case LR_LINE:
 			do_line(r, name, line, len);
+			if (++r->since_check >= CHECK_EVERY || got_hup ||
+			    got_usr1)
+				between(r);
 			continue;
 		case LR_TOOLONG:
 			complete_pending(r);
@@ -378,10 +553,7 @@ do_input(struct run *r, const char *path)
 			    r->max_line);
 			continue;
 		case LR_INTR:
-			if (got_usr1) {
-				got_usr1 = 0;
-				print_stats(r);
-			}
+			between(r);
 			if (got_term)
 				break;
 			continue;
@@ -405,13 +577,15 @@ on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		got_usr1 = 1;
+	else if (sig == SIGHUP)
+		got_hup = 1;
 	else
 		got_term = 1;
 }
 
 /*
  * SIGTERM and SIGINT end the run after the current record, SIGUSR1 prints
- * the counters.  They stay blocked except while waiting for input, so they
+ * the counters, SIGHUP maps the index anew.  They stay blocked except while waiting for input, so they
  * are handled between records; the handler only sets a flag.
  */
 static void
@@ -428,7 +602,9 @@ setup_signals(struct run *r)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
@@ -463,6 +639,7 @@ main(int argc, char *argv[])
 	xalloc_set_handler(out_of_memory);
 	memset(&r, 0, sizeof(r));
 	r.max_line = DEFAULT_MAX_LINE;
+	r.state_interval = DEFAULT_STATE_INTERVAL;
 	while ((ch = getopt_long(argc, argv, "hi:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -485,6 +662,15 @@ main(int argc, char *argv[])
 			break;
 		case OPT_VALIDATE:
 			r.validate = 1;
+			break;
+		case OPT_STATE:
+			r.state = optarg;
+			break;
+		case OPT_STATE_INTERVAL:
+			if (ktime_parse_duration(optarg, &r.state_interval) ==
+			    -1)
+				errx(2, "--state-interval: not a duration "
+				    "(like 60s, 5m): %s", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -512,9 +698,15 @@ main(int argc, char *argv[])
 			err(2, "%s", r.ixpath);
 		errx(2, "%s: %s", r.ixpath, tidx_strerror(st));
 	}
+	note_index(&r);
 	setup_signals(&r);
 	r.kr = kvrec_new();
+	r.window = window;
+	r.max_keys = max_keys;
 	r.dd = dedup_new(window, max_keys);
+	if (r.state != NULL)
+		load_state(&r);
+	r.last_check = r.last_save = mono_now();
 	r.out = jout_new(STDOUT_FILENO);
 	r.lr = lr_new(r.max_line, readsize);
 	lr_set_before_read(r.lr, before_read, &r);
@@ -526,8 +718,10 @@ main(int argc, char *argv[])
 	for (i = 0; i < argc && !got_term; i++)
 		if (do_input(&r, argv[i]) == -1)
 			ioerr = 1;
+	complete_pending(&r);
 	if (jout_flush(r.out) == -1)
 		write_failed(&r);
+	save_state(&r);
 	if (stats)
 		print_stats(&r);
 	status = diag_summary("bad record", "bad records") ? 1 : 0;

@@ -16,5 +16,6 @@ Suite	*misc_suite(void);	/* crc32c, strpool, diag, jout. */
 Suite	*scan_suite(void);
 Suite	*dedup_suite(void);
 Suite	*kvrec_suite(void);	/* kvrec and alert. */
+Suite	*state_suite(void);
 
 #endif
