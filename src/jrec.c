@@ -14,6 +14,7 @@
 struct jrec {
 	const struct jfield *fields;
 	size_t		 nfields;
+	size_t		(*flen)[JREC_MAXDEPTH];	/* Lengths of the names. */
 	struct jval	*vals;
 	size_t		*offs;		/* Value offsets into arena. */
 	char		*arena;		/* Keys and strings of this record. */
@@ -30,8 +31,9 @@ struct jrec {
 	int		 list_depth;	/* The depth of its elements. */
 	char		*list;		/* Its strings so far. */
 	size_t		 llen, lcap;
-	size_t		 keyoff[JREC_MAXDEPTH];	/* Keys of the path. */
-	size_t		 keylen[JREC_MAXDEPTH];
+	uint64_t	 cand[JREC_MAXDEPTH];	/* Fields matching the key
+						   path to each depth. */
+	uint64_t	 all;			/* Every field. */
 	uint64_t	 nrecords, nonobject;
 	uint64_t	 consumed, offset;	/* Stream bytes; error offset. */
 	int		(*fn)(void *, struct jrec *);
@@ -152,58 +154,49 @@ rel(const struct jrec *jr)
 	return jr->depth - jr->root + 1;
 }
 
-/* 1 when the first n names of f's path are the current key path's. */
-static int
-prefix_is(const struct jrec *jr, const struct jfield *f, int n)
-{
-	int	 d;
-
-	for (d = 0; d < n; d++) {
-		const char *k = f->path[d];
-
-		if (k == NULL || strlen(k) != jr->keylen[d] ||
-		    memcmp(k, jr->arena + jr->keyoff[d], jr->keylen[d]) != 0)
-			return 0;
-	}
-	return 1;
-}
-
 /*
- * A member's key was read: forget what earlier members of the same name
- * held below it, since the last member counts ({"a":{"b":1},"a":2} has
- * no a.b).
+ * A member's key was read at relative depth d: narrow the fields whose
+ * path matches the key path, and forget what earlier members of the same
+ * name held below it, since the last member counts ({"a":{"b":1},"a":2}
+ * has no a.b).
  */
 static void
-reset_under(struct jrec *jr)
+key_at(struct jrec *jr, int d, const char *k, size_t len)
 {
-	size_t	 i;
+	uint64_t m = d == 1 ? jr->all : jr->cand[d - 2], out = 0;
+	int	 i;
 
-	for (i = 0; i < jr->nfields; i++)
-		if (jr->vals[i].type != JV_ABSENT &&
-		    prefix_is(jr, &jr->fields[i], rel(jr))) {
-			jr->vals[i].type = JV_ABSENT;
-			jr->offs[i] = (size_t)-1;
+	while (m != 0) {
+		i = __builtin_ctzll(m);
+		m &= m - 1;
+		if (jr->flen[i][d - 1] == len &&
+		    memcmp(jr->fields[i].path[d - 1], k, len) == 0) {
+			out |= 1ULL << i;
+			if (jr->vals[i].type != JV_ABSENT) {
+				jr->vals[i].type = JV_ABSENT;
+				jr->offs[i] = (size_t)-1;
+			}
 		}
+	}
+	jr->cand[d - 1] = out;
 }
 
 /* The field whose path is the current key path, or -1. */
 static int
 match(const struct jrec *jr)
 {
-	size_t	 i;
-	int	 d;
+	uint64_t m;
+	int	 d, i;
 
 	if (jr->root == 0 || jr->in_array)
 		return -1;
 	d = rel(jr);
 	if (d < 1 || d > JREC_MAXDEPTH)
 		return -1;
-	for (i = 0; i < jr->nfields; i++) {
-		const struct jfield *f = &jr->fields[i];
-
-		if (prefix_is(jr, f, d) &&
-		    (d == JREC_MAXDEPTH || f->path[d] == NULL))
-			return (int)i;
+	for (m = jr->cand[d - 1]; m != 0; m &= m - 1) {
+		i = __builtin_ctzll(m);
+		if (d == JREC_MAXDEPTH || jr->fields[i].path[d] == NULL)
+			return i;
 	}
 	return -1;
 }
@@ -334,11 +327,8 @@ cb_map_key(void *ctx, const unsigned char *k, size_t len)
 	if (jr->root == 0)
 		return 1;
 	d = rel(jr);
-	if (d <= JREC_MAXDEPTH && !jr->in_array) {
-		jr->keyoff[d - 1] = arena_put(jr, (const char *)k, len, 0);
-		jr->keylen[d - 1] = len;
-		reset_under(jr);
-	}
+	if (d <= JREC_MAXDEPTH && !jr->in_array)
+		key_at(jr, d, (const char *)k, len);
 	/* "records" or "objects" of a top-level object: maybe a container. */
 	if (jr->containers && jr->root == 1 && jr->depth == 1 &&
 	    ((len == 7 && memcmp(k, "records", 7) == 0) ||
@@ -434,11 +424,20 @@ struct jrec *
 jrec_new(const struct jfield *fields, size_t nfields)
 {
 	struct jrec *jr = xcalloc(1, sizeof(*jr));
+	size_t	 i;
+	int	 d;
 
 	jr->fields = fields;
 	jr->nfields = nfields;
 	jr->vals = xcalloc(nfields, sizeof(*jr->vals));
 	jr->offs = xcalloc(nfields, sizeof(*jr->offs));
+	if (nfields > 64)
+		abort();	/* The field sets are 64-bit masks. */
+	jr->all = nfields == 64 ? ~0ULL : (1ULL << nfields) - 1;
+	jr->flen = xcalloc(nfields, sizeof(*jr->flen));
+	for (i = 0; i < nfields; i++)
+		for (d = 0; d < JREC_MAXDEPTH && fields[i].path[d]; d++)
+			jr->flen[i][d] = strlen(fields[i].path[d]);
 	return jr;
 }
 
@@ -451,6 +450,7 @@ jrec_free(struct jrec *jr)
 		yajl_free(jr->h);
 	free(jr->vals);
 	free(jr->offs);
+	free(jr->flen);
 	free(jr->arena);
 	free(jr->list);
 	free(jr);

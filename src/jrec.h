@@ -55,8 +55,8 @@ enum jrec_status {
 struct jrec;
 
 /*
- * Return a reader for the nfields fields (the table is borrowed and must
- * outlive the reader).  Free with jrec_free.
+ * Return a reader for the nfields fields, at most 64 (the table is
+ * borrowed and must outlive the reader).  Free with jrec_free.
  */
 struct jrec *jrec_new(const struct jfield *fields, size_t nfields);
 void	 jrec_free(struct jrec *jr);

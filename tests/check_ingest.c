@@ -387,7 +387,7 @@ END_TEST
 START_TEST(test_bad_address)
 {
 	static const char *bad[] = {
-		"\"not-an-ip\"", "\"203.0.113.1/32\"", "\"203.0.113.1:80\"",
+		"\"not-an-ip\"", "\"203.0.113.1/33\"", "\"203.0.113.1:80\"",
 		"\" 203.0.113.1\"", "\"[2001:db8::1]\"", "\"fe80::1%eth0\"",
 		"\"010.1.1.1\"", "\"256.1.1.1\"", "\"2001:db8::1::2\"",
 		"12345", "true", "{\"ip\":\"203.0.113.1\"}",
@@ -901,8 +901,8 @@ START_TEST(test_malformed)
 		"{\"a\":\"\\x\"}", "\"unterminated"
 	};
 	static const char *notobj[] = {
-		"[]", "[{\"NetworkIP\":\"203.0.113.1\"}]", "42", "\"s\"",
-		"null", "true", "  [1, 2]  "
+		"42", "\"s\"", "null", "true", "  [1, 2]  ",
+		"[{\"NetworkIP\":\"203.0.113.9\"}, 3]"
 	};
 	size_t	 i, nb = sizeof(bad) / sizeof(bad[0]);
 	size_t	 nn = sizeof(notobj) / sizeof(notobj[0]);
@@ -911,6 +911,9 @@ START_TEST(test_malformed)
 		row_bad(bad[i]);
 	for (i = 0; i < nn; i++)
 		row_bad(notobj[i]);
+	/* An array of rows on one line is rows (az prints [] for none). */
+	row_ok("[]");
+	row_ok("[{\"NetworkIP\":\"203.0.113.1\"}]");
 	ck_assert_uint_eq(st()->rejected, nb + nn);
 	ck_assert_uint_eq(st()->malformed, nb + nn);
 	ck_assert_uint_eq(st()->blank, 0);

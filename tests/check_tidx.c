@@ -299,7 +299,7 @@ fix_all(unsigned char *buf, size_t len)
 	uint32_t k;
 	size_t	 e;
 
-	for (k = 1; k <= TIDX_NKINDS; k++) {
+	for (k = 1; k <= TIDX_STRINGS; k++) {
 		if ((e = sec_at(buf, k)) == 0)
 			continue;
 		off = le64(buf + e + 8);
@@ -850,7 +850,7 @@ layout_read(struct layout *l, const unsigned char *p, size_t len)
 	ck_assert_uint_ge(len, TABLE_END);
 	ck_assert_mem_eq(p, "TI-INDEX", 8);
 	ck_assert_uint_eq(le16(p + 8), 1);
-	ck_assert_uint_eq(le16(p + 10), 0);
+	ck_assert_uint_eq(le16(p + 10), TIDX_MINOR);
 	ck_assert_uint_eq(le32(p + 12), 128);
 	ck_assert_uint_eq(n = le32(p + 16), 6);
 	ck_assert_uint_eq(le64(p + 24), len);
@@ -894,7 +894,7 @@ layout_read(struct layout *l, const unsigned char *p, size_t len)
 	for (i = TABLE_END; i < len; i++) {
 		int in = 0;
 
-		for (k = 1; k <= TIDX_NKINDS; k++)
+		for (k = 1; k <= TIDX_STRINGS; k++)
 			in |= i >= l->off[k] && i < l->off[k] + l->size[k];
 		if (!in)
 			ck_assert_msg(p[i] == 0, "byte %ju not zero",
@@ -1429,7 +1429,7 @@ START_TEST(test_section_byte_flips)
 	int		 opened = 0;
 
 	buf = slurp(small_path, &len);
-	for (k = 1; k <= TIDX_NKINDS; k++) {
+	for (k = 1; k <= TIDX_STRINGS; k++) {
 		off = sec_off(buf, k);
 		size = le64(buf + sec_at(buf, k) + 16);
 		ck_assert_uint_gt(size, 0);
@@ -1556,7 +1556,7 @@ START_TEST(test_section_fields)
 	uint32_t	 k;
 
 	buf = slurp(small_path, &len);
-	for (k = 1; k <= TIDX_NKINDS; k++) {
+	for (k = 1; k <= TIDX_STRINGS; k++) {
 		e = sec_at(buf, k);
 		ck_assert_uint_ne(e, 0);
 		/* Offsets: past the end, unaligned, in the header. */
@@ -1675,7 +1675,7 @@ add_section(const unsigned char *buf, size_t len, uint32_t kind,
 
 START_TEST(test_unknown_section)
 {
-	static const uint32_t kinds[] = { 99, 7, 8, 0xFFFFFFFFu };
+	static const uint32_t kinds[] = { 99, 11, 64, 0xFFFFFFFFu };
 	unsigned char	*buf, *n;
 	struct tidx	*x;
 	size_t		 len, nlen;
