@@ -31,6 +31,40 @@ SCAN_SUFFIX(eq64)(const char *p, char c)
 #endif
 }
 
+/* Bit i set when byte p[i] is c or its upper case (c a lower-case letter). */
+__attribute__((target(SCAN_TARGET), always_inline)) static inline uint64_t
+SCAN_SUFFIX(eq64_ci)(const char *p, char c)
+{
+#ifdef SCAN_AVX2
+	__m256i	 v = _mm256_set1_epi8(c), m = _mm256_set1_epi8(0x20);
+	uint64_t lo, hi;
+
+	lo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_or_si256(
+	    _mm256_loadu_si256((const __m256i *)p), m), v));
+	hi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_or_si256(
+	    _mm256_loadu_si256((const __m256i *)(p + 32)), m), v));
+	return lo | hi << 32;
+#else
+	__m128i	 v = _mm_set1_epi8(c), m = _mm_set1_epi8(0x20);
+	uint64_t r = 0;
+	int	 k;
+
+	for (k = 0; k < 4; k++)
+		r |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + 16 * k)),
+		    m), v)) << (16 * k);
+	return r;
+#endif
+}
+
+/* Bit i set when byte p[i] == c, for the 16 bytes at p. */
+__attribute__((target(SCAN_TARGET), always_inline)) static inline uint64_t
+SCAN_SUFFIX(eq16)(const char *p, char c)
+{
+	return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)p), _mm_set1_epi8(c)));
+}
+
 /*
  * Bits of the 64 bytes at p that are '{' or '[' (*open) and '}' or ']'
  * (*close): '[' 0x5b and '{' 0x7b differ only in bit 5, as do ']' and '}'.
@@ -80,7 +114,7 @@ SCAN_SUFFIX(brackets64)(const char *p, uint64_t *open, uint64_t *close)
 __attribute__((target(SCAN_TARGET), always_inline)) static inline int
 SCAN_SUFFIX(block)(struct blockstate *bs, const char *p, const char *linepos)
 {
-	uint64_t q, s, o, c, cand, below;
+	uint64_t q, s, o, c, cand, below, cc, qn;
 	long	 d;
 
 	if (SCAN_SUFFIX(eq64)(p, '\\') != 0)
@@ -90,9 +124,14 @@ SCAN_SUFFIX(block)(struct blockstate *bs, const char *p, const char *linepos)
 	SCAN_SUFFIX(brackets64)(p, &o, &c);
 	o &= ~s;
 	c &= ~s;
-	/* Opening quotes, 'C' or 'c' after them, a quote 16 bytes on. */
-	cand = q & s & (SCAN_SUFFIX(eq64)(p + 1, 'C') |
-	    SCAN_SUFFIX(eq64)(p + 1, 'c')) & SCAN_SUFFIX(eq64)(p + 16, '"');
+	/*
+	 * Opening quotes, 'C' or 'c' after them, a quote 16 bytes on: the
+	 * masks of this block shifted, completed from the next 16 bytes.
+	 */
+	cc = SCAN_SUFFIX(eq64_ci)(p, 'c');
+	qn = SCAN_SUFFIX(eq16)(p + BLOCK, '"');
+	cand = q & s & ((cc >> 1) | (uint64_t)(p[BLOCK] == 'C' ||
+	    p[BLOCK] == 'c') << 63) & ((q >> 16) | qn << 48);
 	while (cand != 0) {
 		int	 i = __builtin_ctzll(cand);
 
