@@ -33,7 +33,9 @@ struct jrec {
 	size_t		 llen, lcap;
 	uint64_t	 cand[JREC_MAXDEPTH];	/* Fields matching the key
 						   path to each depth. */
-	uint64_t	 all;			/* Every field. */
+	uint64_t	 bylen[64];		/* Fields by the length of
+						   their first name; [63]:
+						   63 bytes or more. */
 	uint64_t	 nrecords, nonobject;
 	uint64_t	 consumed, offset;	/* Stream bytes; error offset. */
 	int		(*fn)(void *, struct jrec *);
@@ -163,13 +165,15 @@ rel(const struct jrec *jr)
 static void
 key_at(struct jrec *jr, int d, const char *k, size_t len)
 {
-	uint64_t m = d == 1 ? jr->all : jr->cand[d - 2], out = 0;
+	uint64_t m = d > 1 ? jr->cand[d - 2] : jr->bylen[len < 63 ? len : 63];
+	uint64_t out = 0;
 	int	 i;
 
 	while (m != 0) {
 		i = __builtin_ctzll(m);
 		m &= m - 1;
-		if (jr->flen[i][d - 1] == len &&
+		if (jr->fields[i].path[d - 1] != NULL &&
+		    jr->flen[i][d - 1] == len &&
 		    memcmp(jr->fields[i].path[d - 1], k, len) == 0) {
 			out |= 1ULL << i;
 			if (jr->vals[i].type != JV_ABSENT) {
@@ -433,11 +437,13 @@ jrec_new(const struct jfield *fields, size_t nfields)
 	jr->offs = xcalloc(nfields, sizeof(*jr->offs));
 	if (nfields > 64)
 		abort();	/* The field sets are 64-bit masks. */
-	jr->all = nfields == 64 ? ~0ULL : (1ULL << nfields) - 1;
 	jr->flen = xcalloc(nfields, sizeof(*jr->flen));
-	for (i = 0; i < nfields; i++)
+	for (i = 0; i < nfields; i++) {
 		for (d = 0; d < JREC_MAXDEPTH && fields[i].path[d]; d++)
 			jr->flen[i][d] = strlen(fields[i].path[d]);
+		jr->bylen[jr->flen[i][0] < 63 ? jr->flen[i][0] : 63] |=
+		    1ULL << i;
+	}
 	return jr;
 }
 
