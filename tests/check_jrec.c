@@ -26,13 +26,13 @@ enum {
 };
 
 static const struct jfield fields[NF] = {
-	{ { "a" } }, { { "b" } }, { { "n" } }, { { "s" } }, { { "o" } },
-	{ { "properties", "clientInfo" } },
-	{ { "identity", "claim", "appid" } },
-	{ { "properties" } },
-	{ { "clientInfo" } },
-	{ { "w", "x", "y", "z" } },
-	{ { "" } }
+	{ .path = { "a" } }, { .path = { "b" } }, { .path = { "n" } }, { .path = { "s" } }, { .path = { "o" } },
+	{ .path = { "properties", "clientInfo" } },
+	{ .path = { "identity", "claim", "appid" } },
+	{ .path = { "properties" } },
+	{ .path = { "clientInfo" } },
+	{ .path = { "w", "x", "y", "z" } },
+	{ .path = { "" } }
 };
 
 static struct jrec *jr;		/* The checked fixture's reader. */

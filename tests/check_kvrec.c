@@ -1,20 +1,35 @@
 /*
  * check_kvrec.c: unit tests of the kvrec module (src/kvrec.h), the full
- * parse of a Key Vault AzureDiagnostics record, and of the alert module
- * (src/alert.h), the alert object of SPEC.md 2.4.  "Core" checks
- * KVREC_EVENT with its time, parsed address, address text as written and
- * the members an alert copies; the vault filter (ResourceType equal to
- * VAULTS ignoring case, nothing else); KVREC_NO_TIME, KVREC_NO_ADDRESS,
- * KVREC_MALFORMED with a reason and KVREC_BLANK, and the order in which
- * they are decided.  "Limits" parses from heap copies of exactly the
- * line's length and checks that pointers of one parse do not leak into
- * the next.  "Alert" builds a small index in a temporary directory (a
- * checked fixture), writes alerts through a jout to a temporary file and
- * compares the exact line: the 22 members of the rule's projection in
- * order, then AlertName, RuleId, Severity, Tactics, Techniques and
- * Entities; Kusto times with seven digits; ConfidenceScore and
- * httpStatusCode_d as numbers or null; Type from the indicator; missing
- * members null; and valid UTF-8 JSON whatever the input held.
+ * parse of Key Vault log records, and of the alert module (src/alert.h),
+ * the alert object of SPEC.md 2.4.  "Core" checks kvrec_parse() on
+ * AzureDiagnostics rows: KVREC_EVENT with its time, parsed address,
+ * address text as written and the members an alert copies; the vault
+ * filter (ResourceType equal to VAULTS ignoring case, nothing else);
+ * KVREC_NO_TIME, KVREC_NO_ADDRESS, KVREC_MALFORMED with a reason and
+ * KVREC_BLANK, and the order in which they are decided.  "Shapes" checks
+ * the other two shapes of SPEC.md 5: raw resource logs (a vault event when
+ * resourceId names /PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/ ignoring case;
+ * time, callerIpAddress, properties.*, identity.claim.*, SubscriptionId
+ * taken from the resourceId) and AZKVAuditLogs rows (Type AZKVAuditLogs
+ * or _ResourceId naming vaults; CallerIpAddress, Identity.claim.*), the
+ * order in which a record's shape is told, and that each shape reads only
+ * its own member names.  "Records" checks kvrec_parse_records(): one
+ * object, {"records":[...]} envelopes (records in order, each with its
+ * status and members, empty envelopes, values that are not objects passed
+ * over), top-level arrays (an element that is not an object is an error
+ * with a reason), records handed over before a syntax error, every prefix
+ * of an envelope, and a callback that stops the parse.  "Limits" parses
+ * from heap copies of exactly the line's length and checks that pointers
+ * of one parse do not leak into the next.  "Alert" builds a small index in
+ * a temporary directory (a checked fixture), writes alerts through a jout
+ * to a temporary file and compares the exact line: the 22 members of the
+ * rule's projection in order, then AlertName, RuleId, Severity, Tactics,
+ * Techniques and Entities; Kusto times with seven digits; ConfidenceScore
+ * and httpStatusCode_d as numbers or null; Type from the indicator;
+ * missing members null; every member of a resource log record and of an
+ * AZKVAuditLogs row under its AzureDiagnostics name; alerts written from
+ * the records of an envelope; and valid UTF-8 JSON whatever the input
+ * held.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -457,6 +472,834 @@ START_TEST(framing)
 	    KVREC_EVENT);
 	assert_status("{" VT ",\"CallerIPAddress\":\f\"1.2.3.4\"}",
 	    KVREC_EVENT);
+}
+END_TEST
+
+/*
+ * The three shapes (SPEC.md 5).  Raw resource logs: a vault event when
+ * resourceId names /PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/, ignoring case;
+ * time and callerIpAddress.  AZKVAuditLogs: Type exactly "AZKVAuditLogs"
+ * or _ResourceId naming vaults; TimeGenerated and CallerIpAddress.
+ */
+#define RLT	"\"time\":\"2026-11-20T12:00:05.130679Z\""
+#define RLV	RLT ",\"resourceId\":\"" RID "\""
+#define AZT	"\"Type\":\"AZKVAuditLogs\"," TG
+#define OIDURL	"http://schemas.microsoft.com/identity/claims/objectidentifier"
+
+/* A resource log record with every member an alert copies. */
+#define RL_FULL	"{" RLT ",\"resourceId\":\"" RID "\",\"operationName\":" \
+		"\"VaultGet\",\"operationVersion\":\"2015-06-01\"," \
+		"\"category\":\"AuditEvent\",\"resultType\":\"Success\"," \
+		"\"resultSignature\":\"OK\",\"correlationId\":\"c-9\"," \
+		"\"callerIpAddress\":\"203.0.113.7\",\"identity\":{\"claim\":" \
+		"{\"" OIDURL "\":\"obj-9\",\"appid\":\"app-9\"}}," \
+		"\"properties\":{\"clientInfo\":" \
+		"\"azure-resource-manager/2.0\"," \
+		"\"requestUri\":\"https://x/\",\"id\":" \
+		"\"https://kv1.vault.azure.net/\",\"httpStatusCode\":200}}"
+
+/* An AZKVAuditLogs row with every member an alert copies. */
+#define AZ_FULL	"{" TG ",\"Type\":\"AZKVAuditLogs\",\"_ResourceId\":\"" RID \
+		"\",\"_SubscriptionId\":\"sub-8\",\"OperationName\":" \
+		"\"SecretGet\",\"ResultType\":\"Success\",\"CorrelationId\":" \
+		"\"c-8\",\"Id\":\"https://kv1.vault.azure.net/secrets/s\"," \
+		"\"ClientInfo\":\"curl/8.1\",\"HttpStatusCode\":403," \
+		"\"CallerIpAddress\":\"198.51.100.23\",\"Identity\":" \
+		"{\"claim\":" \
+		"{\"appid\":\"app-8\",\"" OIDURL "\":\"obj-8\"}}}"
+
+START_TEST(rl_vault_filter)
+{
+	static const char *const vault[] = {
+		"{" RLV ",\"callerIpAddress\":\"1.2.3.4\"}",
+		"{\"callerIpAddress\":\"1.2.3.4\"," RLV "}",
+		"{" RLT ",\"resourceId\":\"/subscriptions/s/resourcegroups/g/"
+		    "providers/microsoft.keyvault/vaults/kv\","
+		    "\"callerIpAddress\":\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":\"/Subscriptions/s/ResourceGroups/g/"
+		    "Providers/Microsoft.KeyVault/Vaults/kv\","
+		    "\"callerIpAddress\":\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":\"\\/SUBSCRIPTIONS\\/S\\/PROVIDERS\\/"
+		    "MICROSOFT.KEYVAULT\\/VAULTS\\/KV\",\"callerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":\"" RID "/SECRETS/X\","
+		    "\"callerIpAddress\":\"1.2.3.4\"}",
+		/* Anywhere in the id. */
+		"{" RLT ",\"resourceId\":\"x/PROVIDERS/MICROSOFT.KEYVAULT/"
+		    "VAULTS/\",\"callerIpAddress\":\"1.2.3.4\"}",
+	};
+	static const char *const not_vault[] = {
+		"{" RLT ",\"resourceId\":\"/SUBSCRIPTIONS/S/PROVIDERS/"
+		    "MICROSOFT.KEYVAULT/VAULTS\",\"callerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":\"/SUBSCRIPTIONS/S/PROVIDERS/"
+		    "MICROSOFT.KEYVAULT/MANAGEDHSMS/H\",\"callerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":\"/SUBSCRIPTIONS/S/PROVIDERS/"
+		    "MICROSOFT.SQL/SERVERS/X\",\"callerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":\"/SUBSCRIPTIONS/S/PROVIDERS/"
+		    "MICROSOFT.KEYVAULTS/VAULTS/X\",\"callerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":\"PROVIDERS/MICROSOFT.KEYVAULT/"
+		    "VAULTS/X\",\"callerIpAddress\":\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":\"/PROVIDERS/MICROSOFT.KEYVAULT /"
+		    "VAULTS/X\",\"callerIpAddress\":\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":\"\",\"callerIpAddress\":\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":null,\"callerIpAddress\":\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":7,\"callerIpAddress\":\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":[\"" RID "\"],\"callerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RLT ",\"resourceId\":{\"a\":\"" RID "\"},"
+		    "\"callerIpAddress\":\"1.2.3.4\"}",
+		/* No resourceId: time or callerIpAddress make the shape. */
+		"{" RLT ",\"callerIpAddress\":\"1.2.3.4\"}",
+		"{\"callerIpAddress\":\"1.2.3.4\"}",
+		"{" RLT "}",
+		"{" RLT ",\"ResourceId\":\"" RID "\",\"callerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RLT ",\"resourceID\":\"" RID "\",\"callerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" RLT ",\"properties\":{\"resourceId\":\"" RID "\"},"
+		    "\"callerIpAddress\":\"1.2.3.4\"}",
+		/* Not a vault: decided before time and address. */
+		"{\"resourceId\":\"x\"}",
+	};
+
+	assert_statuses(vault, sizeof(vault) / sizeof(vault[0]), KVREC_EVENT);
+	assert_statuses(not_vault, sizeof(not_vault) / sizeof(not_vault[0]),
+	    KVREC_NOT_VAULT);
+	/* Time and address of the shape's own names. */
+	assert_status("{\"resourceId\":\"" RID "\",\"callerIpAddress\":"
+	    "\"1.2.3.4\"}", KVREC_NO_TIME);
+	assert_status("{\"resourceId\":\"" RID "\"," TG ",\"callerIpAddress\":"
+	    "\"1.2.3.4\"}", KVREC_NO_TIME);
+	assert_status("{" RLV ",\"time\":\"garbage\",\"callerIpAddress\":"
+	    "\"1.2.3.4\"}", KVREC_NO_TIME);
+	assert_status("{" RLV "}", KVREC_NO_ADDRESS);
+	assert_status("{" RLV ",\"callerIpAddress\":\"bad\"}",
+	    KVREC_NO_ADDRESS);
+	assert_status("{" RLV ",\"CallerIPAddress\":\"1.2.3.4\"}",
+	    KVREC_NO_ADDRESS);
+	assert_status("{" RLV ",\"CallerIpAddress\":\"1.2.3.4\"}",
+	    KVREC_NO_ADDRESS);
+	assert_status("{" RLV ",\"properties\":{\"callerIpAddress\":"
+	    "\"1.2.3.4\"}}", KVREC_NO_ADDRESS);
+}
+END_TEST
+
+START_TEST(az_vault_filter)
+{
+	static const char *const vault[] = {
+		"{" AZT ",\"CallerIpAddress\":\"1.2.3.4\"}",
+		"{\"CallerIpAddress\":\"1.2.3.4\"," AZT "}",
+		"{" TG ",\"_ResourceId\":\"/subscriptions/s/resourcegroups/g/"
+		    "providers/microsoft.keyvault/vaults/kv\","
+		    "\"CallerIpAddress\":\"1.2.3.4\"}",
+		"{" TG ",\"Type\":\"Other\",\"_ResourceId\":\"" RID "\","
+		    "\"CallerIpAddress\":\"1.2.3.4\"}",
+		"{" AZT ",\"_ResourceId\":\"/SUBSCRIPTIONS/S/PROVIDERS/"
+		    "MICROSOFT.SQL/SERVERS/X\",\"CallerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" TG ",\"Type\":\"AZKVAudit\\u004cogs\","
+		    "\"CallerIpAddress\":\"1.2.3.4\"}",
+	};
+	static const char *const not_vault[] = {
+		"{" TG ",\"Type\":\"azkvauditlogs\",\"CallerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" TG ",\"Type\":\"AZKVAuditLogs \",\"CallerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" TG ",\"Type\":\"AZKVAuditLog\",\"CallerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" TG ",\"Type\":\"AzureDiagnostics\",\"CallerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" TG ",\"Type\":null,\"CallerIpAddress\":\"1.2.3.4\"}",
+		"{" TG ",\"Type\":[\"AZKVAuditLogs\"],\"CallerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" TG ",\"Type\":\"Other\",\"_ResourceId\":\"/SUBSCRIPTIONS/S/"
+		    "PROVIDERS/MICROSOFT.SQL/SERVERS/X\",\"CallerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{" TG ",\"_ResourceId\":null,\"CallerIpAddress\":\"1.2.3.4\"}",
+		"{" TG ",\"CallerIpAddress\":\"1.2.3.4\"}",
+		"{\"CallerIpAddress\":\"1.2.3.4\"}",
+		"{\"type\":\"AZKVAuditLogs\"," TG ",\"CallerIpAddress\":"
+		    "\"1.2.3.4\"}",
+		"{\"Type\":\"x\"}",
+	};
+
+	assert_statuses(vault, sizeof(vault) / sizeof(vault[0]), KVREC_EVENT);
+	assert_statuses(not_vault, sizeof(not_vault) / sizeof(not_vault[0]),
+	    KVREC_NOT_VAULT);
+	assert_status("{\"Type\":\"AZKVAuditLogs\",\"CallerIpAddress\":"
+	    "\"1.2.3.4\"}", KVREC_NO_TIME);
+	assert_status("{\"Type\":\"AZKVAuditLogs\",\"TimeGenerated\":\"x\","
+	    "\"CallerIpAddress\":\"1.2.3.4\"}", KVREC_NO_TIME);
+	assert_status("{" AZT "}", KVREC_NO_ADDRESS);
+	assert_status("{" AZT ",\"CallerIPAddress\":\"1.2.3.4\"}",
+	    KVREC_NO_ADDRESS);
+	assert_status("{" AZT ",\"CallerIpAddress\":null}", KVREC_NO_ADDRESS);
+}
+END_TEST
+
+/*
+ * A record with ResourceType is AzureDiagnostics, whatever else it has;
+ * else one with resourceId, callerIpAddress or time is a resource log;
+ * else one with Type, CallerIpAddress or _ResourceId is AZKVAuditLogs.
+ * A member counts as there whatever its value.
+ */
+START_TEST(shape_order)
+{
+	struct kv_event ev;
+
+	/* AzureDiagnostics before a resource log. */
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":\"1.2.3.4\","
+	    RLV ",\"callerIpAddress\":\"5.6.7.8\"," AZT ","
+	    "\"CallerIpAddress\":\"9.9.9.9\"}", &ev), KVREC_EVENT);
+	ck_assert(ev.addr_len == 7 && memcmp(ev.addr_text, "1.2.3.4", 7) == 0);
+	ck_assert_int_eq(ev.m[KV_RESOURCEID]->type, JV_ABSENT);
+	ck_assert_int_eq(ev.m[KV_SUBSCRIPTIONID]->type, JV_ABSENT);
+	assert_status("{\"ResourceType\":\"SERVERS\"," RLV ","
+	    "\"callerIpAddress\":\"5.6.7.8\"}", KVREC_NOT_VAULT);
+	assert_status("{\"ResourceType\":null," RLV ",\"callerIpAddress\":"
+	    "\"5.6.7.8\"}", KVREC_NOT_VAULT);
+	assert_status("{\"ResourceType\":\"VAULTS\"," RLV ","
+	    "\"callerIpAddress\":\"5.6.7.8\"}", KVREC_NO_TIME);
+	assert_status("{" VT "," RLV ",\"callerIpAddress\":\"5.6.7.8\"}",
+	    KVREC_NO_ADDRESS);
+	/* A resource log before AZKVAuditLogs. */
+	ck_assert_int_eq(parse("{" AZT ",\"CallerIpAddress\":\"9.9.9.9\","
+	    RLV ",\"callerIpAddress\":\"5.6.7.8\"}", &ev), KVREC_EVENT);
+	ck_assert(ev.addr_len == 7 && memcmp(ev.addr_text, "5.6.7.8", 7) == 0);
+	assert_status("{" AZT ",\"CallerIpAddress\":\"9.9.9.9\","
+	    "\"callerIpAddress\":\"5.6.7.8\"}", KVREC_NOT_VAULT);
+	assert_status("{" AZT ",\"CallerIpAddress\":\"9.9.9.9\","
+	    "\"time\":null}", KVREC_NOT_VAULT);
+	assert_status("{" AZT ",\"CallerIpAddress\":\"9.9.9.9\","
+	    "\"resourceId\":null}", KVREC_NOT_VAULT);
+	/* AzureDiagnostics names without ResourceType: no shape. */
+	assert_status("{" TG ",\"ResourceId\":\"" RID "\",\"CallerIPAddress\":"
+	    "\"1.2.3.4\",\"SubscriptionId\":\"s\"}", KVREC_NOT_VAULT);
+	/* Shape members inside a member are not the record's. */
+	assert_status("{\"p\":{" AZT ",\"CallerIpAddress\":\"1.2.3.4\"}}",
+	    KVREC_NOT_VAULT);
+}
+END_TEST
+
+/*
+ * An empty key ("") one level below a field is not the end of the
+ * field's path (jrec once took it for that, through memcmp(NULL, "", 0),
+ * and read the value of "" inside a member's object as the member's own
+ * value):
+ * {"CallerIPAddress":{"":"1.2.3.4"}} is an event with address 1.2.3.4
+ * (as {"CallerIPAddress":{"a":"1.2.3.4"}} is not), {"TimeGenerated":
+ * {"":"..."}} a time, {"ResourceType":{"":"VAULTS"}} a vault, and
+ * {"operationName":{"":"x"}} gives OperationName "x" instead of an
+ * object (null in the alert).  The fast path does not list such an
+ * address, so kv-match's alerts depend on whether it ran.
+ */
+START_TEST(empty_key_below_field)
+{
+	static const struct {
+		const char		*line;
+		enum kvrec_status	 want;
+	} t[] = {
+		{ "{" VT ",\"CallerIPAddress\":{\"\":\"1.2.3.4\"}}",
+		    KVREC_NO_ADDRESS },
+		{ "{" RLV ",\"callerIpAddress\":{\"\":\"1.2.3.4\"}}",
+		    KVREC_NO_ADDRESS },
+		{ "{" AZT ",\"CallerIpAddress\":{\"\":\"1.2.3.4\"}}",
+		    KVREC_NO_ADDRESS },
+		{ "{" RT ",\"TimeGenerated\":{\"\":\"2026-11-20T12:00:05Z\"},"
+		    "\"CallerIPAddress\":\"1.2.3.4\"}", KVREC_NO_TIME },
+		{ "{\"ResourceType\":{\"\":\"VAULTS\"}," TG ","
+		    "\"CallerIPAddress\":\"1.2.3.4\"}", KVREC_NOT_VAULT },
+	};
+	struct kv_event ev;
+	enum kvrec_status st;
+	size_t	 i;
+
+	/* The same with a non-empty key, for comparison. */
+	assert_status("{" VT ",\"CallerIPAddress\":{\"a\":\"1.2.3.4\"}}",
+	    KVREC_NO_ADDRESS);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		st = parse(t[i].line, &ev);
+		ck_assert_msg(st == t[i].want, "jrec reads "
+		    "{\"\":...} below a field as its value: %s: status %d, "
+		    "want %d", t[i].line, (int)st, (int)t[i].want);
+	}
+	ck_assert_int_eq(parse("{" RLV ",\"callerIpAddress\":\"1.2.3.4\","
+	    "\"operationName\":{\"\":\"x\"}}", &ev), KVREC_EVENT);
+	ck_assert_msg(ev.m[KV_OPERATIONNAME]->type == JV_COMPLEX, ""
+	    "jrec.c key_at(): OperationName of {\"\":\"x\"} has type %d, "
+	    "want JV_COMPLEX", (int)ev.m[KV_OPERATIONNAME]->type);
+}
+END_TEST
+
+/* The value of a member as it was in the event, for the checks below. */
+static void
+assert_member(const struct kv_event *ev, enum kv_member m, const char *want)
+{
+	const struct jval *v = ev->m[m];
+
+	ck_assert_msg(v->type == JV_STRING || v->type == JV_NUMBER,
+	    "%s: type %d", kv_member_names[m], (int)v->type);
+	ck_assert_msg(v->len == strlen(want) && memcmp(v->s, want, v->len) ==
+	    0, "%s is \"%.*s\", want \"%s\"", kv_member_names[m], (int)v->len,
+	    v->s, want);
+}
+
+static void
+assert_absent(const struct kv_event *ev, enum kv_member m)
+{
+	ck_assert_msg(ev->m[m]->type == JV_ABSENT, "%s: type %d, want absent",
+	    kv_member_names[m], (int)ev->m[m]->type);
+}
+
+START_TEST(rl_members)
+{
+	struct kv_event ev;
+	struct addr want = ip("203.0.113.7");
+
+	ck_assert_int_eq(parse(RL_FULL, &ev), KVREC_EVENT);
+	ck_assert_int_eq(ev.time, kt("2026-11-20T12:00:05.130679Z"));
+	ck_assert_int_eq(addr_cmp(&ev.addr, &want), 0);
+	ck_assert(ev.addr_len == 11 && memcmp(ev.addr_text, "203.0.113.7",
+	    11) == 0);
+	assert_member(&ev, KV_RESOURCEID, RID);
+	assert_member(&ev, KV_SUBSCRIPTIONID, "S1");
+	assert_member(&ev, KV_OPERATIONNAME, "VaultGet");
+	assert_member(&ev, KV_RESULTTYPE, "Success");
+	assert_member(&ev, KV_CORRELATIONID, "c-9");
+	assert_member(&ev, KV_ID_S, "https://kv1.vault.azure.net/");
+	assert_member(&ev, KV_CLIENTINFO_S, "azure-resource-manager/2.0");
+	assert_member(&ev, KV_HTTPSTATUSCODE_D, "200");
+	ck_assert_int_eq(ev.m[KV_HTTPSTATUSCODE_D]->type, JV_NUMBER);
+	assert_member(&ev, KV_APPID_G, "app-9");
+	assert_member(&ev, KV_OBJECTID_G, "obj-9");
+}
+END_TEST
+
+/*
+ * Only the shape's own names count: AzureDiagnostics or AZKVAuditLogs
+ * names in a resource log are not read, and members it lacks are absent.
+ */
+START_TEST(rl_members_own_names)
+{
+	struct kv_event ev;
+	int	 i;
+
+	ck_assert_int_eq(parse("{" RLV ",\"callerIpAddress\":\"1.2.3.4\","
+	    "\"ResourceId\":\"w\",\"SubscriptionId\":\"w\","
+	    "\"OperationName\":\"w\",\"ResultType\":\"w\",\"CorrelationId\":"
+	    "\"w\",\"id_s\":\"w\",\"clientInfo_s\":\"w\",\"httpStatusCode_d\":"
+	    "500,\"identity_claim_appid_g\":\"w\",\"" OID "\":\"w\","
+	    "\"_SubscriptionId\":\"w\",\"Id\":\"w\",\"ClientInfo\":\"w\","
+	    "\"HttpStatusCode\":500,\"Identity\":{\"claim\":{\"appid\":\"w\"}},"
+	    "\"clientInfo\":\"w\",\"id\":\"w\",\"httpStatusCode\":500,"
+	    "\"appid\":\"w\",\"claim\":{\"appid\":\"w\"},\"properties\":"
+	    "{\"properties\":{\"id\":\"w\"}},\"identity\":{\"appid\":\"w\"}}",
+	    &ev), KVREC_EVENT);
+	assert_member(&ev, KV_RESOURCEID, RID);
+	assert_member(&ev, KV_SUBSCRIPTIONID, "S1");
+	for (i = KV_OPERATIONNAME; i < KV_NMEMBERS; i++)
+		assert_absent(&ev, (enum kv_member)i);
+}
+END_TEST
+
+/* SubscriptionId: the <id> of a resourceId "/SUBSCRIPTIONS/<id>/...". */
+START_TEST(rl_subscription)
+{
+	static const struct {
+		const char	*rid;
+		const char	*want;	/* NULL: absent. */
+	} t[] = {
+		{ RID, "S1" },
+		{ "/subscriptions/aaaa0a0a-bb1b/resourcegroups/g/providers/"
+		    "microsoft.keyvault/vaults/kv", "aaaa0a0a-bb1b" },
+		{ "/Subscriptions/Mixed-Case/PROVIDERS/MICROSOFT.KEYVAULT/"
+		    "VAULTS/KV", "Mixed-Case" },
+		{ "\\/SUBSCRIPTIONS\\/esc\\/PROVIDERS\\/MICROSOFT.KEYVAULT\\/"
+		    "VAULTS\\/KV", "esc" },
+		{ "/SUBSCRIPTIONS//PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV",
+		    NULL },
+		{ "x/SUBSCRIPTIONS/S2/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV",
+		    NULL },
+		{ " /SUBSCRIPTIONS/S2/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV",
+		    NULL },
+		{ "/SUBSCRIPTION/S2/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV",
+		    NULL },
+		{ "/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV", NULL },
+	};
+	char	 line[512];
+	struct kv_event ev;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(line, sizeof(line), "{" RLT ",\"resourceId\":\"%s\","
+		    "\"callerIpAddress\":\"1.2.3.4\",\"SubscriptionId\":\"w\","
+		    "\"subscriptionId\":\"w\"}", t[i].rid);
+		ck_assert_msg(parse(line, &ev) == KVREC_EVENT, "%s", line);
+		if (t[i].want == NULL)
+			ck_assert_msg(ev.m[KV_SUBSCRIPTIONID]->type ==
+			    JV_ABSENT, "%s", line);
+		else
+			assert_member(&ev, KV_SUBSCRIPTIONID, t[i].want);
+	}
+}
+END_TEST
+
+START_TEST(az_members)
+{
+	struct kv_event ev;
+	struct addr want = ip("198.51.100.23");
+	int	 i;
+
+	ck_assert_int_eq(parse(AZ_FULL, &ev), KVREC_EVENT);
+	ck_assert_int_eq(ev.time, kt("2026-11-20T12:00:05.130679Z"));
+	ck_assert_int_eq(addr_cmp(&ev.addr, &want), 0);
+	ck_assert(ev.addr_len == 13 && memcmp(ev.addr_text, "198.51.100.23",
+	    13) == 0);
+	assert_member(&ev, KV_RESOURCEID, RID);
+	assert_member(&ev, KV_SUBSCRIPTIONID, "sub-8");
+	assert_member(&ev, KV_OPERATIONNAME, "SecretGet");
+	assert_member(&ev, KV_RESULTTYPE, "Success");
+	assert_member(&ev, KV_CORRELATIONID, "c-8");
+	assert_member(&ev, KV_ID_S, "https://kv1.vault.azure.net/secrets/s");
+	assert_member(&ev, KV_CLIENTINFO_S, "curl/8.1");
+	assert_member(&ev, KV_HTTPSTATUSCODE_D, "403");
+	ck_assert_int_eq(ev.m[KV_HTTPSTATUSCODE_D]->type, JV_NUMBER);
+	assert_member(&ev, KV_APPID_G, "app-8");
+	assert_member(&ev, KV_OBJECTID_G, "obj-8");
+
+	/* Other shapes' names are not read. */
+	ck_assert_int_eq(parse("{" AZT ",\"CallerIpAddress\":\"1.2.3.4\","
+	    "\"ResourceId\":\"w\",\"SubscriptionId\":\"w\",\"id_s\":\"w\","
+	    "\"clientInfo_s\":\"w\",\"httpStatusCode_d\":500,"
+	    "\"identity_claim_appid_g\":\"w\",\"" OID "\":\"w\","
+	    "\"properties\":{\"id\":\"w\","
+	    "\"clientInfo\":\"w\",\"httpStatusCode\":500},\"identity\":"
+	    "{\"claim\":{\"appid\":\"w\",\"" OIDURL "\":\"w\"}},"
+	    "\"operationName\":\"w\",\"resultType\":\"w\",\"correlationId\":"
+	    "\"w\"}", &ev), KVREC_EVENT);
+	for (i = 0; i < KV_NMEMBERS; i++)
+		assert_absent(&ev, (enum kv_member)i);
+}
+END_TEST
+
+/* AzureDiagnostics rows read only their own names too. */
+START_TEST(ad_members_own_names)
+{
+	struct kv_event ev;
+	int	 i;
+
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":\"1.2.3.4\","
+	    "\"resourceId\":\"" RID "\",\"_ResourceId\":\"" RID "\","
+	    "\"_SubscriptionId\":\"w\",\"operationName\":\"w\",\"Id\":\"w\","
+	    "\"ClientInfo\":\"w\",\"HttpStatusCode\":500,\"properties\":"
+	    "{\"id\":\"w\",\"clientInfo\":\"w\",\"httpStatusCode\":500},"
+	    "\"identity\":{\"claim\":{\"appid\":\"w\",\"" OIDURL "\":\"w\"}},"
+	    "\"Identity\":{\"claim\":{\"appid\":\"w\",\"" OIDURL "\":\"w\"}}}",
+	    &ev), KVREC_EVENT);
+	for (i = 0; i < KV_NMEMBERS; i++)
+		assert_absent(&ev, (enum kv_member)i);
+	/* And nothing is derived from an AzureDiagnostics ResourceId. */
+	ck_assert_int_eq(parse("{" VT ",\"CallerIPAddress\":\"1.2.3.4\","
+	    "\"ResourceId\":\"" RID "\"}", &ev), KVREC_EVENT);
+	assert_member(&ev, KV_RESOURCEID, RID);
+	assert_absent(&ev, KV_SUBSCRIPTIONID);
+}
+END_TEST
+
+/* kvrec_parse() reads one object: an envelope is not its records. */
+START_TEST(parse_one_object)
+{
+	struct kv_event ev;
+
+	assert_status("{\"records\":[{" RLV ",\"callerIpAddress\":"
+	    "\"1.2.3.4\"}]}", KVREC_NOT_VAULT);
+	assert_status("[{" RLV ",\"callerIpAddress\":\"1.2.3.4\"}]",
+	    KVREC_MALFORMED);
+	ck_assert_int_eq(parse("{\"records\":[{" RLV ",\"callerIpAddress\":"
+	    "\"9.9.9.9\"}]," VT ",\"CallerIPAddress\":\"1.2.3.4\"}", &ev),
+	    KVREC_EVENT);
+	ck_assert(ev.addr_len == 7 && memcmp(ev.addr_text, "1.2.3.4", 7) == 0);
+}
+END_TEST
+
+/* What a kvrec_parse_records() callback saw of each record. */
+#define MAXREC	16
+
+struct seen_rec {
+	enum kvrec_status st;
+	int64_t		 time;
+	char		 addr[64];
+	enum jval_type	 type[KV_NMEMBERS];
+	char		 val[KV_NMEMBERS][160];
+};
+
+struct seen {
+	size_t		 n, calls;
+	size_t		 stop_after;	/* Return -1 after this many calls. */
+	struct seen_rec	 r[MAXREC];
+};
+
+static int
+collect(void *arg, enum kvrec_status st, const struct kv_event *ev)
+{
+	struct seen *sn = arg;
+	struct seen_rec *r;
+	const struct jval *v;
+	int	 i;
+
+	sn->calls++;
+	if (sn->n < MAXREC) {
+		r = &sn->r[sn->n++];
+		memset(r, 0, sizeof(*r));
+		r->st = st;
+		if (st == KVREC_EVENT) {
+			r->time = ev->time;
+			snprintf(r->addr, sizeof(r->addr), "%.*s",
+			    (int)ev->addr_len, ev->addr_text);
+			for (i = 0; i < KV_NMEMBERS; i++) {
+				v = ev->m[i];
+				r->type[i] = v->type;
+				if (v->type == JV_STRING ||
+				    v->type == JV_NUMBER)
+					snprintf(r->val[i], sizeof(r->val[i]),
+					    "%.*s", (int)v->len, v->s);
+			}
+		}
+	}
+	return sn->stop_after > 0 && sn->calls >= sn->stop_after ? -1 : 0;
+}
+
+/* kvrec_parse_records() on a heap copy of exactly len bytes. */
+static enum kvrec_status
+records_n(const char *s, size_t len, struct seen *sn)
+{
+	size_t	 stop = sn->stop_after;
+
+	memset(sn, 0, sizeof(*sn));
+	sn->stop_after = stop;
+	free(pcopy);
+	pcopy = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(pcopy);
+	memcpy(pcopy, s, len);
+	return kvrec_parse_records(kr, pcopy, len, collect, sn);
+}
+
+static enum kvrec_status
+records(const char *s, struct seen *sn)
+{
+	return records_n(s, strlen(s), sn);
+}
+
+static void
+assert_seen(const struct seen *sn, size_t i, enum kvrec_status st,
+    const char *addr)
+{
+	ck_assert_msg(i < sn->n, "record %zu not handed over (%zu were)", i,
+	    sn->n);
+	ck_assert_msg(sn->r[i].st == st, "record %zu: status %d, want %d", i,
+	    (int)sn->r[i].st, (int)st);
+	if (addr != NULL)
+		ck_assert_msg(strcmp(sn->r[i].addr, addr) == 0, "record %zu: "
+		    "address %s, want %s", i, sn->r[i].addr, addr);
+}
+
+/* One object: one record, as kvrec_parse() reads it. */
+START_TEST(records_one_object)
+{
+	struct seen sn = { 0 };
+
+	ck_assert_int_eq(records(FULL, &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+	ck_assert_int_eq(sn.r[0].time, kt("2026-11-20T12:00:05.130679Z"));
+	ck_assert_str_eq(sn.r[0].val[KV_CLIENTINFO_S], "curl/8.0");
+	ck_assert_int_eq(records("{" RT "}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 1);
+	assert_seen(&sn, 0, KVREC_NO_TIME, NULL);
+	ck_assert_int_eq(records("{}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 1);
+	assert_seen(&sn, 0, KVREC_NOT_VAULT, NULL);
+	ck_assert_int_eq(records("\t" RL_FULL "\r\n", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+}
+END_TEST
+
+/* An envelope: its records in order, each with its own status. */
+START_TEST(records_envelope)
+{
+	struct seen sn = { 0 };
+
+	ck_assert_int_eq(records("{\"records\":[" RL_FULL ","
+	    "{" RLT ",\"resourceId\":\"/SUBSCRIPTIONS/S/PROVIDERS/"
+	    "MICROSOFT.SQL/SERVERS/X\",\"callerIpAddress\":\"1.1.1.1\"},"
+	    "{\"resourceId\":\"" RID "\",\"callerIpAddress\":\"1.1.1.2\"},"
+	    "{" RLV ",\"callerIpAddress\":\"\"}," AZ_FULL ","
+	    "{" VT ",\"CallerIPAddress\":\"2001:DB8::1\"},{},"
+	    "{" RLV ",\"callerIpAddress\":\"192.0.2.1\"}]}", &sn),
+	    KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 8);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+	assert_seen(&sn, 1, KVREC_NOT_VAULT, NULL);
+	assert_seen(&sn, 2, KVREC_NO_TIME, NULL);
+	assert_seen(&sn, 3, KVREC_NO_ADDRESS, NULL);
+	assert_seen(&sn, 4, KVREC_EVENT, "198.51.100.23");
+	assert_seen(&sn, 5, KVREC_EVENT, "2001:DB8::1");
+	assert_seen(&sn, 6, KVREC_NOT_VAULT, NULL);
+	assert_seen(&sn, 7, KVREC_EVENT, "192.0.2.1");
+	/* Each record's members, read during its call. */
+	ck_assert_str_eq(sn.r[0].val[KV_SUBSCRIPTIONID], "S1");
+	ck_assert_str_eq(sn.r[0].val[KV_CLIENTINFO_S],
+	    "azure-resource-manager/2.0");
+	ck_assert_str_eq(sn.r[4].val[KV_SUBSCRIPTIONID], "sub-8");
+	ck_assert_str_eq(sn.r[4].val[KV_CLIENTINFO_S], "curl/8.1");
+	ck_assert_str_eq(sn.r[4].val[KV_HTTPSTATUSCODE_D], "403");
+	ck_assert_int_eq(sn.r[5].type[KV_SUBSCRIPTIONID], JV_ABSENT);
+	ck_assert_int_eq(sn.r[5].type[KV_CLIENTINFO_S], JV_ABSENT);
+	/* The last record has none of the first one's members. */
+	ck_assert_str_eq(sn.r[7].val[KV_RESOURCEID], RID);
+	ck_assert_str_eq(sn.r[7].val[KV_SUBSCRIPTIONID], "S1");
+	ck_assert_int_eq(sn.r[7].type[KV_OPERATIONNAME], JV_ABSENT);
+	ck_assert_int_eq(sn.r[7].type[KV_CLIENTINFO_S], JV_ABSENT);
+	ck_assert_int_eq(sn.r[7].type[KV_HTTPSTATUSCODE_D], JV_ABSENT);
+	ck_assert_int_eq(sn.r[7].type[KV_APPID_G], JV_ABSENT);
+	ck_assert_int_eq(sn.r[7].type[KV_OBJECTID_G], JV_ABSENT);
+
+	/* The sample of SPEC.md 5, as diagnostic settings send it. */
+	ck_assert_int_eq(records("{\"records\":[{\"time\":"
+	    "\"2016-01-05T01:32:01.2691226Z\",\"resourceId\":\"/SUBSCRIPTIONS/"
+	    "AAAA0A0A-BB1B-CC2C-DD3D-EEEEEE4E4E4E/RESOURCEGROUPS/CONTOSOGROUP/"
+	    "PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/CONTOSOKEYVAULT\","
+	    "\"operationName\":\"VaultGet\",\"resultType\":\"Success\","
+	    "\"correlationId\":\"\",\"callerIpAddress\":\"104.40.82.76\","
+	    "\"identity\":{\"claim\":{\"" OIDURL "\":\"d9da5048\",\"appid\":"
+	    "\"00001111\"}},\"properties\":{\"clientInfo\":"
+	    "\"azure-resource-manager/2.0\",\"id\":\"https://c.vault.azure.net/"
+	    "\",\"httpStatusCode\":200}}]}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "104.40.82.76");
+	ck_assert_int_eq(sn.r[0].time, kt("2016-01-05T01:32:01.2691226Z"));
+	ck_assert_str_eq(sn.r[0].val[KV_SUBSCRIPTIONID],
+	    "AAAA0A0A-BB1B-CC2C-DD3D-EEEEEE4E4E4E");
+	ck_assert_str_eq(sn.r[0].val[KV_CORRELATIONID], "");
+	ck_assert_str_eq(sn.r[0].val[KV_APPID_G], "00001111");
+	ck_assert_str_eq(sn.r[0].val[KV_OBJECTID_G], "d9da5048");
+}
+END_TEST
+
+START_TEST(records_empty_envelope)
+{
+	struct seen sn = { 0 };
+
+	ck_assert_int_eq(records("{\"records\":[]}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 0);
+	ck_assert_int_eq(records(" { \"records\" : [ ] } \r", &sn),
+	    KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 0);
+	ck_assert_int_eq(records("{\"records\":[{}]}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 1);
+	assert_seen(&sn, 0, KVREC_NOT_VAULT, NULL);
+}
+END_TEST
+
+/* Values in an envelope's array that are not objects are passed over. */
+START_TEST(records_envelope_nonobjects)
+{
+	struct seen sn = { 0 };
+
+	ck_assert_int_eq(records("{\"records\":[1,\"x\",null,true,[],"
+	    "{" RLV ",\"callerIpAddress\":\"1.2.3.4\"},[{" RLV ","
+	    "\"callerIpAddress\":\"9.9.9.9\"}],{\"a\":[]},-2.5e1,{" AZT ","
+	    "\"CallerIpAddress\":\"5.6.7.8\"},\"\"]}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 3);
+	assert_seen(&sn, 0, KVREC_EVENT, "1.2.3.4");
+	assert_seen(&sn, 1, KVREC_NOT_VAULT, NULL);
+	assert_seen(&sn, 2, KVREC_EVENT, "5.6.7.8");
+	ck_assert_int_eq(records("{\"records\":[1,2,3]}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 0);
+	/* The members of the envelope beside the array are no record. */
+	ck_assert_int_eq(records("{" VT ",\"CallerIPAddress\":\"9.9.9.9\","
+	    "\"records\":[{" RLV ",\"callerIpAddress\":\"1.2.3.4\"}],"
+	    "\"x\":{" AZT ",\"CallerIpAddress\":\"9.9.9.8\"}}", &sn),
+	    KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "1.2.3.4");
+	/* A record's own "records" member is just a member. */
+	ck_assert_int_eq(records("{\"records\":[{" RLV ",\"records\":[{" RLV
+	    ",\"callerIpAddress\":\"9.9.9.9\"}],\"callerIpAddress\":"
+	    "\"1.2.3.4\"}]}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "1.2.3.4");
+	/* A "records" member that is not an array: an ordinary record. */
+	ck_assert_int_eq(records("{\"records\":{\"a\":1}," VT
+	    ",\"CallerIPAddress\":\"1.2.3.4\"}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "1.2.3.4");
+}
+END_TEST
+
+/* A top-level array of records, and what is not one. */
+START_TEST(records_top_array)
+{
+	struct seen sn = { 0 };
+
+	ck_assert_int_eq(records("[" RL_FULL ",{}," AZ_FULL "]", &sn),
+	    KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 3);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+	assert_seen(&sn, 1, KVREC_NOT_VAULT, NULL);
+	assert_seen(&sn, 2, KVREC_EVENT, "198.51.100.23");
+	ck_assert_str_eq(sn.r[2].val[KV_SUBSCRIPTIONID], "sub-8");
+	ck_assert_int_eq(records("[]", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 0);
+	/* A non-object element: the records are handed over, but error. */
+	ck_assert_int_eq(records("[" RL_FULL ",7,{" AZT ",\"CallerIpAddress\""
+	    ":\"5.6.7.8\"}]", &sn), KVREC_MALFORMED);
+	ck_assert_uint_eq(sn.calls, 2);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+	assert_seen(&sn, 1, KVREC_EVENT, "5.6.7.8");
+	ck_assert_ptr_nonnull(strstr(kvrec_error(kr), "not a JSON object"));
+	ck_assert_int_eq(records("[{},\"a\",null]", &sn), KVREC_MALFORMED);
+	ck_assert_uint_eq(sn.calls, 1);
+	ck_assert_ptr_nonnull(strstr(kvrec_error(kr), "not a JSON object"));
+	ck_assert_ptr_nonnull(strstr(kvrec_error(kr), "2"));
+	ck_assert_int_eq(records("[[" RL_FULL "]]", &sn), KVREC_MALFORMED);
+	ck_assert_uint_eq(sn.calls, 0);
+	ck_assert_ptr_nonnull(strstr(kvrec_error(kr), "not a JSON object"));
+	/* Only values that are not objects. */
+	ck_assert_int_eq(records("[1,2]", &sn), KVREC_MALFORMED);
+	ck_assert_uint_eq(sn.calls, 0);
+	ck_assert_ptr_nonnull(strstr(kvrec_error(kr), "not a JSON object"));
+	ck_assert_int_eq(records("42", &sn), KVREC_MALFORMED);
+	ck_assert_ptr_nonnull(strstr(kvrec_error(kr), "not a JSON object"));
+	ck_assert_int_eq(records("\"" RID "\"", &sn), KVREC_MALFORMED);
+	ck_assert_uint_eq(sn.calls, 0);
+}
+END_TEST
+
+/* A syntax error after two records: those two were handed over. */
+START_TEST(records_syntax_error)
+{
+	static const char *const lines[] = {
+		"{\"records\":[" RL_FULL "," AZ_FULL ",x]}",
+		"{\"records\":[" RL_FULL "," AZ_FULL ",{\"a\":tru}]}",
+		"{\"records\":[" RL_FULL "," AZ_FULL ",{\"a\":",
+		"{\"records\":[" RL_FULL "," AZ_FULL ",]}",
+		"{\"records\":[" RL_FULL "," AZ_FULL "}",
+		"{\"records\":[" RL_FULL "," AZ_FULL "]}}",
+		"{\"records\":[" RL_FULL "," AZ_FULL "]} {}",
+		"[" RL_FULL "," AZ_FULL ",{\"a\":\"\\q\"}]",
+		"[" RL_FULL "," AZ_FULL,
+	};
+	struct seen sn = { 0 };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		ck_assert_msg(records(lines[i], &sn) == KVREC_MALFORMED,
+		    "line %zu", i);
+		ck_assert_msg(sn.calls == 2, "line %zu: %zu records", i,
+		    sn.calls);
+		assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+		assert_seen(&sn, 1, KVREC_EVENT, "198.51.100.23");
+		ck_assert_msg(strstr(kvrec_error(kr), "malformed JSON") !=
+		    NULL, "line %zu: %s", i, kvrec_error(kr));
+	}
+	/* Two objects one after the other: the first, then the error. */
+	ck_assert_int_eq(records(FULL " " RL_FULL, &sn), KVREC_MALFORMED);
+	ck_assert_uint_eq(sn.calls, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+}
+END_TEST
+
+START_TEST(records_blank)
+{
+	static const char *const lines[] = {
+		"", " ", "\t", "\r", "\r\n", "  \t \n ",
+	};
+	struct seen sn = { 0 };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		ck_assert_int_eq(records(lines[i], &sn), KVREC_BLANK);
+		ck_assert_uint_eq(sn.calls, 0);
+	}
+	ck_assert_int_eq(records(" x ", &sn), KVREC_MALFORMED);
+	ck_assert_uint_eq(sn.calls, 0);
+	ck_assert_uint_gt(strlen(kvrec_error(kr)), 0);
+}
+END_TEST
+
+/* The callback can stop the parse; the next parse starts afresh. */
+START_TEST(records_stop)
+{
+	struct seen sn = { 0 };
+	struct kv_event ev;
+
+	sn.stop_after = 1;
+	(void)records("{\"records\":[" RL_FULL "," AZ_FULL "," FULL "]}", &sn);
+	ck_assert_uint_eq(sn.calls, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+	sn.stop_after = 2;
+	(void)records("[" RL_FULL "," AZ_FULL "," FULL "]", &sn);
+	ck_assert_uint_eq(sn.calls, 2);
+	sn.stop_after = 0;
+	ck_assert_int_eq(records("{\"records\":[" AZ_FULL "," FULL "]}", &sn),
+	    KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 2);
+	assert_seen(&sn, 0, KVREC_EVENT, "198.51.100.23");
+	assert_seen(&sn, 1, KVREC_EVENT, "203.0.113.7");
+	ck_assert_int_eq(parse(RL_FULL, &ev), KVREC_EVENT);
+	ck_assert(memcmp(ev.addr_text, "203.0.113.7", 11) == 0);
+}
+END_TEST
+
+/*
+ * Every prefix of an envelope, from heap copies of exactly that size:
+ * the records handed over are those whose object the prefix holds whole,
+ * with the statuses of the full parse, and the prefix is malformed.
+ */
+START_TEST(records_prefixes)
+{
+	static const char *const recs[] = {
+		RL_FULL, "{\"a\":[1,{\"b\":\"}]\"}]}", AZ_FULL,
+		"{" VT ",\"CallerIPAddress\":\"2001:db8::1\"}",
+		"{" RLV ",\"callerIpAddress\":\"1.2.3.\\u0034\"}",
+	};
+	static const char *const addrs[] = {
+		"203.0.113.7", NULL, "198.51.100.23", "2001:db8::1", "1.2.3.4",
+	};
+	size_t	 ends[sizeof(recs) / sizeof(recs[0])];
+	char	 line[4096];
+	size_t	 nrec = sizeof(recs) / sizeof(recs[0]), len = 0, n, i, whole;
+	struct seen sn = { 0 };
+	enum kvrec_status st;
+
+	len += (size_t)snprintf(line + len, sizeof(line) - len,
+	    "{\"records\":[");
+	for (i = 0; i < nrec; i++) {
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+		    "%s%s", i > 0 ? " , " : "", recs[i]);
+		ends[i] = len;
+	}
+	len += (size_t)snprintf(line + len, sizeof(line) - len, "]}");
+	ck_assert_uint_lt(len, sizeof(line) - 1);
+	for (n = 0; n <= len; n++) {
+		st = records_n(line, n, &sn);
+		for (whole = 0; whole < nrec && ends[whole] <= n; whole++)
+			;
+		ck_assert_msg(sn.calls == whole, "prefix %zu: %zu records, "
+		    "want %zu", n, sn.calls, whole);
+		for (i = 0; i < whole; i++)
+			assert_seen(&sn, i, addrs[i] ? KVREC_EVENT :
+			    KVREC_NOT_VAULT, addrs[i]);
+		ck_assert_msg(st == (n == 0 ? KVREC_BLANK : n < len ?
+		    KVREC_MALFORMED : KVREC_EVENT), "prefix %zu: status %d",
+		    n, (int)st);
+	}
 }
 END_TEST
 
@@ -1121,6 +1964,153 @@ START_TEST(alert_indicator_bytes)
 }
 END_TEST
 
+/* A resource log record: every member, from its own names. */
+START_TEST(alert_resource_log)
+{
+	char	*out = alert_for(RL_FULL, "203.0.113.7");
+
+	assert_same(out, "{"
+	    "\"KeyVaultEvents_TimeGenerated\":\"" TG_TEXT "\","
+	    "\"Description\":\"Bad host\","
+	    "\"ActivityGroupNames\":\"APT-X\","
+	    "\"IndicatorId\":\"ind-1\","
+	    "\"ThreatType\":\"C2\","
+	    "\"Url\":\"http://bad.example/\","
+	    "\"ExpirationDateTime\":\"2026-12-01T00:00:00.0000000Z\","
+	    "\"ConfidenceScore\":80,"
+	    "\"TI_ipEntity\":\"203.0.113.7\","
+	    "\"ClientIP\":\"203.0.113.7\","
+	    "\"ResourceId\":\"" RID "\","
+	    "\"SubscriptionId\":\"S1\","
+	    "\"OperationName\":\"VaultGet\","
+	    "\"ResultType\":\"Success\","
+	    "\"CorrelationId\":\"c-9\","
+	    "\"id_s\":\"https://kv1.vault.azure.net/\","
+	    "\"clientInfo_s\":\"azure-resource-manager/2.0\","
+	    "\"httpStatusCode_d\":200,"
+	    "\"identity_claim_appid_g\":\"app-9\","
+	    "\"" OID "\":\"obj-9\","
+	    "\"Type\":\"ThreatIntelligenceIndicator\","
+	    "\"timestamp\":\"" TG_TEXT "\","
+	    "\"AlertName\":\"TI map IP entity to Azure Key Vault logs\","
+	    "\"RuleId\":\"57c7e832-64eb-411f-8928-4133f01f4a25\","
+	    "\"Severity\":\"Medium\","
+	    "\"Tactics\":[\"CommandAndControl\"],"
+	    "\"Techniques\":[\"T1071\"],"
+	    "\"Entities\":[{\"Type\":\"ip\",\"Address\":\"203.0.113.7\"},"
+	    "{\"Type\":\"azure-resource\",\"ResourceId\":\"" RID "\"}]"
+	    "}\n");
+	yajl_tree_free(tree(out));
+	free(out);
+}
+END_TEST
+
+/* A resource log record without most members: null, none borrowed. */
+START_TEST(alert_resource_log_nulls)
+{
+	char	*out = alert_for("{" RLT ",\"resourceId\":\"/subscriptions/"
+	    "s-2/resourcegroups/g/providers/microsoft.keyvault/vaults/kv\","
+	    "\"callerIpAddress\":\"203.0.113.7\",\"properties\":"
+	    "{\"httpStatusCode\":\"404\"}}", "203.0.113.7");
+	yajl_val v = tree(out);
+	size_t	 i;
+
+	assert_raw(out, "SubscriptionId", "\"s-2\"");
+	assert_raw(out, "httpStatusCode_d", "404");
+	for (i = 12; i < 20; i++)
+		if (strcmp(alert_keys[i], "httpStatusCode_d") != 0)
+			ck_assert_msg(YAJL_IS_NULL(member(v, alert_keys[i])),
+			    "%s", alert_keys[i]);
+	ck_assert_uint_eq(v->u.object.len, 28);
+	yajl_tree_free(v);
+	free(out);
+}
+END_TEST
+
+START_TEST(alert_azkv)
+{
+	char	*out = alert_for(AZ_FULL, "198.51.100.23");
+	yajl_val v = tree(out);
+
+	assert_raw(out, "KeyVaultEvents_TimeGenerated", "\"" TG_TEXT "\"");
+	assert_raw(out, "ClientIP", "\"198.51.100.23\"");
+	assert_raw(out, "ResourceId", "\"" RID "\"");
+	assert_raw(out, "SubscriptionId", "\"sub-8\"");
+	assert_raw(out, "OperationName", "\"SecretGet\"");
+	assert_raw(out, "ResultType", "\"Success\"");
+	assert_raw(out, "CorrelationId", "\"c-8\"");
+	assert_raw(out, "id_s", "\"https://kv1.vault.azure.net/secrets/s\"");
+	assert_raw(out, "clientInfo_s", "\"curl/8.1\"");
+	assert_raw(out, "httpStatusCode_d", "403");
+	assert_raw(out, "identity_claim_appid_g", "\"app-8\"");
+	assert_raw(out, OID, "\"obj-8\"");
+	assert_raw(out, "timestamp", "\"" TG_TEXT "\"");
+	ck_assert_str_eq(YAJL_GET_STRING(member(member(v,
+	    "Entities")->u.array.values[1], "ResourceId")), RID);
+	ck_assert_uint_eq(v->u.object.len, 28);
+	yajl_tree_free(v);
+	free(out);
+}
+END_TEST
+
+/* Alerts written from kvrec_parse_records()'s callback, one a record. */
+static int
+alert_cb(void *arg, enum kvrec_status st, const struct kv_event *ev)
+{
+	struct jout *j = arg;
+	struct tidx_ind ind;
+	char	 a[64];
+
+	if (st != KVREC_EVENT)
+		return 0;
+	snprintf(a, sizeof(a), "%.*s", (int)ev->addr_len, ev->addr_text);
+	ind = ind_of(a);
+	alert_write(j, ev, &ind);
+	return 0;
+}
+
+START_TEST(alert_envelope)
+{
+	static const char line[] = "{\"records\":[" RL_FULL ",{}," AZ_FULL
+	    "]}";
+	FILE	*f = tmpfile();
+	struct jout *j;
+	char	*out, *nl;
+	yajl_val v;
+
+	ck_assert_ptr_nonnull(f);
+	j = jout_new(fileno(f));
+	ck_assert_int_eq(kvrec_parse_records(kr, line, sizeof(line) - 1,
+	    alert_cb, j), KVREC_EVENT);
+	ck_assert_int_eq(jout_flush(j), 0);
+	jout_free(j);
+	out = slurp(fileno(f));
+	fclose(f);
+	nl = strchr(out, '\n');
+	ck_assert_ptr_nonnull(nl);
+	ck_assert_ptr_eq(strchr(nl + 1, '\n'), out + strlen(out) - 1);
+	*nl = '\0';
+	assert_raw(out, "ClientIP", "\"203.0.113.7\"");
+	assert_raw(out, "IndicatorId", "\"ind-1\"");
+	assert_raw(out, "SubscriptionId", "\"S1\"");
+	assert_raw(out, "clientInfo_s", "\"azure-resource-manager/2.0\"");
+	assert_raw(out, OID, "\"obj-9\"");
+	*nl = '\n';
+	v = tree(nl + 1);
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, "ClientIP")),
+	    "198.51.100.23");
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, "SubscriptionId")),
+	    "sub-8");
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, "clientInfo_s")),
+	    "curl/8.1");
+	ck_assert_str_eq(YAJL_GET_STRING(member(v, OID)), "obj-8");
+	ck_assert(YAJL_IS_INTEGER(member(v, "httpStatusCode_d")));
+	ck_assert_int_eq(YAJL_GET_INTEGER(member(v, "httpStatusCode_d")), 403);
+	yajl_tree_free(v);
+	free(out);
+}
+END_TEST
+
 /* Two alerts: two lines, in order, each a whole object. */
 START_TEST(alert_two_lines)
 {
@@ -1175,6 +2165,33 @@ kvrec_suite(void)
 	tcase_add_test(tc, framing);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("Shapes");
+	tcase_add_checked_fixture(tc, kr_setup, kr_teardown);
+	tcase_add_test(tc, rl_vault_filter);
+	tcase_add_test(tc, az_vault_filter);
+	tcase_add_test(tc, shape_order);
+	tcase_add_test(tc, rl_members);
+	tcase_add_test(tc, rl_members_own_names);
+	tcase_add_test(tc, rl_subscription);
+	tcase_add_test(tc, az_members);
+	tcase_add_test(tc, ad_members_own_names);
+	tcase_add_test(tc, parse_one_object);
+	tcase_add_test(tc, empty_key_below_field);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Records");
+	tcase_add_checked_fixture(tc, kr_setup, kr_teardown);
+	tcase_add_test(tc, records_one_object);
+	tcase_add_test(tc, records_envelope);
+	tcase_add_test(tc, records_empty_envelope);
+	tcase_add_test(tc, records_envelope_nonobjects);
+	tcase_add_test(tc, records_top_array);
+	tcase_add_test(tc, records_syntax_error);
+	tcase_add_test(tc, records_blank);
+	tcase_add_test(tc, records_stop);
+	tcase_add_test(tc, records_prefixes);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("Limits");
 	tcase_add_checked_fixture(tc, kr_setup, kr_teardown);
 	tcase_add_test(tc, length_respected);
@@ -1197,6 +2214,10 @@ kvrec_suite(void)
 	tcase_add_test(tc, alert_invalid_utf8);
 	tcase_add_test(tc, alert_indicator_bytes);
 	tcase_add_test(tc, alert_two_lines);
+	tcase_add_test(tc, alert_resource_log);
+	tcase_add_test(tc, alert_resource_log_nulls);
+	tcase_add_test(tc, alert_azkv);
+	tcase_add_test(tc, alert_envelope);
 	suite_add_tcase(s, tc);
 	return s;
 }
