@@ -786,8 +786,7 @@ take_tii(struct ingest *in)
 	} else
 		r = 0;
 	v = val(in, T_ISACTIVE);
-	c.active = is_empty(v) || ingest_truthy((int)v->type, v->s, v->len,
-	    v->b);
+	c.active = ingest_truthy((int)v->type, v->s, v->len, v->b);
 	v = val(in, T_REVOKED);
 	if (ingest_truthy((int)v->type, v->s, v->len, v->b))
 		c.active = 0;

@@ -387,7 +387,15 @@ cb_start_array(void *ctx)
 	} else if (jr->root == 0 && jr->depth == 0 && jr->containers)
 		jr->cont = 1;	/* A top-level array of records. */
 	else if (jr->root != 0) {
+		int	 f = match(jr);
+
 		open_complex(jr);
+		if (f >= 0 && (jr->fields[f].flags & JF_LIST) &&
+		    jr->list_field < 0) {
+			jr->list_field = f;
+			jr->list_depth = jr->depth + 1;
+			jr->llen = 0;
+		}
 		if (jr->in_array == 0)
 			jr->in_array = jr->depth + 1;
 	} else
@@ -594,8 +602,10 @@ jrec_stream_end(struct jrec *jr)
 	if (jr->h == NULL)
 		return JREC_SYNTAX;
 	if (yajl_complete_parse(jr->h) != yajl_status_ok) {
-		jr->offset = jr->consumed;
-		return failed(jr, NULL, 0) == JREC_OK ? JREC_OK : JREC_SYNTAX;
+		if (failed(jr, NULL, 0) == JREC_OK)
+			return JREC_OK;
+		jr->offset = jr->consumed;	/* The end of the stream. */
+		return JREC_SYNTAX;
 	}
 	yajl_free(jr->h);
 	jr->h = NULL;

@@ -27,7 +27,10 @@ struct reader {
 	size_t		 nvals;
 	int		 compound;
 	int		 addr_paths;	/* Comparisons of address paths. */
+	int		 nest;		/* Open parentheses. */
 };
+
+#define MAXNEST	64	/* Deeper parentheses: not a pattern we read. */
 
 static void
 skip_ws(struct reader *r)
@@ -133,28 +136,60 @@ constant(struct reader *r)
 	}
 }
 
-/* An object path: type ':' property path. */
+/*
+ * An object path: an object type ([a-z0-9-]+), ':', and a property path
+ * of names ([A-Za-z0-9_-]+ or quoted) joined by '.', each name followed
+ * by any list steps ([n] or [*]).
+ */
 static int
 path(struct reader *r, const char **s, size_t *n)
 {
+	const char *p;
+
 	skip_ws(r);
-	*s = r->p;
-	while (r->p < r->end && (isalnum((unsigned char)*r->p) ||
-	    strchr("-_:.[]*'", *r->p) != NULL)) {
-		if (*r->p == '\'') {	/* A quoted key in a path. */
-			r->p++;
-			while (r->p < r->end && *r->p != '\'')
-				r->p++;
-			if (r->p >= r->end)
+	*s = p = r->p;
+	while (p < r->end && (islower((unsigned char)*p) ||
+	    isdigit((unsigned char)*p) || *p == '-'))
+		p++;
+	if (p == *s || p >= r->end || *p != ':')
+		return -1;
+	p++;
+	for (;;) {
+		const char *name = p;
+
+		if (p < r->end && *p == '\'') {
+			for (p++; p < r->end && *p != '\''; p++)
+				;
+			if (p >= r->end)
 				return -1;
+			p++;
+		} else
+			while (p < r->end && (isalnum((unsigned char)*p) ||
+			    *p == '_' || *p == '-'))
+				p++;
+		if (p == name)
+			return -1;
+		while (p < r->end && *p == '[') {	/* List steps. */
+			const char *q = ++p;
+
+			if (p < r->end && *p == '*')
+				p++;
+			else
+				while (p < r->end && isdigit((unsigned char)*p))
+					p++;
+			if (p == q || p >= r->end || *p != ']')
+				return -1;
+			p++;
 		}
-		if (*r->p == ']' && (r->p + 1 >= r->end ||
-		    !(r->p[1] == '.' || isalnum((unsigned char)r->p[1]))))
-			break;		/* The end of the observation. */
-		r->p++;
+		if (p < r->end && *p == '.') {
+			p++;
+			continue;
+		}
+		break;
 	}
-	*n = (size_t)(r->p - *s);
-	return *n > 0 && memchr(*s, ':', *n) != NULL ? 0 : -1;
+	*n = (size_t)(p - *s);
+	r->p = p;
+	return 0;
 }
 
 static int
@@ -187,8 +222,9 @@ comparison(struct reader *r)
 	skip_ws(r);
 	if (r->p < r->end && *r->p == '(') {
 		r->p++;
-		if (comparisons(r) == -1)
+		if (++r->nest > MAXNEST || comparisons(r) == -1)
 			return -1;
+		r->nest--;
 		skip_ws(r);
 		if (r->p >= r->end || *r->p != ')')
 			return -1;
@@ -253,8 +289,9 @@ observations(struct reader *r)
 		skip_ws(r);
 		if (r->p < r->end && *r->p == '(') {
 			r->p++;
-			if (observations(r) == -1)
+			if (++r->nest > MAXNEST || observations(r) == -1)
 				return -1;
+			r->nest--;
 			skip_ws(r);
 			if (r->p >= r->end || *r->p != ')')
 				return -1;
@@ -308,7 +345,8 @@ stix_addresses(const char *p, size_t len,
 		st = STIX_COMPOUND;
 	else {
 		for (i = 0; i < r.nvals; i++)
-			fn(arg, r.buf + r.vals[i].off, r.vals[i].len);
+			fn(arg, r.buf != NULL ? r.buf + r.vals[i].off : "",
+			    r.vals[i].len);
 		st = STIX_OK;
 	}
 	free(r.vals);

@@ -361,7 +361,7 @@ read_input(struct ingest *in, struct lreader *lr, const char *path,
 	const char	*name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	const char	*line;
 	char		 why[256], *peek;
-	size_t		 len, got = 0;
+	size_t		 len, got = 0, cap = PEEK_SIZE, skip = 0;
 	ssize_t		 n;
 	int		 fd, rc = 0, document = 0;
 	enum ingest_format	 f;
@@ -372,10 +372,14 @@ read_input(struct ingest *in, struct lreader *lr, const char *path,
 		warn("%s", path);
 		return -1;
 	}
-	/* Read a first piece to tell the format. */
-	peek = xmalloc(PEEK_SIZE);
-	while (got < PEEK_SIZE) {
-		n = read(fd, peek + got, PEEK_SIZE - got);
+	/* Read the first line (up to the line limit) to tell the format. */
+	peek = xmalloc(cap);
+	while (got < MAX_LINE) {
+		if (got == cap) {
+			cap *= 2;
+			peek = xreallocarray(peek, cap, 1);
+		}
+		n = read(fd, peek + got, cap - got);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
@@ -395,7 +399,12 @@ read_input(struct ingest *in, struct lreader *lr, const char *path,
 	if (format != INGEST_AUTO)
 		f = format;
 	if (f == INGEST_JSON && document) {
-		rc = read_document(in, fd, name, peek, got, PEEK_SIZE);
+		/* yajl does not skip a byte-order mark. */
+		if (got >= 3 && memcmp(peek, "\xef\xbb\xbf", 3) == 0) {
+			skip = 3;
+			memmove(peek, peek + 3, got - 3);
+		}
+		rc = read_document(in, fd, name, peek, got - skip, cap);
 		free(peek);
 		if (fd != STDIN_FILENO)
 			close(fd);
@@ -569,7 +578,7 @@ int
 main(int argc, char *argv[])
 {
 	struct ingest_opts opts;
-	struct build	 bo;
+	static struct build bo;	/* Static: reachable until exit. */
 	int		 ch, info = 0, verify = 0, lookup = 0;
 
 	xalloc_set_handler(out_of_memory);
