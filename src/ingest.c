@@ -1044,36 +1044,19 @@ ingest_list_line(struct ingest *in, const char *line, size_t len,
 	return add_candidate(in, &c);
 }
 
-/*
- * Tell the format of an input from its first bytes: a line that starts
- * with '[', or with '{' without ending the JSON text on that line, starts
- * a document; other JSON is NDJSON; anything else is a plain list.
- */
 enum ingest_format
 ingest_sniff(const char *buf, size_t len, int *document)
 {
-	struct jrec	*jr;
-	const char	*p = buf, *end = buf + len, *nl;
-	enum jrec_status st;
+	int	 d = jrec_is_document(buf, len);
+	size_t	 i;
 
-	*document = 0;
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
-	    *p == '\n'))
-		p++;
-	if (p >= end || (*p != '{' && *p != '['))
-		return p >= end ? INGEST_JSON : INGEST_LIST;
-	if (*p == '[') {
-		*document = 1;
+	*document = d == 1;
+	if (d >= 0)
 		return INGEST_JSON;
-	}
-	nl = memchr(p, '\n', (size_t)(end - p));
-	jr = jrec_new(NULL, 0);
-	st = jrec_parse(jr, p, nl ? (size_t)(nl - p) : (size_t)(end - p));
-	if (st == JREC_SYNTAX && strstr(jrec_error(jr), "premature EOF"))
-		*document = 1;
-	jrec_free(jr);
+	for (i = 0; i < len; i++)	/* Nothing but white space: JSON. */
+		if (!isspace((unsigned char)buf[i]) &&
+		    !(i < 3 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0))
+			return INGEST_LIST;
 	return INGEST_JSON;
 }
 

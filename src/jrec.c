@@ -642,3 +642,27 @@ jrec_get(const struct jrec *jr, size_t i)
 {
 	return &jr->vals[i];
 }
+
+int
+jrec_is_document(const char *buf, size_t len)
+{
+	struct jrec	*jr;
+	const char	*p = buf, *end = buf + len, *nl;
+	int		 doc;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++;
+	if (p >= end || (*p != '{' && *p != '['))
+		return -1;
+	if (*p == '[')
+		return 1;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	jr = jrec_new(NULL, 0);
+	doc = jrec_parse(jr, p, nl ? (size_t)(nl - p) : (size_t)(end - p)) ==
+	    JREC_SYNTAX && strstr(jrec_error(jr), "premature EOF") != NULL;
+	jrec_free(jr);
+	return doc;
+}

@@ -116,6 +116,15 @@ const struct jval *jrec_get(const struct jrec *jr, size_t i);
  */
 size_t	 utf8_sanitize(char *buf, const char *s, size_t len);
 
+/*
+ * Look at the first bytes of an input (at least its first line, when it
+ * has one): 1 when they start a JSON document spread over lines (a '['
+ * first, or a '{' whose text does not end on the first line), 0 when they
+ * start NDJSON, -1 when they are not JSON.  A UTF-8 BOM and white space
+ * before them are passed over.
+ */
+int	 jrec_is_document(const char *buf, size_t len);
+
 /* Return 1 when the len bytes at s are exactly one JSON number. */
 int	 json_is_number(const char *s, size_t len);
 

@@ -119,9 +119,12 @@ struct run {
 	dev_t		 baddev;	/* A new index that failed: not */
 	ino_t		 badino;	/* tried again until it changes. */
 	uint64_t	 reloads, reload_failures;
+	uint64_t	 bytes;		/* Read outside the line reader. */
+	size_t		 readsize;	/* Largest read(2). */
 };
 
 static void	periodic(struct run *);
+static void	take_signals(struct run *);
 
 static void
 usage(FILE *f)
@@ -174,7 +177,7 @@ print_stats(const struct run *r)
 	C("dedup_keys", ds.keys);
 	C("dedup_forgotten", ds.expired);
 	C("dedup_evicted", ds.evicted);
-	C("bytes", lr_bytes(r->lr));
+	C("bytes", lr_bytes(r->lr) + r->bytes);
 	C("index_reloads", r->reloads);
 	C("index_reload_failures", r->reload_failures);
 #undef C
@@ -319,8 +322,14 @@ before_read(void *arg, int fd)
 		n = pselect(fd + 1, &rfds, NULL, NULL, &tick, &r->sigmask);
 		if (n == -1 && errno == EINTR)
 			return -1;
-		if (n != 0)
-			return 0;
+		if (n != 0) {
+			/*
+			 * Input is ready, and pselect restored the mask
+			 * without delivering what is pending: let it in.
+			 */
+			take_signals(r);
+			return got_term || got_usr1 || got_hup ? -1 : 0;
+		}
 	}
 }
 
@@ -492,6 +501,19 @@ periodic(struct run *r)
 		save_state(r);
 }
 
+/*
+ * Let pending signals in (they are blocked while records are handled), so
+ * that their flags are set; the handlers only set flags.
+ */
+static void
+take_signals(struct run *r)
+{
+	sigset_t blocked;
+
+	sigprocmask(SIG_SETMASK, &r->sigmask, &blocked);
+	sigprocmask(SIG_SETMASK, &blocked, NULL);
+}
+
 /* Signals and periodic work, between records. */
 static void
 between(struct run *r)
@@ -507,6 +529,120 @@ between(struct run *r)
 	periodic(r);
 }
 
+/* Lines in the n bytes at p (for line numbers of a document). */
+static uint64_t
+count_lines(const char *p, size_t n)
+{
+	uint64_t c = 0;
+	const char *e = p + n;
+
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
+/*
+ * Read a whole JSON document (an array or envelope spread over lines)
+ * from fd, starting with the len bytes at buf already read: every record
+ * is parsed in full.  0, or -1 when the input could not be read.
+ */
+static int
+do_document(struct run *r, int fd, const char *name, char *buf, size_t len,
+    size_t cap)
+{
+	uint64_t line = 1, off = 0;
+	ssize_t	 n;
+	int	 rc = 0;
+
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		memmove(buf, buf + 3, len - 3);
+		len -= 3;
+	}
+	r->looked_up = 0;
+	r->c.parsed++;
+	r->bytes += len;
+	kvrec_stream_begin(r->kr, do_record, r);
+	for (;;) {
+		if (kvrec_stream_feed(r->kr, buf, len) == -1) {
+			uint64_t e = kvrec_stream_error_offset(r->kr);
+
+			r->c.malformed++;
+			r->c.records++;
+			diag_bad(name, line + count_lines(buf, e > off ?
+			    (size_t)(e - off) : 0), "%s, rest of input skipped",
+			    kvrec_error(r->kr));
+			r->c.lines += line - 1 + count_lines(buf, len);
+			return 0;
+		}
+		line += count_lines(buf, len);
+		off += len;
+		if (before_read(r, fd) == -1 && got_term)
+			break;
+		while ((n = read(fd, buf, cap < r->readsize ? cap :
+		    r->readsize)) == -1 && errno == EINTR)
+			if (got_term)
+				break;
+		if (n == -1) {
+			warn("%s", name);
+			rc = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		len = (size_t)n;
+		r->bytes += len;
+	}
+	r->c.lines += line - 1 + (off > 0 ? 1 : 0);
+	if (rc == 0 && !got_term && kvrec_stream_end(r->kr) == -1) {
+		r->c.malformed++;
+		r->c.records++;
+		diag_bad(name, line, "%s, rest of input skipped",
+		    kvrec_error(r->kr));
+	}
+	return rc;
+}
+
+/*
+ * Read the first line of an input (up to the line limit), to tell a JSON
+ * document from NDJSON.  Returns 0 with *bufp (free it) and *lenp, or -1
+ * when the input could not be read (errno set).
+ */
+static int
+peek_line(struct run *r, int fd, char **bufp, size_t *lenp, size_t *capp)
+{
+	size_t	 cap = 65536, got = 0;
+	char	*buf = xmalloc(cap);
+	ssize_t	 n;
+
+	while (got < r->max_line) {
+		if (got == cap) {
+			cap *= 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		if (before_read(r, fd) == -1 && got_term)
+			break;
+		n = read(fd, buf + got, cap - got < r->readsize ? cap - got :
+		    r->readsize);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(buf);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (memchr(buf + got - (size_t)n, '\n', (size_t)n) != NULL)
+			break;
+	}
+	*bufp = buf;
+	*lenp = got;
+	*capp = cap;
+	return 0;
+}
+
 /* Read one input to its end; 0, or -1 when it could not be read. */
 static int
 do_input(struct run *r, const char *path)
@@ -514,7 +650,8 @@ do_input(struct run *r, const char *path)
 	const char	*name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	const char	*line;
 	struct stat	 st;
-	size_t		 len;
+	char		*peek;
+	size_t		 len, plen, pcap;
 	int		 fd, rc = 0;
 
 	if (strcmp(path, "-") == 0)
@@ -534,14 +671,33 @@ do_input(struct run *r, const char *path)
 		if (S_ISFIFO(st.st_mode))
 			(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
 	}
+	if (peek_line(r, fd, &peek, &plen, &pcap) == -1) {
+		warn("%s", name);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return -1;
+	}
+	if (jrec_is_document(peek, plen) == 1) {
+		rc = do_document(r, fd, name, peek, plen, pcap);
+		free(peek);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return rc;
+	}
 	lr_reset(r->lr, fd);
+	lr_push(r->lr, peek, plen);
+	r->bytes += plen;
+	free(peek);
 	for (;;) {
 		switch (lr_next(r->lr, &line, &len)) {
 		case LR_LINE:
 			do_line(r, name, line, len);
-			if (++r->since_check >= CHECK_EVERY || got_hup ||
-			    got_usr1)
+			if (++r->since_check >= CHECK_EVERY) {
+				take_signals(r);
 				between(r);
+				if (got_term)
+					break;
+			}
 			continue;
 		case LR_TOOLONG:
 			complete_pending(r);
@@ -709,6 +865,7 @@ main(int argc, char *argv[])
 	r.last_check = r.last_save = mono_now();
 	r.out = jout_new(STDOUT_FILENO);
 	r.lr = lr_new(r.max_line, readsize);
+	r.readsize = readsize;
 	lr_set_before_read(r.lr, before_read, &r);
 
 	if (argc == 0) {

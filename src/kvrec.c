@@ -281,3 +281,38 @@ kvrec_parse_records(struct kvrec *kr, const char *line, size_t len,
 	}
 	return KVREC_EVENT;
 }
+
+void
+kvrec_stream_begin(struct kvrec *kr,
+    int (*fn)(void *, enum kvrec_status, const struct kv_event *),
+    void *arg)
+{
+	kr->fn = fn;
+	kr->arg = arg;
+	jrec_stream_begin(kr->jr, each, kr);
+}
+
+int
+kvrec_stream_feed(struct kvrec *kr, const char *buf, size_t len)
+{
+	if (jrec_stream_feed(kr->jr, buf, len) == JREC_OK)
+		return 0;
+	syntax_error(kr);
+	return -1;
+}
+
+int
+kvrec_stream_end(struct kvrec *kr)
+{
+	if (jrec_stream_end(kr->jr) != JREC_OK) {
+		syntax_error(kr);
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t
+kvrec_stream_error_offset(const struct kvrec *kr)
+{
+	return jrec_error_offset(kr->jr);
+}

@@ -79,6 +79,18 @@ enum kvrec_status kvrec_parse_records(struct kvrec *kr, const char *line,
 	    const struct kv_event *), void *arg);
 const char *kvrec_error(const struct kvrec *kr);
 
+/*
+ * The same over a whole JSON document fed in pieces (an array or an
+ * envelope spread over many lines).  feed and end return 0, or -1 on a
+ * syntax error (kvrec_error says why; kvrec_stream_error_offset where,
+ * from the start of the document); the rest of the document is lost.
+ */
+void	 kvrec_stream_begin(struct kvrec *kr, int (*fn)(void *,
+	    enum kvrec_status, const struct kv_event *), void *arg);
+int	 kvrec_stream_feed(struct kvrec *kr, const char *buf, size_t len);
+int	 kvrec_stream_end(struct kvrec *kr);
+uint64_t kvrec_stream_error_offset(const struct kvrec *kr);
+
 /* The member names of the alert, indexed by enum kv_member. */
 extern const char *const kv_member_names[KV_NMEMBERS];
 

@@ -70,7 +70,6 @@ lr_push(struct lreader *lr, const char *buf, size_t len)
 	}
 	memcpy(lr->buf + lr->end, buf, len);
 	lr->end += len;
-	lr->bytes += len;
 }
 
 void

@@ -137,7 +137,8 @@ constant(struct reader *r)
 }
 
 /*
- * An object path: an object type ([a-z0-9-]+), ':', and a property path
+ * An object path: an object type ([A-Za-z0-9_-]+, custom types included),
+ * ':', and a property path
  * of names ([A-Za-z0-9_-]+ or quoted) joined by '.', each name followed
  * by any list steps ([n] or [*]).
  */
@@ -148,8 +149,8 @@ path(struct reader *r, const char **s, size_t *n)
 
 	skip_ws(r);
 	*s = p = r->p;
-	while (p < r->end && (islower((unsigned char)*p) ||
-	    isdigit((unsigned char)*p) || *p == '-'))
+	while (p < r->end && (isalnum((unsigned char)*p) || *p == '-' ||
+	    *p == '_'))
 		p++;
 	if (p == *s || p >= r->end || *p != ':')
 		return -1;

@@ -17,5 +17,7 @@ Suite	*scan_suite(void);
 Suite	*dedup_suite(void);
 Suite	*kvrec_suite(void);	/* kvrec and alert. */
 Suite	*state_suite(void);
+Suite	*stix_suite(void);
+Suite	*hostile_suite(void);	/* Damaged indexes, yajl limits. */
 
 #endif

@@ -1,0 +1,175 @@
+/*
+ * fuzz_ingest.c: libFuzzer harness for ti-index's reading of indicators
+ * (ingest.c, stix.c): the input is one indicator file, read as ti-index
+ * reads it (its format told from its first line: NDJSON rows, a whole
+ * JSON document fed in pieces, or a plain list), after a few --exclude
+ * lines; then ingest_finish() fills a builder whose index is written and
+ * read back.
+ *
+ * Properties: nothing reads outside a row; a rejected row comes with a
+ * reason, a document's syntax error with a reason and an offset inside
+ * it; the index built from any input opens, passes tidx_verify(), and
+ * holds as many addresses, prefixes and indicators as the statistics
+ * say.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "ingest.h"
+#include "ktime.h"
+#include "tidx.h"
+
+static char	 dir[64], path[80];
+
+static void
+cleanup(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* In memory, where fsync(2) costs nothing; else in /tmp. */
+	snprintf(dir, sizeof(dir), "/dev/shm/fuzz_ingest.XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		snprintf(dir, sizeof(dir), "/tmp/fuzz_ingest.XXXXXX");
+		if (mkdtemp(dir) == NULL)
+			abort();
+	}
+	snprintf(path, sizeof(path), "%s/ti.idx", dir);
+	atexit(cleanup);
+	return 0;
+}
+
+static void
+doc_bad(void *arg, uint64_t off, const char *why)
+{
+	(void)off;
+	FUZZ_ASSERT(why != NULL && why[0] != '\0');
+	(*(uint64_t *)arg)++;
+}
+
+/* Feed the lines of the input to fn, each in a buffer of its own size. */
+static uint64_t
+by_line(struct ingest *in, const uint8_t *data, size_t size,
+    int (*fn)(struct ingest *, const char *, size_t, char *, size_t))
+{
+	const char	*line = (const char *)data, *end = line + size, *nl;
+	char		 why[256], *row;
+	uint64_t	 bad = 0;
+	size_t		 len;
+
+	while (line < end) {
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		len = (size_t)(nl - line);
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+		/* A copy of exactly the row, so ASan sees any overread. */
+		if ((row = malloc(len ? len : 1)) == NULL)
+			abort();
+		memcpy(row, line, len);
+		memset(why, 'X', sizeof(why));
+		why[sizeof(why) - 1] = '\0';
+		if (fn(in, row, len, why, sizeof(why)) == -1) {
+			FUZZ_ASSERT(strlen(why) < sizeof(why) - 1);
+			FUZZ_ASSERT(why[0] != '\0' && why[0] != 'X');
+			bad++;
+		}
+		free(row);
+		line = nl + 1;
+	}
+	return bad;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const excl[] = {
+		"198.51.100.128/25", "2001:db8:dead::/48 # excluded", "192.0.2.7"
+	};
+	struct ingest_opts opts;
+	const struct ingest_stats *st;
+	struct ingest	*in;
+	struct tidx_builder *b;
+	struct tidx_params p;
+	struct tidx	*ix;
+	struct tidx_info info;
+	enum ingest_format f;
+	const uint8_t	*nl;
+	char		 why[256];
+	uint64_t	 bad = 0;
+	size_t		 i, first, chunk;
+	int		 document = 0, rc;
+
+	/*
+	 * 2026-03-01T00:00:00Z; a lookback of 14 days or 100 years and a TTL
+	 * of none or 30 days, as the first byte says.
+	 */
+	if (ktime_parse("2026-03-01T00:00:00Z", 20, &opts.now) == -1)
+		abort();
+	opts.lookback = (size > 0 && (data[0] & 1) ? 36500LL : 14LL) *
+	    86400 * KTIME_TICKS_PER_SEC;
+	opts.ttl = (size > 0 && (data[0] & 2) ? 30LL : 0) * 86400 *
+	    KTIME_TICKS_PER_SEC;
+	in = ingest_new(&opts);
+	for (i = 0; i < sizeof(excl) / sizeof(excl[0]); i++)
+		FUZZ_ASSERT(ingest_exclude_line(in, excl[i], strlen(excl[i]),
+		    why, sizeof(why)) == 0);
+
+	/* As ti-index does: tell the format from the first line. */
+	nl = memchr(data, '\n', size);
+	first = nl != NULL ? (size_t)(nl - data) + 1 : size;
+	f = ingest_sniff((const char *)data, first, &document);
+	FUZZ_ASSERT(f == INGEST_JSON || f == INGEST_LIST);
+	if (f == INGEST_JSON && document) {
+		/* Fed in pieces whose sizes come from the input. */
+		ingest_doc_begin(in, doc_bad, &bad);
+		chunk = size > 0 ? 1 + data[size - 1] % 97 : 1;
+		for (i = 0, rc = 0; i < size && rc == 0; i += chunk) {
+			rc = ingest_doc_feed(in, (const char *)data + i,
+			    size - i < chunk ? size - i : chunk);
+			FUZZ_ASSERT(rc == 0 || rc == -1);
+		}
+		if (rc == 0)
+			rc = ingest_doc_end(in);
+		FUZZ_ASSERT(rc == 0 || rc == -1 || rc == -2);
+		if (rc != 0) {
+			uint64_t off = UINT64_MAX;
+			const char *e = ingest_doc_error(in, &off);
+
+			FUZZ_ASSERT(e != NULL && e[0] != '\0');
+			FUZZ_ASSERT(rc == -2 || off <= size);
+		}
+	} else if (f == INGEST_JSON)
+		bad = by_line(in, data, size, ingest_row);
+	else
+		bad = by_line(in, data, size, ingest_list_line);
+	st = ingest_stats(in);
+	FUZZ_ASSERT(st->rejected >= bad || f == INGEST_LIST);
+
+	/* Whatever was read makes a sound index. */
+	b = tidx_builder_new();
+	FUZZ_ASSERT(ingest_finish(in, b) == TIDX_OK);
+	p.build_time = p.now = opts.now;
+	p.lookback = opts.lookback;
+	FUZZ_ASSERT(tidx_builder_write(b, path, &p) == TIDX_OK);
+	FUZZ_ASSERT(tidx_open(path, &ix) == TIDX_OK);
+	FUZZ_ASSERT(tidx_verify(ix) == TIDX_OK);
+	tidx_get_info(ix, &info);
+	FUZZ_ASSERT(info.n_v4 + info.n_v6 + info.n_cidr4 + info.n_cidr6 ==
+	    st->addresses);
+	FUZZ_ASSERT(info.n_records == st->indicators);
+	tidx_close(ix);
+	tidx_builder_free(b);
+	ingest_free(in);
+	return 0;
+}
