@@ -39,7 +39,8 @@ LIB_SRCS = src/addr.c src/alert.c src/crc32c.c src/dedup.c src/diag.c \
 TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_ktime.c \
 	   tests/check_tidx.c tests/check_ingest.c tests/check_jrec.c \
 	   tests/check_lineread.c tests/check_misc.c tests/check_scan.c \
-	   tests/check_dedup.c tests/check_kvrec.c tests/check_state.c
+	   tests/check_dedup.c tests/check_kvrec.c tests/check_state.c \
+	   tests/check_stix.c tests/check_hostile.c
 
 # Objects go to build/ (build/san/ with SANITIZE=1) so that the two kinds
 # never mix; bin/ holds the binaries of the last build.
@@ -96,6 +97,11 @@ check: all $(OBJDIR)/check_unit
 bench: all
 	sh scripts/bench.sh
 
+# The libFuzzer harnesses (clang), each run FUZZ_SECONDS: tests/fuzz.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) -C tests/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
 # A demonstration on the bundled sample data.
 demo: all
 	sh scripts/demo.sh
@@ -118,5 +124,5 @@ clean:
 	rm -rf build bin
 
 FORCE:
-.PHONY: all check bench demo install uninstall clean FORCE
+.PHONY: all check bench demo fuzz install uninstall clean FORCE
 .SECONDARY:
