@@ -692,11 +692,13 @@ do_input(struct run *r, const char *path)
 		switch (lr_next(r->lr, &line, &len)) {
 		case LR_LINE:
 			do_line(r, name, line, len);
+			/*
+			 * On SIGTERM the lines already read are still
+			 * handled: the reader stops at its next read.
+			 */
 			if (++r->since_check >= CHECK_EVERY) {
 				take_signals(r);
 				between(r);
-				if (got_term)
-					break;
 			}
 			continue;
 		case LR_TOOLONG:
