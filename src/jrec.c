@@ -557,6 +557,22 @@ jrec_parse(struct jrec *jr, const char *text, size_t len)
 }
 
 enum jrec_status
+jrec_check(struct jrec *jr, const char *text, size_t len)
+{
+	static const yajl_callbacks none;
+
+	if (blank(text, len))
+		return JREC_EMPTY;
+	if (jr->h != NULL)
+		yajl_free(jr->h);
+	jr->err[0] = '\0';
+	jr->stopped = 0;
+	jr->h = yajl_alloc(&none, &yajl_afuncs, jr);
+	yajl_config(jr->h, yajl_dont_validate_strings, 1);
+	return parse_all(jr, text, len);
+}
+
+enum jrec_status
 jrec_parse_records(struct jrec *jr, const char *text, size_t len,
     int (*fn)(void *, struct jrec *), void *arg)
 {

@@ -88,6 +88,13 @@ enum jrec_status jrec_parse_records(struct jrec *jr, const char *text,
 uint64_t jrec_nonobjects(const struct jrec *jr);
 
 /*
+ * Check that the len bytes at text are one JSON text, without reading
+ * any member: JREC_OK, JREC_EMPTY or JREC_SYNTAX (jrec_error says why).
+ * A caller that must not act on part of a bad text checks it first.
+ */
+enum jrec_status jrec_check(struct jrec *jr, const char *text, size_t len);
+
+/*
  * The same over a stream of JSON texts fed in pieces (a whole file: one
  * document over many lines, or several texts one after another).  After
  * JREC_SYNTAX the stream is over; jrec_error_offset() gives the offset of

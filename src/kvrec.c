@@ -260,6 +260,16 @@ kvrec_parse_records(struct kvrec *kr, const char *line, size_t len,
 {
 	kr->fn = fn;
 	kr->arg = arg;
+	/* A line is a unit: no alert from part of a bad one. */
+	switch (jrec_check(kr->jr, line, len)) {
+	case JREC_EMPTY:
+		return KVREC_BLANK;
+	case JREC_SYNTAX:
+		syntax_error(kr);
+		return KVREC_MALFORMED;
+	default:
+		break;
+	}
 	switch (jrec_parse_records(kr->jr, line, len, each, kr)) {
 	case JREC_EMPTY:
 		return KVREC_BLANK;

@@ -71,8 +71,9 @@ enum kvrec_status kvrec_parse(struct kvrec *kr, const char *line,
  * fn(arg, status, ev) is called for each record in order with its status
  * (KVREC_EVENT, with ev valid during the call, or NOT_VAULT, NO_ADDRESS,
  * NO_TIME); it returns 0 to go on.  Returns KVREC_BLANK, KVREC_MALFORMED
- * (kvrec_error says why; records before a syntax error were handed over),
- * or KVREC_EVENT when the text was read to its end.
+ * (kvrec_error says why; a text that is not JSON is checked whole first,
+ * so no record of it is handed over), or KVREC_EVENT when the text was
+ * read to its end.
  */
 enum kvrec_status kvrec_parse_records(struct kvrec *kr, const char *line,
 	    size_t len, int (*fn)(void *, enum kvrec_status,
