@@ -19,7 +19,9 @@
  * the element size wraps, a directory of the wrong length or without its
  * range section, and every byte of the ten-entry table inverted.  With
  * the header checksum made right, each must fail to open with a status
- * other than a checksum mismatch, never crash (run it under ASan).
+ * other than a checksum mismatch, never crash (run it under ASan).  And
+ * tidx_verify() must catch an inverted byte anywhere in such an index
+ * (every byte outside the two directories, every 1021st inside them).
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -198,8 +200,8 @@ END_TEST
 /*
  * An error found only at the end (a text cut short): jrec.h says the
  * offset is from the start of the stream, so it is the stream's length.
- * Fails: jrec_stream_end() sets the offset, then failed() overwrites it
- * with yajl_get_bytes_consumed() of yajl's own final one-byte parse, 1.
+ * (It was once 1: jrec_stream_end() set the offset, then failed()
+ * overwrote it with yajl_get_bytes_consumed() of yajl's own final parse.)
  */
 START_TEST(stream_error_at_end)
 {
@@ -486,6 +488,47 @@ START_TEST(ranges_table_flips)
 }
 END_TEST
 
+/* Any inverted byte: the file no longer opens, or no longer verifies. */
+START_TEST(ranges_verify_flips)
+{
+	char		 path[] = "/tmp/check_hostile.XXXXXX";
+	struct tidx	*ix;
+	unsigned char	 c;
+	size_t		 i, e4, e6;
+	uint64_t	 d4, d6, n4, n6;
+	int		 fd, tried = 0;
+
+	e4 = entry_of(ranges_buf, TIDX_DIR4);
+	e6 = entry_of(ranges_buf, TIDX_DIR6);
+	d4 = get64(ranges_buf + e4 + 8);
+	n4 = get64(ranges_buf + e4 + 16);
+	d6 = get64(ranges_buf + e6 + 8);
+	n6 = get64(ranges_buf + e6 + 16);
+	fd = mkstemp(path);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(write(fd, ranges_buf, ranges_len),
+	    (ssize_t)ranges_len);
+	for (i = 0; i < ranges_len; i++) {
+		if (((i >= d4 && i < d4 + n4) || (i >= d6 && i < d6 + n6)) &&
+		    i % 1021 != 0)
+			continue;
+		c = ranges_buf[i] ^ 0xFF;
+		ck_assert_int_eq(pwrite(fd, &c, 1, (off_t)i), 1);
+		if (tidx_open(path, &ix) == TIDX_OK) {
+			ck_assert_msg(tidx_verify(ix) != TIDX_OK,
+			    "byte %zu of %zu inverted: verified", i,
+			    ranges_len);
+			tidx_close(ix);
+		}
+		ck_assert_int_eq(pwrite(fd, ranges_buf + i, 1, (off_t)i), 1);
+		tried++;
+	}
+	close(fd);
+	unlink(path);
+	ck_assert_int_gt(tried, 1500);
+}
+END_TEST
+
 Suite *
 hostile_suite(void)
 {
@@ -502,10 +545,12 @@ hostile_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Ranges");
+	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, ranges_setup, ranges_teardown);
 	tcase_add_test(tc, ranges_section_fields);
 	tcase_add_test(tc, ranges_count_overflow);
 	tcase_add_test(tc, ranges_table_flips);
+	tcase_add_test(tc, ranges_verify_flips);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Stream");

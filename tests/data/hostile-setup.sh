@@ -25,14 +25,21 @@ kvm() {
 	jq -c .CorrelationId out.ndjson
 }
 
-# flip N B FILE OUT: copy FILE to OUT with byte N, whose value is B,
-# inverted (XOR 255).  The octal escape is made by arithmetic, so that
-# a loop over a file's bytes costs two processes a byte.
-flip() {
-	flip_v=$(($2 ^ 255))
-	cp "$3" "$4"
-	printf "\\$((flip_v / 64))$((flip_v / 8 % 8))$((flip_v % 8))" |
-	    dd of="$4" bs=1 seek="$1" conv=notrunc 2>/dev/null
+# invert FILE OUT: write OUT as FILE with every byte inverted (XOR 255).
+invert() {
+	inv_from=$(awk 'BEGIN { for (i = 0; i < 256; i++)
+	    printf "\\%03o", i }')
+	inv_to=$(awk 'BEGIN { for (i = 255; i >= 0; i--)
+	    printf "\\%03o", i }')
+	tr "$inv_from" "$inv_to" <"$1" >"$2"
+}
+
+# copybyte SRC DST N: copy byte N of SRC over byte N of DST.  With SRC the
+# inverted file, this flips a byte of DST; with the original, it puts the
+# byte back: one process each way.
+copybyte() {
+	dd if="$1" of="$2" bs=1 skip="$3" seek="$3" count=1 conv=notrunc \
+	    2>/dev/null
 }
 
 # sanitized: true when a binary under test is built with AddressSanitizer,

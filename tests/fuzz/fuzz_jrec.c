@@ -139,16 +139,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	/*
-	 * An error found at the end (premature EOF) lies at the end of
-	 * the stream.  Known bug (regress/fuzz_jrec/stream-end-*): the
-	 * offset is then yajl's count for its own final buffer, 1.  Build
-	 * with -DFUZZ_KNOWN_BUG_END_OFFSET to fuzz past it until it is
-	 * fixed.
+	 * An error found at the end (premature EOF) lies at the end of the
+	 * stream (regress/fuzz_jrec/stream-end-*: it was once yajl's count
+	 * for its own final buffer, 1).
 	 */
-	if (jrec_stream_end(jr) == JREC_SYNTAX) {
-#ifndef FUZZ_KNOWN_BUG_END_OFFSET
+	if (jrec_stream_end(jr) == JREC_SYNTAX)
 		FUZZ_ASSERT(jrec_error_offset(jr) == size);
-#endif
-	}
 	return 0;
 }

@@ -9,7 +9,9 @@
  * yajl reads to its end, the caller address of every Key Vault event in
  * it is among the listed hits, so the fast path never drops an alert);
  * an alert is one line of valid UTF-8 that yajl parses as one JSON
- * object.
+ * object.  An input that starts a JSON document spread over lines is
+ * also fed to the document reader (kvrec_stream_*) in pieces: its errors
+ * have a reason and an offset inside it.
  */
 #define _GNU_SOURCE		/* memfd_create */
 
@@ -27,6 +29,7 @@
 #include "alert.h"
 #include "fuzz.h"
 #include "jout.h"
+#include "jrec.h"
 #include "kvrec.h"
 #include "scan.h"
 #include "tidx.h"
@@ -240,5 +243,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < sn.events && i < 16; i++)
 			FUZZ_ASSERT(sn.alen[i] != SIZE_MAX &&
 			    listed(&sn, sn.addr[i], sn.alen[i]));
+
+	/*
+	 * A document spread over lines, as kv-match reads one that starts
+	 * its input: fed in pieces whose size the last byte gives.
+	 */
+	if (jrec_is_document(line, size) == 1) {
+		size_t	 chunk = 1 + data[size - 1] % 113;
+		int	 rc = 0;
+
+		memset(&sn, 0, sizeof(sn));
+		kvrec_stream_begin(kr, on_record, &sn);
+		for (i = 0; i < size && rc == 0; i += chunk)
+			rc = kvrec_stream_feed(kr, line + i,
+			    size - i < chunk ? size - i : chunk);
+		if (rc == 0)
+			rc = kvrec_stream_end(kr);
+		FUZZ_ASSERT(rc == 0 || rc == -1);
+		if (rc == -1) {
+			FUZZ_ASSERT(kvrec_error(kr)[0] != '\0');
+			FUZZ_ASSERT(kvrec_stream_error_offset(kr) <= size);
+		}
+	}
 	return 0;
 }
