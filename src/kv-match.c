@@ -137,16 +137,6 @@ usage(FILE *f)
 	    "                [file ...]\n");
 }
 
-static void __attribute__((noreturn))
-out_of_memory(void)
-{
-	static const char msg[] = "kv-match: out of memory\n";
-
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(2);
-	_exit(2);
-}
-
 static void
 print_stats(const struct run *r)
 {
@@ -794,7 +784,7 @@ main(int argc, char *argv[])
 	int		 ch, stats = 0, i, ioerr = 0, status;
 	static char	*stdin_only[] = { "-", NULL };
 
-	xalloc_set_handler(out_of_memory);
+	xalloc_exit_on_failure("kv-match");
 	memset(&r, 0, sizeof(r));
 	r.max_line = DEFAULT_MAX_LINE;
 	r.state_interval = DEFAULT_STATE_INTERVAL;

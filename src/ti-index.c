@@ -64,17 +64,6 @@ usage(FILE *f)
 	    "       ti-index --lookup index address ...\n");
 }
 
-static void __attribute__((noreturn))
-out_of_memory(void)
-{
-	/* No stdio: it may need memory. */
-	static const char msg[] = "ti-index: out of memory\n";
-
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(2);
-	_exit(2);
-}
-
 /* Flush and check stdout; exit 2 when anything written was lost. */
 static void
 finish_stdout(struct jout *j)
@@ -581,7 +570,7 @@ main(int argc, char *argv[])
 	static struct build bo;	/* Static: reachable until exit. */
 	int		 ch, info = 0, verify = 0, lookup = 0;
 
-	xalloc_set_handler(out_of_memory);
+	xalloc_exit_on_failure("ti-index");
 	memset(&bo, 0, sizeof(bo));
 	bo.out = "ti.idx";
 	bo.excludes = xcalloc((size_t)argc, sizeof(*bo.excludes));

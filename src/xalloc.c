@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -14,6 +15,25 @@ void
 xalloc_set_handler(void (*fn)(void))
 {
 	oom_handler = fn;
+}
+
+static const char *oom_progname = "";
+
+static void
+exit_oom(void)
+{
+	static const char msg[] = ": out of memory\n";
+
+	if (write(STDERR_FILENO, oom_progname, strlen(oom_progname)) >= 0)
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(2);
+}
+
+void
+xalloc_exit_on_failure(const char *progname)
+{
+	oom_progname = progname;
+	oom_handler = exit_oom;
 }
 
 static void

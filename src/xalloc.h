@@ -17,6 +17,13 @@
 /* The handler must not return. */
 void	 xalloc_set_handler(void (*fn)(void));
 
+/*
+ * Install the programs' handler: write "PROGNAME: out of memory" on
+ * stderr (without stdio, which may need memory) and _exit(2).  progname
+ * is borrowed and must live as long as the program.
+ */
+void	 xalloc_exit_on_failure(const char *progname);
+
 void	*xmalloc(size_t n);
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);
