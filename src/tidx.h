@@ -16,7 +16,7 @@
  *   OFFSET SIZE DESCRIPTION
  *        0    8 Magic "TI-INDEX".
  *        8    2 Major version (1).  A reader refuses other majors.
- *       10    2 Minor version (0).  A reader reads every minor of its major.
+ *       10    2 Minor version (1).  A reader reads every minor of its major.
  *       12    4 Header size in bytes (128); the section table follows it.
  *       16    4 Number of entries in the section table (at most 64).
  *       20    4 CRC-32C of the header and the section table, computed with
@@ -27,7 +27,9 @@
  *       48    8 The lookback the build used, in ticks (--lookback).
  *       56    8 Number of IPv4 addresses.
  *       64    8 Number of IPv6 addresses.
- *       72   56 Reserved, zero.
+ *       72    8 Number of IPv4 prefixes (1.1).
+ *       80    8 Number of IPv6 prefixes (1.1).
+ *       88   40 Reserved, zero.
  *
  * Section table entry (32 bytes each, right after the header):
  *
@@ -39,7 +41,9 @@
  *       28    4 Parameter: the longest probe sequence for hash sections,
  *               else zero.
  *
- * Section kinds (each of 1-6 appears exactly once):
+ * Section kinds (each of 1-6 appears exactly once; 7-10 are optional,
+ * present when the index has prefixes, each range section with its
+ * directory):
  *
  *   1 RECORDS, 32-byte elements, one per indicator:
  *        0    8 TimeGenerated (ticks).
@@ -64,7 +68,23 @@
  *       strings.  Each string is a 4-byte length, its bytes (UTF-8) and a
  *       NUL.  Each distinct string is stored once.
  *
- * Kinds 7 and 8 are reserved for IPv4 and IPv6 CIDR ranges.
+ *   7 CIDR4, 12-byte elements, the IPv4 prefixes flattened into sorted,
+ *       disjoint ranges, each held by the longest prefix covering it:
+ *        0    4 First address (as in HASH4).
+ *        4    4 Last address.
+ *        8    4 Index into ENTRIES.
+ *   8 CIDR6, 40-byte elements, the same for IPv6:
+ *        0   16 First address, network byte order.
+ *       16   16 Last address.
+ *       32    4 Index into ENTRIES.
+ *       36    4 Reserved, zero.
+ *   9 DIR4, 65537 4-byte elements: element h is the number of CIDR4
+ *       ranges that start below h << 16 (the last one is their count).
+ *  10 DIR6, the same for CIDR6, on the first 16 bits of the address.
+ *
+ * A lookup tries the exact tables first, then the range holding the
+ * address: a binary search among the ranges from DIR[h] - 1 to DIR[h+1],
+ * h being the address's first 16 bits.
  *
  * Hash sections have a power-of-two number of slots (or none) and linear
  * probing.  An IPv4 key k starts at slot ((k * 0x9E3779B97F4A7C15) mod 2^64
