@@ -602,6 +602,13 @@ jrec_stream_feed(struct jrec *jr, const char *buf, size_t len)
 
 	if (jr->h == NULL)
 		return JREC_SYNTAX;
+	/* yajl does not skip a byte-order mark: do it at the start. */
+	if (jr->consumed == 0 && len >= 3 &&
+	    memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+		jr->consumed = 3;
+	}
 	if (yajl_parse(jr->h, (const unsigned char *)buf, len) !=
 	    yajl_status_ok) {
 		st = failed(jr, buf, len);

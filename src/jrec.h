@@ -96,7 +96,9 @@ enum jrec_status jrec_check(struct jrec *jr, const char *text, size_t len);
 
 /*
  * The same over a stream of JSON texts fed in pieces (a whole file: one
- * document over many lines, or several texts one after another).  After
+ * document over many lines, or several texts one after another).  A
+ * UTF-8 byte-order mark at the start of the first piece is skipped (and
+ * counted in offsets).  After
  * JREC_SYNTAX the stream is over; jrec_error_offset() gives the offset of
  * the error from the start of the stream.
  */

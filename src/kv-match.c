@@ -546,10 +546,6 @@ do_document(struct run *r, int fd, const char *name, char *buf, size_t len,
 	ssize_t	 n;
 	int	 rc = 0;
 
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-		memmove(buf, buf + 3, len - 3);
-		len -= 3;
-	}
 	r->looked_up = 0;
 	r->c.parsed++;
 	r->bytes += len;

@@ -350,7 +350,7 @@ read_input(struct ingest *in, struct lreader *lr, const char *path,
 	const char	*name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	const char	*line;
 	char		 why[256], *peek;
-	size_t		 len, got = 0, cap = PEEK_SIZE, skip = 0;
+	size_t		 len, got = 0, cap = PEEK_SIZE;
 	ssize_t		 n;
 	int		 fd, rc = 0, document = 0;
 	enum ingest_format	 f;
@@ -388,12 +388,7 @@ read_input(struct ingest *in, struct lreader *lr, const char *path,
 	if (format != INGEST_AUTO)
 		f = format;
 	if (f == INGEST_JSON && document) {
-		/* yajl does not skip a byte-order mark. */
-		if (got >= 3 && memcmp(peek, "\xef\xbb\xbf", 3) == 0) {
-			skip = 3;
-			memmove(peek, peek + 3, got - 3);
-		}
-		rc = read_document(in, fd, name, peek, got - skip, cap);
+		rc = read_document(in, fd, name, peek, got, cap);
 		free(peek);
 		if (fd != STDIN_FILENO)
 			close(fd);

@@ -856,6 +856,45 @@ START_TEST(test_sanitize_random)
 }
 END_TEST
 
+/* Records of a stream, for test_stream_bom: the values of "a". */
+static int
+collect_a(void *arg, struct jrec *r)
+{
+	char	*out = arg;
+	const struct jval *v = jrec_get(r, F_A);
+
+	if (v->type == JV_STRING)
+		strncat(out, v->s, v->len);
+	return 0;
+}
+
+/*
+ * A byte-order mark at the start of a stream is skipped, and counted in
+ * the offset of an error; one anywhere else is a syntax error.
+ */
+START_TEST(test_stream_bom)
+{
+	char	 got[64] = "";
+
+	jrec_stream_begin(jr, collect_a, got);
+	ck_assert_int_eq(jrec_stream_feed(jr, "\xef\xbb\xbf[{\"a\":\"x\"},",
+	    14), JREC_OK);
+	ck_assert_int_eq(jrec_stream_feed(jr, "{\"a\":\"y\"}]", 10), JREC_OK);
+	ck_assert_int_eq(jrec_stream_end(jr), JREC_OK);
+	ck_assert_str_eq(got, "xy");
+
+	jrec_stream_begin(jr, collect_a, got);
+	ck_assert_int_eq(jrec_stream_feed(jr, "\xef\xbb\xbf[1,}", 7),
+	    JREC_SYNTAX);
+	ck_assert_uint_ge(jrec_error_offset(jr), 6);	/* Past "[1,". */
+
+	jrec_stream_begin(jr, collect_a, got);
+	ck_assert_int_eq(jrec_stream_feed(jr, "[]", 2), JREC_OK);
+	ck_assert_int_eq(jrec_stream_feed(jr, "\xef\xbb\xbf", 3),
+	    JREC_SYNTAX);
+}
+END_TEST
+
 Suite *
 jrec_suite(void)
 {
@@ -883,6 +922,7 @@ jrec_suite(void)
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_syntax);
 	tcase_add_test(tc, test_not_object);
+	tcase_add_test(tc, test_stream_bom);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
