@@ -30,6 +30,12 @@ struct addr {
  */
 int	addr_parse(const char *s, size_t len, struct addr *a);
 
+/*
+ * The same, a byte at a time: addr_parse() reads short IPv4 texts without
+ * branching on their digits, and must accept exactly what this accepts.
+ */
+int	addr_parse_bytewise(const char *s, size_t len, struct addr *a);
+
 /* Return 1 when a holds an IPv4 address (including IPv4-mapped IPv6). */
 int	addr_is_v4(const struct addr *a);
 

@@ -1,25 +1,20 @@
 /*
  * scan.c: the fast path of kv-match.  See scan.h for what it promises.
  *
- * Why the list is complete for valid JSON: string boundaries are tracked
- * from the first byte (skipping escapes exactly), so a member name inside
- * a string value is never taken for a key, and depth counts brackets
- * outside strings, so the depth of every key is known.  A key spelled
- * with escapes ("Caller\u0049PAddress") would be missed, so any escape in
- * a key at depth 1 or 3 makes the answer unsure; so does an escape in an
- * address (the full parse decodes it).  A value that is not a string
- * (null, a number) is no address.  Extra entries are harmless: a listed
- * address that is in the index only sends the line to the full parse.
+ * Two scanners.  scan_scalar() is a tokenizer: string boundaries are
+ * tracked from the first byte (skipping escapes exactly), so a member name
+ * inside a string value is never taken for a key, and depth counts
+ * brackets outside strings, so the depth of every key is known.  A key
+ * spelled with escapes ("Caller\u0049PAddress") would be missed, so any
+ * escape in a key at depth 1 or 3 makes its answer unsure; so does an
+ * escape in an address (the full parse decodes it).  A value that is not
+ * a string (null, a number) is no address.
  *
- * Two scanners give the same answers.  scan_scalar() walks the bytes.
- * scan_blocks(), used for lines without a backslash (most of them),
- * classifies 64 bytes at a time with SSE2 or AVX2 (scan_simd.h): bit masks
- * of quotes and brackets, the in-string mask as the prefix XOR of the
- * quotes (without backslashes no quote is escaped), the depth from counts
- * of brackets outside strings, and candidate keys as opening quotes
- * followed by 'C' or 'c' with a quote 16 bytes on, which only a 15-byte
- * name starting so has.  A line holding a backslash, or whose object ends
- * before its last byte, goes to scan_scalar().
+ * scan_quick() (below) is what scan_callers() runs first: it looks only
+ * for the names' text, 16 or 32 bytes a step with SSE2 or AVX2
+ * (scan_simd.h), and hands lines with a \u escape to scan_scalar().
+ * Extra entries are harmless in both: a listed address that is in the
+ * index only sends the line to the full parse.
  */
 #include <stdint.h>
 #include <string.h>
@@ -181,59 +176,53 @@ scan_scalar(const char *line, size_t len, struct scan_hit *hits,
 	return depth == 0 ? SCAN_OK : SCAN_UNSURE;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define BLOCK		64
-#define LOOKAHEAD	17	/* Bytes a block reads past its end. */
-
-struct blockstate {
-	uint64_t instr;		/* All ones when a string runs on. */
-	long	 depth;		/* Depth at the start of the block. */
-	const char *last;	/* The line's closing brace. */
-	const char *end;	/* The end of the line. */
-	struct scan_hit *hits;
-	size_t	 nhits;
-	int	 unsure;
+/*
+ * The quick pass.  A member whose key is one of keys[] and has no escape
+ * is the literal text of the name between quotes, then ':' after any
+ * white space, wherever it stands; this pass finds it as a quote, 'C' or
+ * 'c', and a quote 16 bytes on, and reads its value as scan_scalar() does.
+ * It does not track strings or depth, so it may also take text inside a
+ * string value (after an escaped quote) or a member at another depth for
+ * such a member: extra entries, which are harmless.  A key can decode to
+ * one of the names with an escape only through \uXXXX (no other escape
+ * gives a letter), so a line holding a backslash followed by 'u' goes to
+ * scan_scalar() instead.
+ */
+enum quick {
+	QUICK_OK,
+	QUICK_UNSURE,		/* Answer SCAN_UNSURE. */
+	QUICK_ESCAPE		/* A \u escape: use the exact scanner. */
 };
 
-static inline uint64_t
-prefix_xor(uint64_t x)
-{
-	x ^= x << 1;
-	x ^= x << 2;
-	x ^= x << 4;
-	x ^= x << 8;
-	x ^= x << 16;
-	x ^= x << 32;
-	return x;
-}
-
-/* A candidate key at k (its opening quote) at depth 1 or 3. */
-static void
-candidate(struct blockstate *bs, const char *k)
+/* The mark at line[i]: "\u", or maybe a key's opening quote. */
+static enum quick
+quick_mark(const char *line, size_t len, size_t i, struct scan_hit *hits,
+    size_t *nhits)
 {
 	const char *next;
 
-	if (!is_key(k + 1))
-		return;
-	if (bs->nhits == SCAN_MAXHITS) {
-		bs->unsure = 1;
-		return;
-	}
-	switch (value_after(k + 1 + KEYLEN + 1, bs->end,
-	    &bs->hits[bs->nhits], &next)) {
+	if (line[i] == '\\')
+		return QUICK_ESCAPE;
+	if (len - i < KEYLEN + 2 || !is_key(line + i + 1))
+		return QUICK_OK;
+	if (*nhits == SCAN_MAXHITS)
+		return QUICK_UNSURE;
+	switch (value_after(line + i + KEYLEN + 2, line + len, &hits[*nhits],
+	    &next)) {
 	case STEP_HIT:
-		bs->nhits++;
-		break;
+		(*nhits)++;
+		return QUICK_OK;
 	case STEP_NONE:
 	case STEP_NOTKEY:
-		break;
+		return QUICK_OK;
 	case STEP_UNSURE:
-		bs->unsure = 1;
 		break;
 	}
+	return QUICK_UNSURE;
 }
 
-/* scan_blocks_sse2() and scan_blocks_avx2(), from one template. */
+#if defined(__x86_64__) && defined(__GNUC__)
+/* scan_quick_sse2() and scan_quick_avx2(), from one template. */
 #include <immintrin.h>
 #define SCAN_SUFFIX(name)	name##_sse2
 #define SCAN_TARGET		"sse2"
@@ -241,37 +230,82 @@ candidate(struct blockstate *bs, const char *k)
 #undef SCAN_SUFFIX
 #undef SCAN_TARGET
 #define SCAN_SUFFIX(name)	name##_avx2
-#define SCAN_TARGET		"avx2,popcnt,bmi"
+#define SCAN_TARGET		"avx2"
 #define SCAN_AVX2
 #include "scan_simd.h"
 #undef SCAN_SUFFIX
 #undef SCAN_TARGET
 #undef SCAN_AVX2
 
-static enum scan_result (*scan_blocks)(const char *, size_t,
-    struct scan_hit *, size_t *);
+static enum quick (*scan_quick)(const char *, size_t, struct scan_hit *,
+    size_t *);
+#else
+/* The quick pass a byte at a time. */
+static enum quick
+scan_quick(const char *line, size_t len, struct scan_hit *hits,
+    size_t *nhits)
+{
+	size_t	 i;
+	enum quick r;
+
+	*nhits = 0;
+	for (i = 0; i + 1 < len; i++)
+		if (((line[i] == '\\' && line[i + 1] == 'u') ||
+		    (line[i] == '"' && len - i > KEYLEN + 1 &&
+		    (line[i + 1] | 0x20) == 'c' && line[i + KEYLEN + 1] == '"'))
+		    && (r = quick_mark(line, len, i, hits, nhits)) != QUICK_OK)
+			return r;
+	return QUICK_OK;
+}
 #endif
+
+/* Trim white space; 0 unless the rest is from '{' to '}'. */
+static int
+trim_object(const char **line, size_t *len)
+{
+	const char *p = *line, *end = *line + *len;
+
+	while (p < end && is_ws(*p))
+		p++;
+	while (end > p && is_ws(end[-1]))
+		end--;
+	if (p >= end || *p != '{' || end[-1] != '}' || end - p < 2)
+		return 0;
+	*line = p;
+	*len = (size_t)(end - p);
+	return 1;
+}
+
+enum scan_result
+scan_callers_exact(const char *line, size_t len, struct scan_hit *hits,
+    size_t *nhits)
+{
+	*nhits = 0;
+	if (!trim_object(&line, &len))
+		return SCAN_UNSURE;
+	return scan_scalar(line, len, hits, nhits);
+}
 
 enum scan_result
 scan_callers(const char *line, size_t len, struct scan_hit *hits,
     size_t *nhits)
 {
-	const char *p = line, *end = line + len;
-
 	*nhits = 0;
-	while (p < end && is_ws(*p))
-		p++;
-	while (end > p && is_ws(end[-1]))
-		end--;
-	if (p >= end || *p != '{' || end[-1] != '}')
+	if (!trim_object(&line, &len))
 		return SCAN_UNSURE;
 #if defined(__x86_64__) && defined(__GNUC__)
-	if (scan_blocks == NULL)
-		scan_blocks = __builtin_cpu_supports("avx2") &&
-		    __builtin_cpu_supports("popcnt") ?
-		    scan_blocks_avx2 : scan_blocks_sse2;
-	if (scan_blocks(p, (size_t)(end - p), hits, nhits) == SCAN_OK)
-		return SCAN_OK;
+	if (scan_quick == NULL)
+		scan_quick = __builtin_cpu_supports("avx2") ?
+		    scan_quick_avx2 : scan_quick_sse2;
 #endif
-	return scan_scalar(p, (size_t)(end - p), hits, nhits);
+	switch (scan_quick(line, len, hits, nhits)) {
+	case QUICK_OK:
+		return SCAN_OK;
+	case QUICK_UNSURE:
+		*nhits = 0;
+		return SCAN_UNSURE;
+	case QUICK_ESCAPE:
+		break;
+	}
+	return scan_scalar(line, len, hits, nhits);
 }

@@ -2,19 +2,21 @@
  * scan.h: finding the caller addresses of a line without parsing it.
  *
  * kv-match looks up the caller address of every record, but only about
- * one in a thousand is in the index.  scan_callers() walks the line as a
- * tokenizer (strings, nesting; no values decoded or validated) and lists
- * the string values of the members named CallerIPAddress (AzureDiagnostics),
- * callerIpAddress (resource logs) and CallerIpAddress (AZKVAuditLogs) that
- * stand at depth 1 (members of the line's object) or depth 3 (members of
- * the records of a {"records":[...]} envelope).  For any line that is
- * valid JSON the list is complete: a record whose caller address is not
- * listed cannot have one, so when none of the listed addresses is in the
- * index the line cannot give an alert.  Everything the scan cannot read
- * with that certainty (an escape in a key or in an address, an unknown
- * value, a line that is not one object) is SCAN_UNSURE and goes to the
- * full parse.  A line that is not valid JSON can get any answer; the full
- * parse that follows a hit, or --validate, is what rejects it.
+ * one in a thousand is in the index.  scan_callers() lists the string
+ * values of the members named CallerIPAddress (AzureDiagnostics),
+ * callerIpAddress (resource logs) and CallerIpAddress (AZKVAuditLogs) of a
+ * line that is one object: those at depth 1 (members of the line's object)
+ * and at depth 3 (members of the records of a {"records":[...]} envelope)
+ * and, for speed, possibly others that read like such members (at other
+ * depths, or text inside a string value after an escaped quote).  For any
+ * line that is valid JSON the list is complete: a record whose caller
+ * address is not listed cannot have one, so when none of the listed
+ * addresses is in the index the line cannot give an alert.  Everything
+ * the scan cannot read with that certainty (an escape in an address, a key
+ * that may be spelled with escapes, an unknown value, a line that is not
+ * one object) is SCAN_UNSURE and goes to the full parse.  A line that is
+ * not valid JSON can get any answer; the full parse that follows a hit,
+ * or --validate, is what rejects it.
  */
 #ifndef SCAN_H
 #define SCAN_H
@@ -35,6 +37,16 @@ struct scan_hit {
 
 /* hits has room for SCAN_MAXHITS entries. */
 enum scan_result scan_callers(const char *line, size_t len,
+	    struct scan_hit *hits, size_t *nhits);
+
+/*
+ * The exact answer of the tokenizer: only the members at depth 1 and 3,
+ * and SCAN_UNSURE for a line whose strings or brackets do not close where
+ * the object does.  scan_callers() gives it for lines with a backslash;
+ * for the others it may list members of the three names at other depths
+ * too (an extra address only costs a full parse when it is indexed).
+ */
+enum scan_result scan_callers_exact(const char *line, size_t len,
 	    struct scan_hit *hits, size_t *nhits);
 
 #endif /* SCAN_H */

@@ -614,6 +614,66 @@ START_TEST(limit_no_read_past_len)
 }
 END_TEST
 
+/*
+ * addr_parse() reads short IPv4 texts with masks instead of a byte at a
+ * time; it must agree with addr_parse_bytewise() on every text.  Random
+ * texts of dotted-quad bytes (and a few others) of every length to 17,
+ * and quads built from parts of one to four digits.
+ */
+START_TEST(quad_agrees_bytewise)
+{
+	static const char alpha[] = "0123456789....:x \0";
+	char	 s[32];
+	struct addr a, b;
+	uint64_t st = 42;
+	unsigned long ok = 0, i;
+	size_t	 len, k;
+	int	 ra, rb;
+
+	for (i = 0; i < 400000; i++) {
+		st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+		len = (size_t)(st >> 33) % 18;
+		if (i % 2 == 0) {
+			/* Four parts of 1 to 4 digits, maybe damaged. */
+			char	*p = s;
+			int	 part, d;
+
+			for (part = 0; part < 4; part++) {
+				st = st * 6364136223846793005ULL + 1;
+				if (part > 0)
+					*p++ = '.';
+				for (d = 0; d < 1 + (int)((st >> 40) % 4) &&
+				    d < 4; d++)
+					*p++ = (char)('0' + (st >> (20 + 3 *
+					    d)) % (d == 0 && (st >> 50) % 3 ?
+					    3 : 10));
+			}
+			len = (size_t)(p - s);
+			if ((st >> 60) == 0 && len > 0)
+				s[(st >> 33) % len] = alpha[(st >> 45) % 17];
+		} else
+			for (k = 0; k < len; k++) {
+				st = st * 6364136223846793005ULL + 1;
+				s[k] = alpha[(st >> 33) % (sizeof(alpha) - 1)];
+			}
+		memset(&a, 0xa5, sizeof(a));
+		memset(&b, 0x5a, sizeof(b));
+		ra = addr_parse(s, len, &a);
+		rb = addr_parse_bytewise(s, len, &b);
+		ck_assert_msg(ra == rb, "\"%.*s\": %d, bytewise %d", (int)len,
+		    s, ra, rb);
+		if (ra == 0) {
+			ck_assert_msg(memcmp(a.b, b.b, 16) == 0, "\"%.*s\"",
+			    (int)len, s);
+			ok++;
+		}
+	}
+	/* Both outcomes are reached often. */
+	ck_assert_uint_gt(ok, 10000);
+	ck_assert_uint_lt(ok, 350000);
+}
+END_TEST
+
 Suite *
 addr_suite(void)
 {
@@ -623,6 +683,7 @@ addr_suite(void)
 	tc = tcase_create("Core");
 	tcase_add_test(tc, v4_valid);
 	tcase_add_test(tc, v4_stored_mapped);
+	tcase_add_test(tc, quad_agrees_bytewise);
 	tcase_add_test(tc, v4_refused);
 	tcase_add_test(tc, v4_embedded_nul_refused);
 	tcase_add_test(tc, v6_forms);

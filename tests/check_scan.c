@@ -1,37 +1,38 @@
 /*
  * check_scan.c: unit tests of the scan module (src/scan.h), the fast path
  * of kv-match that lists every caller address of a line without parsing
- * it: the string values of the members CallerIPAddress, callerIpAddress
- * and CallerIpAddress at depth 1 (the line's object) and at depth 3 (the
- * records of a {"records":[...]} envelope).  scan_callers() has two
- * scanners: a 64-byte block scanner (SSE2/AVX2) for lines without a
- * backslash, and scan_scalar() for the others and for whatever the block
- * scanner is unsure of; the tests reach both.
+ * it.  scan_callers() runs a quick pass (SSE2/AVX2 or bytewise) that looks
+ * for the names' text wherever it stands, and hands lines with a \u
+ * escape to the exact tokenizer, scan_callers_exact(), which lists only
+ * the members at depth 1 (the line's object) and at depth 3 (the records
+ * of a {"records":[...]} envelope).  Every line any test scans goes
+ * through both, from heap copies of exactly its size: the answer checked
+ * is the exact one, and the quick answer must contain it in order (extra
+ * addresses only after one of the names' text), or equal it on a line
+ * with \u.
  *
  * "Core" checks SCAN_OK with the exact list (texts, spans, line order,
  * duplicates both listed, non-string values not listed, an empty list),
  * the three spellings, envelopes, white space between tokens (yajl's,
- * with \f and \v), member names that must not be taken (inside string
- * values, nested objects and arrays at depth 2 and 4), exact skipping of
- * escapes in other values, every case that must give SCAN_UNSURE (escapes
- * in keys at depth 1 or 3 or in an address, more than SCAN_MAXHITS
- * addresses, framing, content after the object), and the key at every
- * offset across block boundaries.  "Limits" scans every prefix and suffix
- * of valid lines from heap copies of exactly that size (and hit arrays of
- * exactly SCAN_MAXHITS entries), so that AddressSanitizer catches any
- * access outside them, plus long lines and deep nesting.
+ * with \f and \v), member names that the tokenizer must not take (inside
+ * string values, nested objects and arrays at depth 2 and 4), exact
+ * skipping of escapes in other values, every case that must give
+ * SCAN_UNSURE (escapes in keys at depth 1 or 3 or in an address, more
+ * than SCAN_MAXHITS addresses, framing, content after the object), the
+ * quick pass's own answers (extra members, escapes other than \u) and
+ * the key at every offset across vector steps.  "Limits" scans every
+ * prefix and suffix of valid lines, plus long lines and deep nesting.
  *
  * "Differential" checks the property that makes the fast path safe
  * (SPEC.md 7: a fast path must never change which alerts are written)
- * against the full parse of src/kvrec.h: when scan_callers() answers
- * SCAN_OK with the list H, the address text of every record that
+ * against the full parse of src/kvrec.h, for both scanners: when one
+ * answers SCAN_OK with the list H, the address text of every record that
  * kvrec_parse_records() (and kvrec_parse()) reads as a KVREC_EVENT is one
  * of H, byte for byte; in particular an empty list means no event.  It
  * does so on a corpus of adversarial lines and all their prefixes, and on
  * thousands of random lines from a small grammar (the three log shapes,
  * envelopes of several records, decoys at depth 2 and 4, escapes in keys;
- * fixed seed, so a failure can be replayed); it also checks that the two
- * scanners give the same list on valid JSON.
+ * fixed seed, so a failure can be replayed).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -73,24 +74,63 @@ static const char *const names[3] = {
 	"CallerIPAddress", "callerIpAddress", "CallerIpAddress"
 };
 
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\f' || c == '\v';
+}
+
+/* Which of the three names the member of the hit at off has, or -1. */
+static int
+name_of_hit(const char *line, size_t off)
+{
+	size_t	 p = off - 1;	/* The value's opening quote. */
+	int	 i;
+
+	while (p > 0 && is_ws(line[p - 1]))
+		p--;
+	if (p == 0 || line[p - 1] != ':')
+		return -1;
+	p--;
+	while (p > 0 && is_ws(line[p - 1]))
+		p--;
+	if (p < 17 || line[p - 1] != '"')
+		return -1;
+	for (i = 0; i < 3; i++)
+		if (memcmp(line + p - 16, names[i], 15) == 0)
+			return i;
+	return -1;
+}
+
+/* Whether the len bytes at s hold a backslash followed by 'u'. */
+static int
+has_u_escape(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < len; i++)
+		if (s[i] == '\\' && s[i + 1] == 'u')
+			return 1;
+	return 0;
+}
+
 /*
- * Scan the len bytes at s from a heap copy of exactly that size, into a
- * heap array of exactly SCAN_MAXHITS hits, and check that on SCAN_OK the
- * count is in range and every span lies inside the copy.
+ * Scan the len bytes at p (a heap copy of exactly that size) with fn into
+ * a heap array of exactly SCAN_MAXHITS hits, and check that on SCAN_OK
+ * the count is in range and every span lies inside the copy.
  */
 static struct sres
-scan_n(const char *s, size_t len)
+scan_with(enum scan_result (*fn)(const char *, size_t, struct scan_hit *,
+    size_t *), const char *p, size_t len)
 {
 	struct sres sr;
 	struct scan_hit *h = malloc(SCAN_MAXHITS * sizeof(*h));
-	char	*p = malloc(len ? len : 1);
 	size_t	 i;
 
 	ck_assert_ptr_nonnull(h);
-	ck_assert_ptr_nonnull(p);
-	memcpy(p, s, len);
 	memset(&sr, 0, sizeof(sr));
-	sr.r = scan_callers(p, len, h, &sr.n);
+	sr.r = fn(p, len, h, &sr.n);
 	ck_assert_msg(sr.r == SCAN_OK || sr.r == SCAN_UNSURE, "result %d",
 	    (int)sr.r);
 	if (sr.r == SCAN_OK) {
@@ -104,9 +144,73 @@ scan_n(const char *s, size_t len)
 		}
 	} else
 		sr.n = 0;
-	free(p);
 	free(h);
 	return sr;
+}
+
+/*
+ * How scan_callers() (quick) must stand to scan_callers_exact(): with a
+ * "\u" in the line it gives the same answer, or SCAN_UNSURE when an
+ * escape in a value comes first; otherwise, when both answer
+ * SCAN_OK, the exact list is a subsequence of the quick one, and every
+ * extra address is the string value after one of the names' text.
+ */
+static void
+check_quick(const char *p, size_t len, const struct sres *ex,
+    const struct sres *qk)
+{
+	size_t	 i, k = 0;
+
+	if (has_u_escape(p, len)) {
+		ck_assert_msg(qk->r == SCAN_UNSURE || (qk->r == ex->r && qk->n == ex->n &&
+		    memcmp(qk->off, ex->off, ex->n * sizeof(ex->off[0])) == 0 &&
+		    memcmp(qk->len, ex->len, ex->n * sizeof(ex->len[0])) == 0),
+		    "%.*s: a \\u line, but not the exact answer", (int)len, p);
+		return;
+	}
+	if (qk->r != SCAN_OK || ex->r != SCAN_OK)
+		return;
+	for (i = 0; i < qk->n; i++) {
+		if (k < ex->n && qk->off[i] == ex->off[k]) {
+			ck_assert_uint_eq(qk->len[i], ex->len[k]);
+			k++;
+			continue;
+		}
+		ck_assert_msg(qk->off[i] > 0 && p[qk->off[i] - 1] == '"' &&
+		    name_of_hit(p, qk->off[i]) >= 0, "%.*s: extra address %zu "
+		    "not after a name", (int)len, p, i);
+	}
+	ck_assert_msg(k == ex->n, "%.*s: exact address %zu not listed by the "
+	    "quick pass", (int)len, p, k);
+}
+
+/*
+ * The exact answer for the len bytes at s, scanned from a heap copy of
+ * exactly that size (so that AddressSanitizer sees any read outside it),
+ * after checking the quick pass against it.  *quick, when not NULL, gets
+ * the quick answer.
+ */
+static struct sres
+scan_both(const char *s, size_t len, struct sres *quick)
+{
+	struct sres ex, qk;
+	char	*p = malloc(len ? len : 1);
+
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, s, len);
+	ex = scan_with(scan_callers_exact, p, len);
+	qk = scan_with(scan_callers, p, len);
+	check_quick(p, len, &ex, &qk);
+	free(p);
+	if (quick != NULL)
+		*quick = qk;
+	return ex;
+}
+
+static struct sres
+scan_n(const char *s, size_t len)
+{
+	return scan_both(s, len, NULL);
 }
 
 static struct sres
@@ -150,7 +254,7 @@ quoted_count(const char *line, const char *want, size_t *first)
 static void
 assert_list(const char *line, ...)
 {
-	struct sres sr = scan_s(line);
+	struct sres qk, sr = scan_both(line, strlen(line), &qk);
 	const char *want[SCAN_MAXHITS + 1], *w;
 	va_list	 ap;
 	size_t	 n = 0, i, at = 0;
@@ -163,6 +267,8 @@ assert_list(const char *line, ...)
 	va_end(ap);
 	ck_assert_msg(sr.r == SCAN_OK, "%s: %s, want SCAN_OK", line,
 	    rname(sr.r));
+	ck_assert_msg(qk.r == SCAN_OK || has_u_escape(line, strlen(line)),
+	    "%s: quick pass %s, want SCAN_OK", line, rname(qk.r));
 	ck_assert_msg(sr.n == n, "%s: %zu addresses, want %zu", line, sr.n,
 	    n);
 	for (i = 0; i < n; i++) {
@@ -350,7 +456,7 @@ START_TEST(name_in_string_value)
 		"{\"records\":[\"CallerIPAddress\",\"1.2.3.4\"]}",
 		"{\"records\":[{\"a\":\"\\\"callerIpAddress\\\":"
 		    "\\\"1.2.3.4\\\"\"}]}",
-		/* No backslash: the block scanner. */
+		/* No backslash. */
 		"{\"a\":\"CallerIPAddress:\",\"b\":\"1.2.3.4\"}",
 		"{\"records\":[{\"a\":\"{ callerIpAddress: 1.2.3.4 }\"}]}",
 	};
@@ -661,9 +767,8 @@ START_TEST(invalid_inside_braces)
 END_TEST
 
 /*
- * Content after the object: the block scanner (lines without a backslash)
- * must not stop at balanced brackets but notice the object closing before
- * the line's last '}', and answer as scan_scalar() does.
+ * Content after the object: the tokenizer must not stop at balanced
+ * brackets but notice the object closing before the line's last '}'.
  */
 START_TEST(trailing_content_unsure)
 {
@@ -725,6 +830,133 @@ START_TEST(length_respected)
 }
 END_TEST
 
+/* The quick answer for a C string (checked against the exact one). */
+static struct sres
+quick_s(const char *line)
+{
+	struct sres qk;
+
+	(void)scan_both(line, strlen(line), &qk);
+	return qk;
+}
+
+/* Check that the quick pass lists exactly the given addresses. */
+static void
+assert_quick(const char *line, size_t n, const char *const *want)
+{
+	struct sres qk = quick_s(line);
+	size_t	 i;
+
+	ck_assert_msg(qk.r == SCAN_OK, "%s: quick pass %s", line,
+	    rname(qk.r));
+	ck_assert_msg(qk.n == n, "%s: %zu addresses, want %zu", line, qk.n,
+	    n);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(qk.len[i] == strlen(want[i]) && memcmp(line +
+		    qk.off[i], want[i], qk.len[i]) == 0, "%s: address %zu",
+		    line, i);
+}
+
+#define QUICK(line, ...)	do {					\
+	static const char *const w_[] = { __VA_ARGS__ };		\
+	assert_quick((line), NELEM(w_), w_);				\
+} while (0)
+
+/*
+ * The quick pass lists members of the names wherever their text stands:
+ * at depth 2 and 4 too, and after an escaped quote inside a string value
+ * (text the exact scanner knows is no key).  Extra addresses only cost a
+ * full parse when they are in the index.
+ */
+START_TEST(quick_superset)
+{
+	QUICK("{\"p\":{\"CallerIPAddress\":\"1.2.3.4\"}}", "1.2.3.4");
+	QUICK("{\"records\":[{\"properties\":{\"callerIpAddress\":"
+	    "\"9.9.9.9\"},\"callerIpAddress\":\"1.2.3.4\"}]}", "9.9.9.9",
+	    "1.2.3.4");
+	QUICK("{\"a\":\"x\\\"CallerIPAddress\":\"5.6.7.8\",\"CallerIPAddress\":"
+	    "\"1.2.3.4\"}", "5.6.7.8", "1.2.3.4");
+	QUICK("{\"CallerIPAddress\":{\"CallerIPAddress\":\"1.2.3.4\"}}",
+	    "1.2.3.4");
+	/* Content after the object: not looked at. */
+	QUICK("{\"a\":1} {\"CallerIPAddress\":\"1.2.3.4\"}", "1.2.3.4");
+	assert_quick("{}{}", 0, NULL);
+}
+END_TEST
+
+/*
+ * A backslash that does not start a \u escape cannot make a key spell one
+ * of the names, so the quick pass reads on: escaped quotes and slashes in
+ * values (which the exact scanner reads too) and content after the
+ * object (which makes the exact scanner unsure).
+ */
+START_TEST(quick_other_escapes)
+{
+	static const char *const lines[] = {
+		"{\"a\":\"\\/\"} {\"CallerIPAddress\":\"1.2.3.4\"}",
+		"{\"CallerIPAddress\":\"1.2.3.4\",\"a\":\"\\/\"},{}",
+		"{\"records\":[{\"a\":\"\\/\"}]} {\"callerIpAddress\":"
+		    "\"1.2.3.4\"}",
+	};
+	size_t	 i;
+
+	for (i = 0; i < NELEM(lines); i++) {
+		assert_result(lines[i], SCAN_UNSURE);	/* The exact one. */
+		QUICK(lines[i], "1.2.3.4");
+	}
+	QUICK("{\"requestUri_s\":\"https:\\/\\/kv.vault.azure.net\\/keys\","
+	    "\"ResultDescription\":\"a \\\"quoted\\\" word\\\\\","
+	    "\"CallerIPAddress\":\"203.0.113.7\",\"b\":\"\\t\\n\"}",
+	    "203.0.113.7");
+	/* "\\u" is an escaped backslash, but the pass does not know it. */
+	ck_assert_int_eq(quick_s("{\"a\":\"\\\\u\",\"CallerIPAddress\":"
+	    "\"1.2.3.4\"} x").r, SCAN_UNSURE);
+}
+END_TEST
+
+/*
+ * The key, a decoy, and a \u escape at every offset, so that each falls
+ * in every lane of the vectors, across steps and in the padded tail.
+ */
+START_TEST(quick_offsets)
+{
+	char	 line[1024], pad[300];
+	size_t	 n, k;
+
+	for (n = 0; n < 200; n++) {
+		for (k = 0; k < n; k++)
+			pad[k] = "x{[C}]: ,\"C\"c"[k % 12];
+		pad[n] = '\0';
+		snprintf(line, sizeof(line), "{\"pad\":\"%s\",\"CallerIPAddress\""
+		    ":\"203.0.113.7\"}", pad);
+		QUICK(line, "203.0.113.7");
+		snprintf(line, sizeof(line), "{\"CallerIPAddress\":"
+		    "\"203.0.113.7\",\"pad\":\"%s\"}", pad);
+		QUICK(line, "203.0.113.7");
+		snprintf(line, sizeof(line), "{\"pad\":\"%s\",\"CallerIPAddress\""
+		    ":7}", pad);
+		assert_quick(line, 0, NULL);
+		snprintf(line, sizeof(line), "{\"pad\":\"%s\",\"p\":{"
+		    "\"callerIpAddress\":\"9.9.9.9\"},\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}", pad);
+		QUICK(line, "9.9.9.9", "1.2.3.4");
+		/* A \u escaped key after the pad: the exact answer. */
+		snprintf(line, sizeof(line), "{\"CallerIPAddress\":\"1.2.3.4\","
+		    "\"pad\":\"%.*s\",\"Caller\\u0049PAddress\":\"5.6.7.8\"}",
+		    (int)strcspn(pad, "\""), pad);
+		ck_assert_int_eq(quick_s(line).r, SCAN_UNSURE);
+		snprintf(line, sizeof(line), "{\"pad\":\"%.*s\",\"x\":"
+		    "\"\\u0041\",\"CallerIPAddress\":\"1.2.3.4\"}",
+		    (int)strcspn(pad, "\""), pad);
+		QUICK(line, "1.2.3.4");
+		/* A backslash and a 'u' one byte apart: no escape. */
+		snprintf(line, sizeof(line), "{\"pad\":\"%s\\/u\","
+		    "\"CallerIPAddress\":\"1.2.3.4\"} {}", pad);
+		QUICK(line, "1.2.3.4");
+	}
+}
+END_TEST
+
 /* A growing byte buffer for generated lines. */
 struct buf {
 	char	*p;
@@ -768,7 +1000,7 @@ putf(struct buf *b, const char *fmt, ...)
 /*
  * SCAN_MAXHITS addresses are listed; one more is unsure.  Built with
  * members at depth 1 or with records of an envelope, with and without a
- * backslash (block and scalar scanners).
+ * backslash.
  */
 static void
 many(struct buf *b, size_t n, int envelope, int backslash)
@@ -832,9 +1064,8 @@ START_TEST(maxhits)
 END_TEST
 
 /*
- * Lines without a backslash go to the 64-byte block scanner: put the key,
- * and the traps around it, at every offset across block boundaries, with
- * the line's end at every offset too.
+ * Put the key, and the traps around it, at every offset across 64-byte
+ * boundaries, with the line's end at every offset too.
  */
 START_TEST(block_offsets)
 {
@@ -908,7 +1139,7 @@ static const char *const prefix_records[] = {
 	    "\"CallerIPAddress\" : \"203.0.113.7\" ,\"f\":false}\r",
 	" { \"CallerIPAddress\":\"2001:DB8::1\",\"s\":\"\\\\\"}  ",
 	"{\"Caller\\u0049PAddress\":\"1.2.3.\\u0034\",\"x\":[[[]]]}",
-	/* No backslash: the block scanner reads it. */
+	/* No backslash. */
 	"{\"TimeGenerated\":\"2026-11-20T12:00:05.1306790Z\","
 	    "\"ResourceType\":\"VAULTS\",\"ResourceId\":\"/SUBSCRIPTIONS/"
 	    "0000/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV\","
@@ -1066,40 +1297,12 @@ struct diff_counts {
 /* The state of one differential check, for the record callback. */
 struct diff_ctx {
 	const char	*line;
-	const struct sres *sr;
+	const struct sres *sr;		/* The exact answer. */
+	const struct sres *sq;		/* The quick pass's. */
 	unsigned	 events, checked, bad_status;
 	int		 by_name[3];
 	char		 msg[256];
 };
-
-static int
-is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	    c == '\f' || c == '\v';
-}
-
-/* Which of the three names the member of the hit at off has, or -1. */
-static int
-name_of_hit(const char *line, size_t off)
-{
-	size_t	 p = off - 1;	/* The value's opening quote. */
-	int	 i;
-
-	while (p > 0 && is_ws(line[p - 1]))
-		p--;
-	if (p == 0 || line[p - 1] != ':')
-		return -1;
-	p--;
-	while (p > 0 && is_ws(line[p - 1]))
-		p--;
-	if (p < 17 || line[p - 1] != '"')
-		return -1;
-	for (i = 0; i < 3; i++)
-		if (memcmp(line + p - 16, names[i], 15) == 0)
-			return i;
-	return -1;
-}
 
 /*
  * Check the address of an event that how reported against the list,
@@ -1109,23 +1312,32 @@ name_of_hit(const char *line, size_t off)
 static int
 diff_event(struct diff_ctx *dx, const struct kv_event *ev, const char *how)
 {
+	const struct sres *l[2] = { dx->sr, dx->sq };
 	size_t	 i;
-	int	 k;
+	int	 k, j, checked = 0;
 
-	if (dx->sr->r != SCAN_OK)
-		return 0;
-	for (i = 0; i < dx->sr->n; i++)
-		if (dx->sr->len[i] == ev->addr_len && memcmp(dx->line +
-		    dx->sr->off[i], ev->addr_text, ev->addr_len) == 0) {
-			if ((k = name_of_hit(dx->line, dx->sr->off[i])) >= 0)
+	for (j = 0; j < 2; j++) {
+		if (l[j]->r != SCAN_OK)
+			continue;
+		if (j == 0)
+			checked = 1;
+		for (i = 0; i < l[j]->n; i++)
+			if (l[j]->len[i] == ev->addr_len && memcmp(dx->line +
+			    l[j]->off[i], ev->addr_text, ev->addr_len) == 0)
+				break;
+		if (i < l[j]->n) {
+			if (j == 0 &&
+			    (k = name_of_hit(dx->line, l[j]->off[i])) >= 0)
 				dx->by_name[k] = 1;
-			return 1;
+			continue;
 		}
-	if (dx->msg[0] == '\0')
-		snprintf(dx->msg, sizeof(dx->msg), "SCAN_OK with %zu "
-		    "addresses but %s has an event with address \"%.*s\"",
-		    dx->sr->n, how, (int)ev->addr_len, ev->addr_text);
-	return 1;
+		if (dx->msg[0] == '\0')
+			snprintf(dx->msg, sizeof(dx->msg), "SCAN_OK (%s) with "
+			    "%zu addresses but %s has an event with address "
+			    "\"%.*s\"", j == 0 ? "exact" : "quick pass",
+			    l[j]->n, how, (int)ev->addr_len, ev->addr_text);
+	}
+	return checked;
 }
 
 static int
@@ -1160,15 +1372,16 @@ diff_check(struct kvrec *kr, const char *s, size_t len,
 	static char	 msg[320];
 	struct diff_ctx	 dx;
 	struct kv_event	 ev;
-	struct sres	 sr;
+	struct sres	 sr, sq;
 	enum kvrec_status ks;
 	char		*p;
 	int		 i;
 
-	sr = scan_n(s, len);
+	sr = scan_both(s, len, &sq);
 	memset(&dx, 0, sizeof(dx));
 	dx.line = s;
 	dx.sr = &sr;
+	dx.sq = &sq;
 	p = malloc(len ? len : 1);
 	ck_assert_ptr_nonnull(p);
 	memcpy(p, s, len);
@@ -1511,7 +1724,7 @@ END_TEST
 
 /*
  * The generator's state: the random state, whether this line is to hold
- * no backslash (so that the block scanner reads it whole), and whether
+ * no backslash (so that the quick pass reads it whole), and whether
  * empty keys may stand in objects below a record's members (see
  * diff_random_empty_keys).
  */
@@ -2058,10 +2271,10 @@ assert_same_list(int i, const struct buf *a, const struct sres *sa,
 {
 	size_t	 k;
 
-	ck_assert_msg(sa->r == sb->r, "line %d %.*s: blocks %s, scalar %s",
+	ck_assert_msg(sa->r == sb->r, "line %d %.*s: %s, then %s",
 	    i, (int)a->len, a->p, rname(sa->r), rname(sb->r));
-	ck_assert_msg(sa->n == sb->n, "line %d %.*s: blocks %zu addresses, "
-	    "scalar %zu", i, (int)a->len, a->p, sa->n, sb->n);
+	ck_assert_msg(sa->n == sb->n, "line %d %.*s: %zu addresses, then "
+	    "%zu", i, (int)a->len, a->p, sa->n, sb->n);
 	for (k = 0; k < sa->n; k++)
 		ck_assert_msg(sa->len[k] == sb->len[k] && sb->off[k] ==
 		    sa->off[k] + (sa->off[k] >= at ? delta : 0) &&
@@ -2081,25 +2294,24 @@ count_cb(void *arg, enum kvrec_status st, const struct kv_event *ev)
 }
 
 /*
- * The block scanner (lines without a backslash) and scan_scalar() (lines
- * with one) must give the same answer and the same list on valid JSON.
- * A member with a backslash in its value ("zz":"\/") sends a line to
- * scan_scalar() without changing the answer: put first in the object, it
- * makes the whole line scalar; put last, the block scanner reads all but
- * the last block before it gives up.  So for each random line without a
- * backslash that the full parse accepts, the three lists must be the same
- * text at the same places, the inserted length apart.
+ * Escapes other than \u do not change the quick pass's list; a \u sends
+ * the line to the exact scanner.  For each random line without a
+ * backslash that the full parse accepts, insert a member with "\/" as
+ * its value first and last in the object: the quick lists must be the
+ * same text at the same places, the inserted length apart.  Insert one
+ * with "\u0041": the quick list must then be the exact list of the line.
  */
 START_TEST(scanners_agree)
 {
-	static const char ins[] = "\"zz\":\"\\/\"";
+	static const char *const ins[2] = { "\"zz\":\"\\/\"",
+	    "\"zz\":\"\\u0041\"" };
 	struct kvrec *kr = kvrec_new();
-	struct buf b = { NULL, 0, 0 }, b2 = { NULL, 0, 0 };
+	struct buf b = { NULL, 0, 0 }, b2 = { NULL, 0, 0 }, m = { NULL, 0, 0 };
 	struct gen g = { 5952, 0, 0 };
-	struct sres s1, s2;
+	struct sres sq, se, s2;
 	size_t	 at, k, last;
 	unsigned ev;
-	int	 i, compared = 0, with_hits = 0, with_events = 0;
+	int	 i, j, compared = 0, with_hits = 0, with_events = 0;
 
 	for (i = 0; i < 12000; i++) {
 		gen_line(&b, &g);
@@ -2110,33 +2322,46 @@ START_TEST(scanners_agree)
 		if (kvrec_parse_records(kr, b.p, b.len, count_cb, &ev) !=
 		    KVREC_EVENT)
 			continue;
-		s1 = scan_n(b.p, b.len);
+		se = scan_both(b.p, b.len, &sq);
 		compared++;
-		if (s1.n > 0)
+		if (sq.n > 0)
 			with_hits++;
 		if (ev > 0)
 			with_events++;
-		/* First in the object. */
-		at = (size_t)((char *)memchr(b.p, '{', b.len) - b.p) + 1;
-		for (k = at; k < b.len && is_ws(b.p[k]); k++)
-			;
-		insert_at(&b2, &b, at, b.p[k] == '}' ? ins : "\"zz\":\"\\/\",");
-		s2 = scan_n(b2.p, b2.len);
-		assert_same_list(i, &b, &s1, &b2, &s2, at, b2.len - b.len);
-		/* Last in the object. */
-		for (last = b.len; last > 0 && b.p[last - 1] != '}'; last--)
-			;
-		ck_assert_uint_gt(last, 0);
-		for (k = last - 1; k > 0 && is_ws(b.p[k - 1]); k--)
-			;
-		insert_at(&b2, &b, last - 1, b.p[k - 1] == '{' ? ins :
-		    ",\"zz\":\"\\/\"");
-		s2 = scan_n(b2.p, b2.len);
-		assert_same_list(i, &b, &s1, &b2, &s2, last - 1,
-		    b2.len - b.len);
+		for (j = 0; j < 2; j++) {
+			/* First in the object. */
+			at = (size_t)((char *)memchr(b.p, '{', b.len) - b.p) +
+			    1;
+			for (k = at; k < b.len && is_ws(b.p[k]); k++)
+				;
+			m.len = 0;
+			puts_(&m, ins[j]);
+			if (b.p[k] != '}')
+				puts_(&m, ",");
+			insert_at(&b2, &b, at, m.p);
+			(void)scan_both(b2.p, b2.len, &s2);
+			assert_same_list(i, &b, j ? &se : &sq, &b2, &s2, at,
+			    b2.len - b.len);
+			/* Last in the object. */
+			for (last = b.len; last > 0 && b.p[last - 1] != '}';
+			    last--)
+				;
+			ck_assert_uint_gt(last, 0);
+			for (k = last - 1; k > 0 && is_ws(b.p[k - 1]); k--)
+				;
+			m.len = 0;
+			if (b.p[k - 1] != '{')
+				puts_(&m, ",");
+			puts_(&m, ins[j]);
+			insert_at(&b2, &b, last - 1, m.p);
+			(void)scan_both(b2.p, b2.len, &s2);
+			assert_same_list(i, &b, j ? &se : &sq, &b2, &s2,
+			    last - 1, b2.len - b.len);
+		}
 	}
 	free(b.p);
 	free(b2.p);
+	free(m.p);
 	kvrec_free(kr);
 	if (getenv("SCAN_COUNTS") != NULL)
 		fprintf(stderr, "compared %d with_hits %d with_events %d\n",
@@ -2173,6 +2398,9 @@ scan_suite(void)
 	tcase_add_test(tc, trailing_content_unsure);
 	tcase_add_test(tc, trailing_content_unsure_scalar);
 	tcase_add_test(tc, length_respected);
+	tcase_add_test(tc, quick_superset);
+	tcase_add_test(tc, quick_other_escapes);
+	tcase_add_test(tc, quick_offsets);
 	tcase_add_test(tc, maxhits);
 	tcase_add_test(tc, block_offsets);
 	suite_add_tcase(s, tc);
