@@ -145,7 +145,7 @@ done:
 static int
 parse_quad(const char *s, size_t len, uint8_t out[4])
 {
-	unsigned char b[3 + 16];	/* Three '0's, the text, NULs. */
+	unsigned char b[3 + 16 + 2];	/* "000", the text, NULs. */
 	unsigned dots = 0, bad = 0, ends[4], starts[4], k, n, v, i;
 
 	memset(b, 0, sizeof(b));
@@ -173,14 +173,19 @@ parse_quad(const char *s, size_t len, uint8_t out[4])
 		    (unsigned)(c - '0' > 9);
 	}
 #endif
-	if (bad || __builtin_popcount(dots) != 3)
+	if (bad)
 		return -1;
+	/*
+	 * The three dots; with fewer, a missing one stands at 16 and makes
+	 * the last part empty, with more, dots is left non-zero.
+	 */
 	starts[0] = 0;
 	for (k = 0; k < 3; k++) {
-		ends[k] = (unsigned)__builtin_ctz(dots);
+		ends[k] = (unsigned)__builtin_ctz(dots | 1u << 16);
 		starts[k + 1] = ends[k] + 1;
 		dots &= dots - 1;
 	}
+	bad = dots != 0;
 	ends[3] = (unsigned)len;
 	for (k = 0; k < 4; k++) {
 		n = ends[k] - starts[k];	/* Wraps when empty. */

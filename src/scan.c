@@ -184,9 +184,10 @@ scan_scalar(const char *line, size_t len, struct scan_hit *hits,
  * It does not track strings or depth, so it may also take text inside a
  * string value (after an escaped quote) or a member at another depth for
  * such a member: extra entries, which are harmless.  A key can decode to
- * one of the names with an escape only through \uXXXX (no other escape
- * gives a letter), so a line holding a backslash followed by 'u' goes to
- * scan_scalar() instead.
+ * one of the names with an escape only through \u0041 to \u007a (no other
+ * escape gives an ASCII letter), so a line holding "\u00" followed by 4,
+ * 5, 6 or 7 (or a \u too close to the end to tell) goes to scan_scalar()
+ * instead; other \u escapes (\u0027 in messages, say) are passed over.
  */
 enum quick {
 	QUICK_OK,
@@ -202,7 +203,9 @@ quick_mark(const char *line, size_t len, size_t i, struct scan_hit *hits,
 	const char *next;
 
 	if (line[i] == '\\')
-		return QUICK_ESCAPE;
+		return len - i < 6 || (line[i + 2] == '0' && line[i + 3] == '0' &&
+		    line[i + 4] >= '4' && line[i + 4] <= '7') ? QUICK_ESCAPE :
+		    QUICK_OK;
 	if (len - i < KEYLEN + 2 || !is_key(line + i + 1))
 		return QUICK_OK;
 	if (*nhits == SCAN_MAXHITS)
@@ -221,28 +224,9 @@ quick_mark(const char *line, size_t len, size_t i, struct scan_hit *hits,
 	return QUICK_UNSURE;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-/* scan_quick_sse2() and scan_quick_avx2(), from one template. */
-#include <immintrin.h>
-#define SCAN_SUFFIX(name)	name##_sse2
-#define SCAN_TARGET		"sse2"
-#include "scan_simd.h"
-#undef SCAN_SUFFIX
-#undef SCAN_TARGET
-#define SCAN_SUFFIX(name)	name##_avx2
-#define SCAN_TARGET		"avx2"
-#define SCAN_AVX2
-#include "scan_simd.h"
-#undef SCAN_SUFFIX
-#undef SCAN_TARGET
-#undef SCAN_AVX2
-
-static enum quick (*scan_quick)(const char *, size_t, struct scan_hit *,
-    size_t *);
-#else
 /* The quick pass a byte at a time. */
 static enum quick
-scan_quick(const char *line, size_t len, struct scan_hit *hits,
+scan_quick_bytewise(const char *line, size_t len, struct scan_hit *hits,
     size_t *nhits)
 {
 	size_t	 i;
@@ -257,7 +241,79 @@ scan_quick(const char *line, size_t len, struct scan_hit *hits,
 			return r;
 	return QUICK_OK;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* scan_quick_sse2(), _avx2() and _avx512(), from one template. */
+#include <immintrin.h>
+#define SCAN_SUFFIX(name)	name##_sse2
+#define SCAN_TARGET		"sse2"
+#define SCAN_W			16
+#include "scan_simd.h"
+#undef SCAN_SUFFIX
+#undef SCAN_TARGET
+#undef SCAN_W
+#define SCAN_SUFFIX(name)	name##_avx2
+#define SCAN_TARGET		"avx2"
+#define SCAN_W			32
+#include "scan_simd.h"
+#undef SCAN_SUFFIX
+#undef SCAN_TARGET
+#undef SCAN_W
+#define SCAN_SUFFIX(name)	name##_avx512
+#define SCAN_TARGET		"avx512f,avx512bw"
+#define SCAN_W			64
+#include "scan_simd.h"
+#undef SCAN_SUFFIX
+#undef SCAN_TARGET
+#undef SCAN_W
 #endif
+
+static const struct {
+	const char	*name;
+	enum quick	(*fn)(const char *, size_t, struct scan_hit *,
+			    size_t *);
+} impls[] = {
+#if defined(__x86_64__) && defined(__GNUC__)
+	{ "avx512", scan_quick_avx512 },
+	{ "avx2", scan_quick_avx2 },
+	{ "sse2", scan_quick_sse2 },
+#endif
+	{ "bytewise", scan_quick_bytewise },
+};
+
+static enum quick (*scan_quick)(const char *, size_t, struct scan_hit *,
+    size_t *);
+
+/* Whether the CPU runs impls[i]. */
+static int
+impl_ok(size_t i)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	if (strcmp(impls[i].name, "avx512") == 0)
+		return __builtin_cpu_supports("avx512f") &&
+		    __builtin_cpu_supports("avx512bw");
+	if (strcmp(impls[i].name, "avx2") == 0)
+		return __builtin_cpu_supports("avx2");
+#else
+	(void)i;
+#endif
+	return 1;
+}
+
+int
+scan_use(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(impls) / sizeof(impls[0]); i++)
+		if ((name == NULL || strcmp(name, impls[i].name) == 0) &&
+		    impl_ok(i)) {
+			scan_quick = impls[i].fn;
+			return 0;
+		}
+	return -1;
+}
 
 /* Trim white space; 0 unless the rest is from '{' to '}'. */
 static int
@@ -293,11 +349,8 @@ scan_callers(const char *line, size_t len, struct scan_hit *hits,
 	*nhits = 0;
 	if (!trim_object(&line, &len))
 		return SCAN_UNSURE;
-#if defined(__x86_64__) && defined(__GNUC__)
 	if (scan_quick == NULL)
-		scan_quick = __builtin_cpu_supports("avx2") ?
-		    scan_quick_avx2 : scan_quick_sse2;
-#endif
+		(void)scan_use(NULL);
 	switch (scan_quick(line, len, hits, nhits)) {
 	case QUICK_OK:
 		return SCAN_OK;

@@ -49,4 +49,12 @@ enum scan_result scan_callers(const char *line, size_t len,
 enum scan_result scan_callers_exact(const char *line, size_t len,
 	    struct scan_hit *hits, size_t *nhits);
 
+/*
+ * Choose the instruction set of scan_callers(): "avx512", "avx2", "sse2"
+ * (x86-64) or "bytewise"; NULL for the best the CPU has, which is the
+ * default.  Returns -1 (and changes nothing) when the CPU lacks it.  For
+ * tests and benchmarks.
+ */
+int	scan_use(const char *name);
+
 #endif /* SCAN_H */

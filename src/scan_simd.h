@@ -1,25 +1,32 @@
 /*
  * scan_simd.h: the quick pass of scan.c, included once per instruction
  * set with SCAN_SUFFIX (the names' suffix), SCAN_TARGET (the target
- * attribute) and, for 32-byte vectors, SCAN_AVX2 defined.  See scan.c for
- * why the answers are certain.
+ * attribute) and SCAN_W (16: SSE2, 32: AVX2, 64: AVX-512BW).  See scan.c
+ * for why the answers are certain.
  */
-
-#ifdef SCAN_AVX2
-#define SCAN_W	32
-#else
-#define SCAN_W	16
-#endif
 
 /*
  * Bit i set when p[i] is a backslash followed by 'u', or a quote followed
  * by 'C' or 'c' with another quote at p[i + 16], for the SCAN_W bytes at p
  * (SCAN_W + 16 bytes readable).
  */
-__attribute__((target(SCAN_TARGET), always_inline)) static inline uint32_t
+__attribute__((target(SCAN_TARGET), always_inline)) static inline uint64_t
 SCAN_SUFFIX(marks)(const char *p)
 {
-#ifdef SCAN_AVX2
+#if SCAN_W == 64
+	__m512i	 a = _mm512_loadu_si512((const void *)p);
+	__m512i	 b = _mm512_loadu_si512((const void *)(p + 1));
+	__m512i	 c = _mm512_loadu_si512((const void *)(p + 16));
+	__m512i	 q = _mm512_set1_epi8('"');
+	__mmask64 k, u;
+
+	k = _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(a, q), c, q);
+	k = _mm512_mask_cmpeq_epi8_mask(k, _mm512_or_si512(b,
+	    _mm512_set1_epi8(0x20)), _mm512_set1_epi8('c'));
+	u = _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(a,
+	    _mm512_set1_epi8('\\')), b, _mm512_set1_epi8('u'));
+	return (uint64_t)(k | u);
+#elif SCAN_W == 32
 	__m256i	 a = _mm256_loadu_si256((const __m256i *)p);
 	__m256i	 b = _mm256_loadu_si256((const __m256i *)(p + 1));
 	__m256i	 c = _mm256_loadu_si256((const __m256i *)(p + 16));
@@ -53,14 +60,15 @@ SCAN_SUFFIX(scan_quick)(const char *line, size_t len, struct scan_hit *hits,
 {
 	char	 tail[2 * SCAN_W + 16];
 	size_t	 i = 0, k, rest;
-	uint32_t m;
+	uint64_t m;
 	enum quick r;
 
 	*nhits = 0;
 	for (; len >= SCAN_W + 16 && i <= len - SCAN_W - 16; i += SCAN_W)
 		for (m = SCAN_SUFFIX(marks)(line + i); m != 0; m &= m - 1)
 			if ((r = quick_mark(line, len, i +
-			    (size_t)__builtin_ctz(m), hits, nhits)) != QUICK_OK)
+			    (size_t)__builtin_ctzll(m), hits, nhits)) !=
+			    QUICK_OK)
 				return r;
 	/*
 	 * The last rest < SCAN_W + 16 bytes, from a copy padded with NUL
@@ -72,9 +80,8 @@ SCAN_SUFFIX(scan_quick)(const char *line, size_t len, struct scan_hit *hits,
 	for (k = 0; k < rest; k += SCAN_W)
 		for (m = SCAN_SUFFIX(marks)(tail + k); m != 0; m &= m - 1)
 			if ((r = quick_mark(line, len, i + k +
-			    (size_t)__builtin_ctz(m), hits, nhits)) != QUICK_OK)
+			    (size_t)__builtin_ctzll(m), hits, nhits)) !=
+			    QUICK_OK)
 				return r;
 	return QUICK_OK;
 }
-
-#undef SCAN_W

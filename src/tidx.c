@@ -17,6 +17,10 @@
 #include "crc32c.h"
 #include "strpool.h"
 #include "tidx.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "xalloc.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -67,7 +71,8 @@ tidx_strerror(enum tidx_status st)
 	case TIDX_ERR_MAGIC:
 		return "not an index (bad magic)";
 	case TIDX_ERR_VERSION:
-		return "unsupported index format version";
+		return "unsupported index format version (rebuild the index "
+		    "with this ti-index)";
 	case TIDX_ERR_TRUNCATED:
 		return "index truncated";
 	case TIDX_ERR_HEADER:
@@ -130,7 +135,9 @@ wr64(unsigned char *p, uint64_t v)
 static uint64_t
 slot4(uint32_t k, uint64_t mask)
 {
-	return ((uint64_t)k * 0x9E3779B97F4A7C15ULL >> 32) & mask;
+	/* The first slot of its 64-byte line: see exact4(). */
+	return ((uint64_t)k * 0x9E3779B97F4A7C15ULL >> 32) & mask &
+	    ~(uint64_t)7;
 }
 
 static uint64_t
@@ -370,17 +377,37 @@ tidx_get_info(const struct tidx *ix, struct tidx_info *info)
 	*info = ix->info;
 }
 
-/* The exact IPv4 key k, or -1. */
-static int64_t
-exact4(const struct tidx *ix, uint32_t k)
+#ifdef __SSE2__
+/*
+ * Bits 2j of *hit: slot j of the line at s holds k and is not empty; bits
+ * 2j + 1 of *empty: slot j is empty.
+ */
+static inline void
+line_marks(const unsigned char *s, uint32_t k, unsigned *hit,
+    unsigned *empty)
 {
-	uint64_t i, probes;
+	__m128i	 kk = _mm_set1_epi32((int)k), z = _mm_setzero_si128(), x;
+	unsigned eqk = 0, eqz = 0, j;
+
+	for (j = 0; j < 4; j++) {
+		x = _mm_loadu_si128((const __m128i *)(s + 16 * j));
+		eqk |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(
+		    _mm_cmpeq_epi32(x, kk))) << (4 * j);
+		eqz |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(
+		    _mm_cmpeq_epi32(x, z))) << (4 * j);
+	}
+	*empty = eqz & 0xAAAAu;
+	*hit = eqk & 0x5555u & ~(*empty >> 1);
+}
+#endif
+
+/* exact4() a slot at a time, from slot i with left probes. */
+static int64_t
+exact4_slots(const struct tidx *ix, uint32_t k, uint64_t i, uint64_t left)
+{
 	uint32_t v;
 
-	if (ix->sec[TIDX_HASH4].count == 0)
-		return -1;
-	probes = (uint64_t)ix->sec[TIDX_HASH4].param + 1;
-	for (i = slot4(k, ix->mask4); probes-- > 0; i = (i + 1) & ix->mask4) {
+	for (; left-- > 0; i = (i + 1) & ix->mask4) {
 		const unsigned char *s = ix->hash4 + i * SLOT4_SIZE;
 
 		if ((v = rd32(s + 4)) == 0)
@@ -389,6 +416,46 @@ exact4(const struct tidx *ix, uint32_t k)
 			return (int64_t)v - 1;
 	}
 	return -1;
+}
+
+/*
+ * The exact IPv4 key k, or -1.  Probes start at the first slot of a
+ * 64-byte line (slot4()), so a lookup reads one line in most cases: with
+ * SSE2, all eight slots at once, without a branch per slot; the first
+ * that holds k or is empty decides, as a slot at a time would.
+ */
+static int64_t
+exact4(const struct tidx *ix, uint32_t k)
+{
+	uint64_t i, left;
+
+	if (ix->sec[TIDX_HASH4].count == 0)
+		return -1;
+	left = (uint64_t)ix->sec[TIDX_HASH4].param + 1;
+	i = slot4(k, ix->mask4);
+#ifdef __SSE2__
+	if (ix->sec[TIDX_HASH4].count >= 8)
+		for (;;) {
+			const unsigned char *s = ix->hash4 + i * SLOT4_SIZE;
+			unsigned hit, empty, j;
+
+			line_marks(s, k, &hit, &empty);
+			if (left < 8) {
+				hit &= (1u << 2 * left) - 1;
+				empty &= (1u << 2 * left) - 1;
+			}
+			if ((hit | empty) != 0) {
+				j = (unsigned)__builtin_ctz(hit | empty);
+				return (hit >> j & 1) ?
+				    (int64_t)rd32(s + 4 * j + 4) - 1 : -1;
+			}
+			if (left <= 8)
+				return -1;
+			left -= 8;
+			i = (i + 8) & ix->mask4;
+		}
+#endif
+	return exact4_slots(ix, k, i, left);
 }
 
 static int64_t

@@ -15,8 +15,8 @@
  *
  *   OFFSET SIZE DESCRIPTION
  *        0    8 Magic "TI-INDEX".
- *        8    2 Major version (1).  A reader refuses other majors.
- *       10    2 Minor version (1).  A reader reads every minor of its major.
+ *        8    2 Major version (2).  A reader refuses other majors.
+ *       10    2 Minor version (0).  A reader reads every minor of its major.
  *       12    4 Header size in bytes (128); the section table follows it.
  *       16    4 Number of entries in the section table (at most 64).
  *       20    4 CRC-32C of the header and the section table, computed with
@@ -27,8 +27,8 @@
  *       48    8 The lookback the build used, in ticks (--lookback).
  *       56    8 Number of IPv4 addresses.
  *       64    8 Number of IPv6 addresses.
- *       72    8 Number of IPv4 prefixes (1.1).
- *       80    8 Number of IPv6 prefixes (1.1).
+ *       72    8 Number of IPv4 prefixes.
+ *       80    8 Number of IPv6 prefixes.
  *       88   40 Reserved, zero.
  *
  * Section table entry (32 bytes each, right after the header):
@@ -88,7 +88,8 @@
  *
  * Hash sections have a power-of-two number of slots (or none) and linear
  * probing.  An IPv4 key k starts at slot ((k * 0x9E3779B97F4A7C15) mod 2^64
- * >> 32) & (slots - 1).  An IPv6 key whose first and last 8 bytes read as
+ * >> 32) & (slots - 1) & ~7, the first of the eight slots of its 64-byte
+ * line (format 1 started at the slot itself).  An IPv6 key whose first and last 8 bytes read as
  * big-endian integers are h and l starts at slot
  * (((h * 0x9E3779B97F4A7C15 + l) * 0xC2B2AE3D27D4EB4F) mod 2^64 >> 32)
  * & (slots - 1).  A lookup stops at an empty slot or after the section's
@@ -103,8 +104,8 @@
 #include "addr.h"
 
 #define TIDX_MAGIC		"TI-INDEX"
-#define TIDX_MAJOR		1
-#define TIDX_MINOR		1
+#define TIDX_MAJOR		2
+#define TIDX_MINOR		0
 #define TIDX_HEADER_SIZE	128
 #define TIDX_SECTION_SIZE	32
 #define TIDX_MAX_SECTIONS	64
@@ -118,7 +119,7 @@ enum tidx_kind {
 	TIDX_HASH6,
 	TIDX_META,
 	TIDX_STRINGS,
-	TIDX_CIDR4,		/* 1.1 and later, optional. */
+	TIDX_CIDR4,		/* Optional. */
 	TIDX_CIDR6,
 	TIDX_DIR4,
 	TIDX_DIR6,

@@ -849,7 +849,7 @@ layout_read(struct layout *l, const unsigned char *p, size_t len)
 	l->len = len;
 	ck_assert_uint_ge(len, TABLE_END);
 	ck_assert_mem_eq(p, "TI-INDEX", 8);
-	ck_assert_uint_eq(le16(p + 8), 1);
+	ck_assert_uint_eq(le16(p + 8), 2);
 	ck_assert_uint_eq(le16(p + 10), TIDX_MINOR);
 	ck_assert_uint_eq(le32(p + 12), 128);
 	ck_assert_uint_eq(n = le32(p + 16), 6);
@@ -949,7 +949,7 @@ spec_lookup(const struct layout *l, const struct addr *a, uint32_t *probes)
 		return -1;
 	if (v4)
 		i = ((uint64_t)addr_v4(a) * 0x9E3779B97F4A7C15ULL >> 32) &
-		    (n - 1);
+		    (n - 1) & ~(uint64_t)7;
 	else {
 		for (j = 0; j < 8; j++) {
 			h = h << 8 | a->b[j];
@@ -1482,7 +1482,11 @@ START_TEST(test_versions)
 	size_t		 len;
 
 	buf = slurp(small_path, &len);
-	put16(buf + 8, 2);
+	put16(buf + 8, 3);
+	fix_hcrc(buf, len);
+	ck_assert_int_eq(open_status(buf, len), TIDX_ERR_VERSION);
+	/* Format 1 started IPv4 probes elsewhere: refused. */
+	put16(buf + 8, 1);
 	fix_hcrc(buf, len);
 	ck_assert_int_eq(open_status(buf, len), TIDX_ERR_VERSION);
 	put16(buf + 8, 0);
@@ -1491,13 +1495,13 @@ START_TEST(test_versions)
 	put16(buf + 8, 0xFFFF);
 	fix_hcrc(buf, len);
 	ck_assert_int_eq(open_status(buf, len), TIDX_ERR_VERSION);
-	/* A later minor of major 1 is read. */
-	put16(buf + 8, 1);
+	/* A later minor of major 2 is read. */
+	put16(buf + 8, 2);
 	put16(buf + 10, 7);
 	fix_hcrc(buf, len);
 	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
 	tidx_get_info(x, &info);
-	ck_assert_uint_eq(info.major, 1);
+	ck_assert_uint_eq(info.major, 2);
 	ck_assert_uint_eq(info.minor, 7);
 	ck_assert_int_eq(probe_all(x), (int)NSADDRS);
 	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
@@ -1910,6 +1914,102 @@ START_TEST(test_random_damage)
 }
 END_TEST
 
+/*
+ * Lookups read a line of eight IPv4 slots at a time; they must answer as
+ * the documented slot-at-a-time lookup does (spec_lookup), found or not:
+ * on a table of 5,000 addresses (load 0.61, so some lines are full and
+ * chains cross lines), for every indexed address and its two neighbours
+ * and 100,000 random ones, with the probe limit as built and cut to 0 ..
+ * 17 slots, which ends lookups inside a line.
+ */
+/* A bijection of 24-bit numbers that scatters them: key i is in 11/8. */
+static uint32_t
+crowd_key(size_t i)
+{
+	uint32_t x = (uint32_t)i & 0xFFFFFFu;
+
+	x ^= x >> 12;
+	x = x * 0x9E3779u & 0xFFFFFFu;
+	x ^= x >> 11;
+	x = x * 0x85EBCBu & 0xFFFFFFu;
+	x ^= x >> 13;
+	return 0x0B000000u | x;
+}
+
+START_TEST(test_line_lookup_as_documented)
+{
+	struct tidx_builder *b = tidx_builder_new();
+	struct tidx_rec_in r;
+	struct layout	 l;
+	struct tidx	*x;
+	struct addr	 a;
+	char		 path[PATH_MAX];
+	unsigned char	*buf;
+	uint32_t	 probes, lim, k, built;
+	uint64_t	 found = 0, missed = 0, full = 0;
+	size_t		 len, i, j, e;
+	int64_t		 want, got;
+
+	memset(&r, 0, sizeof(r));
+	r.expiration = INT64_MAX;
+	r.confidence = TIDX_CONF_NULL;
+	r.id = tstr("x");
+	ck_assert_int_eq(tidx_builder_record(b, &r), 0);
+	for (i = 0; i < 5000; i++) {
+		addr_from_v4(&a, crowd_key(i));
+		ck_assert_int_eq(tidx_builder_addr(b, &a, tstr("a"), 0),
+		    TIDX_OK);
+	}
+	mkpath(path, "crowded.idx");
+	ck_assert_int_eq(tidx_builder_write(b, path, &small_params), TIDX_OK);
+	tidx_builder_free(b);
+	buf = slurp(path, &len);
+	e = sec_at(buf, TIDX_HASH4);
+	ck_assert_uint_eq(le32(buf + e + 24), 8192);
+	built = le32(buf + e + 28);
+	ck_assert_uint_gt(built, 8);
+	/* Some lines are full. */
+	for (i = 0; i < 8192; i += 8) {
+		for (j = 0; j < 8; j++)
+			if (le32(buf + sec_off(buf, TIDX_HASH4) + (i + j) * 8 +
+			    4) == 0)
+				break;
+		full += j == 8;
+	}
+	ck_assert_uint_gt(full, 10);
+	rng_state = 7;
+	for (lim = 0; lim <= 18; lim++) {
+		put32(buf + e + 28, lim < 18 ? lim : built);
+		fix_hcrc(buf, len);
+		ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+		layout_read(&l, buf, len);
+		for (i = 0; i < 5000 + 100000; i++)
+			for (j = 0; j < (i < 5000 ? 3 : 1); j++) {
+				k = i < 5000 ? crowd_key(i) + (uint32_t)j - 1 :
+				    (uint32_t)rng();
+				addr_from_v4(&a, k);
+				want = spec_lookup(&l, &a, &probes);
+				got = tidx_lookup(x, &a);
+				ck_assert_msg(got == want, "limit %u key %08x: "
+				    "%lld, documented %lld", lim, k,
+				    (long long)got, (long long)want);
+				if (want >= 0)
+					found++;
+				else
+					missed++;
+			}
+		if (lim == 18)
+			ck_assert_int_eq(tidx_verify(x), TIDX_OK);
+		tidx_close(x);
+	}
+	free(buf);
+	/* Short limits miss some indexed addresses, the built one none. */
+	ck_assert_uint_gt(found, 5000);
+	ck_assert_uint_lt(found, 19 * 5000);
+	ck_assert_uint_gt(missed, 19 * 100000);
+}
+END_TEST
+
 Suite *
 tidx_suite(void)
 {
@@ -1940,6 +2040,7 @@ tidx_suite(void)
 	tcase_add_checked_fixture(tc, small_setup, small_teardown);
 	tcase_add_test(tc, test_layout_small);
 	tcase_add_test(tc, test_layout_strings_distinct);
+	tcase_add_test(tc, test_line_lookup_as_documented);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
