@@ -26,8 +26,8 @@ SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 endif
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(YAJL_CFLAGS) -Isrc
-ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(YAJL_CFLAGS) -pthread -Isrc
+ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 
 # ---- Sources -------------------------------------------------------------
 

@@ -41,7 +41,7 @@
 #define DEFAULT_WINDOW		(3600LL * KTIME_TICKS_PER_SEC)
 #define DEFAULT_MAX_KEYS	1000000
 #define DEFAULT_MAX_LINE	(16 * 1024 * 1024)
-#define READ_SIZE		(1024 * 1024)
+#define READ_SIZE		(256 * 1024)	/* Also the read-ahead chunk. */
 #define PIPE_SIZE		(1024 * 1024)
 #define DEFAULT_STATE_INTERVAL	(60LL * KTIME_TICKS_PER_SEC)
 #define CHECK_EVERY		4096	/* Lines between clock reads. */
@@ -711,6 +711,7 @@ do_input(struct run *r, const char *path)
 		break;
 	}
 	complete_pending(r);
+	lr_detach(r->lr);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rc;
@@ -855,6 +856,7 @@ main(int argc, char *argv[])
 	r.lr = lr_new(r.max_line, readsize);
 	r.readsize = readsize;
 	lr_set_before_read(r.lr, before_read, &r);
+	lr_set_readahead(r.lr, 1);
 
 	if (argc == 0) {
 		argc = 1;

@@ -1,22 +1,49 @@
 /*
  * lineread.c: a block reader that hands out lines.  See lineread.h.
  *
- * The buffer holds [start, end) of unconsumed input.  When no newline is
- * left in it, the rest is moved to the front and more is read.  When the
- * rest is longer than the line limit, the reader switches to discarding
- * until the next newline.
+ * The current region (the reader's own buffer, or a chunk filled by the
+ * read-ahead thread) holds [start, end) of unconsumed input.  When no
+ * newline is left in it, the rest is moved in front of the next input and
+ * more is read.  When the rest is longer than the line limit, the reader
+ * switches to discarding until the next newline.
+ *
+ * Read-ahead (regular files, when enabled): a thread reads the file into
+ * a ring of NCHUNK chunks while lines are handed out, so that the copy
+ * out of the page cache runs on another core.  Each chunk has HEADROOM
+ * bytes in front of its data, where the unfinished line of the previous
+ * region is copied, so that lines are contiguous without copying the
+ * data itself; a longer rest goes, with the chunk's data, to the reader's
+ * own buffer.  The thread blocks every signal, so that handlers run in the
+ * program's thread as before.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lineread.h"
 #include "xalloc.h"
 
+#define NCHUNK		4
+#define HEADROOM	65536
+
+enum cstate { C_FREE, C_FULL, C_INUSE };
+
+struct chunk {
+	char		*mem;		/* HEADROOM bytes, then the data. */
+	ssize_t		 len;		/* Of the data; 0 EOF, -1 error. */
+	int		 err;		/* errno when len is -1. */
+	enum cstate	 state;
+};
+
 struct lreader {
-	char		*buf;
-	size_t		 cap, start, end;
+	char		*buf;		/* The reader's own buffer. */
+	size_t		 cap;
+	char		*cur;		/* The current region: buf or a chunk. */
+	size_t		 start, end;
 	size_t		 maxline, readsize;
 	int		 fd;
 	int		 eof;
@@ -25,6 +52,17 @@ struct lreader {
 	uint64_t	 lineno, bytes;
 	int		(*before_read)(void *, int);
 	void		*arg;
+	/* Read-ahead. */
+	int		 readahead;	/* Enabled by lr_set_readahead(). */
+	int		 running;	/* A thread reads fd. */
+	int		 stop;
+	int		 incur;		/* cur is chunk[taken]. */
+	unsigned	 taken, filled;
+	size_t		 chunksize;
+	struct chunk	 chunk[NCHUNK];
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
 };
 
 struct lreader *
@@ -37,37 +75,161 @@ lr_new(size_t maxline, size_t readsize)
 	lr->cap = readsize < 65536 ? 65536 : readsize;
 	if (lr->cap < readsize * 2)
 		lr->cap = readsize * 2;
-	lr->buf = xmalloc(lr->cap);
+	lr->buf = lr->cur = xmalloc(lr->cap);
 	lr->fd = -1;
 	return lr;
+}
+
+/* Stop and join the read-ahead thread, if one runs. */
+static void
+stop_thread(struct lreader *lr)
+{
+	unsigned i;
+
+	if (!lr->running)
+		return;
+	pthread_mutex_lock(&lr->mu);
+	lr->stop = 1;
+	pthread_cond_broadcast(&lr->cv);
+	pthread_mutex_unlock(&lr->mu);
+	pthread_join(lr->thread, NULL);
+	pthread_cond_destroy(&lr->cv);
+	pthread_mutex_destroy(&lr->mu);
+	lr->running = 0;
+	/* Whatever the current chunk held is dropped with it. */
+	if (lr->incur) {
+		lr->cur = lr->buf;
+		lr->start = lr->end = 0;
+		lr->incur = 0;
+	}
+	for (i = 0; i < NCHUNK; i++)
+		lr->chunk[i].state = C_FREE;
 }
 
 void
 lr_free(struct lreader *lr)
 {
+	unsigned i;
+
 	if (lr == NULL)
 		return;
+	stop_thread(lr);
+	for (i = 0; i < NCHUNK; i++)
+		free(lr->chunk[i].mem);
 	free(lr->buf);
 	free(lr);
 }
 
 void
+lr_set_readahead(struct lreader *lr, int on)
+{
+	lr->readahead = on;
+}
+
+void
+lr_detach(struct lreader *lr)
+{
+	stop_thread(lr);
+}
+
+/* The read-ahead thread: fill the chunks in turn until EOF or error. */
+static void *
+reader_main(void *arg)
+{
+	struct lreader *lr = arg;
+	struct chunk *c;
+	unsigned i = 0;
+	ssize_t	 n;
+	int	 e, stop;
+
+	for (;;) {
+		c = &lr->chunk[i];
+		pthread_mutex_lock(&lr->mu);
+		while (c->state != C_FREE && !lr->stop)
+			pthread_cond_wait(&lr->cv, &lr->mu);
+		stop = lr->stop;
+		pthread_mutex_unlock(&lr->mu);
+		if (stop)
+			return NULL;
+		while ((n = read(lr->fd, c->mem + HEADROOM, lr->chunksize)) ==
+		    -1 && errno == EINTR)
+			;
+		e = errno;
+		pthread_mutex_lock(&lr->mu);
+		c->len = n;
+		c->err = e;
+		c->state = C_FULL;
+		pthread_cond_broadcast(&lr->cv);
+		pthread_mutex_unlock(&lr->mu);
+		if (n <= 0)
+			return NULL;
+		i = (i + 1) % NCHUNK;
+	}
+}
+
+/* Start reading fd ahead, or leave it to read(2) in fill(). */
+static void
+start_thread(struct lreader *lr)
+{
+	struct stat st;
+	sigset_t all, old;
+	unsigned i;
+
+	if (!lr->readahead || fstat(lr->fd, &st) == -1 || !S_ISREG(st.st_mode))
+		return;
+	lr->chunksize = lr->readsize;
+	for (i = 0; i < NCHUNK; i++) {
+		free(lr->chunk[i].mem);
+		lr->chunk[i].mem = xmalloc(HEADROOM + lr->chunksize);
+		lr->chunk[i].state = C_FREE;
+	}
+	lr->taken = lr->filled = 0;
+	lr->stop = 0;
+	lr->incur = 0;
+	pthread_mutex_init(&lr->mu, NULL);
+	pthread_cond_init(&lr->cv, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	lr->running = pthread_create(&lr->thread, NULL, reader_main, lr) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!lr->running) {
+		pthread_cond_destroy(&lr->cv);
+		pthread_mutex_destroy(&lr->mu);
+	}
+}
+
+void
 lr_reset(struct lreader *lr, int fd)
 {
+	stop_thread(lr);
 	lr->fd = fd;
+	lr->cur = lr->buf;
 	lr->start = lr->end = 0;
 	lr->eof = lr->discarding = 0;
 	lr->at_start = 1;
 	lr->lineno = 0;
+	start_thread(lr);
+}
+
+/* Make room for n more bytes after end in the reader's own buffer. */
+static void
+own_room(struct lreader *lr, size_t n)
+{
+	size_t	 cap = lr->cap;
+
+	if (cap - lr->end >= n)
+		return;
+	while (cap - lr->end < n)
+		cap *= 2;
+	lr->buf = xreallocarray(lr->buf, cap, 1);
+	lr->cap = cap;
+	lr->cur = lr->buf;
 }
 
 void
 lr_push(struct lreader *lr, const char *buf, size_t len)
 {
-	if (lr->cap - lr->end < len) {
-		lr->cap = lr->end + len;
-		lr->buf = xreallocarray(lr->buf, lr->cap, 1);
-	}
+	own_room(lr, len);
 	memcpy(lr->buf + lr->end, buf, len);
 	lr->end += len;
 }
@@ -91,6 +253,87 @@ lr_bytes(const struct lreader *lr)
 	return lr->bytes;
 }
 
+/* Move the unconsumed rest of the current region to the front of buf. */
+static void
+rest_to_own(struct lreader *lr)
+{
+	size_t	 rest = lr->end - lr->start;
+
+	if (lr->cur == lr->buf) {
+		if (lr->start > 0)
+			memmove(lr->buf, lr->buf + lr->start, rest);
+	} else {
+		if (lr->cap < rest) {
+			free(lr->buf);
+			lr->cap = rest;
+			lr->buf = xmalloc(lr->cap);
+		}
+		memcpy(lr->buf, lr->cur + lr->start, rest);
+	}
+	lr->cur = lr->buf;
+	lr->start = 0;
+	lr->end = rest;
+}
+
+/* Give the current chunk back to the thread. */
+static void
+release_chunk(struct lreader *lr)
+{
+	if (!lr->incur)
+		return;
+	pthread_mutex_lock(&lr->mu);
+	lr->chunk[lr->taken].state = C_FREE;
+	pthread_cond_broadcast(&lr->cv);
+	pthread_mutex_unlock(&lr->mu);
+	lr->taken = (lr->taken + 1) % NCHUNK;
+	lr->incur = 0;
+}
+
+/* fill() from the read-ahead thread's next chunk. */
+static int
+fill_chunk(struct lreader *lr)
+{
+	struct chunk *c = &lr->chunk[lr->incur ? (lr->taken + 1) % NCHUNK :
+	    lr->taken];
+	size_t	 rest = lr->end - lr->start;
+
+	pthread_mutex_lock(&lr->mu);
+	while (c->state != C_FULL)
+		pthread_cond_wait(&lr->cv, &lr->mu);
+	pthread_mutex_unlock(&lr->mu);
+	if (c->len <= 0) {
+		/* The chunk stays full: EOF and errors repeat. */
+		if (c->len == 0) {
+			lr->eof = 1;
+			return 0;
+		}
+		errno = c->err;
+		return -1;
+	}
+	lr->bytes += (uint64_t)c->len;
+	if (rest <= HEADROOM) {
+		memcpy(c->mem + HEADROOM - rest, lr->cur + lr->start, rest);
+		release_chunk(lr);
+		lr->taken = (unsigned)(c - lr->chunk);
+		c->state = C_INUSE;
+		lr->incur = 1;
+		lr->cur = c->mem;
+		lr->start = HEADROOM - rest;
+		lr->end = HEADROOM + (size_t)c->len;
+		return 1;
+	}
+	/* A long rest: it and the chunk's data go to the own buffer. */
+	rest_to_own(lr);
+	release_chunk(lr);
+	own_room(lr, (size_t)c->len);
+	memcpy(lr->buf + lr->end, c->mem + HEADROOM, (size_t)c->len);
+	lr->end += (size_t)c->len;
+	lr->taken = (unsigned)(c - lr->chunk);
+	lr->incur = 1;
+	release_chunk(lr);
+	return 1;
+}
+
 /* Read more input after end; 1 read, 0 end of input, -1 error/EINTR. */
 static int
 fill(struct lreader *lr)
@@ -103,19 +346,10 @@ fill(struct lreader *lr)
 		errno = EINTR;
 		return -1;
 	}
-	if (lr->start > 0) {
-		memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
-		lr->end -= lr->start;
-		lr->start = 0;
-	}
-	if (lr->cap - lr->end < lr->readsize) {
-		size_t cap = lr->cap * 2;
-
-		while (cap - lr->end < lr->readsize)
-			cap *= 2;
-		lr->buf = xreallocarray(lr->buf, cap, 1);
-		lr->cap = cap;
-	}
+	if (lr->running)
+		return fill_chunk(lr);
+	rest_to_own(lr);
+	own_room(lr, lr->readsize);
 	want = lr->cap - lr->end;
 	if (want > lr->readsize)
 		want = lr->readsize;
@@ -155,7 +389,7 @@ lr_next(struct lreader *lr, const char **line, size_t *len)
 	size_t	 n;
 
 	for (;;) {
-		p = lr->buf + lr->start;
+		p = lr->cur + lr->start;
 		n = lr->end - lr->start;
 		/* Wait for a BOM only while what came so far could be one. */
 		if (lr->at_start && (n >= 3 || lr->eof ||

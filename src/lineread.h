@@ -30,8 +30,22 @@ struct lreader;
 struct lreader *lr_new(size_t maxline, size_t readsize);
 void	 lr_free(struct lreader *lr);
 
-/* Start reading fd (not closed by the reader) from its line 1. */
+/*
+ * Read regular files ahead in a thread (on: 1), so that the copy out of
+ * the page cache overlaps the work on the lines.  Takes effect at the
+ * next lr_reset().  Other descriptors are read with read(2) as they are.
+ */
+void	 lr_set_readahead(struct lreader *lr, int on);
+
+/*
+ * Start reading fd (not closed by the reader) from its line 1.  With
+ * read-ahead, a thread reads fd from here on: call lr_detach() (or
+ * lr_reset() or lr_free()) before closing it.
+ */
 void	 lr_reset(struct lreader *lr, int fd);
+
+/* Stop reading the descriptor: join the read-ahead thread, if any. */
+void	 lr_detach(struct lreader *lr);
 
 /*
  * Give the reader len bytes already read from its descriptor (to look at

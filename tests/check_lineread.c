@@ -58,6 +58,22 @@ static const char mixed_out[] =
 static const char tail_in[] = "ok\nzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
 static const char tail_out[] = "1:ok|2:TOOLONG|";
 
+/* Whether the test case reads regular files ahead in a thread. */
+static int readahead;
+
+static void readahead_on(void) { readahead = 1; }
+static void readahead_off(void) { readahead = 0; }
+
+/* lr_new(), with read-ahead as the test case says. */
+static struct lreader *
+new_lr(size_t maxline, size_t readsize)
+{
+	struct lreader *lr = lr_new(maxline, readsize);
+
+	lr_set_readahead(lr, readahead);
+	return lr;
+}
+
 /* Return a descriptor of an unlinked temporary file holding data. */
 static int
 tmpfd(const void *data, size_t len)
@@ -117,7 +133,7 @@ transcript_lr(struct lreader *lr, int fd)
 static char *
 transcript(const char *in, size_t len, size_t maxline, size_t readsize)
 {
-	struct lreader *lr = lr_new(maxline, readsize);
+	struct lreader *lr = new_lr(maxline, readsize);
 	int	 fd = tmpfd(in, len);
 	char	*out = transcript_lr(lr, fd);
 
@@ -216,7 +232,7 @@ END_TEST
 
 START_TEST(bytes_counted)
 {
-	struct lreader *lr = lr_new(MAXLINE, 5);
+	struct lreader *lr = new_lr(MAXLINE, 5);
 	int	 fd = tmpfd(mixed_in, sizeof(mixed_in) - 1);
 	const char *line;
 	size_t	 len;
@@ -239,7 +255,7 @@ START_TEST(reset_two_inputs)
 {
 	static const char a[] = "\xef\xbb\xbf" "a1\na2\na3";
 	static const char b[] = "\xef\xbb\xbf" "b1\r\nb2\n";
-	struct lreader *lr = lr_new(100, 4);
+	struct lreader *lr = new_lr(100, 4);
 	int	 fa = tmpfd(a, strlen(a)), fb = tmpfd(b, strlen(b));
 	char	*out;
 
@@ -263,7 +279,7 @@ START_TEST(reset_drops_buffered)
 {
 	static const char a[] = "a1\na2\na3\n";
 	static const char b[] = "b1\n";
-	struct lreader *lr = lr_new(100, 65536);
+	struct lreader *lr = new_lr(100, 65536);
 	int	 fa = tmpfd(a, strlen(a)), fb = tmpfd(b, strlen(b));
 	const char *line;
 	size_t	 len;
@@ -290,7 +306,7 @@ END_TEST
 START_TEST(reset_while_discarding)
 {
 	static const char b[] = "b1\n";
-	struct lreader *lr = lr_new(MAXLINE, 8);
+	struct lreader *lr = new_lr(MAXLINE, 8);
 	int	 p[2], fb = tmpfd(b, strlen(b));
 	const char *line;
 	size_t	 len;
@@ -355,7 +371,7 @@ START_TEST(before_read_hook)
 {
 	static const char *const chunks[] = { "one\n", "two\nthr", "ee\n",
 	    "\n", NULL };
-	struct lreader *lr = lr_new(100, 64);
+	struct lreader *lr = new_lr(100, 64);
 	struct feeder f;
 	int	 p[2];
 	char	*out;
@@ -423,7 +439,7 @@ refuse(void *arg, int fd)
 START_TEST(before_read_refuses)
 {
 	static const char in[] = "one\ntwo";
-	struct lreader *lr = lr_new(100, 64);
+	struct lreader *lr = new_lr(100, 64);
 	int	 fd = tmpfd(in, sizeof(in) - 1), calls = 0;
 	const char *line;
 	size_t	 len;
@@ -465,7 +481,7 @@ START_TEST(before_read_lines_valid)
 {
 	static const char in[] = "l1\nline-two\nx\n\nfourth line\r\n5\n"
 	    "a longer sixth line\nseven\neight!\nnine";
-	struct lreader *lr = lr_new(100, (size_t)_i);
+	struct lreader *lr = new_lr(100, (size_t)_i);
 	struct keeper k;
 	int	 fd = tmpfd(in, sizeof(in) - 1), lines = 0;
 	const char *line;
@@ -508,7 +524,7 @@ on_signal(int sig)
  */
 START_TEST(interrupted_read)
 {
-	struct lreader *lr = lr_new(100, 64);
+	struct lreader *lr = new_lr(100, 64);
 	struct sigaction sa;
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	const char *line;
@@ -558,7 +574,7 @@ END_TEST
 
 START_TEST(read_error)
 {
-	struct lreader *lr = lr_new(100, 64);
+	struct lreader *lr = new_lr(100, 64);
 	const char *line;
 	size_t	 len;
 	int	 p[2];
@@ -649,7 +665,7 @@ START_TEST(huge_lines)
 	memcpy(in + n, "\nend", 4);
 	n += 4;
 	for (rs = 1000; rs <= 1000000; rs *= 10) {
-		struct lreader *lr = lr_new(big, rs);
+		struct lreader *lr = new_lr(big, rs);
 		int	 fd = tmpfd(in, n);
 
 		lr_reset(lr, fd);
@@ -700,7 +716,7 @@ END_TEST
 /* From a pipe written one byte at a time, so that reads come up short. */
 START_TEST(pipe_byte_by_byte)
 {
-	struct lreader *lr = lr_new(MAXLINE, 31);
+	struct lreader *lr = new_lr(MAXLINE, 31);
 	pid_t	 child;
 	int	 p[2], status;
 	char	*out;
@@ -739,7 +755,7 @@ END_TEST
  */
 START_TEST(short_first_line_live)
 {
-	struct lreader *lr = lr_new(MAXLINE, 4096);
+	struct lreader *lr = new_lr(MAXLINE, 4096);
 	const char *line;
 	size_t	 len;
 	int	 p[2];
@@ -765,7 +781,7 @@ END_TEST
 /* A BOM arriving a byte at a time at the start is dropped. */
 START_TEST(bom_split_live)
 {
-	struct lreader *lr = lr_new(MAXLINE, 1);
+	struct lreader *lr = new_lr(MAXLINE, 1);
 	const char *line;
 	size_t	 len;
 	int	 p[2];
@@ -782,38 +798,54 @@ START_TEST(bom_split_live)
 }
 END_TEST
 
+/*
+ * Every test case runs twice: reading with read(2) as it goes, and with
+ * regular files read ahead in a thread ("-readahead"); pipes are read
+ * with read(2) either way.
+ */
 Suite *
 lineread_suite(void)
 {
+	static const char *const names[2][2] = {
+		{ "Core", "Limits" },
+		{ "Core-readahead", "Limits-readahead" },
+	};
 	Suite	*s = suite_create("lineread");
 	TCase	*tc;
+	int	 ra;
 
-	tc = tcase_create("Core");
-	tcase_add_test(tc, line_ends);
-	tcase_add_test(tc, last_line_without_newline);
-	tcase_add_test(tc, empty_lines);
-	tcase_add_test(tc, bom);
-	tcase_add_test(tc, bom_any_readsize);
-	tcase_add_test(tc, bytes_counted);
-	tcase_add_test(tc, reset_two_inputs);
-	tcase_add_test(tc, reset_drops_buffered);
-	tcase_add_test(tc, reset_while_discarding);
-	tcase_add_test(tc, before_read_hook);
-	tcase_add_loop_test(tc, before_read_lines_valid, 1, 32);
-	tcase_add_test(tc, before_read_refuses);
-	tcase_add_test(tc, interrupted_read);
-	tcase_add_test(tc, read_error);
-	suite_add_tcase(s, tc);
+	for (ra = 0; ra < 2; ra++) {
+		tc = tcase_create(names[ra][0]);
+		tcase_add_checked_fixture(tc, ra ? readahead_on :
+		    readahead_off, readahead_off);
+		tcase_add_test(tc, line_ends);
+		tcase_add_test(tc, last_line_without_newline);
+		tcase_add_test(tc, empty_lines);
+		tcase_add_test(tc, bom);
+		tcase_add_test(tc, bom_any_readsize);
+		tcase_add_test(tc, bytes_counted);
+		tcase_add_test(tc, reset_two_inputs);
+		tcase_add_test(tc, reset_drops_buffered);
+		tcase_add_test(tc, reset_while_discarding);
+		tcase_add_test(tc, before_read_hook);
+		tcase_add_loop_test(tc, before_read_lines_valid, 1, 32);
+		tcase_add_test(tc, before_read_refuses);
+		tcase_add_test(tc, interrupted_read);
+		tcase_add_test(tc, read_error);
+		suite_add_tcase(s, tc);
 
-	tc = tcase_create("Limits");
-	tcase_add_test(tc, too_long);
-	tcase_add_test(tc, too_long_crlf_boundary);
-	tcase_add_test(tc, huge_lines);
-	tcase_add_loop_test(tc, every_readsize, 1, 32);
-	tcase_add_test(tc, large_readsizes);
-	tcase_add_test(tc, pipe_byte_by_byte);
-	tcase_add_test(tc, short_first_line_live);
-	tcase_add_test(tc, bom_split_live);
-	suite_add_tcase(s, tc);
+		tc = tcase_create(names[ra][1]);
+		tcase_add_checked_fixture(tc, ra ? readahead_on :
+		    readahead_off, readahead_off);
+		tcase_add_test(tc, too_long);
+		tcase_add_test(tc, too_long_crlf_boundary);
+		tcase_add_test(tc, huge_lines);
+		tcase_add_loop_test(tc, every_readsize, 1, 32);
+		tcase_add_test(tc, large_readsizes);
+		tcase_add_test(tc, pipe_byte_by_byte);
+		tcase_add_test(tc, short_first_line_live);
+		tcase_add_test(tc, bom_split_live);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }
