@@ -103,10 +103,17 @@ struct xrange {
 	struct addr lo, hi;
 };
 
-/* Open-addressing map of 32-bit keys to 32-bit values. */
+/*
+ * Open-addressing map of 32-bit keys to 32-bit values, each key beside its
+ * value (one cache line per lookup).
+ */
+struct u32kv {
+	uint32_t k, v;		/* k ~0: empty. */
+};
+
 struct u32map {
-	uint32_t *keys, *vals;
-	size_t	  n, cap;	/* cap a power of two; key ~0 empty. */
+	struct u32kv *e;
+	size_t	  n, cap;	/* cap a power of two. */
 };
 
 struct ingest {
@@ -142,9 +149,9 @@ map_init(struct u32map *m, size_t cap)
 {
 	m->cap = cap;
 	m->n = 0;
-	m->keys = xreallocarray(NULL, cap, sizeof(uint32_t));
-	m->vals = xreallocarray(NULL, cap, sizeof(uint32_t));
-	memset(m->keys, 0xff, cap * sizeof(uint32_t));
+	m->e = xreallocarray(NULL, cap, sizeof(*m->e));
+	xalloc_huge(m->e, cap * sizeof(*m->e));
+	memset(m->e, 0xff, cap * sizeof(*m->e));
 }
 
 static size_t
@@ -152,9 +159,30 @@ map_slot(const struct u32map *m, uint32_t k)
 {
 	size_t	 i = ((uint64_t)k * 0x9E3779B97F4A7C15ULL >> 32) & (m->cap - 1);
 
-	while (m->keys[i] != UINT32_MAX && m->keys[i] != k)
+	while (m->e[i].k != UINT32_MAX && m->e[i].k != k)
 		i = (i + 1) & (m->cap - 1);
 	return i;
+}
+
+/* Make room for n keys in all: a table big enough, rebuilt at most once. */
+static void
+map_reserve(struct u32map *m, size_t n)
+{
+	struct u32map old = *m;
+	size_t	 cap = m->cap, i, j;
+
+	while (2 * n > cap)
+		cap *= 2;
+	if (cap == m->cap)
+		return;
+	map_init(m, cap);
+	for (i = 0; i < old.cap; i++)
+		if (old.e[i].k != UINT32_MAX) {
+			j = map_slot(m, old.e[i].k);
+			m->e[j] = old.e[i];
+			m->n++;
+		}
+	free(old.e);
 }
 
 /* Return a pointer to k's value, inserting it (value ~0) when new. */
@@ -163,28 +191,15 @@ map_get(struct u32map *m, uint32_t k)
 {
 	size_t	 i;
 
-	if (2 * (m->n + 1) > m->cap) {
-		struct u32map old = *m;
-
-		map_init(m, old.cap * 2);
-		for (i = 0; i < old.cap; i++)
-			if (old.keys[i] != UINT32_MAX) {
-				size_t j = map_slot(m, old.keys[i]);
-
-				m->keys[j] = old.keys[i];
-				m->vals[j] = old.vals[i];
-				m->n++;
-			}
-		free(old.keys);
-		free(old.vals);
-	}
+	if (2 * (m->n + 1) > m->cap)
+		map_reserve(m, m->cap);
 	i = map_slot(m, k);
-	if (m->keys[i] == UINT32_MAX) {
-		m->keys[i] = k;
-		m->vals[i] = UINT32_MAX;
+	if (m->e[i].k == UINT32_MAX) {
+		m->e[i].k = k;
+		m->e[i].v = UINT32_MAX;
 		m->n++;
 	}
-	return &m->vals[i];
+	return &m->e[i].v;
 }
 
 struct ingest *
@@ -212,8 +227,7 @@ ingest_free(struct ingest *in)
 	free(in->excl);
 	free(in->cands);
 	free(in->addrs);
-	free(in->byid.keys);
-	free(in->byid.vals);
+	free(in->byid.e);
 	free(in);
 }
 
@@ -1078,14 +1092,6 @@ better(const struct ingest *in, const struct cand *x, const struct cand *y)
 	return c < 0 || (c == 0 && xl < yl);
 }
 
-static struct tidx_str
-get(const struct ingest *in, uint32_t ref)
-{
-	struct tidx_str s;
-
-	s.p = strpool_get(in->sp, ref, &s.len);
-	return s;
-}
 
 /* Open-addressing map from address or prefix to candidate (step 6). */
 struct amap {
@@ -1106,6 +1112,19 @@ amap_slot(const struct amap *m, const struct caddr *ca)
 	return i;
 }
 
+void
+ingest_reserve(struct ingest *in, uint64_t bytes)
+{
+	strpool_reserve(in->sp, (size_t)(bytes / 256));
+	map_reserve(&in->byid, (size_t)(bytes / 512));
+}
+
+struct tidx_builder *
+ingest_builder(struct ingest *in)
+{
+	return tidx_builder_new_pool(in->sp);
+}
+
 enum tidx_status
 ingest_finish(struct ingest *in, struct tidx_builder *b)
 {
@@ -1113,6 +1132,9 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	size_t		 i, j, n = 0;
 	int64_t		 rec;
 	enum tidx_status rc = TIDX_OK;
+
+	if (tidx_builder_pool(b) != in->sp)
+		abort();	/* Not from ingest_builder(). */
 
 	/* Step 5; the survivors' addresses size the map. */
 	for (i = 0; i < in->ncands; i++) {
@@ -1133,6 +1155,9 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	m.keys = xreallocarray(NULL, m.cap, sizeof(*m.keys));
 	m.plens = xreallocarray(NULL, m.cap, sizeof(*m.plens));
 	m.vals = xcalloc(m.cap, sizeof(*m.vals));
+	xalloc_huge(m.keys, m.cap * sizeof(*m.keys));
+	xalloc_huge(m.plens, m.cap * sizeof(*m.plens));
+	xalloc_huge(m.vals, m.cap * sizeof(*m.vals));
 
 	/* Step 6: the best candidate per address. */
 	for (i = 0; i < in->ncands; i++) {
@@ -1157,7 +1182,7 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	/* Emit winners in first-seen order; each address once. */
 	for (i = 0; i < in->ncands && rc == TIDX_OK; i++) {
 		const struct cand *c = &in->cands[i];
-		struct tidx_rec_in r;
+		struct tidx_rec_ref r;
 
 		rec = -1;
 		for (j = 0; j < c->acount; j++) {
@@ -1170,22 +1195,23 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 				r.time_generated = c->tg;
 				r.expiration = c->exp;
 				r.confidence = c->conf;
-				r.id = get(in, c->id);
-				r.threat_type = get(in, c->meta[0]);
-				r.description = get(in, c->meta[1]);
-				r.activity_groups = get(in, c->meta[2]);
-				r.url = get(in, c->meta[3]);
-				r.type = get(in, c->meta[4]);
-				if ((rec = tidx_builder_record(b, &r)) == -1) {
+				r.id = c->id;
+				r.threat_type = c->meta[0];
+				r.description = c->meta[1];
+				r.activity_groups = c->meta[2];
+				r.url = c->meta[3];
+				r.type = c->meta[4];
+				if ((rec = tidx_builder_record_ref(b, &r)) ==
+				    -1) {
 					rc = TIDX_ERR_TOOBIG;
 					break;
 				}
 				in->st.indicators++;
 			}
-			rc = ca->plen == 128 ? tidx_builder_addr(b, &ca->a,
-			    get(in, ca->text), (uint64_t)rec) :
-			    tidx_builder_prefix(b, &ca->a, ca->plen,
-			    get(in, ca->text), (uint64_t)rec);
+			rc = ca->plen == 128 ? tidx_builder_addr_ref(b, &ca->a,
+			    ca->text, (uint64_t)rec) :
+			    tidx_builder_prefix_ref(b, &ca->a, ca->plen,
+			    ca->text, (uint64_t)rec);
 			if (rc != TIDX_OK)
 				break;
 			m.vals[s] = UINT32_MAX;	/* Emitted. */

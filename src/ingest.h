@@ -111,8 +111,22 @@ int	 ingest_doc_end(struct ingest *in);
 const char *ingest_doc_error(struct ingest *in, uint64_t *offset);
 
 /*
- * Apply steps 5 and 6 to the rows taken and add the result to b.
- * Returns TIDX_OK or the builder's error.
+ * Size the tables for about this many bytes of input (a hint that saves
+ * growing them; they grow as needed either way).
+ */
+void	 ingest_reserve(struct ingest *in, uint64_t bytes);
+
+/*
+ * A builder for ingest_finish() that shares the ingest's string pool, so
+ * that every string is hashed once (free it before the ingest; after its
+ * index is written, the ingest can take no more rows).
+ */
+struct tidx_builder *ingest_builder(struct ingest *in);
+
+/*
+ * Apply steps 5 and 6 to the rows taken and add the result to b, which
+ * must come from ingest_builder(in).  Returns TIDX_OK or the builder's
+ * error.
  */
 enum tidx_status ingest_finish(struct ingest *in, struct tidx_builder *b);
 

@@ -8,9 +8,14 @@
 #include "strpool.h"
 #include "xalloc.h"
 
+/*
+ * A slot holds the high 32 bits of its string's hash, which also choose
+ * its place in the table (tables stay below 2^32 slots), so that the table
+ * grows without hashing or reading the strings again.
+ */
 struct slot {
 	uint32_t ref;		/* STRPOOL_NULL marks an empty slot. */
-	uint32_t hash;		/* Low bits of the hash, to skip compares. */
+	uint32_t hash;		/* hash_bytes() >> 32. */
 };
 
 struct strpool {
@@ -72,15 +77,13 @@ grow_table(struct strpool *sp)
 	size_t	 n = sp->nslots * 2, i, j;
 	struct slot *s = xreallocarray(NULL, n, sizeof(*s));
 
+	xalloc_huge(s, n * sizeof(*s));
 	for (i = 0; i < n; i++)
 		s[i].ref = STRPOOL_NULL;
 	for (i = 0; i < sp->nslots; i++) {
-		uint32_t ref = sp->slots[i].ref, len;
-
-		if (ref == STRPOOL_NULL)
+		if (sp->slots[i].ref == STRPOOL_NULL)
 			continue;
-		memcpy(&len, sp->buf + ref, 4);
-		j = hash_bytes(sp->buf + ref + 4, len) & (n - 1);
+		j = sp->slots[i].hash & (n - 1);
 		while (s[j].ref != STRPOOL_NULL)
 			j = (j + 1) & (n - 1);
 		s[j] = sp->slots[i];
@@ -99,13 +102,15 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 
 	if (str == NULL)
 		return STRPOOL_NULL;
-	h = hash_bytes(str, len);
+	if (sp->nslots == 0)
+		return STRPOOL_FULL;	/* Sealed. */
+	h = hash_bytes(str, len) >> 32;
 	for (i = h & (sp->nslots - 1);; i = (i + 1) & (sp->nslots - 1)) {
 		struct slot *s = &sp->slots[i];
 
 		if (s->ref == STRPOOL_NULL)
 			break;
-		if (s->hash != (uint32_t)(h >> 32))
+		if (s->hash != (uint32_t)h)
 			continue;
 		memcpy(&l32, sp->buf + s->ref, 4);
 		if (l32 == len && memcmp(sp->buf + s->ref + 4, str, len) == 0)
@@ -129,8 +134,8 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 	sp->buf[sp->len + 4 + len] = '\0';
 	sp->len += need;
 	sp->slots[i].ref = ref;
-	sp->slots[i].hash = (uint32_t)(h >> 32);
-	if (++sp->count > sp->nslots / 2)
+	sp->slots[i].hash = (uint32_t)h;
+	if (++sp->count > sp->nslots / 2 && sp->nslots < ((size_t)1 << 32))
 		grow_table(sp);
 	return ref;
 }
@@ -148,6 +153,43 @@ strpool_get(const struct strpool *sp, uint32_t ref, uint32_t *len)
 
 const void *
 strpool_data(const struct strpool *sp, size_t *size)
+{
+	*size = sp->len;
+	return sp->buf;
+}
+
+void
+strpool_reserve(struct strpool *sp, size_t n)
+{
+	size_t	 cap = sp->nslots, i;
+
+	if (cap == 0)
+		return;
+	while (cap / 2 < n && cap < ((size_t)1 << 32))
+		cap *= 2;
+	if (sp->count == 0 && cap > sp->nslots) {
+		/* Empty: allocate the size wanted at once. */
+		free(sp->slots);
+		sp->slots = xreallocarray(NULL, cap, sizeof(*sp->slots));
+		xalloc_huge(sp->slots, cap * sizeof(*sp->slots));
+		for (i = 0; i < cap; i++)
+			sp->slots[i].ref = STRPOOL_NULL;
+		sp->nslots = cap;
+	}
+	while (sp->nslots < cap)
+		grow_table(sp);
+}
+
+void
+strpool_seal(struct strpool *sp)
+{
+	free(sp->slots);
+	sp->slots = NULL;
+	sp->nslots = 0;
+}
+
+unsigned char *
+strpool_buffer(struct strpool *sp, size_t *size)
 {
 	*size = sp->len;
 	return sp->buf;

@@ -26,12 +26,27 @@ void	 strpool_free(struct strpool *sp);
  */
 uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len);
 
+/* Make the table big enough for n strings without growing. */
+void	 strpool_reserve(struct strpool *sp, size_t n);
+
+/*
+ * Free the table that finds strings: the pool keeps its strings, and
+ * strpool_intern() answers STRPOOL_FULL from then on.
+ */
+void	 strpool_seal(struct strpool *sp);
+
 /* The string at ref (borrowed until the pool changes); NULL for null. */
 const char *strpool_get(const struct strpool *sp, uint32_t ref,
 	    uint32_t *len);
 
 /* The buffer, its size, and the number of distinct strings. */
 const void *strpool_data(const struct strpool *sp, size_t *size);
+
+/*
+ * The buffer, writable: a caller that changes it must intern nothing into
+ * the pool afterwards (tidx_builder_write() rewrites a shared pool).
+ */
+unsigned char *strpool_buffer(struct strpool *sp, size_t *size);
 uint32_t strpool_count(const struct strpool *sp);
 
 /* A 64-bit hash of len bytes, for this module and other tables. */

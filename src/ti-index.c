@@ -507,6 +507,23 @@ struct build {
 	int		 quiet;
 };
 
+/* The bytes of the inputs that are regular files, to size the tables. */
+static uint64_t
+input_bytes(int argc, char **argv)
+{
+	struct stat st;
+	uint64_t n = 0;
+	int	 i, r;
+
+	for (i = 0; i < argc; i++) {
+		r = strcmp(argv[i], "-") == 0 ? fstat(STDIN_FILENO, &st) :
+		    stat(argv[i], &st);
+		if (r == 0 && S_ISREG(st.st_mode))
+			n += (uint64_t)st.st_size;
+	}
+	return n;
+}
+
 static int
 cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
     char **argv)
@@ -532,6 +549,7 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 		argc = 1;
 		argv = stdin_only;
 	}
+	ingest_reserve(in, input_bytes(argc, argv));
 	for (i = 0; i < argc; i++)
 		if (read_input(in, lr, argv[i], bo->format, show) == -1)
 			ioerr = 1;
@@ -540,7 +558,7 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 	lr_free(lr);
 	if (ioerr)
 		errx(2, "%s not written: an input could not be read", out);
-	b = tidx_builder_new();
+	b = ingest_builder(in);
 	if ((st = ingest_finish(in, b)) != TIDX_OK)
 		errx(2, "%s: %s", out, tidx_strerror(st));
 	p.build_time = ktime_now();

@@ -732,6 +732,7 @@ struct bentry {
 
 struct tidx_builder {
 	struct strpool	*strings;
+	int		 shared;	/* strings belongs to the caller. */
 	struct strpool	*metas;		/* Interns META tuples as bytes. */
 	unsigned char	*recs;
 	uint64_t	 nrecs, caprecs;
@@ -751,12 +752,30 @@ tidx_builder_new(void)
 	return b;
 }
 
+struct tidx_builder *
+tidx_builder_new_pool(struct strpool *sp)
+{
+	struct tidx_builder *b = xcalloc(1, sizeof(*b));
+
+	b->strings = sp;
+	b->shared = 1;
+	b->metas = strpool_new();
+	return b;
+}
+
+struct strpool *
+tidx_builder_pool(const struct tidx_builder *b)
+{
+	return b->strings;
+}
+
 void
 tidx_builder_free(struct tidx_builder *b)
 {
 	if (b == NULL)
 		return;
-	strpool_free(b->strings);
+	if (!b->shared)
+		strpool_free(b->strings);
 	strpool_free(b->metas);
 	free(b->recs);
 	free(b->ents);
@@ -773,17 +792,34 @@ intern(struct tidx_builder *b, struct tidx_str s, uint32_t *ref)
 int64_t
 tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_in *in)
 {
+	struct tidx_rec_ref r;
+
+	if (intern(b, in->id, &r.id) ||
+	    intern(b, in->threat_type, &r.threat_type) ||
+	    intern(b, in->description, &r.description) ||
+	    intern(b, in->activity_groups, &r.activity_groups) ||
+	    intern(b, in->url, &r.url) || intern(b, in->type, &r.type))
+		return -1;
+	r.time_generated = in->time_generated;
+	r.expiration = in->expiration;
+	r.confidence = in->confidence;
+	return tidx_builder_record_ref(b, &r);
+}
+
+int64_t
+tidx_builder_record_ref(struct tidx_builder *b, const struct tidx_rec_ref *in)
+{
 	unsigned char	 meta[META_SIZE], *r;
-	uint32_t	 ref[6], mref;
+	uint32_t	 ref[5], mref;
 
 	if (b->nrecs >= UINT32_MAX - 1)
 		return -1;
-	if (intern(b, in->id, &ref[0]) || intern(b, in->threat_type, &ref[1]) ||
-	    intern(b, in->description, &ref[2]) ||
-	    intern(b, in->activity_groups, &ref[3]) ||
-	    intern(b, in->url, &ref[4]) || intern(b, in->type, &ref[5]))
-		return -1;
-	memcpy(meta, ref + 1, META_SIZE);
+	ref[0] = in->threat_type;
+	ref[1] = in->description;
+	ref[2] = in->activity_groups;
+	ref[3] = in->url;
+	ref[4] = in->type;
+	memcpy(meta, ref, META_SIZE);
 	/* A tuple's number is its position in the pool of tuples. */
 	mref = strpool_intern(b->metas, (const char *)meta, META_SIZE);
 	if (mref == STRPOOL_FULL)
@@ -795,7 +831,7 @@ tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_in *in)
 	r = b->recs + b->nrecs * REC_SIZE;
 	wr64(r, (uint64_t)in->time_generated);
 	wr64(r + 8, (uint64_t)in->expiration);
-	wr32(r + 16, ref[0]);
+	wr32(r + 16, in->id);
 	wr32(r + 20, mref / (4 + META_SIZE + 1));
 	wr32(r + 24, (uint32_t)in->confidence);
 	wr32(r + 28, 0);
@@ -804,7 +840,7 @@ tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_in *in)
 
 static enum tidx_status
 add_entry(struct tidx_builder *b, const struct addr *a, unsigned plen,
-    struct tidx_str text, uint64_t rec)
+    uint32_t text, uint64_t rec)
 {
 	struct bentry *e;
 
@@ -815,8 +851,7 @@ add_entry(struct tidx_builder *b, const struct addr *a, unsigned plen,
 		b->ents = xreallocarray(b->ents, b->capents, sizeof(*e));
 	}
 	e = &b->ents[b->nents];
-	if (intern(b, text, &e->text))
-		return TIDX_ERR_TOOBIG;
+	e->text = text;
 	e->a = *a;
 	e->rec = (uint32_t)rec;
 	e->plen = (uint8_t)plen;
@@ -832,6 +867,16 @@ enum tidx_status
 tidx_builder_addr(struct tidx_builder *b, const struct addr *a,
     struct tidx_str text, uint64_t rec)
 {
+	uint32_t ref;
+
+	return intern(b, text, &ref) ? TIDX_ERR_TOOBIG :
+	    add_entry(b, a, 128, ref, rec);
+}
+
+enum tidx_status
+tidx_builder_addr_ref(struct tidx_builder *b, const struct addr *a,
+    uint32_t text, uint64_t rec)
+{
 	return add_entry(b, a, 128, text, rec);
 }
 
@@ -839,9 +884,97 @@ enum tidx_status
 tidx_builder_prefix(struct tidx_builder *b, const struct addr *a,
     unsigned plen, struct tidx_str text, uint64_t rec)
 {
+	uint32_t ref;
+
+	if (plen >= 128)
+		return TIDX_ERR_TOOBIG;
+	return intern(b, text, &ref) ? TIDX_ERR_TOOBIG :
+	    add_entry(b, a, plen, ref, rec);
+}
+
+enum tidx_status
+tidx_builder_prefix_ref(struct tidx_builder *b, const struct addr *a,
+    unsigned plen, uint32_t text, uint64_t rec)
+{
 	if (plen >= 128)
 		return TIDX_ERR_TOOBIG;
 	return add_entry(b, a, plen, text, rec);
+}
+
+/*
+ * The STRINGS section.  A builder's own pool holds exactly the strings
+ * it was given.  A shared pool may also hold strings that no record or
+ * entry refers to (rows the caller dropped): those are left out, the
+ * others copied in pool order, and every reference (records, entries,
+ * the tuples in meta) is rewritten; the pool is spent doing so.  Sets
+ * *buf (to free when *own) and returns the section's byte size.
+ */
+static size_t
+strings_section(struct tidx_builder *b, unsigned char *ents,
+    unsigned char *meta, uint64_t nmeta, unsigned char **buf, int *own,
+    uint32_t *count)
+{
+	unsigned char *p, *out, *marks, *r;
+	size_t	 size, off, n = 0, sz;
+	uint64_t i, used = 0;
+	uint32_t l, k;
+
+	p = strpool_buffer(b->strings, &size);
+	*buf = p;
+	*own = 0;
+	*count = strpool_count(b->strings);
+	if (!b->shared)
+		return size;
+	marks = xcalloc(size / 8 + 1, 1);
+#define MARK(ref) do {							\
+	uint32_t m_ = (ref);						\
+	if (m_ != TIDX_STRNULL && !(marks[m_ / 8] & 1 << m_ % 8)) {	\
+		marks[m_ / 8] |= (unsigned char)(1 << m_ % 8);		\
+		used++;							\
+	}								\
+} while (0)
+	for (i = 0; i < b->nrecs; i++)
+		MARK(rd32(b->recs + i * REC_SIZE + 16));
+	for (i = 0; i < b->nents; i++)
+		MARK(rd32(ents + i * ENTRY_SIZE + 4));
+	for (i = 0; i < nmeta * 5; i++)
+		MARK(rd32(meta + i * 4));
+#undef MARK
+	if (used == *count) {
+		free(marks);
+		return size;
+	}
+	/* Copy the used strings; leave each one's new place in its old. */
+	out = xmalloc(size ? size : 1);
+	for (off = 0; off < size; off += sz) {
+		l = rd32(p + off);
+		sz = 4 + (size_t)l + 1;
+		if (marks[off / 8] & 1 << off % 8) {
+			memcpy(out + n, p + off, sz);
+			wr32(p + off, (uint32_t)n);
+			n += sz;
+		}
+	}
+	free(marks);
+	for (i = 0; i < b->nrecs; i++) {
+		r = b->recs + i * REC_SIZE + 16;
+		if ((k = rd32(r)) != TIDX_STRNULL)
+			wr32(r, rd32(p + k));
+	}
+	for (i = 0; i < b->nents; i++) {
+		r = ents + i * ENTRY_SIZE + 4;
+		if ((k = rd32(r)) != TIDX_STRNULL)
+			wr32(r, rd32(p + k));
+	}
+	for (i = 0; i < nmeta * 5; i++) {
+		r = meta + i * 4;
+		if ((k = rd32(r)) != TIDX_STRNULL)
+			wr32(r, rd32(p + k));
+	}
+	*buf = out;
+	*own = 1;
+	*count = (uint32_t)used;
+	return n;
 }
 
 /* ---------------------------------------------------------------------
@@ -1080,16 +1213,16 @@ tidx_builder_write(struct tidx_builder *b, const char *path,
 	struct section	 sec[NSECTIONS_MAX];
 	unsigned char	 head[TIDX_HEADER_SIZE + NSECTIONS_MAX *
 			    TIDX_SECTION_SIZE];
-	unsigned char	*ents, *h4, *h6, *meta;
+	unsigned char	*ents, *h4, *h6, *meta, *sbuf;
 	unsigned char	*c4 = NULL, *c6 = NULL, *d4 = NULL, *d6 = NULL;
 	struct rangeset	 r4 = { NULL, 0, 0 }, r6 = { NULL, 0, 0 };
 	const void	*data[NSECTIONS_MAX];
 	const unsigned char *mp;
 	size_t		 msize, ssize, hsize;
 	uint64_t	 s4, s6, off, i, nmeta;
-	uint32_t	 p4, p6;
+	uint32_t	 p4, p6, scount;
 	char		*tmp, *slash;
-	int		 fd, saved, k, nsec;
+	int		 fd, saved, k, nsec, sown;
 	mode_t		 mask;
 	enum tidx_status rc = TIDX_ERR_IO;
 
@@ -1097,8 +1230,12 @@ tidx_builder_write(struct tidx_builder *b, const char *path,
 	s6 = nslots(b->n6);
 	if (s4 > UINT32_MAX || s6 > UINT32_MAX)
 		return TIDX_ERR_TOOBIG;
+	if (b->shared)
+		strpool_seal(b->strings);	/* Its table, before ours. */
 	h4 = xcalloc(s4 ? s4 : 1, SLOT4_SIZE);
 	h6 = xcalloc(s6 ? s6 : 1, SLOT6_SIZE);
+	xalloc_huge(h4, s4 * SLOT4_SIZE);
+	xalloc_huge(h6, s6 * SLOT6_SIZE);
 	build_hashes(b, h4, s4, h6, s6, &p4, &p6);
 	ents = xreallocarray(NULL, b->nents ? b->nents : 1, ENTRY_SIZE);
 	for (i = 0; i < b->nents; i++) {
@@ -1117,8 +1254,9 @@ tidx_builder_write(struct tidx_builder *b, const char *path,
 	data[1] = ents;
 	data[2] = h4;
 	data[3] = h6;
+	ssize = strings_section(b, ents, meta, nmeta, &sbuf, &sown, &scount);
 	data[4] = meta;
-	data[5] = strpool_data(b->strings, &ssize);
+	data[5] = sbuf;
 	sec[0] = (struct section){ TIDX_RECORDS, 0, 0, b->nrecs * REC_SIZE,
 	    (uint32_t)b->nrecs, 0 };
 	sec[1] = (struct section){ TIDX_ENTRIES, 0, 0, b->nents * ENTRY_SIZE,
@@ -1129,8 +1267,7 @@ tidx_builder_write(struct tidx_builder *b, const char *path,
 	    (uint32_t)s6, p6 };
 	sec[4] = (struct section){ TIDX_META, 0, 0, nmeta * META_SIZE,
 	    (uint32_t)nmeta, 0 };
-	sec[5] = (struct section){ TIDX_STRINGS, 0, 0, ssize,
-	    strpool_count(b->strings), 0 };
+	sec[5] = (struct section){ TIDX_STRINGS, 0, 0, ssize, scount, 0 };
 	nsec = NBASE;
 	/* Prefixes, when there are any: ranges and their directories. */
 	if (b->p4 > 0) {
@@ -1230,6 +1367,8 @@ out:
 	free(h6);
 	free(ents);
 	free(meta);
+	if (sown)
+		free(sbuf);
 	free(c4);
 	free(c6);
 	free(d4);

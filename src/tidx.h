@@ -229,8 +229,22 @@ struct tidx_rec_in {
 
 struct tidx_builder;
 
+struct strpool;
+
 /* Return a new, empty builder (free with tidx_builder_free). */
 struct tidx_builder *tidx_builder_new(void);
+
+/*
+ * Return a builder that uses the caller's string pool sp (strpool.h) for
+ * its strings instead of its own, and so takes references into it as
+ * well as strings.  sp must outlive the builder; writing the index spends
+ * it (strings no record or entry uses are left out, and the pool's bytes
+ * are rewritten doing so), so intern nothing into it afterwards.
+ */
+struct tidx_builder *tidx_builder_new_pool(struct strpool *sp);
+
+/* The builder's string pool. */
+struct strpool *tidx_builder_pool(const struct tidx_builder *b);
 void	tidx_builder_free(struct tidx_builder *b);
 
 /*
@@ -241,12 +255,30 @@ int64_t	tidx_builder_record(struct tidx_builder *b,
 	    const struct tidx_rec_in *rec);
 
 /*
+ * The same with the strings given as references into the string pool sp
+ * of a builder made by tidx_builder_new_pool() (STRPOOL_NULL, which is
+ * TIDX_STRNULL, for null), so that strings interned once by the caller
+ * are not hashed again.
+ */
+struct tidx_rec_ref {
+	int64_t		time_generated, expiration;
+	int32_t		confidence;
+	uint32_t	id, threat_type, description, activity_groups, url,
+			type;
+};
+
+int64_t	tidx_builder_record_ref(struct tidx_builder *b,
+	    const struct tidx_rec_ref *rec);
+
+/*
  * Index address a (with its text as written) under record rec.  Each
  * address may be added once; the caller chooses among indicators.
  * Returns TIDX_OK, or TIDX_ERR_TOOBIG.
  */
 enum tidx_status tidx_builder_addr(struct tidx_builder *b,
 	    const struct addr *a, struct tidx_str text, uint64_t rec);
+enum tidx_status tidx_builder_addr_ref(struct tidx_builder *b,
+	    const struct addr *a, uint32_t text, uint64_t rec);
 
 /*
  * Index the prefix a/plen (plen counts bits of the 128-bit form, so an
@@ -257,6 +289,8 @@ enum tidx_status tidx_builder_addr(struct tidx_builder *b,
 enum tidx_status tidx_builder_prefix(struct tidx_builder *b,
 	    const struct addr *a, unsigned plen, struct tidx_str text,
 	    uint64_t rec);
+enum tidx_status tidx_builder_prefix_ref(struct tidx_builder *b,
+	    const struct addr *a, unsigned plen, uint32_t text, uint64_t rec);
 
 /*
  * Write the index to path: to a temporary file in the same directory,

@@ -2,12 +2,18 @@
  * xalloc.c: allocation that calls the program's handler instead of
  * returning NULL.  See xalloc.h.
  */
+#define _DEFAULT_SOURCE		/* madvise(2) and MADV_HUGEPAGE. */
+
+#include <sys/mman.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "xalloc.h"
+
+#define HUGE_PAGE	((uintptr_t)2 << 20)
 
 static void (*oom_handler)(void) = abort;
 
@@ -75,6 +81,21 @@ xreallocarray(void *p, size_t n, size_t size)
 	if ((p = realloc(p, total)) == NULL)
 		oom();
 	return p;
+}
+
+void
+xalloc_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+
+	if (p != NULL && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 char *

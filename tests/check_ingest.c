@@ -118,7 +118,7 @@ st(void)
 static void
 finish(void)
 {
-	struct tidx_builder	*b = tidx_builder_new();
+	struct tidx_builder	*b = ingest_builder(in);
 	struct tidx_params	 p;
 	char			 path[PATH_MAX];
 

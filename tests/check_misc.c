@@ -307,6 +307,45 @@ START_TEST(pool_layout)
 }
 END_TEST
 
+/*
+ * strpool_reserve() on an empty pool and on a full one keeps every
+ * reference; after strpool_seal() the strings stay readable and interning
+ * answers STRPOOL_FULL.
+ */
+START_TEST(pool_reserve_seal)
+{
+	enum { N = 5000 };
+	uint32_t refs[N], len;
+	char	 s[32];
+	int	 i, n;
+
+	strpool_reserve(sp, 100000);
+	for (i = 0; i < N; i++) {
+		n = snprintf(s, sizeof(s), "r-%d", i);
+		refs[i] = strpool_intern(sp, s, (size_t)n);
+		if (i == N / 2)
+			strpool_reserve(sp, 4000000);
+	}
+	for (i = 0; i < N; i++) {
+		n = snprintf(s, sizeof(s), "r-%d", i);
+		ck_assert_uint_eq(strpool_intern(sp, s, (size_t)n), refs[i]);
+	}
+	ck_assert_uint_eq(strpool_count(sp), N);
+	strpool_seal(sp);
+	ck_assert_uint_eq(strpool_intern(sp, "r-1", 3), STRPOOL_FULL);
+	ck_assert_uint_eq(strpool_intern(sp, "new", 3), STRPOOL_FULL);
+	ck_assert_uint_eq(strpool_intern(sp, NULL, 0), STRPOOL_NULL);
+	for (i = 0; i < N; i++) {
+		const char *p = strpool_get(sp, refs[i], &len);
+
+		n = snprintf(s, sizeof(s), "r-%d", i);
+		ck_assert_uint_eq(len, (uint32_t)n);
+		ck_assert_mem_eq(p, s, (size_t)n);
+	}
+	ck_assert_uint_eq(strpool_count(sp), N);
+}
+END_TEST
+
 START_TEST(pool_growth)
 {
 	enum { N = 200000 };
@@ -952,6 +991,7 @@ misc_suite(void)
 	tcase_add_test(tc, pool_get);
 	tcase_add_test(tc, pool_layout);
 	tcase_add_test(tc, pool_growth);
+	tcase_add_test(tc, pool_reserve_seal);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -27,6 +27,7 @@
 
 #include "addr.h"
 #include "crc32c.h"
+#include "strpool.h"
 #include "tidx.h"
 
 #include "check.h"
@@ -2010,6 +2011,86 @@ START_TEST(test_line_lookup_as_documented)
 }
 END_TEST
 
+/*
+ * A builder sharing the caller's pool (tidx_builder_new_pool) takes
+ * references; the index holds only the strings a record or entry uses,
+ * each once, whatever else the pool holds, and every reference reads back
+ * as the string it named.  With no unused string, the pool is written as
+ * it is.
+ */
+START_TEST(test_shared_pool)
+{
+	static const char *const junk[] = { "dropped-1", "old description",
+	    "198.51.100.99", "" };
+	struct tidx_builder *b;
+	struct tidx_rec_ref r;
+	struct tidx_info info;
+	struct tidx_ind	 ind;
+	struct strpool	*sp;
+	struct tidx	*x;
+	struct addr	 a;
+	char		 path[PATH_MAX], text[32], id[32];
+	uint32_t	 t;
+	int64_t		 e;
+	int		 i, garbage;
+
+	for (garbage = 0; garbage < 2; garbage++) {
+		sp = strpool_new();
+		b = tidx_builder_new_pool(sp);
+		ck_assert_ptr_eq(tidx_builder_pool(b), sp);
+		for (i = 0; i < 40; i++) {
+			if (garbage)
+				(void)strpool_intern(sp, junk[i % 4],
+				    strlen(junk[i % 4]));
+			snprintf(id, sizeof(id), "id-%d", i);
+			snprintf(text, sizeof(text), "192.0.2.%d", i);
+			memset(&r, 0, sizeof(r));
+			r.expiration = INT64_MAX;
+			r.confidence = i;
+			r.id = strpool_intern(sp, id, strlen(id));
+			r.threat_type = strpool_intern(sp, "C2", 2);
+			r.description = i % 2 ? STRPOOL_NULL :
+			    strpool_intern(sp, "shared", 6);
+			r.activity_groups = STRPOOL_NULL;
+			r.url = STRPOOL_NULL;
+			r.type = strpool_intern(sp, "T", 1);
+			ck_assert_int_eq(tidx_builder_record_ref(b, &r), i);
+			t = strpool_intern(sp, text, strlen(text));
+			parse(text, &a);
+			ck_assert_int_eq(tidx_builder_addr_ref(b, &a, t,
+			    (uint64_t)i), TIDX_OK);
+		}
+		/* id-i, 192.0.2.i, "C2", "shared", "T". */
+		ck_assert_uint_eq(strpool_count(sp), 83 + (garbage ? 4 : 0));
+		mkpath(path, garbage ? "shared-g.idx" : "shared.idx");
+		ck_assert_int_eq(tidx_builder_write(b, path, &small_params),
+		    TIDX_OK);
+		tidx_builder_free(b);
+		strpool_free(sp);
+		ck_assert_int_eq(tidx_open(path, &x), TIDX_OK);
+		ck_assert_int_eq(tidx_verify(x), TIDX_OK);
+		tidx_get_info(x, &info);
+		ck_assert_uint_eq(info.n_strings, 83);
+		for (i = 0; i < 40; i++) {
+			snprintf(text, sizeof(text), "192.0.2.%d", i);
+			snprintf(id, sizeof(id), "id-%d", i);
+			parse(text, &a);
+			ck_assert_int_ge(e = tidx_lookup(x, &a), 0);
+			ck_assert_int_eq(tidx_entry(x, (uint64_t)e, &ind),
+			    TIDX_OK);
+			str_is(ind.addr_text, text);
+			str_is(ind.id, id);
+			str_is(ind.threat_type, "C2");
+			str_is(ind.description, i % 2 ? NULL : "shared");
+			str_is(ind.type, "T");
+			ck_assert_ptr_null(ind.url.p);
+			ck_assert_int_eq(ind.confidence, i);
+		}
+		tidx_close(x);
+	}
+}
+END_TEST
+
 Suite *
 tidx_suite(void)
 {
@@ -2041,6 +2122,7 @@ tidx_suite(void)
 	tcase_add_test(tc, test_layout_small);
 	tcase_add_test(tc, test_layout_strings_distinct);
 	tcase_add_test(tc, test_line_lookup_as_documented);
+	tcase_add_test(tc, test_shared_pool);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -157,7 +157,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(st->rejected >= bad || f == INGEST_LIST);
 
 	/* Whatever was read makes a sound index. */
-	b = tidx_builder_new();
+	b = ingest_builder(in);
 	FUZZ_ASSERT(ingest_finish(in, b) == TIDX_OK);
 	p.build_time = p.now = opts.now;
 	p.lookback = opts.lookback;
