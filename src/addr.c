@@ -203,19 +203,14 @@ parse_quad(const char *s, size_t len, uint8_t out[4])
 int
 addr_parse(const char *s, size_t len, struct addr *a)
 {
-	size_t	 i;
-
 	if (len == 0 || len >= ADDR_STRLEN)
 		return -1;
 	if (len < 16 && parse_quad(s, len, a->b + 12) == 0) {
 		memcpy(a->b, v4_prefix, 12);
 		return 0;
 	}
-	for (i = 0; i < len; i++)
-		if (s[i] == ':')
-			return parse_v6(s, len, a->b);
-	memcpy(a->b, v4_prefix, 12);
-	return parse_v4(s, len, a->b + 12);
+	/* Not a short quad: IPv6, or nothing parse_v4() accepts either. */
+	return addr_parse_bytewise(s, len, a);
 }
 
 int

@@ -24,6 +24,7 @@ struct strpool {
 	struct slot	*slots;
 	size_t		 nslots;	/* Power of two. */
 	uint32_t	 count;
+	uint32_t	 empty;		/* The empty string's ref, once in. */
 };
 
 uint64_t
@@ -55,6 +56,7 @@ strpool_new(void)
 	size_t	 i;
 
 	sp->nslots = 1024;
+	sp->empty = STRPOOL_NULL;
 	sp->slots = xreallocarray(NULL, sp->nslots, sizeof(*sp->slots));
 	for (i = 0; i < sp->nslots; i++)
 		sp->slots[i].ref = STRPOOL_NULL;
@@ -104,6 +106,8 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 		return STRPOOL_NULL;
 	if (sp->nslots == 0)
 		return STRPOOL_FULL;	/* Sealed. */
+	if (len == 0 && sp->empty != STRPOOL_NULL)
+		return sp->empty;	/* Common in rows: no need to hash. */
 	h = hash_bytes(str, len) >> 32;
 	for (i = h & (sp->nslots - 1);; i = (i + 1) & (sp->nslots - 1)) {
 		struct slot *s = &sp->slots[i];
@@ -135,6 +139,8 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 	sp->len += need;
 	sp->slots[i].ref = ref;
 	sp->slots[i].hash = (uint32_t)h;
+	if (len == 0)
+		sp->empty = ref;
 	if (++sp->count > sp->nslots / 2 && sp->nslots < ((size_t)1 << 32))
 		grow_table(sp);
 	return ref;

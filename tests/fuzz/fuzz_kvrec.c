@@ -4,10 +4,12 @@
  * (kvrec.c, jrec.c) and the alerts (alert.c, jout.c), against a small
  * index built at start-up.
  *
- * Properties: nothing reads outside the line; the scanner agrees with
- * the full parse (when scan_callers() answers SCAN_OK for a line that
- * yajl reads to its end, the caller address of every Key Vault event in
- * it is among the listed hits, so the fast path never drops an alert);
+ * Properties: nothing reads outside the line; the scanners agree with
+ * the full parse, the quick pass on each instruction set (the first byte
+ * chooses) and the exact tokenizer alike (when one answers SCAN_OK for a
+ * line that yajl reads to its end, the caller address of every Key Vault
+ * event in it is among the listed hits, so the fast path never drops an
+ * alert);
  * an alert is one line of valid UTF-8 that yajl parses as one JSON
  * object.  An input that starts a JSON document spread over lines is
  * also fed to the document reader (kvrec_stream_*) in pieces: its errors
@@ -199,16 +201,27 @@ listed(const struct seen *sn, const char *a, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char *const sets[] = { "avx512", "avx2", "sse2",
+	    "bytewise" };
 	const char	*line = (const char *)data;
-	struct scan_hit	 hits[SCAN_MAXHITS];
-	struct seen	 sn;
+	struct scan_hit	 hits[SCAN_MAXHITS], xhits[SCAN_MAXHITS];
+	struct seen	 sn, xs;
 	struct kv_event	 ev;
 	struct addr	 a;
-	enum scan_result sr;
+	enum scan_result sr, xr;
 	enum kvrec_status ks;
-	size_t		 nhits = SIZE_MAX, i;
+	size_t		 nhits = SIZE_MAX, nx = SIZE_MAX, i;
 
+	/* The quick pass on the instruction set the first byte picks. */
+	if (size > 0 && scan_use(sets[data[0] % 4]) == -1)
+		(void)scan_use(NULL);
 	sr = scan_callers(line, size, hits, &nhits);
+	xr = scan_callers_exact(line, size, xhits, &nx);
+	FUZZ_ASSERT(xr == SCAN_OK || xr == SCAN_UNSURE);
+	if (xr == SCAN_OK)
+		FUZZ_ASSERT(nx <= SCAN_MAXHITS);
+	else
+		nx = 0;
 	FUZZ_ASSERT(sr == SCAN_OK || sr == SCAN_UNSURE);
 	if (sr == SCAN_OK) {
 		FUZZ_ASSERT(nhits <= SCAN_MAXHITS);
@@ -243,6 +256,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < sn.events && i < 16; i++)
 			FUZZ_ASSERT(sn.alen[i] != SIZE_MAX &&
 			    listed(&sn, sn.addr[i], sn.alen[i]));
+	/* The same of the exact tokenizer's list. */
+	xs = sn;
+	xs.hits = xhits;
+	xs.nhits = nx;
+	if (ks == KVREC_EVENT && xr == SCAN_OK)
+		for (i = 0; i < xs.events && i < 16; i++)
+			FUZZ_ASSERT(xs.alen[i] != SIZE_MAX &&
+			    listed(&xs, xs.addr[i], xs.alen[i]));
 
 	/*
 	 * A document spread over lines, as kv-match reads one that starts
