@@ -34,6 +34,9 @@ void	 lr_free(struct lreader *lr);
  * Read regular files ahead in a thread (on: 1), so that the copy out of
  * the page cache overlaps the work on the lines.  Takes effect at the
  * next lr_reset().  Other descriptors are read with read(2) as they are.
+ * The thread reads whenever a chunk is free: the hook of
+ * lr_set_before_read() then decides when what it read is taken, not
+ * when the descriptor is read.
  */
 void	 lr_set_readahead(struct lreader *lr, int on);
 
