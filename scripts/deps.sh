@@ -1,10 +1,12 @@
 #!/bin/sh
 # deps.sh: install the Debian packages the build and the tests need, but
 # only those that are missing (so it is quick and quiet when all are there).
-# Run as root (or through sudo); it uses apt-get.
+# Run as root (or through sudo); it uses apt-get.  With arguments, those
+# packages instead (scripts/bench-deps.sh passes the benchmark's).
 set -e
 
 pkgs="gcc make pkg-config libyajl-dev check mandoc jq"
+[ $# -eq 0 ] || pkgs="$*"
 
 missing=
 for p in $pkgs; do
@@ -15,7 +17,7 @@ for p in $pkgs; do
 done
 [ -z "$missing" ] && exit 0
 
-echo "deps.sh: installing:$missing" >&2
+echo "${DEPS_NAME:-deps.sh}: installing:$missing" >&2
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
 else

@@ -146,7 +146,7 @@ static int
 parse_quad(const char *s, size_t len, uint8_t out[4])
 {
 	unsigned char b[3 + 16 + 2];	/* "000", the text, NULs. */
-	unsigned dots = 0, bad = 0, ends[4], starts[4], k, n, v, i;
+	unsigned dots = 0, bad = 0, ends[4], starts[4], k, n, v;
 
 	memset(b, 0, sizeof(b));
 	memset(b, '0', 3);
@@ -162,14 +162,13 @@ parse_quad(const char *s, size_t len, uint8_t out[4])
 		digits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 		    _mm_min_epu8(d, _mm_set1_epi8(9)), d));
 		bad = ((dots | digits) & in) != in;
-		(void)i;
 	}
 #else
-	for (i = 0; i < 16; i++) {
-		unsigned c = b[3 + i];
+	for (k = 0; k < 16; k++) {
+		unsigned c = b[3 + k];
 
-		dots |= (unsigned)(c == '.') << i;
-		bad |= (unsigned)(i < len) & (unsigned)(c != '.') &
+		dots |= (unsigned)(c == '.') << k;
+		bad |= (unsigned)(k < len) & (unsigned)(c != '.') &
 		    (unsigned)(c - '0' > 9);
 	}
 #endif

@@ -685,6 +685,31 @@ pattern_addrs(struct ingest *in, const struct jval *p)
 	    p->len);
 }
 
+/*
+ * Step 2 for a row's TimeGenerated: 1 and *tg for a row in the lookback;
+ * else the row is counted (no time, or too old), a bad time reported,
+ * and the value to return for the row returned.
+ */
+static int
+lookback(struct ingest *in, int64_t *tg)
+{
+	const struct jval *v = val(in, F_TIMEGENERATED);
+
+	switch (time_of(v, tg)) {
+	case 1:
+		in->st.no_time++;
+		return 0;
+	case -1:
+		in->st.no_time++;
+		return time_reject(in, "TimeGenerated", v);
+	}
+	if (*tg < in->oldest) {
+		in->st.too_old++;
+		return 0;
+	}
+	return 1;
+}
+
 /* A ThreatIntelligenceIndicator row (SPEC.md 2.1). */
 static int
 take_legacy(struct ingest *in)
@@ -693,7 +718,7 @@ take_legacy(struct ingest *in)
 	    F_NETWORKSOURCEIP, F_EMAILSOURCEIPADDRESS, F_NETWORKCIDRBLOCK };
 	const struct jval *v, *addrv = NULL;
 	struct cand	 c;
-	int		 i, rc = 0;
+	int		 i, r, rc = 0;
 
 	/* Step 1: the first non-empty address column. */
 	for (i = 0; i < 5 && addrv == NULL; i++)
@@ -704,19 +729,8 @@ take_legacy(struct ingest *in)
 		return 0;
 	}
 	/* Step 2: the lookback. */
-	v = val(in, F_TIMEGENERATED);
-	switch (time_of(v, &c.tg)) {
-	case 1:
-		in->st.no_time++;
-		return 0;
-	case -1:
-		in->st.no_time++;
-		return time_reject(in, "TimeGenerated", v);
-	}
-	if (c.tg < in->oldest) {
-		in->st.too_old++;
-		return 0;
-	}
+	if ((r = lookback(in, &c.tg)) != 1)
+		return r;
 	/* Step 3. */
 	if (addrv->type != JV_STRING) {
 		in->st.bad_address++;
@@ -760,19 +774,8 @@ take_tii(struct ingest *in)
 	size_t		 i;
 	int		 r, obs = 0;
 
-	v = val(in, F_TIMEGENERATED);
-	switch (time_of(v, &c.tg)) {
-	case 1:
-		in->st.no_time++;
-		return 0;
-	case -1:
-		in->st.no_time++;
-		return time_reject(in, "TimeGenerated", v);
-	}
-	if (c.tg < in->oldest) {
-		in->st.too_old++;
-		return 0;
-	}
+	if ((r = lookback(in, &c.tg)) != 1)
+		return r;
 	/* The observable when it is an address, else the pattern. */
 	k = val(in, T_OBSKEY);
 	v = val(in, T_OBSVALUE);

@@ -30,13 +30,16 @@
 #define NCHUNK		4
 #define HEADROOM	65536
 
-enum cstate { C_FREE, C_FULL, C_INUSE };
-
+/*
+ * A chunk is full from the thread's read until the reader gives it back:
+ * the reader takes them in turn, and the current region, when it is a
+ * chunk, is the one before next.
+ */
 struct chunk {
 	char		*mem;		/* HEADROOM bytes, then the data. */
 	ssize_t		 len;		/* Of the data; 0 EOF, -1 error. */
 	int		 err;		/* errno when len is -1. */
-	enum cstate	 state;
+	int		 full;		/* Under mu. */
 };
 
 struct lreader {
@@ -56,8 +59,7 @@ struct lreader {
 	int		 readahead;	/* Enabled by lr_set_readahead(). */
 	int		 running;	/* A thread reads fd. */
 	int		 stop;
-	int		 incur;		/* cur is chunk[taken]. */
-	unsigned	 taken, filled;
+	unsigned	 next;		/* The chunk to take next. */
 	size_t		 chunksize;
 	struct chunk	 chunk[NCHUNK];
 	pthread_t	 thread;
@@ -97,13 +99,12 @@ stop_thread(struct lreader *lr)
 	pthread_mutex_destroy(&lr->mu);
 	lr->running = 0;
 	/* Whatever the current chunk held is dropped with it. */
-	if (lr->incur) {
+	if (lr->cur != lr->buf) {
 		lr->cur = lr->buf;
 		lr->start = lr->end = 0;
-		lr->incur = 0;
 	}
 	for (i = 0; i < NCHUNK; i++)
-		lr->chunk[i].state = C_FREE;
+		lr->chunk[i].full = 0;
 }
 
 void
@@ -145,7 +146,7 @@ reader_main(void *arg)
 	for (;;) {
 		c = &lr->chunk[i];
 		pthread_mutex_lock(&lr->mu);
-		while (c->state != C_FREE && !lr->stop)
+		while (c->full && !lr->stop)
 			pthread_cond_wait(&lr->cv, &lr->mu);
 		stop = lr->stop;
 		pthread_mutex_unlock(&lr->mu);
@@ -158,7 +159,7 @@ reader_main(void *arg)
 		pthread_mutex_lock(&lr->mu);
 		c->len = n;
 		c->err = e;
-		c->state = C_FULL;
+		c->full = 1;
 		pthread_cond_broadcast(&lr->cv);
 		pthread_mutex_unlock(&lr->mu);
 		if (n <= 0)
@@ -181,11 +182,10 @@ start_thread(struct lreader *lr)
 	for (i = 0; i < NCHUNK; i++) {
 		free(lr->chunk[i].mem);
 		lr->chunk[i].mem = xmalloc(HEADROOM + lr->chunksize);
-		lr->chunk[i].state = C_FREE;
+		lr->chunk[i].full = 0;
 	}
-	lr->taken = lr->filled = 0;
+	lr->next = 0;
 	lr->stop = 0;
-	lr->incur = 0;
 	pthread_mutex_init(&lr->mu, NULL);
 	pthread_cond_init(&lr->cv, NULL);
 	sigfillset(&all);
@@ -275,30 +275,27 @@ rest_to_own(struct lreader *lr)
 	lr->end = rest;
 }
 
-/* Give the current chunk back to the thread. */
+/* Give chunk i back to the thread. */
 static void
-release_chunk(struct lreader *lr)
+give_back(struct lreader *lr, unsigned i)
 {
-	if (!lr->incur)
-		return;
 	pthread_mutex_lock(&lr->mu);
-	lr->chunk[lr->taken].state = C_FREE;
+	lr->chunk[i].full = 0;
 	pthread_cond_broadcast(&lr->cv);
 	pthread_mutex_unlock(&lr->mu);
-	lr->taken = (lr->taken + 1) % NCHUNK;
-	lr->incur = 0;
 }
 
 /* fill() from the read-ahead thread's next chunk. */
 static int
 fill_chunk(struct lreader *lr)
 {
-	struct chunk *c = &lr->chunk[lr->incur ? (lr->taken + 1) % NCHUNK :
-	    lr->taken];
+	unsigned n = lr->next, prev = (n + NCHUNK - 1) % NCHUNK;
+	struct chunk *c = &lr->chunk[n];
 	size_t	 rest = lr->end - lr->start;
+	int	 inchunk = lr->cur != lr->buf;
 
 	pthread_mutex_lock(&lr->mu);
-	while (c->state != C_FULL)
+	while (!c->full)
 		pthread_cond_wait(&lr->cv, &lr->mu);
 	pthread_mutex_unlock(&lr->mu);
 	if (c->len <= 0) {
@@ -311,12 +308,11 @@ fill_chunk(struct lreader *lr)
 		return -1;
 	}
 	lr->bytes += (uint64_t)c->len;
+	lr->next = (n + 1) % NCHUNK;
 	if (rest <= HEADROOM) {
 		memcpy(c->mem + HEADROOM - rest, lr->cur + lr->start, rest);
-		release_chunk(lr);
-		lr->taken = (unsigned)(c - lr->chunk);
-		c->state = C_INUSE;
-		lr->incur = 1;
+		if (inchunk)
+			give_back(lr, prev);
 		lr->cur = c->mem;
 		lr->start = HEADROOM - rest;
 		lr->end = HEADROOM + (size_t)c->len;
@@ -324,13 +320,12 @@ fill_chunk(struct lreader *lr)
 	}
 	/* A long rest: it and the chunk's data go to the own buffer. */
 	rest_to_own(lr);
-	release_chunk(lr);
+	if (inchunk)
+		give_back(lr, prev);
 	own_room(lr, (size_t)c->len);
 	memcpy(lr->buf + lr->end, c->mem + HEADROOM, (size_t)c->len);
 	lr->end += (size_t)c->len;
-	lr->taken = (unsigned)(c - lr->chunk);
-	lr->incur = 1;
-	release_chunk(lr);
+	give_back(lr, n);
 	return 1;
 }
 

@@ -49,17 +49,15 @@ hash_bytes(const void *p, size_t len)
 	return h ^ (h >> 32);
 }
 
+static void	resize_table(struct strpool *, size_t);
+
 struct strpool *
 strpool_new(void)
 {
 	struct strpool *sp = xcalloc(1, sizeof(*sp));
-	size_t	 i;
 
-	sp->nslots = 1024;
 	sp->empty = STRPOOL_NULL;
-	sp->slots = xreallocarray(NULL, sp->nslots, sizeof(*sp->slots));
-	for (i = 0; i < sp->nslots; i++)
-		sp->slots[i].ref = STRPOOL_NULL;
+	resize_table(sp, 1024);
 	return sp;
 }
 
@@ -73,10 +71,11 @@ strpool_free(struct strpool *sp)
 	free(sp);
 }
 
+/* Give the table n slots (a power of two), placing every string again. */
 static void
-grow_table(struct strpool *sp)
+resize_table(struct strpool *sp, size_t n)
 {
-	size_t	 n = sp->nslots * 2, i, j;
+	size_t	 i, j;
 	struct slot *s = xreallocarray(NULL, n, sizeof(*s));
 
 	xalloc_huge(s, n * sizeof(*s));
@@ -142,7 +141,7 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 	if (len == 0)
 		sp->empty = ref;
 	if (++sp->count > sp->nslots / 2 && sp->nslots < ((size_t)1 << 32))
-		grow_table(sp);
+		resize_table(sp, sp->nslots * 2);
 	return ref;
 }
 
@@ -167,23 +166,14 @@ strpool_data(const struct strpool *sp, size_t *size)
 void
 strpool_reserve(struct strpool *sp, size_t n)
 {
-	size_t	 cap = sp->nslots, i;
+	size_t	 cap = sp->nslots;
 
 	if (cap == 0)
-		return;
+		return;		/* Sealed. */
 	while (cap / 2 < n && cap < ((size_t)1 << 32))
 		cap *= 2;
-	if (sp->count == 0 && cap > sp->nslots) {
-		/* Empty: allocate the size wanted at once. */
-		free(sp->slots);
-		sp->slots = xreallocarray(NULL, cap, sizeof(*sp->slots));
-		xalloc_huge(sp->slots, cap * sizeof(*sp->slots));
-		for (i = 0; i < cap; i++)
-			sp->slots[i].ref = STRPOOL_NULL;
-		sp->nslots = cap;
-	}
-	while (sp->nslots < cap)
-		grow_table(sp);
+	if (cap > sp->nslots)
+		resize_table(sp, cap);
 }
 
 void

@@ -902,6 +902,61 @@ tidx_builder_prefix_ref(struct tidx_builder *b, const struct addr *a,
 }
 
 /*
+ * Call fn(arg, r) for every string reference r the index will hold that
+ * is not null: each record's id, each entry's text, each field of each
+ * META tuple.
+ */
+static void
+each_strref(const struct tidx_builder *b, unsigned char *ents,
+    unsigned char *meta, uint64_t nmeta,
+    void (*fn)(void *, unsigned char *), void *arg)
+{
+	const struct {
+		unsigned char	*base;	/* NULL when count is 0. */
+		uint64_t	 at, count, stride;
+	} set[3] = {
+		{ b->recs, 16, b->nrecs, REC_SIZE },
+		{ ents, 4, b->nents, ENTRY_SIZE },
+		{ meta, 0, nmeta * 5, 4 },
+	};
+	unsigned char *r;
+	uint64_t i;
+	int	 k;
+
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < set[k].count; i++) {
+			r = set[k].base + set[k].at + i * set[k].stride;
+			if (rd32(r) != TIDX_STRNULL)
+				fn(arg, r);
+		}
+}
+
+/* Marks of the strings in use, by the offset of their length field. */
+struct marks {
+	unsigned char	*bits;
+	uint64_t	 used;
+};
+
+static void
+mark_ref(void *arg, unsigned char *r)
+{
+	struct marks *m = arg;
+	uint32_t ref = rd32(r);
+
+	if (!(m->bits[ref / 8] & 1 << ref % 8)) {
+		m->bits[ref / 8] |= (unsigned char)(1 << ref % 8);
+		m->used++;
+	}
+}
+
+/* Rewrite a reference with the new place left in the old length field. */
+static void
+forward_ref(void *arg, unsigned char *r)
+{
+	wr32(r, rd32((const unsigned char *)arg + rd32(r)));
+}
+
+/*
  * The STRINGS section.  A builder's own pool holds exactly the strings
  * it was given.  A shared pool may also hold strings that no record or
  * entry refers to (rows the caller dropped): those are left out, the
@@ -914,10 +969,9 @@ strings_section(struct tidx_builder *b, unsigned char *ents,
     unsigned char *meta, uint64_t nmeta, unsigned char **buf, int *own,
     uint32_t *count)
 {
-	unsigned char *p, *out, *marks, *r;
+	struct marks m;
+	unsigned char *p, *out;
 	size_t	 size, off, n = 0, sz;
-	uint64_t i, used = 0;
-	uint32_t l, k;
 
 	p = strpool_buffer(b->strings, &size);
 	*buf = p;
@@ -925,55 +979,28 @@ strings_section(struct tidx_builder *b, unsigned char *ents,
 	*count = strpool_count(b->strings);
 	if (!b->shared)
 		return size;
-	marks = xcalloc(size / 8 + 1, 1);
-#define MARK(ref) do {							\
-	uint32_t m_ = (ref);						\
-	if (m_ != TIDX_STRNULL && !(marks[m_ / 8] & 1 << m_ % 8)) {	\
-		marks[m_ / 8] |= (unsigned char)(1 << m_ % 8);		\
-		used++;							\
-	}								\
-} while (0)
-	for (i = 0; i < b->nrecs; i++)
-		MARK(rd32(b->recs + i * REC_SIZE + 16));
-	for (i = 0; i < b->nents; i++)
-		MARK(rd32(ents + i * ENTRY_SIZE + 4));
-	for (i = 0; i < nmeta * 5; i++)
-		MARK(rd32(meta + i * 4));
-#undef MARK
-	if (used == *count) {
-		free(marks);
+	m.bits = xcalloc(size / 8 + 1, 1);
+	m.used = 0;
+	each_strref(b, ents, meta, nmeta, mark_ref, &m);
+	if (m.used == *count) {
+		free(m.bits);
 		return size;
 	}
 	/* Copy the used strings; leave each one's new place in its old. */
 	out = xmalloc(size ? size : 1);
 	for (off = 0; off < size; off += sz) {
-		l = rd32(p + off);
-		sz = 4 + (size_t)l + 1;
-		if (marks[off / 8] & 1 << off % 8) {
+		sz = 4 + (size_t)rd32(p + off) + 1;
+		if (m.bits[off / 8] & 1 << off % 8) {
 			memcpy(out + n, p + off, sz);
 			wr32(p + off, (uint32_t)n);
 			n += sz;
 		}
 	}
-	free(marks);
-	for (i = 0; i < b->nrecs; i++) {
-		r = b->recs + i * REC_SIZE + 16;
-		if ((k = rd32(r)) != TIDX_STRNULL)
-			wr32(r, rd32(p + k));
-	}
-	for (i = 0; i < b->nents; i++) {
-		r = ents + i * ENTRY_SIZE + 4;
-		if ((k = rd32(r)) != TIDX_STRNULL)
-			wr32(r, rd32(p + k));
-	}
-	for (i = 0; i < nmeta * 5; i++) {
-		r = meta + i * 4;
-		if ((k = rd32(r)) != TIDX_STRNULL)
-			wr32(r, rd32(p + k));
-	}
+	free(m.bits);
+	each_strref(b, ents, meta, nmeta, forward_ref, p);
 	*buf = out;
 	*own = 1;
-	*count = (uint32_t)used;
+	*count = (uint32_t)m.used;
 	return n;
 }
 
