@@ -141,6 +141,7 @@ struct ingest {
 	int			 rc;
 	void			(*doc_bad)(void *, uint64_t, const char *);
 	void			*doc_arg;
+	uint64_t		 doc_handled;	/* Past the last record. */
 	char			 docwhy[256];
 };
 
@@ -954,6 +955,7 @@ each_doc(void *arg, struct jrec *jr)
 
 	in->why = in->docwhy;
 	in->whylen = sizeof(in->docwhy);
+	in->doc_handled = jrec_stream_position(jr);
 	if (take_record(in) == -1 && in->doc_bad != NULL)
 		in->doc_bad(in->doc_arg, jrec_stream_position(jr), in->docwhy);
 	return 0;
@@ -965,6 +967,7 @@ ingest_doc_begin(struct ingest *in,
 {
 	in->doc_bad = bad;
 	in->doc_arg = arg;
+	in->doc_handled = 0;
 	jrec_stream_begin(in->jr, each_doc, in);
 }
 
@@ -1225,4 +1228,10 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	free(m.plens);
 	free(m.vals);
 	return rc;
+}
+
+uint64_t
+ingest_doc_handled(struct ingest *in)
+{
+	return in->doc_handled;
 }

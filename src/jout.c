@@ -99,6 +99,24 @@ jout_null(struct jout *j)
 }
 
 void
+jout_bool(struct jout *j, int b)
+{
+	yajl_gen_bool(j->g, b);
+}
+
+void
+jout_map_open(struct jout *j)
+{
+	yajl_gen_map_open(j->g);
+}
+
+void
+jout_map_close(struct jout *j)
+{
+	yajl_gen_map_close(j->g);
+}
+
+void
 jout_number(struct jout *j, const char *s, size_t len)
 {
 	yajl_gen_number(j->g, s, len);

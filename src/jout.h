@@ -41,6 +41,12 @@ void	 jout_number(struct jout *j, const char *s, size_t len);
 /* End the current top-level value with a newline. */
 void	 jout_end(struct jout *j);
 
+void	 jout_bool(struct jout *j, int b);
+
+/* Open and close an object. */
+void	 jout_map_open(struct jout *j);
+void	 jout_map_close(struct jout *j);
+
 /* Write out what is buffered.  Returns 0, or -1 (see jout_error). */
 int	 jout_flush(struct jout *j);
 

@@ -89,6 +89,7 @@ struct kvrec {
 	struct kv_event	 ev;
 	int		(*fn)(void *, enum kvrec_status, const struct kv_event *);
 	void		*arg;
+	uint64_t	 handled;	/* Stream offset past the last record. */
 	char		 err[160];
 };
 
@@ -248,7 +249,7 @@ each(void *arg, struct jrec *jr)
 	struct kvrec *kr = arg;
 	enum kvrec_status st;
 
-	(void)jr;
+	kr->handled = jrec_stream_position(jr);
 	st = classify(kr);
 	return kr->fn(kr->arg, st, &kr->ev);
 }
@@ -299,6 +300,7 @@ kvrec_stream_begin(struct kvrec *kr,
 {
 	kr->fn = fn;
 	kr->arg = arg;
+	kr->handled = 0;
 	jrec_stream_begin(kr->jr, each, kr);
 }
 
@@ -325,4 +327,10 @@ uint64_t
 kvrec_stream_error_offset(const struct kvrec *kr)
 {
 	return jrec_error_offset(kr->jr);
+}
+
+uint64_t
+kvrec_stream_handled(const struct kvrec *kr)
+{
+	return kr->handled;
 }

@@ -92,6 +92,12 @@ int	 kvrec_stream_feed(struct kvrec *kr, const char *buf, size_t len);
 int	 kvrec_stream_end(struct kvrec *kr);
 uint64_t kvrec_stream_error_offset(const struct kvrec *kr);
 
+/*
+ * In a stream parse, the offset from the start of the stream just past
+ * the last record handed to the callback (0 before any).
+ */
+uint64_t kvrec_stream_handled(const struct kvrec *kr);
+
 /* The member names of the alert, indexed by enum kv_member. */
 extern const char *const kv_member_names[KV_NMEMBERS];
 

@@ -23,7 +23,8 @@
 #include "ingest.h"
 #include "jout.h"
 #include "ktime.h"
-#include "lineread.h"
+#include "input.h"
+#include "ixreport.h"
 #include "tidx.h"
 #include "version.h"
 #include "xalloc.h"
@@ -89,94 +90,24 @@ open_index(const char *path)
 	return ix;
 }
 
-static void
-str_member(struct jout *j, const char *key, struct tidx_str s)
-{
-	jout_key(j, key);
-	jout_str(j, s.p, s.len);
-}
-
+/* --info and --verify. */
 static int
-cmd_info(const char *path, int verify)
+cmd_info(const char *path, int info, int verify)
 {
 	struct tidx	*ix = open_index(path);
 	struct tidx_info in;
+	enum tidx_status st;
 	struct jout	*j;
-	enum tidx_status st;
 
-	if (verify && (st = tidx_verify(ix)) != TIDX_OK) {
-		tidx_close(ix);
+	if (verify && (st = tidx_verify(ix)) != TIDX_OK)
 		errx(2, "%s: %s", path, tidx_strerror(st));
+	if (info) {
+		tidx_get_info(ix, &in);
+		j = jout_new(STDOUT_FILENO);
+		ixreport_info(j, path, &in, verify);
+		finish_stdout(j);
 	}
-	tidx_get_info(ix, &in);
-	j = jout_new(STDOUT_FILENO);
-	yajl_gen_map_open(jout_gen(j));
-	jout_key(j, "file");
-	jout_str(j, path, strlen(path));
-	jout_key(j, "format_version");
-	{
-		char v[32];
-
-		snprintf(v, sizeof(v), "%u.%u", in.major, in.minor);
-		jout_str(j, v, strlen(v));
-	}
-	jout_key(j, "file_size");
-	jout_int(j, (long long)in.file_size);
-	jout_key(j, "build_time");
-	jout_time(j, in.build_time);
-	jout_key(j, "now");
-	jout_time(j, in.now);
-	jout_key(j, "lookback_seconds");
-	jout_int(j, (long long)(in.lookback / KTIME_TICKS_PER_SEC));
-	jout_key(j, "indicators");
-	jout_int(j, (long long)in.n_records);
-	jout_key(j, "addresses");
-	jout_int(j, (long long)in.n_entries);
-	jout_key(j, "ipv4");
-	jout_int(j, (long long)in.n_v4);
-	jout_key(j, "ipv6");
-	jout_int(j, (long long)in.n_v6);
-	jout_key(j, "ipv4_prefixes");
-	jout_int(j, (long long)in.n_cidr4);
-	jout_key(j, "ipv6_prefixes");
-	jout_int(j, (long long)in.n_cidr6);
-	jout_key(j, "ipv4_ranges");
-	jout_int(j, (long long)in.ranges4);
-	jout_key(j, "ipv6_ranges");
-	jout_int(j, (long long)in.ranges6);
-	jout_key(j, "metadata_tuples");
-	jout_int(j, (long long)in.n_meta);
-	jout_key(j, "strings");
-	jout_int(j, (long long)in.n_strings);
-	jout_key(j, "string_bytes");
-	jout_int(j, (long long)in.strings_size);
-	jout_key(j, "ipv4_slots");
-	jout_int(j, (long long)in.slots4);
-	jout_key(j, "ipv6_slots");
-	jout_int(j, (long long)in.slots6);
-	jout_key(j, "ipv4_max_probe");
-	jout_int(j, (long long)in.probe4);
-	jout_key(j, "ipv6_max_probe");
-	jout_int(j, (long long)in.probe6);
-	jout_key(j, "verified");
-	yajl_gen_bool(jout_gen(j), verify);
-	yajl_gen_map_close(jout_gen(j));
-	jout_end(j);
-	finish_stdout(j);
 	tidx_close(ix);
-	return 0;
-}
-
-static int
-cmd_verify(const char *path)
-{
-	struct tidx	*ix = open_index(path);
-	enum tidx_status st;
-
-	st = tidx_verify(ix);
-	tidx_close(ix);
-	if (st != TIDX_OK)
-		errx(2, "%s: %s", path, tidx_strerror(st));
 	return 0;
 }
 
@@ -202,27 +133,7 @@ cmd_lookup(const char *path, int argc, char **argv)
 		if ((st = tidx_entry(ix, (uint64_t)e, &ind)) != TIDX_OK)
 			errx(2, "%s: %s", path, tidx_strerror(st));
 		found++;
-		yajl_gen_map_open(jout_gen(j));
-		jout_key(j, "address");
-		jout_str(j, argv[i], strlen(argv[i]));
-		str_member(j, "IndicatorId", ind.id);
-		str_member(j, "TI_ipEntity", ind.addr_text);
-		jout_key(j, "TimeGenerated");
-		jout_time(j, ind.time_generated);
-		jout_key(j, "ExpirationDateTime");
-		jout_time(j, ind.expiration);
-		jout_key(j, "ConfidenceScore");
-		if (ind.confidence == TIDX_CONF_NULL)
-			jout_null(j);
-		else
-			jout_int(j, ind.confidence);
-		str_member(j, "ThreatType", ind.threat_type);
-		str_member(j, "Description", ind.description);
-		str_member(j, "ActivityGroupNames", ind.activity_groups);
-		str_member(j, "Url", ind.url);
-		str_member(j, "Type", ind.type);
-		yajl_gen_map_close(jout_gen(j));
-		jout_end(j);
+		ixreport_indicator(j, argv[i], &ind);
 	}
 	finish_stdout(j);
 	tidx_close(ix);
@@ -231,244 +142,171 @@ cmd_lookup(const char *path, int argc, char **argv)
 	return found ? 0 : 1;
 }
 
+/* ---- Reading the inputs (input.h's operations) ------------------------- */
+
+struct reading {
+	struct ingest	*in;
+	struct input	*input;
+	enum ingest_format format;	/* --format. */
+	enum ingest_format cur;		/* Of the input being read. */
+	int		 resniff;	/* Tell it again from the next line. */
+	int		 exclude;	/* Reading an --exclude list. */
+	int		 progress;	/* On a terminal. */
+	time_t		 last;		/* Of the progress line. */
+};
+
+static int
+op_sniff(void *arg, const char *buf, size_t len)
+{
+	struct reading *r = arg;
+	int	 doc = 0;
+
+	r->cur = r->exclude ? INGEST_LIST : ingest_sniff(buf, len, &doc);
+	if (r->format != INGEST_AUTO && !r->exclude)
+		r->cur = r->format;
+	return r->cur == INGEST_JSON && doc;
+}
+
 /* Progress on a terminal: at most once a second. */
 static void
-progress(const char *name, uint64_t rows, int done)
+progress(struct reading *r, int done)
 {
-	static time_t	 last;
-	static int	 shown;
-	time_t		 now;
+	time_t	 now;
 
-	if (done) {
-		if (shown)
+	if (!r->progress || (!done && (ingest_stats(r->in)->rows & 0xffff)))
+		return;
+	if (done || (now = time(NULL)) == r->last) {
+		if (done && r->last != 0)
 			fputs("\r\033[K", stderr);
 		return;
 	}
-	if ((rows & 0xffff) != 0 || (now = time(NULL)) == last)
-		return;
-	if (last != 0) {
-		fprintf(stderr, "\r\033[Kti-index: %s: %llu rows", name,
-		    (unsigned long long)rows);
-		shown = 1;
-	}
-	last = now;
+	if (r->last != 0)
+		fprintf(stderr, "\r\033[Kti-index: %s: %llu rows",
+		    input_name(r->input),
+		    (unsigned long long)ingest_stats(r->in)->rows);
+	r->last = now;
 }
 
-#define PEEK_SIZE	65536
-
-/* Where a document's bad records are, for reports. */
-struct docpos {
-	const char	*name;
-	const char	*chunk;		/* The piece being fed. */
-	uint64_t	 chunk_off;	/* Its offset in the input. */
-	uint64_t	 chunk_line;	/* The line it starts on. */
-};
-
-/* The line of offset off, which lies in the current piece or just after. */
-static uint64_t
-line_of(const struct docpos *dp, uint64_t off, size_t chunklen)
+static int
+blank_line(const char *p, size_t len)
 {
-	uint64_t line = dp->chunk_line;
-	size_t	 i, n = off > dp->chunk_off ? off - dp->chunk_off : 0;
-
-	if (n > chunklen)
-		n = chunklen;
-	for (i = 0; i < n; i++)
-		if (dp->chunk[i] == '\n')
-			line++;
-	return line;
+	while (len > 0 && (*p == ' ' || *p == '\t' || *p == '\r')) {
+		p++;
+		len--;
+	}
+	return len == 0;
 }
 
-static size_t cur_chunklen;
+static void
+op_line(void *arg, const char *line, size_t len)
+{
+	struct reading *r = arg;
+	char	 why[256];
+	int	 rc;
 
+	if (r->resniff) {
+		/* After a broken document: a list or NDJSON. */
+		r->resniff = 0;
+		if (!blank_line(line, len))
+			r->cur = ingest_sniff(line, len, &rc);
+		else
+			r->resniff = 1;
+	}
+	if (r->exclude)
+		rc = ingest_exclude_line(r->in, line, len, why, sizeof(why));
+	else if (r->cur == INGEST_LIST)
+		rc = ingest_list_line(r->in, line, len, why, sizeof(why));
+	else
+		rc = ingest_row(r->in, line, len, why, sizeof(why));
+	if (rc == -1)
+		diag_bad(input_name(r->input), input_lineno(r->input),
+		    "%s, %s skipped", why, r->exclude ? "exclusion" : "row");
+	progress(r, 0);
+}
+
+static void
+op_toolong(void *arg)
+{
+	struct reading *r = arg;
+
+	diag_bad(input_name(r->input), input_lineno(r->input),
+	    "line longer than %d bytes, %s skipped", MAX_LINE,
+	    r->exclude ? "exclusion" : "row");
+}
+
+/* A bad record of a document; off is just past it. */
 static void
 doc_bad(void *arg, uint64_t off, const char *why)
 {
-	const struct docpos *dp = arg;
+	struct reading *r = arg;
 
-	/* off is just past the record: report the line it ends on. */
-	diag_bad(dp->name, line_of(dp, off > 0 ? off - 1 : 0, cur_chunklen),
-	    "%s, record skipped", why);
+	diag_bad(input_name(r->input), input_doc_line(r->input,
+	    off > 0 ? off - 1 : 0), "%s, record skipped", why);
 }
 
-/*
- * Read a whole JSON document (an array or bundle over many lines) from
- * fd, starting with the len bytes at buf already read.  0, or -1 when
- * the input could not be read.
- */
-static int
-read_document(struct ingest *in, int fd, const char *name, char *buf,
-    size_t len, size_t cap)
+static void
+op_doc_begin(void *arg)
 {
-	struct docpos	 dp;
-	const char	*why;
-	uint64_t	 off;
-	ssize_t		 n;
-	size_t		 i;
-	int		 rc;
+	struct reading *r = arg;
 
-	dp.name = name;
-	dp.chunk_off = 0;
-	dp.chunk_line = 1;
-	ingest_doc_begin(in, doc_bad, &dp);
-	for (;;) {
-		dp.chunk = buf;
-		cur_chunklen = len;
-		if (ingest_doc_feed(in, buf, len) == -1) {
-			why = ingest_doc_error(in, &off);
-			diag_bad(name, line_of(&dp, off, len),
-			    "%s, rest of input skipped", why);
-			return 0;
-		}
-		for (i = 0; i < len; i++)
-			if (buf[i] == '\n')
-				dp.chunk_line++;
-		dp.chunk_off += len;
-		while ((n = read(fd, buf, cap)) == -1 && errno == EINTR)
-			;
-		if (n == -1) {
-			warn("%s", name);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len = (size_t)n;
-	}
-	if ((rc = ingest_doc_end(in)) != 0) {
-		why = ingest_doc_error(in, &off);
-		diag_bad(name, rc == -1 ? dp.chunk_line : 1, "%s%s", why,
-		    rc == -1 ? ", rest of input skipped" : ", skipped");
-	}
+	ingest_doc_begin(r->in, doc_bad, r);
+}
+
+static int
+op_doc_feed(void *arg, const char *buf, size_t len)
+{
+	return ingest_doc_feed(((struct reading *)arg)->in, buf, len);
+}
+
+static int
+op_doc_end(void *arg)
+{
+	struct reading *r = arg;
+	uint64_t off;
+	int	 rc = ingest_doc_end(r->in);
+
+	if (rc == -2)	/* Values that are not objects: reported alone. */
+		diag_bad(input_name(r->input), 1, "%s, skipped",
+		    ingest_doc_error(r->in, &off));
+	return rc == -1 ? -1 : 0;
+}
+
+static uint64_t
+op_doc_handled(void *arg)
+{
+	return ingest_doc_handled(((struct reading *)arg)->in);
+}
+
+static const char *
+op_doc_error(void *arg, uint64_t *off)
+{
+	return ingest_doc_error(((struct reading *)arg)->in, off);
+}
+
+static void
+op_broken(void *arg, uint64_t line, const char *why)
+{
+	struct reading *r = arg;
+
+	diag_bad(input_name(r->input), line, "broken JSON document: %s",
+	    why);
+	r->resniff = r->format == INGEST_AUTO;
+}
+
+static void op_idle(void *arg) { (void)arg; }
+
+static int
+op_between(void *arg, unsigned sigs)
+{
+	(void)arg;
+	(void)sigs;
 	return 0;
 }
 
-/* Feed one input to the ingestion; 0, or -1 when it could not be read. */
-static int
-read_input(struct ingest *in, struct lreader *lr, const char *path,
-    enum ingest_format format, int show_progress)
-{
-	const char	*name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	const char	*line;
-	char		 why[256], *peek;
-	size_t		 len, got = 0, cap = PEEK_SIZE;
-	ssize_t		 n;
-	int		 fd, rc = 0, document = 0;
-	enum ingest_format	 f;
-
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		warn("%s", path);
-		return -1;
-	}
-	/* Read the first line (up to the line limit) to tell the format. */
-	peek = xmalloc(cap);
-	while (got < MAX_LINE) {
-		if (got == cap) {
-			cap *= 2;
-			peek = xreallocarray(peek, cap, 1);
-		}
-		n = read(fd, peek + got, cap - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			warn("%s", name);
-			free(peek);
-			if (fd != STDIN_FILENO)
-				close(fd);
-			return -1;
-		}
-		if (n == 0 || memchr(peek + got, '\n', (size_t)n) != NULL) {
-			got += (size_t)n;
-			break;
-		}
-		got += (size_t)n;
-	}
-	f = ingest_sniff(peek, got, &document);
-	if (format != INGEST_AUTO)
-		f = format;
-	if (f == INGEST_JSON && document) {
-		rc = read_document(in, fd, name, peek, got, cap);
-		free(peek);
-		if (fd != STDIN_FILENO)
-			close(fd);
-		return rc;
-	}
-	lr_reset(lr, fd);
-	lr_push(lr, peek, got);
-	free(peek);
-	for (;;) {
-		switch (lr_next(lr, &line, &len)) {
-		case LR_LINE:
-			if ((f == INGEST_LIST ? ingest_list_line(in, line, len,
-			    why, sizeof(why)) : ingest_row(in, line, len, why,
-			    sizeof(why))) == -1)
-				diag_bad(name, lr_lineno(lr), "%s, row skipped",
-				    why);
-			if (show_progress)
-				progress(name, ingest_stats(in)->rows, 0);
-			continue;
-		case LR_TOOLONG:
-			diag_bad(name, lr_lineno(lr),
-			    "line longer than %d bytes, row skipped",
-			    MAX_LINE);
-			continue;
-		case LR_INTR:
-			continue;
-		case LR_ERROR:
-			warn("%s", name);
-			rc = -1;
-			break;
-		case LR_EOF:
-			break;
-		}
-		break;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return rc;
-}
-
-/* Read an --exclude list into the ingestion; -1 when it cannot be read. */
-static int
-read_exclude(struct ingest *in, struct lreader *lr, const char *path)
-{
-	const char	*line;
-	char		 why[256];
-	size_t		 len;
-	int		 fd, rc = 0;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		warn("%s", path);
-		return -1;
-	}
-	lr_reset(lr, fd);
-	for (;;) {
-		switch (lr_next(lr, &line, &len)) {
-		case LR_LINE:
-			if (ingest_exclude_line(in, line, len, why,
-			    sizeof(why)) == -1)
-				diag_bad(path, lr_lineno(lr),
-				    "%s, exclusion skipped", why);
-			continue;
-		case LR_TOOLONG:
-			diag_bad(path, lr_lineno(lr), "line too long, "
-			    "exclusion skipped");
-			continue;
-		case LR_INTR:
-			continue;
-		case LR_ERROR:
-			warn("%s", path);
-			rc = -1;
-			break;
-		case LR_EOF:
-			break;
-		}
-		break;
-	}
-	close(fd);
-	return rc;
-}
+static const struct input_ops ops = {
+	op_sniff, op_line, op_toolong, op_doc_begin, op_doc_feed, op_doc_end,
+	op_doc_handled, op_doc_error, op_broken, op_idle, op_between
+};
 
 static void
 summary(const struct ingest_stats *s, const char *out)
@@ -509,7 +347,7 @@ struct build {
 
 /* The bytes of the inputs that are regular files, to size the tables. */
 static uint64_t
-input_bytes(int argc, char **argv)
+inputs_size(int argc, char **argv)
 {
 	struct stat st;
 	uint64_t n = 0;
@@ -531,31 +369,42 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 	const char	*out = bo->out;
 	int		 quiet = bo->quiet;
 	struct ingest	*in = ingest_new(opts);
-	struct lreader	*lr = lr_new(MAX_LINE, READ_SIZE);
+	struct input_conf ic = { MAX_LINE, READ_SIZE, 0, 0 };
+	struct reading	 r;
 	struct tidx_builder *b;
 	struct tidx_params p;
 	struct stat	 sb;
 	enum tidx_status st;
-	int		 i, ioerr = 0, show = !quiet && isatty(STDERR_FILENO);
+	int		 i, ioerr = 0;
 	static char	*stdin_only[] = { "-", NULL };
 
 	if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode))
 		errx(2, "%s: exists and is not a regular file; not replaced",
 		    out);
+	memset(&r, 0, sizeof(r));
+	r.in = in;
+	r.format = bo->format;
+	r.progress = !quiet && isatty(STDERR_FILENO);
+	r.input = input_new(&ic, &ops, &r);
+	r.exclude = 1;
 	for (i = 0; i < bo->nexcludes; i++)
-		if (read_exclude(in, lr, bo->excludes[i]) == -1)
+		if (input_read(r.input, bo->excludes[i]) == -1) {
+			warn("%s", bo->excludes[i]);
 			ioerr = 1;
+		}
+	r.exclude = 0;
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;
 	}
-	ingest_reserve(in, input_bytes(argc, argv));
+	ingest_reserve(in, inputs_size(argc, argv));
 	for (i = 0; i < argc; i++)
-		if (read_input(in, lr, argv[i], bo->format, show) == -1)
+		if (input_read(r.input, argv[i]) == -1) {
+			warn("%s", input_name(r.input));
 			ioerr = 1;
-	if (show)
-		progress(NULL, 0, 1);
-	lr_free(lr);
+		}
+	progress(&r, 1);
+	input_free(r.input);
 	if (ioerr)
 		errx(2, "%s not written: an input could not be read", out);
 	b = ingest_builder(in);
@@ -661,7 +510,7 @@ main(int argc, char *argv[])
 			usage(stderr);
 			return 2;
 		}
-		return info ? cmd_info(argv[0], verify) : cmd_verify(argv[0]);
+		return cmd_info(argv[0], info, verify);
 	}
 	if (lookup) {
 		if (argc < 2) {

@@ -1,0 +1,338 @@
+/*
+ * match.c: the rule on a stream of Key Vault log records, with the
+ * counters of --stats.  See match.h for the contract and the counters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "alert.h"
+#include "diag.h"
+#include "kvrec.h"
+#include "match.h"
+#include "scan.h"
+#include "xalloc.h"
+
+/* A line whose addresses were found and prefetched, looked up later. */
+struct pending {
+	int		 active;
+	const char	*name;		/* Input name, for reports. */
+	const char	*line;		/* Valid until match_flush(). */
+	size_t		 len;
+	uint64_t	 lineno;
+	size_t		 naddrs;
+	struct addr	 a[SCAN_MAXHITS];
+	int64_t		 e[SCAN_MAXHITS];	/* Their lookups. */
+};
+
+struct match {
+	struct tidx	*ix;
+	struct dedup	*dd;
+	struct jout	*out;
+	struct kvrec	*kr;
+	struct match_opts opts;
+	struct match_counters c;
+	struct pending	 pend;
+	int		 use_pending;	/* Lookups of pend are done. */
+	void		(*fatal)(void *, int, const char *);
+	void		*fatal_arg;
+};
+
+struct match *
+match_new(struct tidx *ix, struct dedup *dd, struct jout *out,
+    const struct match_opts *opts)
+{
+	struct match *m = xcalloc(1, sizeof(*m));
+
+	m->ix = ix;
+	m->dd = dd;
+	m->out = out;
+	m->opts = *opts;
+	m->kr = kvrec_new();
+	return m;
+}
+
+void
+match_free(struct match *m)
+{
+	if (m == NULL)
+		return;
+	kvrec_free(m->kr);
+	free(m);
+}
+
+void
+match_on_fatal(struct match *m, void (*fn)(void *, int, const char *),
+    void *arg)
+{
+	m->fatal = fn;
+	m->fatal_arg = arg;
+}
+
+static void __attribute__((noreturn))
+fatal(struct match *m, int err, const char *what)
+{
+	if (m->fatal != NULL)
+		m->fatal(m->fatal_arg, err, what);
+	abort();
+}
+
+void
+match_set_index(struct match *m, struct tidx *ix)
+{
+	m->ix = ix;
+}
+
+const struct match_counters *
+match_counters(const struct match *m)
+{
+	return &m->c;
+}
+
+void
+match_malformed(struct match *m)
+{
+	m->c.records++;
+	m->c.malformed++;
+}
+
+/* The entry of a, looked up once per address of a scanned line. */
+static int64_t
+lookup_once(struct match *m, const struct addr *a)
+{
+	const struct pending *p = &m->pend;
+	size_t	 i;
+
+	if (m->use_pending)
+		for (i = 0; i < p->naddrs; i++)
+			if (addr_cmp(&p->a[i], a) == 0)
+				return p->e[i];
+	m->c.lookups++;
+	return tidx_lookup(m->ix, a);
+}
+
+/* The rule for one record of a full parse. */
+static int
+on_record(void *arg, enum kvrec_status st, const struct kv_event *ev)
+{
+	struct match	*m = arg;
+	struct tidx_ind	 ind;
+	enum tidx_status ts;
+	int64_t		 e;
+
+	m->c.records++;
+	switch (st) {
+	case KVREC_NOT_VAULT:
+		m->c.not_vault++;
+		return 0;
+	case KVREC_NO_ADDRESS:
+		m->c.no_address++;
+		return 0;
+	case KVREC_NO_TIME:
+		m->c.no_time++;
+		return 0;
+	default:
+		break;
+	}
+	if ((e = lookup_once(m, &ev->addr)) < 0) {
+		m->c.not_indexed++;
+		return 0;
+	}
+	m->c.matched++;
+	if ((ts = tidx_entry(m->ix, (uint64_t)e, &ind)) != TIDX_OK)
+		fatal(m, 0, tidx_strerror(ts));
+	if (ev->time >= ind.expiration) {
+		m->c.expired++;
+		return 0;
+	}
+	if (!dedup_check(m->dd, ind.id.p ? ind.id.p : "", ind.id.len,
+	    &ev->addr, ev->time)) {
+		m->c.suppressed++;
+		return 0;
+	}
+	alert_write(m->out, ev, &ind);
+	m->c.alerts++;
+	if (jout_error(m->out) != 0)
+		fatal(m, jout_error(m->out), NULL);
+	return 0;
+}
+
+/* The full parse of one line: each of its records, then the rule. */
+static void
+full(struct match *m, const char *name, uint64_t lineno, const char *line,
+    size_t len)
+{
+	m->c.parsed++;
+	switch (kvrec_parse_records(m->kr, line, len, on_record, m)) {
+	case KVREC_BLANK:
+		m->c.parsed--;
+		m->c.blank++;
+		return;
+	case KVREC_MALFORMED:
+		match_malformed(m);
+		diag_bad(name, lineno, "%s, record skipped", kvrec_error(m->kr));
+		return;
+	default:
+		return;
+	}
+}
+
+void
+match_flush(struct match *m)
+{
+	struct pending *p = &m->pend;
+	size_t	 i;
+	int	 found = 0;
+
+	if (!p->active)
+		return;
+	p->active = 0;
+	for (i = 0; i < p->naddrs; i++)
+		if ((p->e[i] = tidx_lookup(m->ix, &p->a[i])) >= 0)
+			found = 1;
+	if (!found) {
+		m->c.records++;
+		m->c.not_indexed++;
+		return;
+	}
+	m->use_pending = 1;
+	full(m, p->name, p->lineno, p->line, p->len);
+	m->use_pending = 0;
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * 1 when a line's object starts with a member that may hold records
+ * ("records", "value", "tables", or a name written with escapes) whose
+ * value is an array: the scan cannot count such records.
+ */
+static int
+container_line(const char *p, size_t len)
+{
+	static const char *const names[] = { "records", "value", "tables" };
+	const char *e = p + len, *k;
+	size_t	 i, n;
+
+	while (p < e && is_space(*p))
+		p++;
+	if (p == e || *p++ != '{')
+		return 0;
+	while (p < e && is_space(*p))
+		p++;
+	if (p == e || *p++ != '"')
+		return 0;
+	for (k = p; p < e && *p != '"'; p++)
+		if (*p == '\\')
+			return 1;
+	if (p == e)
+		return 0;
+	n = (size_t)(p - k);
+	for (p++; p < e && is_space(*p); p++)
+		;
+	if (p == e || *p++ != ':')
+		return 0;
+	while (p < e && is_space(*p))
+		p++;
+	if (p == e || *p != '[')
+		return 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && memcmp(names[i], k, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+blank(const char *p, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (!is_space(p[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The fast path lists the caller addresses and prefetches their slots;
+ * the lookups wait until the next line has been scanned, so that the
+ * cache misses overlap useful work.  Lines are still finished in input
+ * order: the one that waits always goes first.
+ */
+void
+match_line(struct match *m, const char *name, uint64_t lineno,
+    const char *line, size_t len)
+{
+	struct scan_hit	 hits[SCAN_MAXHITS];
+	struct pending	*p = &m->pend;
+	size_t		 nhits, i, n;
+
+	if (m->opts.validate || scan_callers(line, len, hits, &nhits) ==
+	    SCAN_UNSURE || (nhits > 0 && container_line(line, len))) {
+		match_flush(m);
+		full(m, name, lineno, line, len);
+		return;
+	}
+	match_flush(m);
+	for (i = n = 0; i < nhits; i++)
+		if (addr_parse(hits[i].p, hits[i].len, &p->a[n]) == 0) {
+			tidx_prefetch(m->ix, &p->a[n]);
+			n++;
+		}
+	m->c.lookups += n;
+	if (n == 0) {
+		if (blank(line, len))
+			m->c.blank++;
+		else if (container_line(line, len))
+			full(m, name, lineno, line, len);
+		else {
+			m->c.records++;
+			m->c.no_address++;
+		}
+		return;
+	}
+	p->active = 1;
+	p->name = name;
+	p->line = line;
+	p->len = len;
+	p->lineno = lineno;
+	p->naddrs = n;
+}
+
+void
+match_doc_begin(struct match *m)
+{
+	match_flush(m);
+	m->c.parsed++;
+	kvrec_stream_begin(m->kr, on_record, m);
+}
+
+int
+match_doc_feed(struct match *m, const char *buf, size_t len)
+{
+	return kvrec_stream_feed(m->kr, buf, len);
+}
+
+int
+match_doc_end(struct match *m)
+{
+	return kvrec_stream_end(m->kr);
+}
+
+uint64_t
+match_doc_handled(const struct match *m)
+{
+	return kvrec_stream_handled(m->kr);
+}
+
+const char *
+match_doc_error(const struct match *m, uint64_t *offset)
+{
+	*offset = kvrec_stream_error_offset(m->kr);
+	return kvrec_error(m->kr);
+}
