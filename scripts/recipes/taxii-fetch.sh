@@ -129,10 +129,10 @@ get() {
 		code=$(cat "$work/code")
 		case $cst:$code in
 		0:2??) return 0 ;;
-		0:401|0:403|0:404|0:4??)
+		0:429|0:5??) why="HTTP $code" ;;
+		0:*)
 			report "$1" "$code"
 			return 1 ;;
-		0:429|0:5??) why="HTTP $code" ;;
 		*) why="$(head -n 1 "$work/curlerr")" ;;
 		esac
 		attempt=$((attempt + 1))

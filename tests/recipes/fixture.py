@@ -16,6 +16,7 @@ import http.server
 import json
 import os
 import threading
+import time
 
 
 def options(doc):
@@ -51,6 +52,7 @@ def take_fault(d, path, lose=False):
 
 
 def log(d, entry):
+    entry["t"] = time.time()
     with open(os.path.join(d, "requests.ndjson"), "a") as f:
         f.write(json.dumps(entry) + "\n")
 
@@ -91,7 +93,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def fault(self, ctype, error):
-        """Inject the next fault for this path; True when one was."""
+        """Inject the next fault for this path: its status, "drop", or None."""
         fl = take_fault(self.server.state_dir, self.path)
         if fl is None:
             return False
@@ -102,6 +104,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if "retry_after" in fl:
             hdr["Retry-After"] = str(fl["retry_after"])
         self.answer(st, error(st), ctype, hdr)
-        log(self.server.state_dir, {"method": self.command,
-            "path": self.path, "status": st, "fault": True})
-        return True
+        return st

@@ -72,7 +72,7 @@ class H(fixture.Handler):
             return 400
         f = self.fault(JSON, error)
         if f:
-            return "fault"
+            return f
         if len(body) > c.get("max_bytes", 1048576):
             self.answer(413, error(413, "ContentLengthLimitExceeded",
                         "Maximum allowed content length: %d bytes."

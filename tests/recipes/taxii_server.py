@@ -74,7 +74,7 @@ class H(fixture.Handler):
                         TAXII, drop=True)
             return "drop"
         if f:
-            return "fault"
+            return f
         base = "http://127.0.0.1:%d" % self.server.server_address[1]
         if path == "/taxii2/":
             self.answer(200, {
