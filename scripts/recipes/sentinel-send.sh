@@ -57,6 +57,8 @@
 # in SPOOL); 2 usage error or unreadable input.
 
 set -u
+LC_ALL=C
+export LC_ALL
 
 prog=sentinel-send
 CURL=${CURL:-curl}
@@ -68,7 +70,7 @@ SEND_BACKOFF=${SEND_BACKOFF:-2}
 SEND_BACKOFF_MAX=${SEND_BACKOFF_MAX:-300}
 SEND_TIMEOUT=${SEND_TIMEOUT:-60}
 TOKEN_CMD=${TOKEN_CMD:-}
-TICK=0.25
+TICK=0.2
 
 usage() {
 	echo "usage: $prog -e DCE-URL -r DCR-ID -s STREAM [-d SPOOL] [-D DEAD] [FILE ...]" >&2
@@ -117,10 +119,13 @@ cfgquote() {
 # halves of a split batch are N.1.ndjson and N.2.ndjson, which sort
 # between N and N+1.  The batch being filled is SPOOL/.cur.
 
-# next_ready: the first batch to send, or nothing.
+# next_ready: the first batch to send, or nothing (LC_ALL=C: globs sort
+# bytewise).
 next_ready() {
-	(cd "$spool" && ls) | grep '^[0-9][0-9.]*\.ndjson$' | LC_ALL=C sort |
-	    head -n 1
+	for f in "$spool"/[0-9]*.ndjson; do
+		[ -f "$f" ] && echo "${f##*/}"
+		return
+	done
 }
 
 # recover: finish what a killed run left: a split whose halves were both
@@ -158,6 +163,7 @@ lastseq() {
 # ---- The token --------------------------------------------------------------
 
 token=${AZURE_ACCESS_TOKEN:-}
+tokexp=
 
 # refresh: take a new token from TOKEN_CMD.
 refresh() {
@@ -172,16 +178,18 @@ refresh() {
 	t=$(printf '%s' "$t" | tr -d ' \r\n')
 	[ -n "$t" ] || { echo "$prog: TOKEN_CMD printed no token" >&2; return 1; }
 	token=$t
+	tokexp=
 }
 
 # expiring: true when the token is a JWT whose "exp" is less than five
 # minutes away.
 expiring() {
-	exp=$(printf '%s' "$token" | cut -d. -f2 | tr '_-' '/+' |
+	case $token in *.*.*) ;; *) return 1 ;; esac
+	[ -n "$tokexp" ] || tokexp=$(printf '%s' "$token" | cut -d. -f2 | tr '_-' '/+' |
 	    awk '{ while (length($0) % 4) $0 = $0 "="; print }' |
-	    base64 -d 2>/dev/null | "$JQ" -r '.exp // empty' 2>/dev/null)
-	case $exp in ''|*[!0-9]*) return 1 ;; esac
-	[ "$exp" -lt $(($(date +%s) + 300)) ]
+	    base64 -d 2>/dev/null | "$JQ" -r '.exp // "none"' 2>/dev/null)
+	case $tokexp in ''|*[!0-9]*) return 1 ;; esac
+	[ "$tokexp" -lt $(($(date +%s) + 300)) ]
 }
 
 # ---- Sending ----------------------------------------------------------------
@@ -190,16 +198,21 @@ expiring() {
 # $code ("000" when no answer came), the answer in $work/resp.
 post() {
 	{ printf '['; paste -s -d , "$1"; printf ']'; } >"$work/body"
+	case $token in
+	*[!A-Za-z0-9._~+/=-]*) hdr=$(cfgquote "Authorization: Bearer $token") ;;
+	*) hdr="\"Authorization: Bearer $token\"" ;;
+	esac
 	{
-		printf 'url = %s\n' "$(cfgquote "$endpoint")"
+		printf 'url = %s\n' "$qendpoint"
 		printf 'request = "POST"\n'
-		printf 'header = %s\n' "$(cfgquote "Authorization: Bearer $token")"
+		printf 'header = %s\n' "$hdr"
 		printf 'header = "Content-Type: application/json"\n'
-		printf 'data-binary = %s\n' "$(cfgquote "@$work/body")"
+		printf 'data-binary = %s\n' "$qbody"
 		printf 'max-time = %s\n' "$SEND_TIMEOUT"
 	} | "$CURL" -sS --config - -o "$work/resp" -D "$work/head" \
 	    -w '%{http_code}' >"$work/code" 2>"$work/curlerr"
-	code=$(cat "$work/code")
+	code=
+	read -r code <"$work/code"
 	[ -n "$code" ] || code=000
 }
 
@@ -327,10 +340,16 @@ send_ready() {
 # numbered batch when it would pass SEND_MAX_BYTES, when a tick finds
 # that no line came since the last one, or after SEND_MAX_WAIT seconds;
 # it then writes "B" for the sender, and at the end "X STATUS".
+# mawk fills its whole input buffer before it acts on a line unless told
+# -W interactive; other awks read pipes as lines come.
+AWKI=
+if awk -W version 2>&1 | grep -q mawk; then AWKI='-W interactive'; fi
+
 read_input() {
 	(while sleep $TICK; do echo T || exit 0; done) &
 	tp=$!
-	LC_ALL=C awk '{
+	# shellcheck disable=SC2086 # Empty or one option.
+	LC_ALL=C awk $AWKI '{
 		sub(/\r$/, "")
 		s = $0
 		while (length(s) > 1000) {
@@ -345,8 +364,9 @@ read_input() {
 }
 
 batch() {
-	LC_ALL=C awk -v seq="$(lastseq)" -v max="$SEND_MAX_BYTES" \
-	    -v maxage="$((SEND_MAX_WAIT * 4))" '
+	# shellcheck disable=SC2086
+	LC_ALL=C awk $AWKI -v seq="$(lastseq)" -v max="$SEND_MAX_BYTES" \
+	    -v maxage="$((SEND_MAX_WAIT * 5))" '
 	function flush() {
 		close(cur)
 		seq++
@@ -379,6 +399,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sentinel-send.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' HUP INT TERM
 
+qendpoint=$(cfgquote "$endpoint")
+qbody=$(cfgquote "@$work/body")
 recover
 read_input "$@" | batch | {
 	deadn=0 failed=0 inst=

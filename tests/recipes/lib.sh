@@ -45,3 +45,19 @@ taxii_objects() {
 same() {
 	diff -u "$1" "$2" >&2 || fail "$3"
 }
+
+# alerts N: N real kv-match alerts (tests/data's sample alert, each with
+# its number as CorrelationId), one a line.
+alerts() {
+	"$TI_INDEX" -q --now 2026-03-02T00:00:00Z -o alerts.idx \
+	    "$DATA/kv-indicators.ndjson" || fail "ti-index"
+	"$KV_MATCH" -i alerts.idx "$DATA/kv-schema.ndjson" >alert.one ||
+	    fail "kv-match"
+	jq -c --argjson n "$1" '. as $a | range($n) |
+	    $a + {CorrelationId: ("c" + tostring)}' alert.one
+}
+
+# received: every alert the ingest server in srv accepted, one a line.
+received() {
+	jq -c '.[]' srv/batches.ndjson 2>/dev/null
+}
