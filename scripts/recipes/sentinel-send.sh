@@ -77,7 +77,8 @@ usage() {
 	exit 2
 }
 
-dce= dcr= stream= spool=${SENTINEL_SPOOL:-/var/lib/kv-match/sentinel-spool} dead=
+dce='' dcr='' stream='' dead=''
+spool=${SENTINEL_SPOOL:-/var/lib/kv-match/sentinel-spool}
 while [ $# -gt 0 ]; do
 	case $1 in
 	-e) [ $# -ge 2 ] || usage; dce=$2; shift 2 ;;

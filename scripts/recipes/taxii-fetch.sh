@@ -65,7 +65,7 @@ usage() {
 	exit 2
 }
 
-user= pwfile= store= discover=
+user='' pwfile='' store='' discover=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	-u) [ $# -ge 2 ] || usage; user=$2; shift 2 ;;
@@ -81,7 +81,11 @@ done
 [ $# -eq 1 ] || usage
 url=$1
 if [ -z "$discover" ] && [ -z "$store" ]; then usage; fi
-if [ -n "$user" ] && [ -z "$pwfile" ] || [ -z "$user" ] && [ -n "$pwfile" ]; then
+if [ -n "$user" ] && [ -z "$pwfile" ]; then pair=no
+elif [ -z "$user" ] && [ -n "$pwfile" ]; then pair=no
+else pair=yes
+fi
+if [ $pair = no ]; then
 	echo "$prog: -u and -p go together" >&2
 	usage
 fi
