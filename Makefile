@@ -9,6 +9,8 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/libexec/kv-match
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 CC	?= cc
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
@@ -51,6 +53,10 @@ LIB	 = $(OBJDIR)/libtikv.a
 PROGS	 = bin/ti-index bin/kv-match
 MAN1	 = man/ti-index.1 man/kv-match.1
 MAN5	 = man/ti-index.5
+RECIPES	 = $(wildcard scripts/recipes/*.sh)
+RECIPE_FILES = $(filter-out $(RECIPES),$(wildcard scripts/recipes/*.*))
+SENTINEL = $(wildcard scripts/recipes/sentinel/*)
+UNITS	 = $(wildcard scripts/recipes/systemd/*)
 
 # ---- Building ------------------------------------------------------------
 
@@ -90,6 +96,7 @@ $(OBJDIR)/check_unit: $(TEST_OBJS) $(LIB)
 check: all $(OBJDIR)/check_unit
 	CK_VERBOSITY=normal TESTDATA=tests/data $(OBJDIR)/check_unit
 	sh tests/e2e.sh
+	sh tests/recipes.sh
 	@if command -v mandoc >/dev/null; then \
 		mandoc -Tlint -W warning $(MAN1) $(MAN5) && \
 		echo "man pages: mandoc -Tlint clean"; fi
@@ -114,11 +121,29 @@ install: all
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -d $(DESTDIR)$(LIBEXECDIR)/sentinel $(DESTDIR)$(UNITDIR)
+	for f in $(RECIPES) $(RECIPE_FILES) $(SENTINEL) $(UNITS); do \
+		case $$f in \
+		*/systemd/*) d=$(UNITDIR); m=644 ;; \
+		*/sentinel/*) d=$(LIBEXECDIR)/sentinel; m=644 ;; \
+		*.sh) d=$(LIBEXECDIR); m=755 ;; \
+		*) d=$(LIBEXECDIR); m=644 ;; \
+		esac; \
+		sed -e 's|/usr/local/libexec/kv-match|$(LIBEXECDIR)|g' \
+		    -e 's|/usr/local/bin/|$(BINDIR)/|g' $$f \
+		    >$(DESTDIR)$$d/$${f##*/}.tmp && \
+		chmod $$m $(DESTDIR)$$d/$${f##*/}.tmp && \
+		mv -f $(DESTDIR)$$d/$${f##*/}.tmp $(DESTDIR)$$d/$${f##*/} || exit 1; \
+	done
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f ti-index kv-match
 	cd $(DESTDIR)$(MANDIR) && rm -f man1/ti-index.1 man1/kv-match.1 \
 		man5/ti-index.5
+	rm -f $(foreach f,$(RECIPES) $(RECIPE_FILES),$(DESTDIR)$(LIBEXECDIR)/$(notdir $(f))) \
+		$(foreach f,$(SENTINEL),$(DESTDIR)$(LIBEXECDIR)/sentinel/$(notdir $(f))) \
+		$(foreach f,$(UNITS),$(DESTDIR)$(UNITDIR)/$(notdir $(f)))
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/sentinel $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:
 	rm -rf build bin

@@ -12,8 +12,13 @@
 # Environment:
 #	FETCH_CMD	A shell command that writes the feed to its stdout, in
 #			any form ti-index reads (Sentinel rows, STIX, a list of
-#			addresses).  A placeholder: replace it with your feed's,
-#			for example
+#			addresses).  For a TAXII 2.1 collection, taxii-fetch.sh
+#			(beside this script) brings the store up to date and
+#			the store is the feed:
+#			  taxii-fetch.sh -u USER -p /etc/kv-match/taxii.pass -s /var/lib/ti/taxii.ndjson https://taxii.example/api1/collections/ID/ && cat /var/lib/ti/taxii.ndjson
+#			(a failed fetch exits 1 and keeps the index; the store
+#			keeps every object, so each run builds from all of
+#			them).  Other feeds, for example
 #			  curl -fsS --max-time 300 https://feed.example/ti.json
 #			  az monitor log-analytics query -w WORKSPACE --analytics-query @ti.kql
 #	FEED		Instead of FETCH_CMD: a file that is already there (for
