@@ -339,6 +339,10 @@ main(int argc, char *argv[])
 	if (stats)
 		print_stats(&r);
 	ch = diag_summary("bad record", "bad records") ? 1 : 0;
+	if (match_counters_check(match_counters(r.m)) == -1) {
+		warnx("internal error: the record counters do not add up");
+		ch = 2;
+	}
 	if (ioerr)
 		ch = 2;
 	input_free(r.in);

@@ -90,6 +90,14 @@ match_counters(const struct match *m)
 	return &m->c;
 }
 
+int
+match_counters_check(const struct match_counters *c)
+{
+	return c->malformed + c->no_address + c->not_indexed + c->not_vault +
+	    c->no_time + c->expired + c->suppressed + c->alerts == c->records ?
+	    0 : -1;
+}
+
 void
 match_malformed(struct match *m)
 {

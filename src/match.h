@@ -111,6 +111,9 @@ const char *match_doc_error(const struct match *m, uint64_t *offset);
 
 const struct match_counters *match_counters(const struct match *m);
 
+/* 0 when records is the sum of the outcomes, as it must be; else -1. */
+int	 match_counters_check(const struct match_counters *c);
+
 /*
  * The hook for what ends the run: a failed write to out (err is its
  * errno, what NULL) or an index entry that does not read (err 0, what
