@@ -34,9 +34,9 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 # ---- Sources -------------------------------------------------------------
 
 # The modules both programs and the tests link (libtikv.a).
-LIB_SRCS = src/addr.c src/alert.c src/crc32c.c src/dedup.c src/diag.c \
+LIB_SRCS = src/addr.c src/alert.c src/crc32c.c src/dedup.c src/diag.c src/feed.c \
 	   src/ingest.c src/ixreport.c src/jout.c src/jrec.c src/ktime.c src/kvrec.c \
-	   src/input.c src/lineread.c src/match.c src/scan.c src/state.c src/stix.c src/strpool.c \
+	   src/input.c src/lineread.c src/match.c src/pipeline.c src/scan.c src/state.c src/stix.c src/strpool.c \
 	   src/tidx.c src/watch.c src/xalloc.c
 TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_ktime.c \
 	   tests/check_tidx.c tests/check_ingest.c tests/check_jrec.c \

@@ -2,9 +2,10 @@
  * ti-index: compile threat-intelligence IP indicators into an index file,
  * and inspect one (--info, --verify, --lookup).
  *
- * This file only parses options and wires modules together: ingest.c
- * applies the rule's indicator semantics (SPEC.md 2.1), tidx.c builds and
- * reads the file format, lineread.c reads input, jout.c writes JSON.
+ * This file only parses options and wires modules together: feed.c reads
+ * the inputs, ingest.c applies the rule's indicator semantics (SPEC.md
+ * 2.1), tidx.c builds and reads the file format, ixreport.c and jout.c
+ * write JSON.
  */
 #include <sys/stat.h>
 
@@ -23,14 +24,12 @@
 #include "ingest.h"
 #include "jout.h"
 #include "ktime.h"
-#include "input.h"
+#include "feed.h"
 #include "ixreport.h"
 #include "tidx.h"
 #include "version.h"
 #include "xalloc.h"
 
-#define MAX_LINE	(16 * 1024 * 1024)
-#define READ_SIZE	(1024 * 1024)
 #define DEFAULT_LOOKBACK (14LL * 86400 * KTIME_TICKS_PER_SEC)
 
 enum { OPT_NOW = 256, OPT_LOOKBACK, OPT_INFO, OPT_VERIFY, OPT_LOOKUP,
@@ -63,6 +62,18 @@ usage(FILE *f)
 	    "       ti-index --info [--verify] index\n"
 	    "       ti-index --verify index\n"
 	    "       ti-index --lookup index address ...\n");
+}
+
+static void version(FILE *f) { fprintf(f, "ti-index %s\n", VERSION); }
+
+/* Print to stdout and exit: 0, or 2 when stdout could not take it. */
+static void __attribute__((noreturn))
+print_exit(void (*fn)(FILE *))
+{
+	fn(stdout);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(2, "write error");
+	exit(0);
 }
 
 /* Flush and check stdout; exit 2 when anything written was lost. */
@@ -142,172 +153,6 @@ cmd_lookup(const char *path, int argc, char **argv)
 	return found ? 0 : 1;
 }
 
-/* ---- Reading the inputs (input.h's operations) ------------------------- */
-
-struct reading {
-	struct ingest	*in;
-	struct input	*input;
-	enum ingest_format format;	/* --format. */
-	enum ingest_format cur;		/* Of the input being read. */
-	int		 resniff;	/* Tell it again from the next line. */
-	int		 exclude;	/* Reading an --exclude list. */
-	int		 progress;	/* On a terminal. */
-	time_t		 last;		/* Of the progress line. */
-};
-
-static int
-op_sniff(void *arg, const char *buf, size_t len)
-{
-	struct reading *r = arg;
-	int	 doc = 0;
-
-	r->cur = r->exclude ? INGEST_LIST : ingest_sniff(buf, len, &doc);
-	if (r->format != INGEST_AUTO && !r->exclude)
-		r->cur = r->format;
-	return r->cur == INGEST_JSON && doc;
-}
-
-/* Progress on a terminal: at most once a second. */
-static void
-progress(struct reading *r, int done)
-{
-	time_t	 now;
-
-	if (!r->progress || (!done && (ingest_stats(r->in)->rows & 0xffff)))
-		return;
-	if (done || (now = time(NULL)) == r->last) {
-		if (done && r->last != 0)
-			fputs("\r\033[K", stderr);
-		return;
-	}
-	if (r->last != 0)
-		fprintf(stderr, "\r\033[Kti-index: %s: %llu rows",
-		    input_name(r->input),
-		    (unsigned long long)ingest_stats(r->in)->rows);
-	r->last = now;
-}
-
-static int
-blank_line(const char *p, size_t len)
-{
-	while (len > 0 && (*p == ' ' || *p == '\t' || *p == '\r')) {
-		p++;
-		len--;
-	}
-	return len == 0;
-}
-
-static void
-op_line(void *arg, const char *line, size_t len)
-{
-	struct reading *r = arg;
-	char	 why[256];
-	int	 rc;
-
-	if (r->resniff) {
-		/* After a broken document: a list or NDJSON. */
-		r->resniff = 0;
-		if (!blank_line(line, len))
-			r->cur = ingest_sniff(line, len, &rc);
-		else
-			r->resniff = 1;
-	}
-	if (r->exclude)
-		rc = ingest_exclude_line(r->in, line, len, why, sizeof(why));
-	else if (r->cur == INGEST_LIST)
-		rc = ingest_list_line(r->in, line, len, why, sizeof(why));
-	else
-		rc = ingest_row(r->in, line, len, why, sizeof(why));
-	if (rc == -1)
-		diag_bad(input_name(r->input), input_lineno(r->input),
-		    "%s, %s skipped", why, r->exclude ? "exclusion" : "row");
-	progress(r, 0);
-}
-
-static void
-op_toolong(void *arg)
-{
-	struct reading *r = arg;
-
-	diag_bad(input_name(r->input), input_lineno(r->input),
-	    "line longer than %d bytes, %s skipped", MAX_LINE,
-	    r->exclude ? "exclusion" : "row");
-}
-
-/* A bad record of a document; off is just past it. */
-static void
-doc_bad(void *arg, uint64_t off, const char *why)
-{
-	struct reading *r = arg;
-
-	diag_bad(input_name(r->input), input_doc_line(r->input,
-	    off > 0 ? off - 1 : 0), "%s, record skipped", why);
-}
-
-static void
-op_doc_begin(void *arg)
-{
-	struct reading *r = arg;
-
-	ingest_doc_begin(r->in, doc_bad, r);
-}
-
-static int
-op_doc_feed(void *arg, const char *buf, size_t len)
-{
-	return ingest_doc_feed(((struct reading *)arg)->in, buf, len);
-}
-
-static int
-op_doc_end(void *arg)
-{
-	struct reading *r = arg;
-	uint64_t off;
-	int	 rc = ingest_doc_end(r->in);
-
-	if (rc == -2)	/* Values that are not objects: reported alone. */
-		diag_bad(input_name(r->input), 1, "%s, skipped",
-		    ingest_doc_error(r->in, &off));
-	return rc == -1 ? -1 : 0;
-}
-
-static uint64_t
-op_doc_handled(void *arg)
-{
-	return ingest_doc_handled(((struct reading *)arg)->in);
-}
-
-static const char *
-op_doc_error(void *arg, uint64_t *off)
-{
-	return ingest_doc_error(((struct reading *)arg)->in, off);
-}
-
-static void
-op_broken(void *arg, uint64_t line, const char *why)
-{
-	struct reading *r = arg;
-
-	diag_bad(input_name(r->input), line, "broken JSON document: %s",
-	    why);
-	r->resniff = r->format == INGEST_AUTO;
-}
-
-static void op_idle(void *arg) { (void)arg; }
-
-static int
-op_between(void *arg, unsigned sigs)
-{
-	(void)arg;
-	(void)sigs;
-	return 0;
-}
-
-static const struct input_ops ops = {
-	op_sniff, op_line, op_toolong, op_doc_begin, op_doc_feed, op_doc_end,
-	op_doc_handled, op_doc_error, op_broken, op_idle, op_between
-};
-
 static void
 summary(const struct ingest_stats *s, const char *out)
 {
@@ -369,8 +214,8 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 	const char	*out = bo->out;
 	int		 quiet = bo->quiet;
 	struct ingest	*in = ingest_new(opts);
-	struct input_conf ic = { MAX_LINE, READ_SIZE, 0, 0 };
-	struct reading	 r;
+	struct feed	*f = feed_new(in, bo->format, !quiet &&
+			    isatty(STDERR_FILENO));
 	struct tidx_builder *b;
 	struct tidx_params p;
 	struct stat	 sb;
@@ -381,30 +226,23 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 	if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode))
 		errx(2, "%s: exists and is not a regular file; not replaced",
 		    out);
-	memset(&r, 0, sizeof(r));
-	r.in = in;
-	r.format = bo->format;
-	r.progress = !quiet && isatty(STDERR_FILENO);
-	r.input = input_new(&ic, &ops, &r);
-	r.exclude = 1;
 	for (i = 0; i < bo->nexcludes; i++)
-		if (input_read(r.input, bo->excludes[i]) == -1) {
+		if (feed_exclude(f, bo->excludes[i]) == -1) {
 			warn("%s", bo->excludes[i]);
 			ioerr = 1;
 		}
-	r.exclude = 0;
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;
 	}
 	ingest_reserve(in, inputs_size(argc, argv));
 	for (i = 0; i < argc; i++)
-		if (input_read(r.input, argv[i]) == -1) {
-			warn("%s", input_name(r.input));
+		if (feed_read(f, argv[i]) == -1) {
+			warn("%s", strcmp(argv[i], "-") == 0 ? "<stdin>" :
+			    argv[i]);
 			ioerr = 1;
 		}
-	progress(&r, 1);
-	input_free(r.input);
+	feed_free(f);
 	if (ioerr)
 		errx(2, "%s not written: an input could not be read", out);
 	b = ingest_builder(in);
@@ -486,11 +324,9 @@ main(int argc, char *argv[])
 			bo.quiet = 1;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			print_exit(usage);
 		case 'V':
-			printf("ti-index %s\n", VERSION);
-			return 0;
+			print_exit(version);
 		default:
 			usage(stderr);
 			return 2;
