@@ -848,7 +848,7 @@ main(int argc, char *argv[])
 	r.kr = kvrec_new();
 	r.window = window;
 	r.max_keys = max_keys;
-	r.dd = dedup_new(window, max_keys);
+	r.dd = dedup_new(window, 7 * 24 * 3600 * KTIME_TICKS_PER_SEC, max_keys);
 	if (r.state != NULL)
 		load_state(&r);
 	r.last_check = r.last_save = mono_now();

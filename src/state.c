@@ -107,8 +107,9 @@ id_is_text(const char *id, size_t idlen)
 
 static void
 key_line(void *arg, const char *id, size_t idlen, const struct addr *a,
-    int64_t t)
+    const int64_t *ts, size_t nt)
 {
+	int64_t	 t = ts[nt - 1];
 	static const char hex[] = "0123456789abcdef";
 	struct writer *w = arg;
 	char	 abuf[ADDR_STRLEN], tbuf[KTIME_STRLEN];

@@ -38,6 +38,7 @@
 
 #define SEC	KTIME_TICKS_PER_SEC
 #define HOUR	(3600 * SEC)
+#define DAY_TICKS	(24 * HOUR)
 /* 2026-11-20T12:00:00Z, an ordinary event time. */
 #define T0	(INT64_C(1795176000) * SEC)
 
@@ -173,7 +174,7 @@ spew_sealed(const char *body, unsigned keys)
 static enum state_status
 load_fresh(struct dedup **dp, struct state_info *info)
 {
-	*dp = dedup_new(HOUR, 1000000);
+	*dp = dedup_new(HOUR, 7 * DAY_TICKS, 1000000);
 	return state_load(*dp, path, 1000000, info);
 }
 
@@ -236,9 +237,10 @@ keyset_free(struct keyset *ks)
 /* Mark a visited key; count a visit of an unknown key or wrong time. */
 static void
 keyset_visit(void *arg, const char *id, size_t idlen, const struct addr *a,
-    int64_t t)
+    const int64_t *ts, size_t nt)
 {
 	struct keyset *ks = arg;
+	int64_t	 t = nt == 1 ? ts[0] : INT64_MIN;
 	size_t	 i;
 
 	for (i = 0; i < ks->n; i++) {
@@ -313,7 +315,7 @@ make_table(struct keyset *ks, struct dedup *d, unsigned n)
 
 START_TEST(round_trip)
 {
-	struct dedup *d = dedup_new(HOUR, 1000000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000000), *e;
 	struct keyset ks;
 	struct state_info info;
 	int64_t	 saved = T0 + 3 * HOUR + 5;
@@ -324,7 +326,7 @@ START_TEST(round_trip)
 	/* The rename leaves the state file alone in the directory. */
 	ck_assert_int_eq(dir_entries(), 1);
 
-	e = dedup_new(HOUR, 1000000);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000000);
 	memset(&info, 0xa5, sizeof(info));
 	ck_assert_int_eq(state_load(e, path, 1000000, &info), STATE_OK);
 	ck_assert_uint_eq(info.major, STATE_MAJOR);
@@ -370,7 +372,7 @@ END_TEST
 /* The times saved are the keys' latest, to the tick; the edges alert. */
 START_TEST(round_trip_times)
 {
-	struct dedup *d = dedup_new(HOUR, 1000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000), *e;
 	struct addr a = ip("2001:db8::7");
 	int64_t	 first, last;
 
@@ -382,7 +384,7 @@ START_TEST(round_trip_times)
 	ck_assert_int_eq(dedup_check(d, "first", 5, &a, first), 1);
 	ck_assert_int_eq(dedup_check(d, "last", 4, &a, last), 1);
 	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
-	e = dedup_new(HOUR, 1000);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, NULL), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 3);
 	/* The key holds T0 + 5h + 3: exactly a window from it alerts. */
@@ -407,7 +409,7 @@ START_TEST(format_exact)
 	    "{\"IndicatorId\":\"kv-ti-v4\",\"Address\":\"203.0.113.10\","
 	    "\"Time\":\"2026-03-05T10:00:00.0000000Z\"}\n"
 	    "{\"end\":true,\"keys\":1,\"crc32c\":\"d47eb491\"}\n";
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("203.0.113.10");
 	int64_t	 t, saved;
 	char	*got;
@@ -431,7 +433,7 @@ END_TEST
 /* The id forms: text with \" and \\, hex for the rest. */
 START_TEST(format_ids)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("2001:DB8:0::1");
 	char	*got;
 	size_t	 len;
@@ -444,7 +446,7 @@ START_TEST(format_ids)
 	ck_assert_ptr_nonnull(strstr(got, "\"window_ticks\":0,"));
 	free(got);
 	dedup_free(d);
-	d = dedup_new(HOUR, 1000);
+	d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(dedup_check(d, "\xff\x00\x1f", 3, &a, T0), 1);
 	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
 	got = slurp(path, &len);
@@ -457,11 +459,11 @@ END_TEST
 
 START_TEST(empty_table)
 {
-	struct dedup *d = dedup_new(HOUR, 1000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000), *e;
 	struct state_info info;
 
 	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
-	e = dedup_new(HOUR, 1000);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, &info), STATE_OK);
 	ck_assert_uint_eq(info.keys, 0);
 	ck_assert_uint_eq(nkeys(e), 0);
@@ -472,7 +474,7 @@ END_TEST
 
 START_TEST(missing)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct state_info info;
 
 	errno = 0;
@@ -489,7 +491,7 @@ END_TEST
 
 START_TEST(not_regular)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 
 	errno = 0;
 	ck_assert_int_eq(state_load(d, dir, 1000, NULL), STATE_IO);
@@ -534,7 +536,7 @@ END_TEST
 /* Past max_keys the newest keys are kept, the others counted. */
 START_TEST(max_keys)
 {
-	struct dedup *d = dedup_new(1000 * HOUR, 100000), *e;
+	struct dedup *d = dedup_new(1000 * HOUR, 7 * DAY_TICKS, 100000), *e;
 	struct keyset ks;
 	struct state_info info;
 	char	 id[32];
@@ -555,7 +557,7 @@ START_TEST(max_keys)
 		    T0 + j), 1);
 	}
 	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
-	e = dedup_new(1000 * HOUR, 100000);
+	e = dedup_new(1000 * HOUR, 7 * DAY_TICKS, 100000);
 	ck_assert_int_eq(state_load(e, path, keep, &info), STATE_OK);
 	ck_assert_uint_eq(info.keys, n);
 	ck_assert_uint_eq(info.restored, keep);
@@ -573,7 +575,7 @@ START_TEST(max_keys)
 	ck_assert_uint_eq(held, keep);
 	dedup_free(e);
 	/* 0 is taken as 1: the newest. */
-	e = dedup_new(1000 * HOUR, 100000);
+	e = dedup_new(1000 * HOUR, 7 * DAY_TICKS, 100000);
 	ck_assert_int_eq(state_load(e, path, 0, &info), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 1);
 	ck_assert_int_eq(dedup_check(e, "k999", 4, &ks.k[0].a, T0 + 999), 0);
@@ -586,7 +588,7 @@ END_TEST
 /* An id longer than STATE_ID_MAX is left out; the rest is saved. */
 START_TEST(long_id_left_out)
 {
-	struct dedup *d = dedup_new(HOUR, 1000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000), *e;
 	struct addr a = ip("192.0.2.1");
 	char	*id = malloc(STATE_ID_MAX + 1);
 
@@ -595,7 +597,7 @@ START_TEST(long_id_left_out)
 	ck_assert_int_eq(dedup_check(d, id, STATE_ID_MAX + 1, &a, T0), 1);
 	ck_assert_int_eq(dedup_check(d, "short", 5, &a, T0), 1);
 	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
-	e = dedup_new(HOUR, 1000);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, NULL), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 1);
 	ck_assert_int_eq(dedup_check(e, "short", 5, &a, T0 + 1), 0);
@@ -609,7 +611,7 @@ END_TEST
 /* A new save replaces the old file; loading is not disturbed by keys. */
 START_TEST(save_replaces)
 {
-	struct dedup *d = dedup_new(HOUR, 1000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000), *e;
 	struct addr a = ip("192.0.2.1");
 
 	ck_assert_int_eq(dedup_check(d, "old", 3, &a, T0), 1);
@@ -617,7 +619,7 @@ START_TEST(save_replaces)
 	ck_assert_int_eq(dedup_check(d, "new", 3, &a, T0 + 1), 1);
 	ck_assert_int_eq(state_save(d, path, HOUR, T0 + 1), STATE_OK);
 	ck_assert_int_eq(dir_entries(), 1);
-	e = dedup_new(HOUR, 1000);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, NULL), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 2);
 	dedup_free(e);
@@ -634,7 +636,7 @@ END_TEST
 /* A save into a directory that is not there fails, leaving nothing. */
 START_TEST(save_fails_nodir)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("192.0.2.1");
 	char	 p[256];
 
@@ -659,7 +661,7 @@ END_TEST
  */
 START_TEST(save_fails_atomic)
 {
-	struct dedup *d = dedup_new(HOUR, 100000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 100000), *e;
 	struct addr a = ip("192.0.2.1");
 	struct rlimit rl;
 	rlim_t	 old;
@@ -687,7 +689,7 @@ START_TEST(save_fails_atomic)
 	after = slurp(path, &alen);
 	ck_assert_uint_eq(alen, blen);
 	ck_assert_mem_eq(after, before, blen);
-	e = dedup_new(HOUR, 1000);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, NULL), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 1);
 	free(before);
@@ -766,7 +768,7 @@ END_TEST
 static char *
 small_file(size_t *len)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("203.0.113.10"), b = ip("2001:db8::1");
 
 	ck_assert_int_eq(dedup_check(d, "i1", 2, &a, T0), 1);
@@ -1244,7 +1246,7 @@ END_TEST
 /* A table that already holds keys keeps them on damage, adds none. */
 START_TEST(damage_leaves_table)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("192.0.2.1");
 	char	*good;
 	size_t	 len;
