@@ -40,6 +40,7 @@
 
 #define DEFAULT_WINDOW		(3600LL * KTIME_TICKS_PER_SEC)
 #define DEFAULT_MAX_KEYS	1000000
+#define DEFAULT_MAX_DELAY	(7 * 86400LL * KTIME_TICKS_PER_SEC)
 #define DEFAULT_MAX_LINE	(16 * 1024 * 1024)
 #define READ_SIZE		(256 * 1024)	/* Also the read-ahead chunk. */
 #define PIPE_SIZE		(1024 * 1024)
@@ -47,13 +48,14 @@
 #define CHECK_EVERY		4096	/* Lines between clock reads. */
 
 enum { OPT_WINDOW = 256, OPT_STATS, OPT_MAX_KEYS, OPT_MAX_LINE,
-	OPT_VALIDATE, OPT_STATE, OPT_STATE_INTERVAL };
+	OPT_VALIDATE, OPT_STATE, OPT_STATE_INTERVAL, OPT_MAX_DELAY };
 
 static const struct option longopts[] = {
 	{ "index",	required_argument,	NULL, 'i' },
 	{ "window",	required_argument,	NULL, OPT_WINDOW },
 	{ "stats",	no_argument,		NULL, OPT_STATS },
 	{ "max-keys",	required_argument,	NULL, OPT_MAX_KEYS },
+	{ "max-delay",	required_argument,	NULL, OPT_MAX_DELAY },
 	{ "max-line",	required_argument,	NULL, OPT_MAX_LINE },
 	{ "validate",	no_argument,		NULL, OPT_VALIDATE },
 	{ "state",	required_argument,	NULL, OPT_STATE },
@@ -130,11 +132,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: kv-match -i index [--stats] [--validate] [--window dur] "
-	    "[--max-keys n]\n"
-	    "                [--max-line bytes] [--state file] "
-	    "[--state-interval dur]\n"
-	    "                [file ...]\n");
+	    "usage: kv-match -i index [--stats] [--validate] [--window dur]\n"
+	    "                [--max-delay dur] [--max-keys n] "
+	    "[--max-line bytes]\n"
+	    "                [--state file] [--state-interval dur] "
+	    "[file ...]\n");
 }
 
 static void
@@ -776,7 +778,7 @@ main(int argc, char *argv[])
 	struct run	 r;
 	const char	*env;
 	enum tidx_status st;
-	int64_t		 window = DEFAULT_WINDOW;
+	int64_t		 window = DEFAULT_WINDOW, max_delay = DEFAULT_MAX_DELAY;
 	size_t		 max_keys = DEFAULT_MAX_KEYS, readsize = READ_SIZE;
 	int		 ch, stats = 0, i, ioerr = 0, status;
 	static char	*stdin_only[] = { "-", NULL };
@@ -794,6 +796,11 @@ main(int argc, char *argv[])
 			if (ktime_parse_duration(optarg, &window) == -1)
 				errx(2, "--window: not a duration "
 				    "(like 1h, 90m, 0s): %s", optarg);
+			break;
+		case OPT_MAX_DELAY:
+			if (ktime_parse_duration(optarg, &max_delay) == -1)
+				errx(2, "--max-delay: not a duration "
+				    "(like 7d, 12h): %s", optarg);
 			break;
 		case OPT_STATS:
 			stats = 1;
@@ -848,7 +855,7 @@ main(int argc, char *argv[])
 	r.kr = kvrec_new();
 	r.window = window;
 	r.max_keys = max_keys;
-	r.dd = dedup_new(window, 7 * 24 * 3600 * KTIME_TICKS_PER_SEC, max_keys);
+	r.dd = dedup_new(window, max_delay, max_keys);
 	if (r.state != NULL)
 		load_state(&r);
 	r.last_check = r.last_save = mono_now();
