@@ -110,6 +110,7 @@ struct run {
 	int		 looked_up;	/* See do_full(). */
 	size_t		 max_line;
 	int64_t		 window;
+	int64_t		 max_delay;
 	size_t		 max_keys;
 	const char	*state;		/* --state FILE, or NULL. */
 	int64_t		 state_interval;
@@ -371,7 +372,9 @@ do_line(struct run *r, const char *name, const char *line, size_t len)
 
 /*
  * Load the suppression table from --state.  A missing file starts empty;
- * a damaged one is reported, set aside and replaced at the next save.
+ * a damaged one is reported, set aside and replaced at the next save; one
+ * that cannot be read is reported, and the run goes on with an empty
+ * table.
  */
 static void
 load_state(struct run *r)
@@ -394,7 +397,10 @@ load_state(struct run *r)
 			    (unsigned long long)info.line, info.reason);
 		return;
 	case STATE_IO:
-		err(2, "%s", r->state);
+		/* Never an exit: under systemd it would restart in a loop. */
+		warn("%s: not read, starting with no suppressed keys",
+		    r->state);
+		return;
 	}
 }
 
@@ -466,7 +472,8 @@ save_state(struct run *r)
 {
 	if (r->state == NULL)
 		return;
-	if (state_save(r->dd, r->state, r->window, ktime_now()) != STATE_OK)
+	if (state_save(r->dd, r->state, r->window, r->max_delay,
+	    ktime_now()) != STATE_OK)
 		warn("%s: state not saved", r->state);
 	r->last_save = mono_now();
 }
@@ -854,6 +861,7 @@ main(int argc, char *argv[])
 	setup_signals(&r);
 	r.kr = kvrec_new();
 	r.window = window;
+	r.max_delay = max_delay;
 	r.max_keys = max_keys;
 	r.dd = dedup_new(window, max_delay, max_keys);
 	if (r.state != NULL)
