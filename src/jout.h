@@ -41,6 +41,13 @@ void	 jout_number(struct jout *j, const char *s, size_t len);
 /* End the current top-level value with a newline. */
 void	 jout_end(struct jout *j);
 
+/*
+ * Append the n bytes at p as they are, between top-level values (a key
+ * before an alert, or a whole line read).  Never call it while a value
+ * is being generated.
+ */
+void	 jout_raw(struct jout *j, const char *p, size_t n);
+
 /* Write out what is buffered.  Returns 0, or -1 (see jout_error). */
 int	 jout_flush(struct jout *j);
 

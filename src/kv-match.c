@@ -48,7 +48,7 @@
 #define CHECK_EVERY		4096	/* Lines between clock reads. */
 
 enum { OPT_WINDOW = 256, OPT_STATS, OPT_MAX_KEYS, OPT_MAX_LINE,
-	OPT_VALIDATE, OPT_STATE, OPT_STATE_INTERVAL, OPT_MAX_DELAY };
+	OPT_VALIDATE, OPT_STATE, OPT_STATE_INTERVAL, OPT_MAX_DELAY, OPT_KEY };
 
 static const struct option longopts[] = {
 	{ "index",	required_argument,	NULL, 'i' },
@@ -56,6 +56,7 @@ static const struct option longopts[] = {
 	{ "stats",	no_argument,		NULL, OPT_STATS },
 	{ "max-keys",	required_argument,	NULL, OPT_MAX_KEYS },
 	{ "max-delay",	required_argument,	NULL, OPT_MAX_DELAY },
+	{ "key",	no_argument,		NULL, OPT_KEY },
 	{ "max-line",	required_argument,	NULL, OPT_MAX_LINE },
 	{ "validate",	no_argument,		NULL, OPT_VALIDATE },
 	{ "state",	required_argument,	NULL, OPT_STATE },
@@ -107,6 +108,7 @@ struct run {
 	struct lreader	*lr;
 	struct counters	 c;
 	int		 validate;
+	int		 key;		/* --key: KEY<TAB>ALERT. */
 	int		 looked_up;	/* See do_full(). */
 	size_t		 max_line;
 	int64_t		 window;
@@ -133,7 +135,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: kv-match -i index [--stats] [--validate] [--window dur]\n"
+	    "usage: kv-match -i index [--key] [--stats] [--validate] "
+	    "[--window dur]\n"
 	    "                [--max-delay dur] [--max-keys n] "
 	    "[--max-line bytes]\n"
 	    "                [--state file] [--state-interval dur] "
@@ -231,6 +234,8 @@ do_record(void *arg, enum kvrec_status st, const struct kv_event *ev)
 		r->c.suppressed++;
 		return 0;
 	}
+	if (r->key)
+		alert_write_key(r->out, ev, &ind);
 	alert_write(r->out, ev, &ind);
 	r->c.alerts++;
 	if (jout_error(r->out) != 0)
@@ -808,6 +813,9 @@ main(int argc, char *argv[])
 			if (ktime_parse_duration(optarg, &max_delay) == -1)
 				errx(2, "--max-delay: not a duration "
 				    "(like 7d, 12h): %s", optarg);
+			break;
+		case OPT_KEY:
+			r.key = 1;
 			break;
 		case OPT_STATS:
 			stats = 1;
