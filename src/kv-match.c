@@ -28,6 +28,7 @@
 #include "alert.h"
 #include "dedup.h"
 #include "diag.h"
+#include "dstage.h"
 #include "jout.h"
 #include "ktime.h"
 #include "kvrec.h"
@@ -48,7 +49,8 @@
 #define CHECK_EVERY		4096	/* Lines between clock reads. */
 
 enum { OPT_WINDOW = 256, OPT_STATS, OPT_MAX_KEYS, OPT_MAX_LINE,
-	OPT_VALIDATE, OPT_STATE, OPT_STATE_INTERVAL, OPT_MAX_DELAY, OPT_KEY };
+	OPT_VALIDATE, OPT_STATE, OPT_STATE_INTERVAL, OPT_MAX_DELAY, OPT_KEY,
+	OPT_DEDUP_ONLY };
 
 static const struct option longopts[] = {
 	{ "index",	required_argument,	NULL, 'i' },
@@ -57,6 +59,7 @@ static const struct option longopts[] = {
 	{ "max-keys",	required_argument,	NULL, OPT_MAX_KEYS },
 	{ "max-delay",	required_argument,	NULL, OPT_MAX_DELAY },
 	{ "key",	no_argument,		NULL, OPT_KEY },
+	{ "dedup-only",	no_argument,		NULL, OPT_DEDUP_ONLY },
 	{ "max-line",	required_argument,	NULL, OPT_MAX_LINE },
 	{ "validate",	no_argument,		NULL, OPT_VALIDATE },
 	{ "state",	required_argument,	NULL, OPT_STATE },
@@ -109,6 +112,7 @@ struct run {
 	struct counters	 c;
 	int		 validate;
 	int		 key;		/* --key: KEY<TAB>ALERT. */
+	struct dstage	*ds;		/* --dedup-only, else NULL. */
 	int		 looked_up;	/* See do_full(). */
 	size_t		 max_line;
 	int64_t		 window;
@@ -140,7 +144,12 @@ usage(FILE *f)
 	    "                [--max-delay dur] [--max-keys n] "
 	    "[--max-line bytes]\n"
 	    "                [--state file] [--state-interval dur] "
-	    "[file ...]\n");
+	    "[file ...]\n"
+	    "       kv-match --dedup-only [--stats] [--window dur] "
+	    "[--max-delay dur]\n"
+	    "                [--max-keys n] [--max-line bytes] "
+	    "[--state file]\n"
+	    "                [--state-interval dur] [file ...]\n");
 }
 
 static void
@@ -331,6 +340,39 @@ before_read(void *arg, int fd)
 	}
 }
 
+/* --dedup-only: one line of alerts (dstage.h), counted as a record. */
+static void
+dedup_only_line(struct run *r, const char *name, const char *line,
+    size_t len)
+{
+	const char *p;
+	size_t	 n;
+
+	switch (dstage_line(r->ds, line, len, &p, &n)) {
+	case DSTAGE_BLANK:
+		r->c.blank++;
+		return;
+	case DSTAGE_MALFORMED:
+		r->c.records++;
+		r->c.malformed++;
+		diag_bad(name, lr_lineno(r->lr), "%s, record skipped",
+		    dstage_error(r->ds));
+		return;
+	case DSTAGE_SUPPRESSED:
+		r->c.records++;
+		r->c.suppressed++;
+		return;
+	case DSTAGE_KEPT:
+		r->c.records++;
+		r->c.alerts++;
+		jout_raw(r->out, p, n);
+		jout_raw(r->out, "\n", 1);
+		if (jout_error(r->out) != 0)
+			write_failed(r);
+		return;
+	}
+}
+
 /*
  * Handle one line.  The fast path lists the caller addresses and
  * prefetches their slots in the index; the lookups themselves wait until
@@ -346,6 +388,10 @@ do_line(struct run *r, const char *name, const char *line, size_t len)
 	size_t		 nhits, i, n;
 
 	r->c.lines++;
+	if (r->ds != NULL) {		/* --dedup-only */
+		dedup_only_line(r, name, line, len);
+		return;
+	}
 	if (r->validate) {
 		do_full(r, name, line, len, lr_lineno(r->lr), 0);
 		return;
@@ -444,6 +490,8 @@ reload(struct run *r, int forced)
 	enum tidx_status ts;
 
 	complete_pending(r);
+	if (r->ixpath == NULL)		/* --dedup-only: no index. */
+		return;
 	if (stat(r->ixpath, &st) == -1) {
 		if (forced) {
 			warn("%s: not reloaded", r->ixpath);
@@ -498,7 +546,7 @@ periodic(struct run *r)
 	if (now - r->last_check < KTIME_TICKS_PER_SEC)
 		return;
 	r->last_check = now;
-	if (stat(r->ixpath, &st) == 0 &&
+	if (r->ixpath != NULL && stat(r->ixpath, &st) == 0 &&
 	    (st.st_dev != r->ixdev || st.st_ino != r->ixino))
 		reload(r, 0);
 	if (r->state != NULL && now - r->last_save >= r->state_interval)
@@ -677,7 +725,7 @@ do_input(struct run *r, const char *path)
 			close(fd);
 		return -1;
 	}
-	if (jrec_is_document(peek, plen) == 1) {
+	if (r->ds == NULL && jrec_is_document(peek, plen) == 1) {
 		rc = do_document(r, fd, name, peek, plen, pcap);
 		free(peek);
 		if (fd != STDIN_FILENO)
@@ -792,7 +840,7 @@ main(int argc, char *argv[])
 	enum tidx_status st;
 	int64_t		 window = DEFAULT_WINDOW, max_delay = DEFAULT_MAX_DELAY;
 	size_t		 max_keys = DEFAULT_MAX_KEYS, readsize = READ_SIZE;
-	int		 ch, stats = 0, i, ioerr = 0, status;
+	int		 ch, stats = 0, i, ioerr = 0, status, dedup_only = 0;
 	static char	*stdin_only[] = { "-", NULL };
 
 	xalloc_exit_on_failure("kv-match");
@@ -816,6 +864,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_KEY:
 			r.key = 1;
+			break;
+		case OPT_DEDUP_ONLY:
+			dedup_only = 1;
 			break;
 		case OPT_STATS:
 			stats = 1;
@@ -852,7 +903,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (r.ixpath == NULL) {
+	if (r.ixpath == NULL && !dedup_only) {
 		warnx("no index given (-i index)");
 		usage(stderr);
 		return 2;
@@ -860,18 +911,22 @@ main(int argc, char *argv[])
 	if ((env = getenv("KV_MATCH_READ_SIZE")) != NULL && *env != '\0')
 		readsize = (size_t)parse_count("KV_MATCH_READ_SIZE", env, 1);
 
-	if ((st = tidx_open(r.ixpath, &r.ix)) != TIDX_OK) {
+	if (dedup_only)			/* --dedup-only: no index. */
+		r.ixpath = NULL;
+	else if ((st = tidx_open(r.ixpath, &r.ix)) != TIDX_OK) {
 		if (st == TIDX_ERR_IO)
 			err(2, "%s", r.ixpath);
 		errx(2, "%s: %s", r.ixpath, tidx_strerror(st));
-	}
-	note_index(&r);
+	} else
+		note_index(&r);
 	setup_signals(&r);
 	r.kr = kvrec_new();
 	r.window = window;
 	r.max_delay = max_delay;
 	r.max_keys = max_keys;
 	r.dd = dedup_new(window, max_delay, max_keys);
+	if (dedup_only)
+		r.ds = dstage_new(r.dd);
 	if (r.state != NULL)
 		load_state(&r);
 	r.last_check = r.last_save = mono_now();
@@ -899,6 +954,7 @@ main(int argc, char *argv[])
 		status = 2;
 	lr_free(r.lr);
 	jout_free(r.out);
+	dstage_free(r.ds);
 	dedup_free(r.dd);
 	kvrec_free(r.kr);
 	tidx_close(r.ix);
