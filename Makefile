@@ -86,6 +86,17 @@ $(OBJDIR)/check_unit: $(TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(CHECK_LIBS) \
 		$(YAJL_LIBS) -lm
 
+# The Kafka mock cluster of tests/kafka.sh (librdkafka-dev), only for
+# tests: make build/std/tests/mockcluster.
+RDKAFKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags rdkafka 2>/dev/null)
+RDKAFKA_LIBS   := $(shell $(PKG_CONFIG) --libs rdkafka 2>/dev/null || echo -lrdkafka)
+MOCKCLUSTER = $(OBJDIR)/tests/mockcluster
+
+$(MOCKCLUSTER): tests/kafka/mockcluster.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(RDKAFKA_CFLAGS) \
+		-o $@ $< $(RDKAFKA_LIBS)
+
 # ---- Testing -------------------------------------------------------------
 
 check: all $(OBJDIR)/check_unit
