@@ -34,15 +34,17 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 # ---- Sources -------------------------------------------------------------
 
 # The modules both programs and the tests link (libtikv.a).
-LIB_SRCS = src/addr.c src/alert.c src/crc32c.c src/dedup.c src/diag.c src/feed.c \
-	   src/ingest.c src/ixreport.c src/jout.c src/jrec.c src/ktime.c src/kvrec.c \
-	   src/input.c src/lineread.c src/match.c src/pipeline.c src/scan.c src/state.c src/stix.c src/strpool.c \
-	   src/tidx.c src/watch.c src/xalloc.c
+LIB_SRCS = src/addr.c src/akey.c src/alert.c src/crc32c.c src/dedup.c \
+	   src/diag.c src/dstage.c src/feed.c src/ingest.c src/input.c \
+	   src/ixreport.c src/jout.c src/jrec.c src/ktime.c src/kvrec.c \
+	   src/lineread.c src/match.c src/pipeline.c src/scan.c src/state.c \
+	   src/stix.c src/strpool.c src/tidx.c src/watch.c src/xalloc.c
 TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_ktime.c \
 	   tests/check_tidx.c tests/check_ingest.c tests/check_jrec.c \
 	   tests/check_lineread.c tests/check_misc.c tests/check_scan.c \
 	   tests/check_dedup.c tests/check_kvrec.c tests/check_state.c \
-	   tests/check_stix.c tests/check_hostile.c
+	   tests/check_stix.c tests/check_hostile.c tests/check_akey.c \
+	   tests/check_dstage.c
 
 # Objects go to build/ (build/san/ with SANITIZE=1) so that the two kinds
 # never mix; bin/ holds the binaries of the last build.
@@ -90,6 +92,17 @@ bin/%: $(OBJDIR)/%.o $(LIB) $(OBJDIR)/.kind
 $(OBJDIR)/check_unit: $(TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(CHECK_LIBS) \
 		$(YAJL_LIBS) -lm
+
+# The Kafka mock cluster of tests/kafka.sh (librdkafka-dev), only for
+# tests: make build/std/tests/mockcluster.
+RDKAFKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags rdkafka 2>/dev/null)
+RDKAFKA_LIBS   := $(shell $(PKG_CONFIG) --libs rdkafka 2>/dev/null || echo -lrdkafka)
+MOCKCLUSTER = $(OBJDIR)/tests/mockcluster
+
+$(MOCKCLUSTER): tests/kafka/mockcluster.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(RDKAFKA_CFLAGS) \
+		-o $@ $< $(RDKAFKA_LIBS)
 
 # ---- Testing -------------------------------------------------------------
 

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "akey.h"
 #include "alert.h"
 #include "ktime.h"
+#include "xalloc.h"
 
 static void
 str(struct jout *j, const char *key, struct tidx_str s)
@@ -136,4 +138,21 @@ alert_write(struct jout *j, const struct kv_event *ev,
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	jout_end(j);
+}
+
+void
+alert_write_key(struct jout *j, const struct kv_event *ev,
+    const struct tidx_ind *ind)
+{
+	char	 small[AKEY_SIZE(256)], *buf = small;
+	size_t	 n;
+
+	if (AKEY_SIZE(ind->id.len) > sizeof(small))
+		buf = xmalloc(AKEY_SIZE(ind->id.len));
+	n = akey_format(buf, &ev->addr, ind->id.p ? ind->id.p : "",
+	    ind->id.len);
+	buf[n++] = '\t';
+	jout_raw(j, buf, n);
+	if (buf != small)
+		free(buf);
 }

@@ -29,4 +29,11 @@
 void	 alert_write(struct jout *j, const struct kv_event *ev,
 	    const struct tidx_ind *ind);
 
+/*
+ * Write the partition key of the alert for ev and ind (akey.h) and a
+ * TAB into j, for kv-match --key; the alert itself follows.
+ */
+void	 alert_write_key(struct jout *j, const struct kv_event *ev,
+	    const struct tidx_ind *ind);
+
 #endif /* ALERT_H */

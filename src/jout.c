@@ -122,18 +122,15 @@ jout_number(struct jout *j, const char *s, size_t len)
 	yajl_gen_number(j->g, s, len);
 }
 
-void
-jout_end(struct jout *j)
+/* Append n bytes to the buffer, flushing or growing it as needed. */
+static void
+put(struct jout *j, const void *p, size_t n)
 {
-	const unsigned char *p;
-	size_t	 n;
-
-	yajl_gen_get_buf(j->g, &p, &n);
-	if (j->len + n + 1 > j->cap) {
-		if (jout_flush(j) == -1 || n + 1 > j->cap) {
-			/* An object larger than the buffer: write it now. */
-			if (j->err == 0 && n + 1 > j->cap) {
-				j->cap = n + 1;
+	if (j->len + n > j->cap) {
+		if (jout_flush(j) == -1 || n > j->cap) {
+			/* Larger than the buffer: grow it. */
+			if (j->err == 0 && n > j->cap) {
+				j->cap = n;
 				j->buf = xreallocarray(j->buf, j->cap, 1);
 			}
 		}
@@ -141,10 +138,30 @@ jout_end(struct jout *j)
 	if (j->err == 0) {
 		memcpy(j->buf + j->len, p, n);
 		j->len += n;
-		j->buf[j->len++] = '\n';
 	}
+}
+
+void
+jout_end(struct jout *j)
+{
+	const unsigned char *p;
+	size_t	 n;
+
+	yajl_gen_get_buf(j->g, &p, &n);
+	if (j->len + n + 1 > j->cap)
+		(void)jout_flush(j);
+	put(j, p, n);
+	put(j, "\n", 1);
 	yajl_gen_clear(j->g);
 	yajl_gen_reset(j->g, NULL);
+	if (j->len >= JOUT_FLUSH)
+		jout_flush(j);
+}
+
+void
+jout_raw(struct jout *j, const char *p, size_t n)
+{
+	put(j, p, n);
 	if (j->len >= JOUT_FLUSH)
 		jout_flush(j);
 }

@@ -47,6 +47,13 @@ void	 jout_bool(struct jout *j, int b);
 void	 jout_map_open(struct jout *j);
 void	 jout_map_close(struct jout *j);
 
+/*
+ * Append the n bytes at p as they are, between top-level values (a key
+ * before an alert, or a whole line read).  Never call it while a value
+ * is being generated.
+ */
+void	 jout_raw(struct jout *j, const char *p, size_t n);
+
 /* Write out what is buffered.  Returns 0, or -1 (see jout_error). */
 int	 jout_flush(struct jout *j);
 

@@ -26,18 +26,23 @@
 
 #define DEFAULT_WINDOW		(3600LL * KTIME_TICKS_PER_SEC)
 #define DEFAULT_MAX_KEYS	1000000
+#define DEFAULT_MAX_DELAY	(7 * 86400LL * KTIME_TICKS_PER_SEC)
 #define DEFAULT_MAX_LINE	(16 * 1024 * 1024)
 #define READ_SIZE		(256 * 1024)	/* Also the read-ahead chunk. */
 #define DEFAULT_STATE_INTERVAL	(60LL * KTIME_TICKS_PER_SEC)
 
 enum { OPT_WINDOW = 256, OPT_STATS, OPT_MAX_KEYS, OPT_MAX_LINE,
-	OPT_VALIDATE, OPT_STATE, OPT_STATE_INTERVAL };
+	OPT_VALIDATE, OPT_STATE, OPT_STATE_INTERVAL, OPT_MAX_DELAY, OPT_KEY,
+	OPT_DEDUP_ONLY };
 
 static const struct option longopts[] = {
 	{ "index",	required_argument,	NULL, 'i' },
 	{ "window",	required_argument,	NULL, OPT_WINDOW },
 	{ "stats",	no_argument,		NULL, OPT_STATS },
 	{ "max-keys",	required_argument,	NULL, OPT_MAX_KEYS },
+	{ "max-delay",	required_argument,	NULL, OPT_MAX_DELAY },
+	{ "key",	no_argument,		NULL, OPT_KEY },
+	{ "dedup-only",	no_argument,		NULL, OPT_DEDUP_ONLY },
 	{ "max-line",	required_argument,	NULL, OPT_MAX_LINE },
 	{ "validate",	no_argument,		NULL, OPT_VALIDATE },
 	{ "state",	required_argument,	NULL, OPT_STATE },
@@ -51,11 +56,17 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: kv-match -i index [--stats] [--validate] [--window dur] "
-	    "[--max-keys n]\n"
-	    "                [--max-line bytes] [--state file] "
-	    "[--state-interval dur]\n"
-	    "                [file ...]\n");
+	    "usage: kv-match -i index [--key] [--stats] [--validate] "
+	    "[--window dur]\n"
+	    "                [--max-delay dur] [--max-keys n] "
+	    "[--max-line bytes]\n"
+	    "                [--state file] [--state-interval dur] "
+	    "[file ...]\n"
+	    "       kv-match --dedup-only [--stats] [--window dur] "
+	    "[--max-delay dur]\n"
+	    "                [--max-keys n] [--max-line bytes] "
+	    "[--state file]\n"
+	    "                [--state-interval dur] [file ...]\n");
 }
 
 /* ---- Options and the run ---------------------------------------------- */
@@ -100,8 +111,8 @@ int
 main(int argc, char *argv[])
 {
 	struct pipeline_conf c = { { DEFAULT_MAX_LINE, READ_SIZE, 1, 0 },
-			    { 0 }, DEFAULT_WINDOW, DEFAULT_MAX_KEYS, NULL,
-			    DEFAULT_STATE_INTERVAL };
+			    { 0, 0, 0 }, DEFAULT_WINDOW, DEFAULT_MAX_DELAY,
+			    DEFAULT_MAX_KEYS, NULL, DEFAULT_STATE_INTERVAL };
 	struct pipeline	*r;
 	struct tidx	*ix;
 	enum tidx_status st;
@@ -115,6 +126,11 @@ main(int argc, char *argv[])
 		case 'i': ixpath = optarg; break;
 		case OPT_WINDOW: c.window = parse_dur("--window", optarg); break;
 		case OPT_STATS: stats = 1; break;
+		case OPT_MAX_DELAY:
+			c.max_delay = parse_dur("--max-delay", optarg);
+			break;
+		case OPT_KEY: c.match.key = 1; break;
+		case OPT_DEDUP_ONLY: c.match.dedup_only = 1; break;
 		case OPT_MAX_KEYS:
 			c.max_keys = (size_t)parse_count("--max-keys", optarg, 1);
 			break;
@@ -136,7 +152,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (ixpath == NULL) {
+	if (c.match.dedup_only)
+		ixpath = NULL;		/* No index. */
+	else if (ixpath == NULL) {
 		warnx("no index given (-i index)");
 		usage(stderr);
 		return 2;
@@ -144,7 +162,8 @@ main(int argc, char *argv[])
 	if ((env = getenv("KV_MATCH_READ_SIZE")) != NULL && *env != '\0')
 		c.input.read_size = (size_t)parse_count("KV_MATCH_READ_SIZE", env,
 		    1);
-	if ((st = tidx_open(ixpath, &ix)) != TIDX_OK) {
+	ix = NULL;
+	if (ixpath != NULL && (st = tidx_open(ixpath, &ix)) != TIDX_OK) {
 		if (st == TIDX_ERR_IO)
 			err(2, "%s", ixpath);
 		errx(2, "%s: %s", ixpath, tidx_strerror(st));

@@ -9,6 +9,7 @@
 #include "addr.h"
 #include "alert.h"
 #include "diag.h"
+#include "dstage.h"
 #include "kvrec.h"
 #include "match.h"
 #include "scan.h"
@@ -31,6 +32,7 @@ struct match {
 	struct dedup	*dd;
 	struct jout	*out;
 	struct kvrec	*kr;
+	struct dstage	*ds;		/* --dedup-only, else NULL. */
 	struct match_opts opts;
 	struct match_counters c;
 	struct pending	 pend;
@@ -50,6 +52,8 @@ match_new(struct tidx *ix, struct dedup *dd, struct jout *out,
 	m->out = out;
 	m->opts = *opts;
 	m->kr = kvrec_new();
+	if (opts->dedup_only)
+		m->ds = dstage_new(dd);
 	return m;
 }
 
@@ -59,6 +63,7 @@ match_free(struct match *m)
 	if (m == NULL)
 		return;
 	kvrec_free(m->kr);
+	dstage_free(m->ds);
 	free(m);
 }
 
@@ -159,6 +164,8 @@ on_record(void *arg, enum kvrec_status st, const struct kv_event *ev)
 		m->c.suppressed++;
 		return 0;
 	}
+	if (m->opts.key)
+		alert_write_key(m->out, ev, &ind);
 	alert_write(m->out, ev, &ind);
 	m->c.alerts++;
 	if (jout_error(m->out) != 0)
@@ -266,6 +273,38 @@ blank(const char *p, size_t len)
 	return 1;
 }
 
+/* --dedup-only: one line of alerts. */
+static void
+dedup_line(struct match *m, const char *name, uint64_t lineno,
+    const char *line, size_t len)
+{
+	const char *p;
+	size_t	 n;
+
+	switch (dstage_line(m->ds, line, len, &p, &n)) {
+	case DSTAGE_BLANK:
+		m->c.blank++;
+		return;
+	case DSTAGE_MALFORMED:
+		match_malformed(m);
+		diag_bad(name, lineno, "%s, record skipped",
+		    dstage_error(m->ds));
+		return;
+	case DSTAGE_SUPPRESSED:
+		m->c.records++;
+		m->c.suppressed++;
+		return;
+	case DSTAGE_KEPT:
+		m->c.records++;
+		m->c.alerts++;
+		jout_raw(m->out, p, n);
+		jout_raw(m->out, "\n", 1);
+		if (jout_error(m->out) != 0)
+			fatal(m, jout_error(m->out), NULL);
+		return;
+	}
+}
+
 /*
  * The fast path lists the caller addresses and prefetches their slots;
  * the lookups wait until the next line has been scanned, so that the
@@ -280,6 +319,10 @@ match_line(struct match *m, const char *name, uint64_t lineno,
 	struct pending	*p = &m->pend;
 	size_t		 nhits, i, n;
 
+	if (m->ds != NULL) {
+		dedup_line(m, name, lineno, line, len);
+		return;
+	}
 	if (m->opts.validate || scan_callers(line, len, hits, &nhits) ==
 	    SCAN_UNSURE || (nhits > 0 && container_line(line, len))) {
 		match_flush(m);

@@ -64,14 +64,19 @@ struct match_counters {
 
 struct match_opts {
 	int	 validate;	/* Parse every line in full. */
+	int	 key;		/* Write KEY<TAB> before each alert (akey.h). */
+	int	 dedup_only;	/* Lines are alerts to deduplicate (dstage.h):
+				   no index. */
 };
 
 struct match;
 
 /*
  * Return a matcher over index ix (borrowed; see match_set_index) that
- * decides repeats with dd and writes alerts to out (both borrowed).
- * Free with match_free.
+ * decides repeats with dd and writes alerts to out (both borrowed).  With
+ * opts->dedup_only, ix is NULL and each line is an alert (dstage.h):
+ * kept (counted in alerts and written as read, without a key prefix),
+ * suppressed, blank or malformed.  Free with match_free.
  */
 struct match *match_new(struct tidx *ix, struct dedup *dd, struct jout *out,
 	    const struct match_opts *opts);

@@ -24,6 +24,7 @@ struct pipeline {
 	struct dedup	*dd;
 	struct jout	*out;
 	size_t		 max_line;
+	int		 dedup_only;	/* Lines are alerts: no documents. */
 };
 
 void
@@ -81,8 +82,9 @@ fatal(void *arg, int e, const char *what)
 static int
 op_sniff(void *arg, const char *buf, size_t len)
 {
-	(void)arg;
-	return jrec_is_document(buf, len) == 1;
+	const struct pipeline *r = arg;
+
+	return !r->dedup_only && jrec_is_document(buf, len) == 1;
 }
 
 static void
@@ -180,13 +182,14 @@ pipeline_new(const char *ixpath, struct tidx *ix,
 	struct pipeline *r = xcalloc(1, sizeof(*r));
 
 	r->max_line = conf->input.max_line;
-	r->dd = dedup_new(conf->window, conf->max_keys);
+	r->dd = dedup_new(conf->window, conf->max_delay, conf->max_keys);
+	r->dedup_only = conf->match.dedup_only;
 	r->out = jout_new(STDOUT_FILENO);
 	r->m = match_new(ix, r->dd, r->out, &conf->match);
 	match_on_fatal(r->m, fatal, r);
 	r->w = watch_new(ixpath, ix, swap_index, r);
-	watch_state(r->w, conf->state, r->dd, conf->window, conf->max_keys,
-	    conf->state_interval);
+	watch_state(r->w, conf->state, r->dd, conf->window, conf->max_delay,
+	    conf->max_keys, conf->state_interval);
 	watch_load(r->w);
 	r->in = input_new(&conf->input, &ops, r);
 	input_catch_signals(r->in);

@@ -23,6 +23,7 @@ struct pipeline_conf {
 	struct input_conf input;
 	struct match_opts match;
 	int64_t		 window;	/* --window, ticks. */
+	int64_t		 max_delay;	/* --max-delay, ticks. */
 	size_t		 max_keys;
 	const char	*state;		/* --state FILE, or NULL. */
 	int64_t		 state_interval;
@@ -32,9 +33,9 @@ struct pipeline;
 
 /*
  * Return a run over the index at ixpath, mapped as ix (owned by the run
- * from now on), writing alerts to the standard output; the state is
- * loaded when there is one, and signals are caught.  Free with
- * pipeline_free.
+ * from now on; both NULL with --dedup-only, conf->match.dedup_only),
+ * writing alerts to the standard output; the state is loaded when there
+ * is one, and signals are caught.  Free with pipeline_free.
  */
 struct pipeline *pipeline_new(const char *ixpath, struct tidx *ix,
 	    const struct pipeline_conf *conf);

@@ -5,9 +5,11 @@
  * Saving streams the keys from dedup_foreach through a buffer into a
  * temporary file, checksumming as it goes.  Loading reads the file line
  * by line (lines are bounded, so is the buffer), parses each line with
- * jrec, and stages the keys in memory until the trailer has been checked:
- * only a file found whole and intact reaches the table.  The staging is
- * bounded by max_keys: past it, a min-heap on time keeps the newest keys.
+ * jrec, and stages the alert times in memory, one (key, time) pair
+ * each, until the trailer has been checked: only a file found whole and
+ * intact reaches the table.  A file of major 1 is converted as it is
+ * read: its key's one time is the key's only alert time.  The staging
+ * is bounded by max_times: past it, a min-heap on time keeps the newest.
  */
 #include <sys/stat.h>
 
@@ -105,44 +107,64 @@ id_is_text(const char *id, size_t idlen)
 	return ok;
 }
 
+/* Write one key line: the key and the n times at ts. */
 static void
-key_line(void *arg, const char *id, size_t idlen, const struct addr *a,
-    int64_t t)
+key_chunk(struct writer *w, const char *id, size_t idlen,
+    const struct addr *a, const int64_t *ts, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct writer *w = arg;
 	char	 abuf[ADDR_STRLEN], tbuf[KTIME_STRLEN];
 	char	 out[2 * STATE_ID_MAX];
-	size_t	 i, n = 0;
+	size_t	 i, o = 0;
 
-	if (w->err != 0 || idlen > STATE_ID_MAX)
-		return;
 	if (id_is_text(id, idlen)) {
 		wstr(w, "{\"IndicatorId\":\"");
 		for (i = 0; i < idlen; i++) {
 			if (id[i] == '"' || id[i] == '\\')
-				out[n++] = '\\';
-			out[n++] = id[i];
+				out[o++] = '\\';
+			out[o++] = id[i];
 		}
 	} else {
 		wstr(w, "{\"IndicatorIdHex\":\"");
 		for (i = 0; i < idlen; i++) {
-			out[n++] = hex[(unsigned char)id[i] >> 4];
-			out[n++] = hex[(unsigned char)id[i] & 15];
+			out[o++] = hex[(unsigned char)id[i] >> 4];
+			out[o++] = hex[(unsigned char)id[i] & 15];
 		}
 	}
-	wput(w, out, n);
+	wput(w, out, o);
 	wstr(w, "\",\"Address\":\"");
 	wstr(w, addr_format(a, abuf));
-	wstr(w, "\",\"Time\":\"");
-	wstr(w, ktime_format(t, tbuf));
-	wstr(w, "\"}\n");
+	wstr(w, "\",\"Times\":[");
+	for (i = 0; i < n; i++) {
+		wstr(w, i ? ",\"" : "\"");
+		wstr(w, ktime_format(ts[i], tbuf));
+		wstr(w, "\"");
+	}
+	wstr(w, "]}\n");
 	w->keys++;
+}
+
+/* Write a key, STATE_TIMES_PER_LINE times a line. */
+static void
+key_lines(void *arg, const char *id, size_t idlen, const struct addr *a,
+    const int64_t *ts, size_t nt)
+{
+	struct writer *w = arg;
+	size_t	 i, n;
+
+	if (w->err != 0 || idlen > STATE_ID_MAX)
+		return;
+	for (i = 0; i < nt; i += n) {
+		n = nt - i < STATE_TIMES_PER_LINE ? nt - i :
+		    STATE_TIMES_PER_LINE;
+		key_chunk(w, id, idlen, a, ts + i, n);
+	}
 }
 
 /* Write the whole file to fd; 0, or -1 with errno. */
 static int
-write_state(int fd, const struct dedup *d, int64_t window, int64_t saved)
+write_state(int fd, const struct dedup *d, int64_t window, int64_t max_delay,
+    int64_t saved)
 {
 	struct writer w;
 	char	 line[256], tbuf[KTIME_STRLEN];
@@ -153,11 +175,12 @@ write_state(int fd, const struct dedup *d, int64_t window, int64_t saved)
 	w.buf = xmalloc(WBUF_SIZE);
 	snprintf(line, sizeof(line), "{\"format\":\"%s\",\"major\":%d,"
 	    "\"minor\":%d,\"saved\":\"%s\",\"window_ticks\":%lld,"
-	    "\"writer\":\"kv-match %s\"}\n", STATE_FORMAT, STATE_MAJOR,
-	    STATE_MINOR, ktime_format(saved, tbuf),
-	    (long long)(window > 0 ? window : 0), VERSION);
+	    "\"max_delay_ticks\":%lld,\"writer\":\"kv-match %s\"}\n",
+	    STATE_FORMAT, STATE_MAJOR, STATE_MINOR, ktime_format(saved, tbuf),
+	    (long long)(window > 0 ? window : 0),
+	    (long long)(max_delay > 0 ? max_delay : 0), VERSION);
 	wstr(&w, line);
-	dedup_foreach(d, key_line, &w);
+	dedup_foreach(d, key_lines, &w);
 	crc = w.crc;
 	snprintf(line, sizeof(line), "{\"end\":true,\"keys\":%llu,"
 	    "\"crc32c\":\"%08x\"}\n", (unsigned long long)w.keys,
@@ -174,7 +197,7 @@ write_state(int fd, const struct dedup *d, int64_t window, int64_t saved)
 
 enum state_status
 state_save(const struct dedup *d, const char *path, int64_t window,
-    int64_t saved)
+    int64_t max_delay, int64_t saved)
 {
 	const char *slash;
 	char	*tmp, *dir;
@@ -195,7 +218,7 @@ state_save(const struct dedup *d, const char *path, int64_t window,
 	if ((fd = mkstemp(tmp)) == -1)
 		goto fail_nofile;
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
-	    write_state(fd, d, window, saved) == -1 || fsync(fd) == -1)
+	    write_state(fd, d, window, max_delay, saved) == -1 || fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;
@@ -232,8 +255,8 @@ fail_nofile:
 
 /* The members read, in the order of fields[]. */
 enum {
-	F_FORMAT, F_MAJOR, F_MINOR, F_SAVED, F_WINDOW,
-	F_ID, F_IDHEX, F_ADDRESS, F_TIME,
+	F_FORMAT, F_MAJOR, F_MINOR, F_SAVED, F_WINDOW, F_MAXDELAY,
+	F_ID, F_IDHEX, F_ADDRESS, F_TIME, F_TIMES,
 	F_END, F_KEYS, F_CRC,
 	NFIELDS
 };
@@ -244,10 +267,12 @@ static const struct jfield fields[NFIELDS] = {
 	[F_MINOR] = { .path = { "minor" } },
 	[F_SAVED] = { .path = { "saved" } },
 	[F_WINDOW] = { .path = { "window_ticks" } },
+	[F_MAXDELAY] = { .path = { "max_delay_ticks" } },
 	[F_ID] = { .path = { "IndicatorId" } },
 	[F_IDHEX] = { .path = { "IndicatorIdHex" } },
 	[F_ADDRESS] = { .path = { "Address" } },
 	[F_TIME] = { .path = { "Time" } },
+	[F_TIMES] = { .path = { "Times" }, .flags = JF_LIST },
 	[F_END] = { .path = { "end" } },
 	[F_KEYS] = { .path = { "keys" } },
 	[F_CRC] = { .path = { "crc32c" } }
@@ -387,10 +412,10 @@ set_key(struct skey *k, const char *id, size_t idlen, const struct addr *a,
 }
 
 /*
- * Stage a key.  While fewer than maxkeys are held it is appended (the
- * array grows with the file, not to max_keys at once).  Once maxkeys are
- * held the array is a min-heap on time, and a key newer than the oldest
- * held replaces it; either way one key is dropped.
+ * Stage an alert time of a key.  While fewer than maxkeys are held it is
+ * appended (the array grows with the file, not to max_keys at once).
+ * Once maxkeys are held the array is a min-heap on time, and a time newer
+ * than the oldest held replaces it; either way one is dropped.
  */
 static void
 stage(struct loader *l, const char *id, size_t idlen, const struct addr *a,
@@ -417,6 +442,37 @@ stage(struct loader *l, const char *id, size_t idlen, const struct addr *a,
 	if (l->nkeys == l->maxkeys)
 		for (i = l->nkeys / 2; i-- > 0; )
 			heap_down(l->keys, l->nkeys, i);
+}
+
+/*
+ * Check and stage the times of a 2.x key line, a JSON array of at least
+ * one time and only times (jrec joins its strings with newlines, and
+ * the raw text tells whether it held anything else).
+ */
+static const char *
+key_times(struct loader *l, const char *id, size_t idlen,
+    const struct addr *a)
+{
+	const struct jval *v = jrec_get(l->jr, F_TIMES);
+	const char *p, *e, *nl;
+	int64_t	 t[STATE_TIMES_PER_LINE];
+	size_t	 n = 0, i;
+
+	if (v->type != JV_STRING || v->len == 0)
+		return "bad Times";
+	for (p = v->s, e = v->s + v->len; p <= e; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			nl = e;
+		if (n == STATE_TIMES_PER_LINE)
+			return "too many Times";
+		if (ktime_parse(p, (size_t)(nl - p), &t[n]) == -1)
+			return "bad Times";
+		n++;
+	}
+	l->info->keys++;
+	for (i = 0; i < n; i++)
+		stage(l, id, idlen, a, t[i]);
+	return NULL;
 }
 
 /* Check and stage one key line; NULL, or the reason it is refused. */
@@ -458,11 +514,15 @@ key(struct loader *l)
 		return "key without IndicatorId";
 	if (av->type != JV_STRING || addr_parse(av->s, av->len, &a) == -1)
 		return "bad Address";
-	if (get_time(jrec_get(l->jr, F_TIME), &t) == -1)
-		return "bad Time";
-	l->info->keys++;
-	stage(l, p, n, &a, t);
-	return NULL;
+	if (l->info->major == 1) {
+		/* 1.x: the key's last alert time alone. */
+		if (get_time(jrec_get(l->jr, F_TIME), &t) == -1)
+			return "bad Time";
+		l->info->keys++;
+		stage(l, p, n, &a, t);
+		return NULL;
+	}
+	return key_times(l, p, n, &a);
 }
 
 /* Check the header (line 1); NULL, or the reason it is refused. */
@@ -481,7 +541,7 @@ header(struct loader *l, const char *line, size_t len)
 	if (get_uint(jrec_get(l->jr, F_MAJOR), UINT_MAX, &x) == -1)
 		return "bad version";
 	l->info->major = (unsigned)x;
-	if (x != STATE_MAJOR)
+	if (x != STATE_MAJOR && x != 1)
 		return "unsupported version";
 	if (get_uint(jrec_get(l->jr, F_MINOR), UINT_MAX, &x) == -1)
 		return "bad version";
@@ -491,6 +551,11 @@ header(struct loader *l, const char *line, size_t len)
 	if (get_uint(jrec_get(l->jr, F_WINDOW), INT64_MAX, &x) == -1)
 		return "bad window";
 	l->info->window = (int64_t)x;
+	if (l->info->major == 1)
+		return NULL;
+	if (get_uint(jrec_get(l->jr, F_MAXDELAY), INT64_MAX, &x) == -1)
+		return "bad max_delay";
+	l->info->max_delay = (int64_t)x;
 	return NULL;
 }
 

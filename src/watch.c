@@ -28,7 +28,7 @@ struct watch {
 	int64_t		 last_check;	/* Monotonic ticks. */
 	const char	*state;		/* --state FILE, or NULL. */
 	struct dedup	*dd;
-	int64_t		 window;
+	int64_t		 window, max_delay;
 	size_t		 max_keys;
 	int64_t		 interval;
 	int64_t		 last_save;
@@ -137,8 +137,9 @@ watch_reload(struct watch *w)
 
 void
 watch_state(struct watch *w, const char *path, struct dedup *dd,
-    int64_t window, size_t max_keys, int64_t interval)
+    int64_t window, int64_t max_delay, size_t max_keys, int64_t interval)
 {
+	w->max_delay = max_delay;
 	w->state = path;
 	w->dd = dd;
 	w->window = window;
@@ -180,7 +181,8 @@ watch_save(struct watch *w)
 {
 	if (w->state == NULL)
 		return;
-	if (state_save(w->dd, w->state, w->window, ktime_now()) != STATE_OK)
+	if (state_save(w->dd, w->state, w->window, w->max_delay,
+	    ktime_now()) != STATE_OK)
 		warn("%s: state not saved", w->state);
 	w->last_save = mono_now();
 }

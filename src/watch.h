@@ -36,7 +36,8 @@ void	 watch_free(struct watch *w);
 
 /* Keep the table dd in path (NULL: none), saved every interval ticks. */
 void	 watch_state(struct watch *w, const char *path, struct dedup *dd,
-	    int64_t window, size_t max_keys, int64_t interval);
+	    int64_t window, int64_t max_delay, size_t max_keys,
+	    int64_t interval);
 
 /* Restore the table from the state file, when there is one. */
 void	 watch_load(struct watch *w);

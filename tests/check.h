@@ -15,6 +15,8 @@ Suite	*lineread_suite(void);
 Suite	*misc_suite(void);	/* crc32c, strpool, diag, jout. */
 Suite	*scan_suite(void);
 Suite	*dedup_suite(void);
+Suite	*akey_suite(void);
+Suite	*dstage_suite(void);
 Suite	*kvrec_suite(void);	/* kvrec and alert. */
 Suite	*state_suite(void);
 Suite	*stix_suite(void);

@@ -20,6 +20,8 @@ main(void)
 	srunner_add_suite(sr, misc_suite());
 	srunner_add_suite(sr, scan_suite());
 	srunner_add_suite(sr, dedup_suite());
+	srunner_add_suite(sr, akey_suite());
+	srunner_add_suite(sr, dstage_suite());
 	srunner_add_suite(sr, kvrec_suite());
 	srunner_add_suite(sr, state_suite());
 	srunner_add_suite(sr, stix_suite());

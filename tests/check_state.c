@@ -38,6 +38,7 @@
 
 #define SEC	KTIME_TICKS_PER_SEC
 #define HOUR	(3600 * SEC)
+#define DAY_TICKS	(24 * HOUR)
 /* 2026-11-20T12:00:00Z, an ordinary event time. */
 #define T0	(INT64_C(1795176000) * SEC)
 
@@ -168,12 +169,18 @@ spew_sealed(const char *body, unsigned keys)
 		"\"window_ticks\":36000000000}\n"
 #define KEY1	"{\"IndicatorId\":\"i1\",\"Address\":\"203.0.113.10\"," \
 		"\"Time\":\"2026-03-05T10:00:00.0000000Z\"}\n"
+/* The same in major 2, and a key with two times. */
+#define HEADER2	"{\"format\":\"kv-match-state\",\"major\":2,\"minor\":0," \
+		"\"saved\":\"2026-03-05T10:00:07.0000000Z\"," \
+		"\"window_ticks\":36000000000,\"max_delay_ticks\":0}\n"
+#define KEY2	"{\"IndicatorId\":\"i1\",\"Address\":\"203.0.113.10\"," \
+		"\"Times\":[\"2026-03-05T08:00:00Z\",\"2026-03-05T10:00:00Z\"]}\n"
 
 /* Load path into a fresh table and return the status. */
 static enum state_status
 load_fresh(struct dedup **dp, struct state_info *info)
 {
-	*dp = dedup_new(HOUR, 1000000);
+	*dp = dedup_new(HOUR, 7 * DAY_TICKS, 1000000);
 	return state_load(*dp, path, 1000000, info);
 }
 
@@ -236,9 +243,10 @@ keyset_free(struct keyset *ks)
 /* Mark a visited key; count a visit of an unknown key or wrong time. */
 static void
 keyset_visit(void *arg, const char *id, size_t idlen, const struct addr *a,
-    int64_t t)
+    const int64_t *ts, size_t nt)
 {
 	struct keyset *ks = arg;
+	int64_t	 t = nt == 1 ? ts[0] : INT64_MIN;
 	size_t	 i;
 
 	for (i = 0; i < ks->n; i++) {
@@ -313,18 +321,18 @@ make_table(struct keyset *ks, struct dedup *d, unsigned n)
 
 START_TEST(round_trip)
 {
-	struct dedup *d = dedup_new(HOUR, 1000000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000000), *e;
 	struct keyset ks;
 	struct state_info info;
 	int64_t	 saved = T0 + 3 * HOUR + 5;
 	size_t	 i;
 
 	make_table(&ks, d, 3000);
-	ck_assert_int_eq(state_save(d, path, HOUR, saved), STATE_OK);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, saved), STATE_OK);
 	/* The rename leaves the state file alone in the directory. */
 	ck_assert_int_eq(dir_entries(), 1);
 
-	e = dedup_new(HOUR, 1000000);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000000);
 	memset(&info, 0xa5, sizeof(info));
 	ck_assert_int_eq(state_load(e, path, 1000000, &info), STATE_OK);
 	ck_assert_uint_eq(info.major, STATE_MAJOR);
@@ -370,7 +378,7 @@ END_TEST
 /* The times saved are the keys' latest, to the tick; the edges alert. */
 START_TEST(round_trip_times)
 {
-	struct dedup *d = dedup_new(HOUR, 1000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000), *e;
 	struct addr a = ip("2001:db8::7");
 	int64_t	 first, last;
 
@@ -381,8 +389,8 @@ START_TEST(round_trip_times)
 	ck_assert_int_eq(dedup_check(d, "k", 1, &a, T0 + 5 * HOUR + 3), 1);
 	ck_assert_int_eq(dedup_check(d, "first", 5, &a, first), 1);
 	ck_assert_int_eq(dedup_check(d, "last", 4, &a, last), 1);
-	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
-	e = dedup_new(HOUR, 1000);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_OK);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, NULL), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 3);
 	/* The key holds T0 + 5h + 3: exactly a window from it alerts. */
@@ -401,13 +409,16 @@ END_TEST
 START_TEST(format_exact)
 {
 	static const char want[] =
-	    "{\"format\":\"kv-match-state\",\"major\":1,\"minor\":0,"
+	    "{\"format\":\"kv-match-state\",\"major\":2,\"minor\":0,"
 	    "\"saved\":\"2026-03-05T10:00:07.0000000Z\","
-	    "\"window_ticks\":36000000000,\"writer\":\"kv-match 0.1.0\"}\n"
+	    "\"window_ticks\":36000000000,"
+	    "\"max_delay_ticks\":6048000000000,"
+	    "\"writer\":\"kv-match 0.1.0\"}\n"
 	    "{\"IndicatorId\":\"kv-ti-v4\",\"Address\":\"203.0.113.10\","
-	    "\"Time\":\"2026-03-05T10:00:00.0000000Z\"}\n"
-	    "{\"end\":true,\"keys\":1,\"crc32c\":\"d47eb491\"}\n";
-	struct dedup *d = dedup_new(HOUR, 1000);
+	    "\"Times\":[\"2026-03-05T08:00:00.0000000Z\","
+	    "\"2026-03-05T10:00:00.0000000Z\"]}\n"
+	    "{\"end\":true,\"keys\":1,\"crc32c\":\"e667f97a\"}\n";
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("203.0.113.10");
 	int64_t	 t, saved;
 	char	*got;
@@ -416,13 +427,15 @@ START_TEST(format_exact)
 	ck_assert_int_eq(ktime_parse("2026-03-05T10:00:00Z", 20, &t), 0);
 	ck_assert_int_eq(ktime_parse("2026-03-05T10:00:07Z", 20, &saved), 0);
 	ck_assert_int_eq(dedup_check(d, "kv-ti-v4", 8, &a, t), 1);
-	ck_assert_int_eq(state_save(d, path, HOUR, saved), STATE_OK);
+	ck_assert_int_eq(dedup_check(d, "kv-ti-v4", 8, &a, t - 2 * HOUR), 1);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, saved),
+	    STATE_OK);
 	got = slurp(path, &len);
 	ck_assert_str_eq(got, want);
 	ck_assert_uint_eq(len, sizeof(want) - 1);
 	/* The checksum is of everything before the trailer. */
 	ck_assert_uint_eq(crc32c(0, want, (size_t)(strstr(want, "{\"end\"") -
-	    want)), 0xd47eb491);
+	    want)), 0xe667f97a);
 	free(got);
 	dedup_free(d);
 }
@@ -431,22 +444,22 @@ END_TEST
 /* The id forms: text with \" and \\, hex for the rest. */
 START_TEST(format_ids)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("2001:DB8:0::1");
 	char	*got;
 	size_t	 len;
 
 	ck_assert_int_eq(dedup_check(d, "a\"b\\c", 5, &a, T0), 1);
-	ck_assert_int_eq(state_save(d, path, 0, T0), STATE_OK);
+	ck_assert_int_eq(state_save(d, path, 0, 7 * DAY_TICKS, T0), STATE_OK);
 	got = slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(got, "\n{\"IndicatorId\":\"a\\\"b\\\\c\","
-	    "\"Address\":\"2001:db8::1\",\"Time\":"));
+	    "\"Address\":\"2001:db8::1\",\"Times\":[\""));
 	ck_assert_ptr_nonnull(strstr(got, "\"window_ticks\":0,"));
 	free(got);
 	dedup_free(d);
-	d = dedup_new(HOUR, 1000);
+	d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(dedup_check(d, "\xff\x00\x1f", 3, &a, T0), 1);
-	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_OK);
 	got = slurp(path, &len);
 	ck_assert_ptr_nonnull(strstr(got,
 	    "\n{\"IndicatorIdHex\":\"ff001f\",\"Address\":\"2001:db8::1\""));
@@ -457,11 +470,11 @@ END_TEST
 
 START_TEST(empty_table)
 {
-	struct dedup *d = dedup_new(HOUR, 1000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000), *e;
 	struct state_info info;
 
-	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
-	e = dedup_new(HOUR, 1000);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_OK);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, &info), STATE_OK);
 	ck_assert_uint_eq(info.keys, 0);
 	ck_assert_uint_eq(nkeys(e), 0);
@@ -472,7 +485,7 @@ END_TEST
 
 START_TEST(missing)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct state_info info;
 
 	errno = 0;
@@ -489,7 +502,7 @@ END_TEST
 
 START_TEST(not_regular)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 
 	errno = 0;
 	ck_assert_int_eq(state_load(d, dir, 1000, NULL), STATE_IO);
@@ -534,7 +547,7 @@ END_TEST
 /* Past max_keys the newest keys are kept, the others counted. */
 START_TEST(max_keys)
 {
-	struct dedup *d = dedup_new(1000 * HOUR, 100000), *e;
+	struct dedup *d = dedup_new(1000 * HOUR, 7 * DAY_TICKS, 100000), *e;
 	struct keyset ks;
 	struct state_info info;
 	char	 id[32];
@@ -554,8 +567,8 @@ START_TEST(max_keys)
 		ck_assert_int_eq(dedup_check(d, id, (size_t)len, &ks.k[i].a,
 		    T0 + j), 1);
 	}
-	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
-	e = dedup_new(1000 * HOUR, 100000);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_OK);
+	e = dedup_new(1000 * HOUR, 7 * DAY_TICKS, 100000);
 	ck_assert_int_eq(state_load(e, path, keep, &info), STATE_OK);
 	ck_assert_uint_eq(info.keys, n);
 	ck_assert_uint_eq(info.restored, keep);
@@ -573,7 +586,7 @@ START_TEST(max_keys)
 	ck_assert_uint_eq(held, keep);
 	dedup_free(e);
 	/* 0 is taken as 1: the newest. */
-	e = dedup_new(1000 * HOUR, 100000);
+	e = dedup_new(1000 * HOUR, 7 * DAY_TICKS, 100000);
 	ck_assert_int_eq(state_load(e, path, 0, &info), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 1);
 	ck_assert_int_eq(dedup_check(e, "k999", 4, &ks.k[0].a, T0 + 999), 0);
@@ -586,7 +599,7 @@ END_TEST
 /* An id longer than STATE_ID_MAX is left out; the rest is saved. */
 START_TEST(long_id_left_out)
 {
-	struct dedup *d = dedup_new(HOUR, 1000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000), *e;
 	struct addr a = ip("192.0.2.1");
 	char	*id = malloc(STATE_ID_MAX + 1);
 
@@ -594,8 +607,8 @@ START_TEST(long_id_left_out)
 	memset(id, 'x', STATE_ID_MAX + 1);
 	ck_assert_int_eq(dedup_check(d, id, STATE_ID_MAX + 1, &a, T0), 1);
 	ck_assert_int_eq(dedup_check(d, "short", 5, &a, T0), 1);
-	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
-	e = dedup_new(HOUR, 1000);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_OK);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, NULL), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 1);
 	ck_assert_int_eq(dedup_check(e, "short", 5, &a, T0 + 1), 0);
@@ -609,21 +622,21 @@ END_TEST
 /* A new save replaces the old file; loading is not disturbed by keys. */
 START_TEST(save_replaces)
 {
-	struct dedup *d = dedup_new(HOUR, 1000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000), *e;
 	struct addr a = ip("192.0.2.1");
 
 	ck_assert_int_eq(dedup_check(d, "old", 3, &a, T0), 1);
-	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_OK);
 	ck_assert_int_eq(dedup_check(d, "new", 3, &a, T0 + 1), 1);
-	ck_assert_int_eq(state_save(d, path, HOUR, T0 + 1), STATE_OK);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0 + 1), STATE_OK);
 	ck_assert_int_eq(dir_entries(), 1);
-	e = dedup_new(HOUR, 1000);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, NULL), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 2);
 	dedup_free(e);
 	/* A relative path saves in the working directory. */
 	ck_assert_int_eq(chdir(dir), 0);
-	ck_assert_int_eq(state_save(d, "rel", HOUR, T0), STATE_OK);
+	ck_assert_int_eq(state_save(d, "rel", HOUR, 7 * DAY_TICKS, T0), STATE_OK);
 	ck_assert_int_eq(access("rel", R_OK), 0);
 	ck_assert_int_eq(dir_entries(), 2);
 	ck_assert_int_eq(chdir("/"), 0);
@@ -634,19 +647,19 @@ END_TEST
 /* A save into a directory that is not there fails, leaving nothing. */
 START_TEST(save_fails_nodir)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("192.0.2.1");
 	char	 p[256];
 
 	ck_assert_int_eq(dedup_check(d, "k", 1, &a, T0), 1);
 	snprintf(p, sizeof(p), "%s/no/state", dir);
 	errno = 0;
-	ck_assert_int_eq(state_save(d, p, HOUR, T0), STATE_IO);
+	ck_assert_int_eq(state_save(d, p, HOUR, 7 * DAY_TICKS, T0), STATE_IO);
 	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_int_eq(dir_entries(), 0);
 	/* A directory in the way of the file. */
 	ck_assert_int_eq(mkdir(path, 0700), 0);
-	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_IO);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_IO);
 	ck_assert_int_eq(dir_entries(), 1);
 	ck_assert_int_eq(rmdir(path), 0);
 	dedup_free(d);
@@ -659,7 +672,7 @@ END_TEST
  */
 START_TEST(save_fails_atomic)
 {
-	struct dedup *d = dedup_new(HOUR, 100000), *e;
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 100000), *e;
 	struct addr a = ip("192.0.2.1");
 	struct rlimit rl;
 	rlim_t	 old;
@@ -668,7 +681,7 @@ START_TEST(save_fails_atomic)
 	unsigned i;
 
 	ck_assert_int_eq(dedup_check(d, "old", 3, &a, T0), 1);
-	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_OK);
 	before = slurp(path, &blen);
 	for (i = 0; i < 20000; i++)
 		ck_assert_int_eq(dedup_check(d, id, (size_t)snprintf(id,
@@ -679,7 +692,7 @@ START_TEST(save_fails_atomic)
 	rl.rlim_cur = 100000;
 	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
 	errno = 0;
-	ck_assert_int_eq(state_save(d, path, HOUR, T0 + 1), STATE_IO);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0 + 1), STATE_IO);
 	ck_assert_int_eq(errno, EFBIG);
 	rl.rlim_cur = old;
 	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
@@ -687,7 +700,7 @@ START_TEST(save_fails_atomic)
 	after = slurp(path, &alen);
 	ck_assert_uint_eq(alen, blen);
 	ck_assert_mem_eq(after, before, blen);
-	e = dedup_new(HOUR, 1000);
+	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, NULL), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 1);
 	free(before);
@@ -766,13 +779,13 @@ END_TEST
 static char *
 small_file(size_t *len)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("203.0.113.10"), b = ip("2001:db8::1");
 
 	ck_assert_int_eq(dedup_check(d, "i1", 2, &a, T0), 1);
 	ck_assert_int_eq(dedup_check(d, "q\"\\", 3, &b, T0 + 1), 1);
 	ck_assert_int_eq(dedup_check(d, "\xff", 1, &a, T0 + 2), 1);
-	ck_assert_int_eq(state_save(d, path, HOUR, T0), STATE_OK);
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_OK);
 	dedup_free(d);
 	return slurp(path, len);
 }
@@ -895,18 +908,19 @@ START_TEST(other_majors)
 	struct dedup *d;
 	struct state_info info;
 
-	spew_sealed("{\"format\":\"kv-match-state\",\"major\":2,\"minor\":0,"
-	    "\"saved\":\"2026-03-05T10:00:07Z\",\"window_ticks\":1}\n" KEY1, 1);
+	spew_sealed("{\"format\":\"kv-match-state\",\"major\":3,\"minor\":0,"
+	    "\"saved\":\"2026-03-05T10:00:07Z\",\"window_ticks\":1,"
+	    "\"max_delay_ticks\":1}\n" KEY2, 1);
 	ck_assert_int_eq(load_fresh(&d, &info), STATE_DAMAGED);
 	ck_assert_str_eq(info.reason, "unsupported version");
-	ck_assert_uint_eq(info.major, 2);
+	ck_assert_uint_eq(info.major, 3);
 	ck_assert_uint_eq(info.line, 1);
 	ck_assert_uint_eq(nkeys(d), 0);
 	dedup_free(d);
 	/* A later major is refused whatever follows its header. */
 	{
 		static const char v2[] =
-		    "{\"format\":\"kv-match-state\",\"major\":2}\nBINARY\1\2";
+		    "{\"format\":\"kv-match-state\",\"major\":3}\nBINARY\1\2";
 
 		spew(path, v2, sizeof(v2) - 1);
 	}
@@ -1244,7 +1258,7 @@ END_TEST
 /* A table that already holds keys keeps them on damage, adds none. */
 START_TEST(damage_leaves_table)
 {
-	struct dedup *d = dedup_new(HOUR, 1000);
+	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("192.0.2.1");
 	char	*good;
 	size_t	 len;
@@ -1264,6 +1278,149 @@ START_TEST(damage_leaves_table)
 }
 END_TEST
 
+/* A file of major 1 is converted: each key's Time is its one alert time. */
+START_TEST(convert_v1)
+{
+	struct dedup *d;
+	struct state_info info;
+	struct addr a = ip("203.0.113.10");
+	int64_t	 t;
+	char	*got;
+	size_t	 len;
+
+	ck_assert_int_eq(ktime_parse("2026-03-05T10:00:00Z", 20, &t), 0);
+	spew_sealed(HEADER KEY1, 1);
+	ck_assert_int_eq(load_fresh(&d, &info), STATE_OK);
+	ck_assert_uint_eq(info.major, 1);
+	ck_assert_uint_eq(info.keys, 1);
+	ck_assert_uint_eq(info.restored, 1);
+	ck_assert_int_eq(info.max_delay, 0);
+	ck_assert_uint_eq(nkeys(d), 1);
+	ck_assert_int_eq(dedup_check(d, "i1", 2, &a, t + HOUR - 1), 0);
+	ck_assert_int_eq(dedup_check(d, "i1", 2, &a, t - HOUR + 1), 0);
+	ck_assert_int_eq(dedup_check(d, "i1", 2, &a, t - HOUR), 1);
+	/* Saved again, it is major 2 with both times. */
+	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0),
+	    STATE_OK);
+	got = slurp(path, &len);
+	ck_assert_ptr_nonnull(strstr(got, "\"major\":2,"));
+	ck_assert_ptr_nonnull(strstr(got, "\"Times\":["
+	    "\"2026-03-05T09:00:00.0000000Z\","
+	    "\"2026-03-05T10:00:00.0000000Z\"]}\n"));
+	free(got);
+	dedup_free(d);
+	/* A 1.x key line with Times instead of Time is damaged. */
+	spew_sealed(HEADER KEY2, 1);
+	ck_damaged("1.0 key with Times");
+}
+END_TEST
+
+/*
+ * Keys with many times round-trip exactly: a key with more than
+ * STATE_TIMES_PER_LINE takes several lines, whose union is read back.
+ */
+START_TEST(round_trip_many_times)
+{
+	const unsigned n = 2 * STATE_TIMES_PER_LINE + 3;
+	struct dedup *d = dedup_new(HOUR, 365 * DAY_TICKS, 1000000), *e;
+	struct dedup_stats st;
+	struct state_info info;
+	struct addr a = ip("2001:db8::9"), b = ip("198.51.100.1");
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(dedup_check(d, "many", 4, &a,
+		    T0 - (int64_t)i * 2 * HOUR), 1);
+	ck_assert_int_eq(dedup_check(d, "one", 3, &b, T0), 1);
+	ck_assert_int_eq(state_save(d, path, HOUR, 365 * DAY_TICKS, T0),
+	    STATE_OK);
+	e = dedup_new(HOUR, 365 * DAY_TICKS, 1000000);
+	ck_assert_int_eq(state_load(e, path, 1000000, &info), STATE_OK);
+	ck_assert_uint_eq(info.keys, 4);
+	ck_assert_uint_eq(info.restored, n + 1);
+	ck_assert_int_eq(info.max_delay, 365 * DAY_TICKS);
+	dedup_get_stats(e, &st);
+	ck_assert_uint_eq(st.keys, 2);
+	ck_assert_uint_eq(st.times, n + 1);
+	/* Each time suppresses its neighbourhood, the gaps alert. */
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(dedup_check(e, "many", 4, &a,
+		    T0 - (int64_t)i * 2 * HOUR + HOUR - 1), 0);
+		ck_assert_int_eq(dedup_check(e, "many", 4, &a,
+		    T0 - (int64_t)i * 2 * HOUR - HOUR + 1), 0);
+	}
+	ck_assert_int_eq(dedup_check(e, "many", 4, &a, T0 + HOUR), 1);
+	dedup_free(d);
+	dedup_free(e);
+	/* max_times counts times: the newest are kept. */
+	e = dedup_new(HOUR, 365 * DAY_TICKS, 10);
+	ck_assert_int_eq(state_load(e, path, 10, &info), STATE_OK);
+	ck_assert_uint_eq(info.restored, 10);
+	ck_assert_uint_eq(info.dropped, n + 1 - 10);
+	ck_assert_int_eq(dedup_check(e, "one", 3, &b, T0 + 1), 0);
+	ck_assert_int_eq(dedup_check(e, "many", 4, &a, T0 + 1), 0);
+	dedup_free(e);
+}
+END_TEST
+
+/* What a 2.x key line and header must hold. */
+START_TEST(bad_times)
+{
+	struct dedup *d;
+	struct state_info info;
+
+	spew_sealed(HEADER2 KEY2, 1);
+	ck_assert_int_eq(load_fresh(&d, &info), STATE_OK);
+	ck_assert_uint_eq(info.restored, 2);
+	dedup_free(d);
+#define KEYT(times) "{\"IndicatorId\":\"i1\",\"Address\":\"203.0.113.10\"," \
+	times "}\n"
+	spew_sealed(HEADER2 KEYT("\"Times\":[]"), 1);
+	ck_damaged("empty Times");
+	spew_sealed(HEADER2 KEYT("\"Times\":[\"yesterday\"]"), 1);
+	ck_damaged("a bad time");
+	spew_sealed(HEADER2 KEYT("\"Times\":[\"2026-03-05T10:00:00Z\",\"x\"]"),
+	    1);
+	ck_damaged("a bad second time");
+	spew_sealed(HEADER2 KEYT("\"Times\":1"), 1);
+	ck_damaged("Times a number");
+	/* A lone string is read as an array of one. */
+	spew_sealed(HEADER2 KEYT("\"Times\":\"2026-03-05T10:00:00Z\""), 1);
+	ck_assert_int_eq(load_fresh(&d, &info), STATE_OK);
+	ck_assert_uint_eq(info.restored, 1);
+	dedup_free(d);
+	spew_sealed(HEADER2 KEYT("\"Time\":\"2026-03-05T10:00:00Z\""), 1);
+	ck_damaged("2.0 key with Time");
+	spew_sealed(HEADER2 KEYT("\"Times\":[\"\"]"), 1);
+	ck_damaged("an empty time");
+#undef KEYT
+	spew_sealed("{\"format\":\"kv-match-state\",\"major\":2,\"minor\":0,"
+	    "\"saved\":\"2026-03-05T10:00:07Z\",\"window_ticks\":1}\n" KEY2, 1);
+	ck_damaged("2.0 header without max_delay_ticks");
+	spew_sealed("{\"format\":\"kv-match-state\",\"major\":2,\"minor\":0,"
+	    "\"saved\":\"2026-03-05T10:00:07Z\",\"window_ticks\":1,"
+	    "\"max_delay_ticks\":-1}\n" KEY2, 1);
+	ck_damaged("negative max_delay_ticks");
+	{
+		/* More times on one line than a writer puts there. */
+		size_t	 n = 0, i;
+		char	*buf = malloc(16384);
+
+		ck_assert_ptr_nonnull(buf);
+		n += (size_t)sprintf(buf, "%s%s", HEADER2,
+		    "{\"IndicatorId\":\"i1\",\"Address\":\"192.0.2.1\","
+		    "\"Times\":[");
+		for (i = 0; i <= STATE_TIMES_PER_LINE; i++)
+			n += (size_t)sprintf(buf + n, "%s\"2026-03-05T10:00Z\"",
+			    i ? "," : "");
+		sprintf(buf + n, "]}\n");
+		spew_sealed(buf, 1);
+		free(buf);
+		ck_damaged("too many times on a line");
+	}
+}
+END_TEST
+
 Suite *
 state_suite(void)
 {
@@ -1276,6 +1433,8 @@ state_suite(void)
 	tcase_add_test(tc, round_trip_times);
 	tcase_add_test(tc, format_exact);
 	tcase_add_test(tc, format_ids);
+	tcase_add_test(tc, convert_v1);
+	tcase_add_test(tc, round_trip_many_times);
 	tcase_add_test(tc, empty_table);
 	tcase_add_test(tc, missing);
 	tcase_add_test(tc, not_regular);
@@ -1301,6 +1460,7 @@ state_suite(void)
 	tcase_add_test(tc, foreign_files);
 	tcase_add_test(tc, bad_lines);
 	tcase_add_test(tc, bad_trailers);
+	tcase_add_test(tc, bad_times);
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, damage_reasons);
 	tcase_add_test(tc, damage_leaves_table);

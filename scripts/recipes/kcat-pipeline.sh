@@ -21,6 +21,13 @@
 #			same group: the topic's partitions are shared among them.
 #	TOPIC		The topic (event hub) holding the log records.
 #	ALERT_TOPIC	The topic (event hub) the alerts go to.
+#	STAGE		single (the default): match and dedup in one kv-match, as
+#			above; match: stage 1 of the two-stage topology (SPEC
+#			8), kv-match --window 0s --key, alerts produced keyed
+#			(kcat -P -K TAB) so that every alert of one key lands
+#			in one partition of ALERT_TOPIC; dedup: stage 2,
+#			TOPIC is that alert topic, read with its keys, and
+#			kv-match --dedup-only (no INDEX) suppresses exactly.
 #	INDEX		The index (default /var/lib/ti/ti.idx).
 #	STATE		kv-match's state file (--state), or empty for none.  One
 #			file per instance: two processes must not share one.
@@ -101,21 +108,33 @@ trap 'rm -rf "$work"' EXIT
 mkfifo "$work/records" "$work/alerts" || exit 2
 
 # kv-match's arguments, quoted through the positional parameters.
-set -- -i "$INDEX"
+tab=$(printf '\t')
+cfmt='%s\n'
+pkey=
+case ${STAGE:-single} in
+single)	set -- -i "$INDEX";;
+match)	set -- -i "$INDEX" --window 0s --key
+	pkey=$tab;;
+dedup)	set -- --dedup-only
+	cfmt='%k\t%s\n';;
+*)	echo "$prog: STAGE: single, match or dedup: $STAGE" >&2
+	exit 2;;
+esac
 if [ -n "$STATE" ]; then
 	set -- "$@" --state "$STATE"
 fi
 
 # Unquoted on purpose: the *_OPTS variables are lists of words.
 # shellcheck disable=SC2086
-"$KCAT" $kcat_conf -b "$BROKERS" -G "$GROUP" $KCAT_OPTS -u -q -f '%s\n' \
+"$KCAT" $kcat_conf -b "$BROKERS" -G "$GROUP" $KCAT_OPTS -u -q -f "$cfmt" \
     "$TOPIC" >"$work/records" &
 cpid=$!
 # shellcheck disable=SC2086
 "$KV_MATCH" "$@" $KV_MATCH_OPTS <"$work/records" >"$work/alerts" &
 mpid=$!
 # shellcheck disable=SC2086
-"$KCAT" $kcat_conf -P -b "$BROKERS" -t "$ALERT_TOPIC" $KCAT_OPTS -q \
+"$KCAT" $kcat_conf -P ${pkey:+-K "$pkey"} -b "$BROKERS" -t "$ALERT_TOPIC" \
+    $KCAT_OPTS -q \
     <"$work/alerts" &
 ppid=$!
 
