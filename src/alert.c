@@ -30,7 +30,7 @@ member(struct jout *j, const char *key, const struct jval *v)
 		jout_number(j, v->s, v->len);
 		break;
 	case JV_BOOL:
-		yajl_gen_bool(jout_gen(j), v->b);
+		jout_bool(j, v->b);
 		break;
 	default:
 		jout_null(j);
@@ -72,10 +72,9 @@ void
 alert_write(struct jout *j, const struct kv_event *ev,
     const struct tidx_ind *ind)
 {
-	yajl_gen g = jout_gen(j);
 	int	 i;
 
-	yajl_gen_map_open(g);
+	jout_map_open(j);
 	jout_key(j, "KeyVaultEvents_TimeGenerated");
 	jout_time(j, ev->time);
 	str(j, "Description", ind->description);
@@ -115,28 +114,28 @@ alert_write(struct jout *j, const struct kv_event *ev,
 	jout_key(j, "Severity");
 	jout_str(j, ALERT_SEVERITY, strlen(ALERT_SEVERITY));
 	jout_key(j, "Tactics");
-	yajl_gen_array_open(g);
+	jout_array_open(j);
 	jout_str(j, ALERT_TACTIC, strlen(ALERT_TACTIC));
-	yajl_gen_array_close(g);
+	jout_array_close(j);
 	jout_key(j, "Techniques");
-	yajl_gen_array_open(g);
+	jout_array_open(j);
 	jout_str(j, ALERT_TECHNIQUE, strlen(ALERT_TECHNIQUE));
-	yajl_gen_array_close(g);
+	jout_array_close(j);
 	jout_key(j, "Entities");
-	yajl_gen_array_open(g);
-	yajl_gen_map_open(g);
+	jout_array_open(j);
+	jout_map_open(j);
 	jout_key(j, "Type");
 	jout_str(j, "ip", 2);
 	jout_key(j, "Address");
 	jout_str(j, ev->addr_text, ev->addr_len);
-	yajl_gen_map_close(g);
-	yajl_gen_map_open(g);
+	jout_map_close(j);
+	jout_map_open(j);
 	jout_key(j, "Type");
 	jout_str(j, "azure-resource", 14);
 	member(j, "ResourceId", ev->m[KV_RESOURCEID]);
-	yajl_gen_map_close(g);
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
+	jout_map_close(j);
+	jout_array_close(j);
+	jout_map_close(j);
 	jout_end(j);
 }
 

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <yajl/yajl_gen.h>
+
 #include "jout.h"
 #include "jrec.h"
 #include "ktime.h"
@@ -42,12 +44,6 @@ jout_free(struct jout *j)
 	free(j->buf);
 	free(j->scratch);
 	free(j);
-}
-
-yajl_gen
-jout_gen(struct jout *j)
-{
-	return j->g;
 }
 
 void
@@ -114,6 +110,18 @@ void
 jout_map_close(struct jout *j)
 {
 	yajl_gen_map_close(j->g);
+}
+
+void
+jout_array_open(struct jout *j)
+{
+	yajl_gen_array_open(j->g);
+}
+
+void
+jout_array_close(struct jout *j)
+{
+	yajl_gen_array_close(j->g);
 }
 
 void

@@ -15,8 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <yajl/yajl_gen.h>
-
 #define JOUT_FLUSH	(256 * 1024)
 
 struct jout;
@@ -24,9 +22,6 @@ struct jout;
 /* Return a writer to fd (not closed by it).  Free with jout_free. */
 struct jout *jout_new(int fd);
 void	 jout_free(struct jout *j);
-
-/* The generator, for the calls this module does not wrap. */
-yajl_gen jout_gen(struct jout *j);
 
 void	 jout_key(struct jout *j, const char *key);
 /* A string (made valid UTF-8), or null when s is NULL. */
@@ -43,9 +38,11 @@ void	 jout_end(struct jout *j);
 
 void	 jout_bool(struct jout *j, int b);
 
-/* Open and close an object. */
+/* Open and close an object, an array. */
 void	 jout_map_open(struct jout *j);
 void	 jout_map_close(struct jout *j);
+void	 jout_array_open(struct jout *j);
+void	 jout_array_close(struct jout *j);
 
 /*
  * Append the n bytes at p as they are, between top-level values (a key

@@ -546,10 +546,10 @@ str_line(const char *s, size_t len)
 	struct jout *j = jout_new(fd);
 	char	*out;
 
-	yajl_gen_map_open(jout_gen(j));
+	jout_map_open(j);
 	jout_key(j, "s");
 	jout_str(j, s, len);
-	yajl_gen_map_close(jout_gen(j));
+	jout_map_close(j);
 	jout_end(j);
 	ck_assert_int_eq(jout_flush(j), 0);
 	ck_assert_int_eq(jout_error(j), 0);
@@ -616,9 +616,8 @@ START_TEST(jout_values)
 {
 	int	 fd = tmpfd();
 	struct jout *j = jout_new(fd);
-	yajl_gen g = jout_gen(j);
 
-	yajl_gen_map_open(g);
+	jout_map_open(j);
 	jout_key(j, "t");
 	jout_time(j, 1795176005LL * KTIME_TICKS_PER_SEC + 1306790);
 	jout_key(j, "none");
@@ -637,7 +636,7 @@ START_TEST(jout_values)
 	jout_int(j, 9223372036854775807LL);
 	jout_key(j, "z");
 	jout_null(j);
-	yajl_gen_map_close(g);
+	jout_map_close(j);
 	jout_end(j);
 	ck_assert_int_eq(jout_flush(j), 0);
 	assert_file(fd, "{\"t\":\"2026-11-20T12:00:05.1306790Z\","
@@ -654,26 +653,25 @@ START_TEST(jout_lines)
 {
 	int	 fd = tmpfd();
 	struct jout *j = jout_new(fd);
-	yajl_gen g = jout_gen(j);
 	int	 i;
 
 	for (i = 0; i < 3; i++) {
-		yajl_gen_map_open(g);
+		jout_map_open(j);
 		jout_key(j, "i");
 		jout_int(j, i);
 		jout_key(j, "a");
-		yajl_gen_array_open(g);
+		jout_array_open(j);
 		jout_str(j, "x", 1);
 		jout_null(j);
-		yajl_gen_array_close(g);
-		yajl_gen_map_close(g);
+		jout_array_close(j);
+		jout_map_close(j);
 		jout_end(j);
 	}
-	yajl_gen_array_open(g);
-	yajl_gen_array_close(g);
+	jout_array_open(j);
+	jout_array_close(j);
 	jout_end(j);
-	yajl_gen_map_open(g);
-	yajl_gen_map_close(g);
+	jout_map_open(j);
+	jout_map_close(j);
 	jout_end(j);
 	ck_assert_int_eq(jout_flush(j), 0);
 	assert_file(fd, "{\"i\":0,\"a\":[\"x\",null]}\n"
@@ -694,8 +692,8 @@ START_TEST(jout_buffering)
 	char	*got;
 
 	ck_assert_uint_eq(jout_pending(j), 0);
-	yajl_gen_map_open(jout_gen(j));
-	yajl_gen_map_close(jout_gen(j));
+	jout_map_open(j);
+	jout_map_close(j);
 	jout_end(j);
 	ck_assert_uint_eq(jout_pending(j), 3);
 	got = slurp(fd, &len);
@@ -724,12 +722,12 @@ START_TEST(jout_auto_flush)
 
 	memset(pad, 'p', sizeof(pad));
 	for (i = 0; i < n; i++) {
-		yajl_gen_map_open(jout_gen(j));
+		jout_map_open(j);
 		jout_key(j, "i");
 		jout_int(j, i);
 		jout_key(j, "p");
 		jout_str(j, pad, sizeof(pad));
-		yajl_gen_map_close(jout_gen(j));
+		jout_map_close(j);
 		jout_end(j);
 		total += (size_t)snprintf(head, sizeof(head),
 		    "{\"i\":%d,\"p\":\"", i) + sizeof(pad) + 3;
@@ -767,10 +765,10 @@ START_TEST(jout_huge_object)
 
 	ck_assert_ptr_nonnull(s);
 	memset(s, 'h', big);
-	yajl_gen_map_open(jout_gen(j));
+	jout_map_open(j);
 	jout_key(j, "a");
 	jout_str(j, "small", 5);
-	yajl_gen_map_close(jout_gen(j));
+	jout_map_close(j);
 	jout_end(j);
 	jout_str(j, s, big);
 	jout_end(j);
