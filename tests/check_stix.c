@@ -1061,8 +1061,8 @@ END_TEST
 START_TEST(form_qualifiers)
 {
 	static const char *const good[] = {
-		"[x:a = 1] WITHIN 5 SECONDS REPEATS 2 TIMES START "
-		    "t'2016-01-01T00:00:00Z' STOP t'2016-01-02T00:00:00Z'",
+		("[x:a = 1] WITHIN 5 SECONDS REPEATS 2 TIMES START "
+		    "t'2016-01-01T00:00:00Z' STOP t'2016-01-02T00:00:00Z'"),
 		"[x:a = 1] WITHIN 0.5 SECONDS", "[x:a = 1] WITHIN .5 SECONDS",
 		"[x:a = 1] WITHIN +5 SECONDS", "[x:a = 1] REPEATS 0 TIMES",
 		"([x:a = 1] WITHIN 5 SECONDS) WITHIN 6 SECONDS",
@@ -1073,8 +1073,8 @@ START_TEST(form_qualifiers)
 		"[x:a = 1] WITHIN 5", "[x:a = 1] WITHIN -1 SECONDS",
 		"[x:a = 1] WITHIN 5 TIMES", "[x:a = 1] REPEATS 1.5 TIMES",
 		"[x:a = 1] REPEATS -1 TIMES", "[x:a = 1] REPEATS 2",
-		"[x:a = 1] START '2016-01-01T00:00:00Z' STOP "
-		    "'2016-01-02T00:00:00Z'",
+		("[x:a = 1] START '2016-01-01T00:00:00Z' STOP "
+		    "'2016-01-02T00:00:00Z'"),
 		"[x:a = 1] START t'2016-01-01T00:00:00Z'",
 		"[x:a = 1] STOP t'2016-01-01T00:00:00Z'",
 		"[x:a = 1] WITHIN 5 SECONDS REPEATS 2 TIMES WITHIN 6 SECONDS",
