@@ -249,23 +249,71 @@ addr_from_v4(struct addr *a, uint32_t v)
 	a->b[15] = (uint8_t)v;
 }
 
-int
-addr_excluded(const struct addr *a)
+/* An IPv4 block of SPEC 2.1 step 3, and its class. */
+static const struct {
+	uint32_t	 base;
+	unsigned	 len;
+	enum addr_class	 cls;
+} v4_blocks[] = {
+	{ 0x00000000u, 8, ADDR_RESERVED },	/* 0.0.0.0/8 */
+	{ 0x0a000000u, 8, ADDR_EXCLUDED },	/* 10.0.0.0/8 */
+	{ 0x7f000000u, 8, ADDR_EXCLUDED },	/* 127.0.0.0/8 */
+	{ 0xac100000u, 12, ADDR_EXCLUDED },	/* 172.16.0.0/12 */
+	{ 0xc0a80000u, 16, ADDR_EXCLUDED },	/* 192.168.0.0/16 */
+	{ 0xe0000000u, 3, ADDR_RESERVED }	/* 224.0.0.0/4, 240.0.0.0/4 */
+};
+
+/* 1 when the RFC 5952 text of a (not IPv4-mapped) starts with "::". */
+static int
+colon_start(const struct addr *a)
 {
 	char	 text[ADDR_STRLEN];
 
-	if (addr_is_v4(a)) {
-		uint32_t v = addr_v4(a);
-
-		return (v >> 24) == 10 || (v >> 20) == (172u << 4 | 1) ||
-		    (v >> 16) == (192u << 8 | 168) || (v >> 24) == 127;
-	}
-	if (a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80)
-		return 1;	/* fe80::/10 */
-	if (a->b[0] != 0 || a->b[1] != 0 || a->b[2] != 0 || a->b[3] != 0)
+	if (addr_is_v4(a) || a->b[0] != 0 || a->b[1] != 0 || a->b[2] != 0 ||
+	    a->b[3] != 0)
 		return 0;	/* Cannot start with two zero groups. */
 	addr_format(a, text);
-	return text[0] == ':';	/* RFC 5952 text starts "::" */
+	return text[0] == ':';
+}
+
+enum addr_class
+addr_prefix_class(const struct addr *a, unsigned plen)
+{
+	struct addr first, last;
+	size_t	 i;
+
+	if (plen > 128)
+		plen = 128;
+	if (addr_is_v4(a) && plen >= 96) {
+		uint32_t v = addr_v4(a);
+		unsigned n = plen - 96;
+
+		for (i = 0; i < sizeof(v4_blocks) / sizeof(v4_blocks[0]); i++)
+			if (n >= v4_blocks[i].len && (v >> (32 -
+			    v4_blocks[i].len)) == (v4_blocks[i].base >> (32 -
+			    v4_blocks[i].len)))
+				return v4_blocks[i].cls;
+		return ADDR_INDEXABLE;
+	}
+	if (plen >= 8 && a->b[0] == 0xff)
+		return ADDR_RESERVED;			/* ff00::/8 */
+	if (plen >= 10 && a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80)
+		return ADDR_EXCLUDED;			/* fe80::/10 */
+	for (i = 0; i < 16; i++) {
+		unsigned keep = plen >= 8 * (i + 1) ? 8 : plen > 8 * i ?
+		    plen - 8 * (unsigned)i : 0;
+
+		first.b[i] = a->b[i] & (uint8_t)(0xff00u >> keep);
+		last.b[i] = first.b[i] | (uint8_t)(0xffu >> keep);
+	}
+	return colon_start(&first) && colon_start(&last) ? ADDR_EXCLUDED :
+	    ADDR_INDEXABLE;
+}
+
+int
+addr_excluded(const struct addr *a)
+{
+	return addr_prefix_class(a, 128) != ADDR_INDEXABLE;
 }
 
 char *

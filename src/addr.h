@@ -45,12 +45,28 @@ uint32_t addr_v4(const struct addr *a);
 /* Fill a with the IPv4 address v (host order). */
 void	addr_from_v4(struct addr *a, uint32_t v);
 
+/* The classes of SPEC 2.1 step 3. */
+enum addr_class {
+	ADDR_INDEXABLE,		/* Not excluded. */
+	ADDR_EXCLUDED,		/* Private, loopback, link-local, "::". */
+	ADDR_RESERVED		/* 0.0.0.0/8, 224.0.0.0/4, 240.0.0.0/4, */
+};				/* ff00::/8. */
+
 /*
- * Return 1 when a is excluded from indicators by SPEC 2.1 step 3: IPv4
- * 10/8, 172.16/12, 192.168/16, 127/8; IPv6 fe80::/10, and every address
- * whose RFC 5952 form starts with "::" (the first 16 bits are zero and the
- * address is not IPv4-mapped: unspecified, loopback, IPv4-compatible).
+ * Classify the prefix a/plen (plen counted in the 16-byte form, 96 + n
+ * for an IPv4 /n, 128 for one address; bits past plen are ignored) by
+ * SPEC 2.1 step 3.  ADDR_EXCLUDED: it lies wholly inside IPv4 10/8,
+ * 172.16/12, 192.168/16, 127/8, IPv6 fe80::/10, or (first and last
+ * address) in the addresses whose RFC 5952 form starts with "::" (the
+ * first 32 bits are zero and the address is not IPv4-mapped:
+ * unspecified, loopback, IPv4-compatible).  ADDR_RESERVED: it lies wholly
+ * inside 0.0.0.0/8, 224.0.0.0/3 (224/4 and 240/4) or ff00::/8.  A prefix
+ * that only overlaps them, and the documentation ranges, are
+ * ADDR_INDEXABLE.
  */
+enum addr_class addr_prefix_class(const struct addr *a, unsigned plen);
+
+/* addr_prefix_class(a, 128) != ADDR_INDEXABLE: 1 or 0. */
 int	addr_excluded(const struct addr *a);
 
 /*

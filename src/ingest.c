@@ -357,7 +357,8 @@ parse_prefix(const char *s, size_t len, struct addr *a, unsigned *plen,
 		*err = "bad prefix length";
 		return -1;
 	}
-	if (!any_length && n < (v4 ? MIN_PLEN4 : MIN_PLEN6)) {
+	if (!any_length && n < (v4 ? MIN_PLEN4 : MIN_PLEN6) &&
+	    addr_prefix_class(a, (unsigned)n) == ADDR_INDEXABLE) {
 		*err = "prefix too short (shorter than /8 or /16)";
 		return -1;
 	}
@@ -384,18 +385,6 @@ prefix_last(const struct addr *a, unsigned plen, struct addr *last)
 
 		last->b[i] |= (uint8_t)(0xffu >> keep);
 	}
-}
-
-/* Step 3's exclusions: a prefix is excluded when it lies inside them. */
-static int
-excluded(const struct addr *a, unsigned plen)
-{
-	struct addr last;
-
-	if (plen == 128)
-		return addr_excluded(a);
-	prefix_last(a, plen, &last);
-	return addr_excluded(a) && addr_excluded(&last);
 }
 
 static int
@@ -500,6 +489,7 @@ pend_addr(struct ingest *in, const char *s, size_t len)
 	struct caddr *c;
 	const char *err;
 	unsigned plen;
+	enum addr_class cls;
 
 	if (in->npend == MAXADDRS)
 		return 0;
@@ -508,8 +498,10 @@ pend_addr(struct ingest *in, const char *s, size_t len)
 		in->st.bad_address++;
 		return reject(in, in->why, in->whylen, err, s, len);
 	}
-	if (excluded(&c->a, plen) || user_excluded(in, &c->a, plen)) {
+	cls = addr_prefix_class(&c->a, plen);
+	if (cls != ADDR_INDEXABLE || user_excluded(in, &c->a, plen)) {
 		in->st.excluded_addresses++;
+		in->st.reserved += cls == ADDR_RESERVED;
 		return 0;
 	}
 	c->plen = (uint8_t)plen;

@@ -34,6 +34,7 @@ struct ingest_stats {
 	uint64_t bad_address;	/* Step 3: address does not parse. */
 	uint64_t excluded;	/* Step 3: no address left after exclusions. */
 	uint64_t excluded_addresses;	/* Addresses (or prefixes) excluded. */
+	uint64_t reserved;	/* Of those, in reserved space (step 3). */
 	uint64_t compound;	/* STIX patterns that are not plain matches. */
 	uint64_t not_indicator;	/* STIX objects other than indicators. */
 	uint64_t superseded;	/* Step 4: a later row of the same id won. */

@@ -1,328 +1,970 @@
 /*
- * stix.c: a reader of STIX 2.1 patterns (STIX 2.1 section 9), enough to
- * find the addresses a pattern matches.  See stix.h for which patterns
- * give addresses.  The grammar is tokenized by hand: brackets and
- * parentheses, the words AND, OR, FOLLOWEDBY, NOT and the qualifiers,
- * object paths, operators, and single-quoted strings with \' and \\.
+ * stix.c: a reader of STIX 2.1 patterns, written from the ANTLR grammar
+ * pattern_grammar/STIXPattern.g4 of oasis-open/cti-stix2-json-schemas
+ * (STIX 2.1 section 9).  stix.h says what it accepts and which patterns
+ * give addresses.
+ *
+ * The lexer follows ANTLR's rules: at each position the longest token
+ * wins, and of two of the same length the one the grammar defines first
+ * (so "AND" is a keyword and "ANDY" an identifier, "h'00'" a hex literal
+ * and "h" an identifier).  The parser is recursive descent over the
+ * grammar with its left recursion turned into loops; each expression
+ * yields a struct res saying whether it names addresses, and the rules
+ * for joining two are in and_res() and or_res().
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "stix.h"
 #include "xalloc.h"
 
 #define MAXVALS	4096	/* Addresses one pattern may give. */
+#define MAXNEST	64	/* Deeper parentheses: not a pattern we read. */
+
+enum tok {
+	T_EOF, T_INVALID,
+	T_LBRACK, T_RBRACK, T_LPAREN, T_RPAREN, T_COLON, T_DOT, T_COMMA,
+	T_ASTERISK,
+	T_EQ, T_NEQ, T_LT, T_LE, T_GT, T_GE,
+	T_AND, T_OR, T_NOT, T_FOLLOWEDBY, T_LIKE, T_MATCHES, T_ISSUPERSET,
+	T_ISSUBSET, T_EXISTS, T_LAST, T_IN, T_START, T_STOP, T_SECONDS,
+	T_WITHIN, T_REPEATS, T_TIMES,
+	T_BOOL, T_IDENT, T_IDENT_H,	/* Identifier without, with '-'. */
+	T_INTPOS, T_INTNEG, T_FLOATPOS, T_FLOATNEG,
+	T_STRING, T_BINARY, T_HEX, T_TIMESTAMP
+};
+
+static const struct {
+	const char	*w;
+	enum tok	 t;
+} keywords[] = {
+	{ "AND", T_AND }, { "OR", T_OR }, { "NOT", T_NOT },
+	{ "FOLLOWEDBY", T_FOLLOWEDBY }, { "LIKE", T_LIKE },
+	{ "MATCHES", T_MATCHES }, { "ISSUPERSET", T_ISSUPERSET },
+	{ "ISSUBSET", T_ISSUBSET }, { "EXISTS", T_EXISTS }, { "LAST", T_LAST },
+	{ "IN", T_IN }, { "START", T_START }, { "STOP", T_STOP },
+	{ "SECONDS", T_SECONDS }, { "WITHIN", T_WITHIN },
+	{ "REPEATS", T_REPEATS }, { "TIMES", T_TIMES },
+	{ "true", T_BOOL }, { "false", T_BOOL }
+};
+
+/* What an expression names (see stix.h). */
+enum kind {
+	K_NOADDR,	/* No address. */
+	K_NEUTRAL,	/* A port, protocol or reference type: see and_res(). */
+	K_ADDR,		/* A disjunction of plain address matches. */
+	K_COMPOUND	/* An address narrowed by something else. */
+};
+
+#define R_PLAIN	1u	/* ipv4-addr:value, ipv6-addr:value */
+#define R_SRC	2u	/* network-traffic:src_ref.value */
+#define R_DST	4u	/* network-traffic:dst_ref.value */
+
+struct res {
+	enum kind	 kind;
+	unsigned	 refs;	/* K_ADDR: where its addresses are (R_*); */
+				/* K_NEUTRAL: the references it is neutral to. */
+};
 
 struct val {
 	size_t	 off, len;	/* In the decoded-string buffer. */
 };
 
+/* A path component; only the first few are kept. */
+struct comp {
+	size_t	 off, len;	/* Decoded name in buf; len 0 for a list step. */
+	int	 step;		/* 1: a list step, 2: the step [*]. */
+};
+
+#define MAXCOMP	3
+
+struct path {
+	const char	*type;		/* The object type, in the input. */
+	size_t		 tlen;
+	int		 n;		/* Components after ':'. */
+	struct comp	 c[MAXCOMP];
+	struct comp	 last;
+	int		 hashes;	/* A component named "hashes". */
+};
+
 struct reader {
-	const char	*p, *end;
+	const char	*p, *end;	/* The input not yet lexed. */
+	enum tok	 t;		/* The current token ... */
+	const char	*ts;		/* ... its text ... */
+	size_t		 tn;		/* ... and length. */
 	char		*buf;		/* Decoded strings. */
 	size_t		 blen, bcap;
 	struct val	*vals;
 	size_t		 nvals;
-	int		 compound;
-	int		 addr_paths;	/* Comparisons of address paths. */
 	int		 nest;		/* Open parentheses. */
+	int		 bad;		/* A syntax or validation error. */
 };
 
-#define MAXNEST	64	/* Deeper parentheses: not a pattern we read. */
+/* ---------------------------------------------------------------------
+ * The lexer.
+ */
 
-static void
-skip_ws(struct reader *r)
+/*
+ * The length of the white space character at p (the grammar's WS set,
+ * in UTF-8), or 0.
+ */
+static size_t
+ws_len(const char *p, const char *end)
 {
-	while (r->p < r->end && isspace((unsigned char)*r->p))
-		r->p++;
-}
+	const unsigned char *u = (const unsigned char *)p;
+	size_t	 n = (size_t)(end - p);
 
-/* Is the next token the word w (case-insensitive, whole word)? */
-static int
-word(struct reader *r, const char *w)
-{
-	size_t	 n = strlen(w);
-
-	skip_ws(r);
-	if ((size_t)(r->end - r->p) < n || strncasecmp(r->p, w, n) != 0)
+	if (*u == ' ' || (*u >= '\t' && *u <= '\r'))
+		return 1;
+	if (n >= 2 && u[0] == 0xc2 && (u[1] == 0x85 || u[1] == 0xa0))
+		return 2;	/* U+0085, U+00A0 */
+	if (n < 3)
 		return 0;
-	if (r->p + n < r->end && (isalnum((unsigned char)r->p[n]) ||
-	    r->p[n] == '_' || r->p[n] == '-'))
-		return 0;
-	r->p += n;
-	return 1;
-}
-
-/* A quoted string; its decoded text is appended to buf. */
-static int
-string(struct reader *r, struct val *v)
-{
-	skip_ws(r);
-	if (r->p >= r->end || *r->p != '\'')
-		return -1;
-	r->p++;
-	v->off = r->blen;
-	for (;;) {
-		char	 c;
-
-		if (r->p >= r->end)
-			return -1;
-		c = *r->p++;
-		if (c == '\'')
-			break;
-		if (c == '\\') {
-			if (r->p >= r->end)
-				return -1;
-			c = *r->p++;
-			if (c != '\'' && c != '\\')
-				return -1;
-		}
-		if (r->blen == r->bcap) {
-			r->bcap = r->bcap ? r->bcap * 2 : 256;
-			r->buf = xreallocarray(r->buf, r->bcap, 1);
-		}
-		r->buf[r->blen++] = c;
-	}
-	v->len = r->blen - v->off;
+	if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80)
+		return 3;	/* U+1680 */
+	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] <= 0x8a || u[2] == 0xa8 ||
+	    u[2] == 0xa9 || u[2] == 0xaf) && u[2] >= 0x80)
+		return 3;	/* U+2000-200A, U+2028, U+2029, U+202F */
+	if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f)
+		return 3;	/* U+205F */
+	if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3;	/* U+3000 */
 	return 0;
 }
 
-/* Any other constant (a number, a b'..' or h'..' or t'..' literal). */
-static int
-constant(struct reader *r)
+/* Skip white space and comments. */
+static void
+skip(struct reader *r)
 {
-	skip_ws(r);
-	if (r->p < r->end && (*r->p == 'b' || *r->p == 'h' || *r->p == 't') &&
-	    r->p + 1 < r->end && r->p[1] == '\'') {
-		struct val v;
+	const char *p = r->p, *q;
+	size_t	 n;
 
-		r->p++;
-		return string(r, &v);
-	}
-	if (r->p < r->end && *r->p == '\'') {
-		struct val v;
-
-		return string(r, &v);
-	}
-	if (r->p < r->end && *r->p == '(') {	/* A set: ('a', 'b'). */
-		r->p++;
-		for (;;) {
-			if (constant(r) == -1)
-				return -1;
-			skip_ws(r);
-			if (r->p < r->end && *r->p == ',') {
-				r->p++;
-				continue;
-			}
-			if (r->p < r->end && *r->p == ')') {
-				r->p++;
-				return 0;
-			}
-			return -1;
+	while (p < r->end) {
+		if ((n = ws_len(p, r->end)) > 0) {
+			p += n;
+			continue;
 		}
+		if (*p != '/' || p + 1 >= r->end)
+			break;
+		if (p[1] == '/') {
+			for (p += 2; p < r->end && *p != '\r' && *p != '\n';
+			    p++)
+				;
+			continue;
+		}
+		if (p[1] != '*')
+			break;
+		for (q = p + 2; q + 1 < r->end; q++)
+			if (q[0] == '*' && q[1] == '/')
+				break;
+		if (q + 1 >= r->end)
+			break;		/* Unclosed: '/' is a token. */
+		p = q + 2;
 	}
-	if (word(r, "true") || word(r, "false"))
-		return 0;
-	{
-		const char *s = r->p;
+	r->p = p;
+}
 
-		while (r->p < r->end && (isdigit((unsigned char)*r->p) ||
-		    *r->p == '-' || *r->p == '+' || *r->p == '.' ||
-		    *r->p == 'e' || *r->p == 'E'))
-			r->p++;
-		return r->p > s ? 0 : -1;
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_hex(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int
+is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int
+is_b64(int c)
+{
+	return is_alpha(c) ? c != '_' : is_digit(c) || c == '+' || c == '/';
+}
+
+/* The length of the string literal at p ('...' with \' and \\), or 0. */
+static size_t
+string_len(const char *p, const char *end)
+{
+	const char *q = p + 1;
+
+	while (q < end) {
+		if (*q == '\'')
+			return (size_t)(q + 1 - p);
+		if (*q == '\\') {
+			if (q + 1 >= end || (q[1] != '\'' && q[1] != '\\'))
+				return 0;
+			q++;
+		}
+		q++;
 	}
+	return 0;
+}
+
+/* The length of the hex literal h'..' at p (pairs of hex digits), or 0. */
+static size_t
+hex_len(const char *p, const char *end)
+{
+	const char *q = p + 2;
+
+	while (q + 1 < end && is_hex(q[0]) && is_hex(q[1]))
+		q += 2;
+	return q < end && *q == '\'' ? (size_t)(q + 1 - p) : 0;
+}
+
+/* The length of the binary literal b'..' at p (padded base64), or 0. */
+static size_t
+binary_len(const char *p, const char *end)
+{
+	const char *q = p + 2, *s = q;
+	size_t	 n;
+
+	while (q < end && (is_b64(*q) || *q == '='))
+		q++;
+	n = (size_t)(q - s);
+	if (q >= end || *q != '\'' || n == 0 || n % 4 != 0)
+		return 0;
+	for (; s < q - 4; s++)
+		if (!is_b64(*s))
+			return 0;
+	/* The last group: xxxx, xxx= or xx==. */
+	if (!is_b64(s[0]) || !is_b64(s[1]) || (s[2] == '=' && s[3] != '='))
+		return 0;
+	return (size_t)(q + 1 - p);
+}
+
+/* Two digits at p, as a number from lo to hi. */
+static int
+two(const char *p, int lo, int hi)
+{
+	int	 v;
+
+	if (!is_digit(p[0]) || !is_digit(p[1]))
+		return 0;
+	v = (p[0] - '0') * 10 + (p[1] - '0');
+	return v >= lo && v <= hi;
 }
 
 /*
- * An object path: an object type ([A-Za-z0-9_-]+, custom types included),
- * ':', and a property path
- * of names ([A-Za-z0-9_-]+ or quoted) joined by '.', each name followed
- * by any list steps ([n] or [*]).
+ * The length of the timestamp literal t'YYYY-MM-DDTHH:MM:SS[.s]Z' at p
+ * (each field in its range, seconds up to 60), or 0.
  */
-static int
-path(struct reader *r, const char **s, size_t *n)
+static size_t
+timestamp_len(const char *p, const char *end)
 {
-	const char *p;
+	const char *q = p + 2;
 
-	skip_ws(r);
-	*s = p = r->p;
-	while (p < r->end && (isalnum((unsigned char)*p) || *p == '-' ||
-	    *p == '_'))
-		p++;
-	if (p == *s || p >= r->end || *p != ':')
-		return -1;
-	p++;
-	for (;;) {
-		const char *name = p;
+	if (end - q < 21)
+		return 0;
+	if (!two(q, 0, 99) || !two(q + 2, 0, 99) || q[4] != '-' ||
+	    !two(q + 5, 1, 12) || q[7] != '-' || !two(q + 8, 1, 31) ||
+	    q[10] != 'T' || !two(q + 11, 0, 23) || q[13] != ':' ||
+	    !two(q + 14, 0, 59) || q[16] != ':' || !two(q + 17, 0, 60))
+		return 0;
+	q += 19;
+	if (*q == '.') {
+		const char *d = ++q;
 
-		if (p < r->end && *p == '\'') {
-			for (p++; p < r->end && *p != '\''; p++)
-				;
-			if (p >= r->end)
-				return -1;
-			p++;
-		} else
-			while (p < r->end && (isalnum((unsigned char)*p) ||
-			    *p == '_' || *p == '-'))
-				p++;
-		if (p == name)
-			return -1;
-		while (p < r->end && *p == '[') {	/* List steps. */
-			const char *q = ++p;
+		while (q < end && is_digit(*q))
+			q++;
+		if (q == d)
+			return 0;
+	}
+	if (end - q < 2 || q[0] != 'Z' || q[1] != '\'')
+		return 0;
+	return (size_t)(q + 2 - p);
+}
 
-			if (p < r->end && *p == '*')
-				p++;
-			else
-				while (p < r->end && isdigit((unsigned char)*p))
-					p++;
-			if (p == q || p >= r->end || *p != ']')
-				return -1;
-			p++;
+/*
+ * The longest number at p: IntPos ('+'? digits without a leading zero),
+ * IntNeg ('-' ...), FloatPos ('+'? [0-9]* '.' [0-9]+) or FloatNeg.  Sets
+ * *t; returns the length, or 0.
+ */
+static size_t
+number_len(const char *p, const char *end, enum tok *t)
+{
+	const char *s = p, *q;
+	size_t	 ilen = 0, flen = 0;
+	int	 neg = 0;
+
+	if (*s == '+' || *s == '-') {
+		neg = *s == '-';
+		s++;
+	}
+	if (s < end && is_digit(*s)) {
+		q = s + 1;
+		if (*s != '0')
+			while (q < end && is_digit(*q))
+				q++;
+		ilen = (size_t)(q - p);
+	}
+	for (q = s; q < end && is_digit(*q); q++)
+		;
+	if (q + 1 < end && *q == '.' && is_digit(q[1])) {
+		for (q += 2; q < end && is_digit(*q); q++)
+			;
+		flen = (size_t)(q - p);
+	}
+	if (flen > ilen) {
+		*t = neg ? T_FLOATNEG : T_FLOATPOS;
+		return flen;
+	}
+	*t = neg ? T_INTNEG : T_INTPOS;
+	return ilen;
+}
+
+/* An identifier, keyword or bool at p (is_alpha(*p)). */
+static size_t
+word_len(const char *p, const char *end, enum tok *t)
+{
+	const char *q = p + 1;
+	size_t	 n1, n2, i;
+
+	while (q < end && (is_alpha(*q) || is_digit(*q)))
+		q++;
+	n1 = (size_t)(q - p);
+	while (q < end && (is_alpha(*q) || is_digit(*q) || *q == '-'))
+		q++;
+	n2 = (size_t)(q - p);
+	if (n2 > n1) {
+		*t = T_IDENT_H;
+		return n2;
+	}
+	*t = T_IDENT;
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strlen(keywords[i].w) == n1 &&
+		    memcmp(keywords[i].w, p, n1) == 0)
+			*t = keywords[i].t;
+	return n1;
+}
+
+/* Read the next token into r->t, r->ts, r->tn. */
+static void
+next(struct reader *r)
+{
+	const char *p, *end = r->end;
+	size_t	 n = 1;
+	enum tok t = T_INVALID;
+
+	skip(r);
+	p = r->ts = r->p;
+	if (p >= end) {
+		r->t = T_EOF;
+		r->tn = 0;
+		return;
+	}
+	switch (*p) {
+	case '[': t = T_LBRACK; break;
+	case ']': t = T_RBRACK; break;
+	case '(': t = T_LPAREN; break;
+	case ')': t = T_RPAREN; break;
+	case ':': t = T_COLON; break;
+	case ',': t = T_COMMA; break;
+	case '*': t = T_ASTERISK; break;
+	case '=':
+		t = T_EQ;
+		n = p + 1 < end && p[1] == '=' ? 2 : 1;
+		break;
+	case '!':
+		if (p + 1 < end && p[1] == '=') {
+			t = T_NEQ;
+			n = 2;
 		}
-		if (p < r->end && *p == '.') {
-			p++;
-			continue;
+		break;
+	case '<':
+		t = T_LT;
+		if (p + 1 < end && (p[1] == '>' || p[1] == '=')) {
+			t = p[1] == '>' ? T_NEQ : T_LE;
+			n = 2;
+		}
+		break;
+	case '>':
+		t = T_GT;
+		if (p + 1 < end && p[1] == '=') {
+			t = T_GE;
+			n = 2;
+		}
+		break;
+	case '\'':
+		if ((n = string_len(p, end)) > 0)
+			t = T_STRING;
+		else
+			n = 1;
+		break;
+	case '.':
+		if ((n = number_len(p, end, &t)) == 0) {
+			t = T_DOT;
+			n = 1;
+		}
+		break;
+	default:
+		if (is_digit(*p) || *p == '+' || *p == '-') {
+			if ((n = number_len(p, end, &t)) == 0) {
+				t = T_INVALID;	/* A lone '+' or '-'. */
+				n = 1;
+			}
+		} else if (is_alpha(*p)) {
+			n = 0;
+			if (p + 1 < end && p[1] == '\'') {
+				if (*p == 'h' && (n = hex_len(p, end)) > 0)
+					t = T_HEX;
+				else if (*p == 'b' &&
+				    (n = binary_len(p, end)) > 0)
+					t = T_BINARY;
+				else if (*p == 't' &&
+				    (n = timestamp_len(p, end)) > 0)
+					t = T_TIMESTAMP;
+			}
+			if (n == 0)
+				n = word_len(p, end, &t);
 		}
 		break;
 	}
-	*n = (size_t)(p - *s);
-	r->p = p;
-	return 0;
+	r->t = t;
+	r->tn = n;
+	r->p = p + n;
+}
+
+/* Take the current token if it is t. */
+static int
+accept(struct reader *r, enum tok t)
+{
+	if (r->t != t)
+		return 0;
+	next(r);
+	return 1;
 }
 
 static int
-is_addr_path(const char *s, size_t n)
+expect(struct reader *r, enum tok t)
 {
-	static const char *const paths[] = {
-		"ipv4-addr:value", "ipv6-addr:value",
-		"network-traffic:src_ref.value",
-		"network-traffic:dst_ref.value"
+	if (!accept(r, t))
+		r->bad = 1;
+	return !r->bad;
+}
+
+/* Make room for n more bytes in buf. */
+static void
+reserve(struct reader *r, size_t n)
+{
+	if (r->bcap - r->blen >= n)
+		return;
+	while (r->bcap - r->blen < n)
+		r->bcap = r->bcap ? r->bcap * 2 : 256;
+	r->buf = xreallocarray(r->buf, r->bcap, 1);
+}
+
+/* Append the n bytes at s to buf; sets *off and *len. */
+static void
+save(struct reader *r, const char *s, size_t n, size_t *off, size_t *len)
+{
+	reserve(r, n);
+	*off = r->blen;
+	memcpy(r->buf + r->blen, s, n);
+	r->blen += n;
+	*len = n;
+}
+
+/* Decode the current string token into buf; sets *off and *len. */
+static void
+decode(struct reader *r, size_t *off, size_t *len)
+{
+	const char *s = r->ts + 1, *e = r->ts + r->tn - 1;
+
+	reserve(r, r->tn);
+	*off = r->blen;
+	for (; s < e; s++) {
+		if (*s == '\\')
+			s++;
+		r->buf[r->blen++] = *s;
+	}
+	*len = r->blen - *off;
+}
+
+/* ---------------------------------------------------------------------
+ * Paths and the checks of cti-pattern-validator.
+ */
+
+static int
+comp_is(const struct reader *r, const struct comp *c, const char *name)
+{
+	return c->step == 0 && c->len == strlen(name) &&
+	    memcmp(r->buf + c->off, name, c->len) == 0;
+}
+
+static int
+type_is(const struct path *pa, const char *name)
+{
+	return pa->tlen == strlen(name) && memcmp(pa->type, name,
+	    pa->tlen) == 0;
+}
+
+/* objectType ':' firstPathComponent objectPathComponent* */
+static int
+path(struct reader *r, struct path *pa)
+{
+	struct comp c;
+
+	memset(pa, 0, sizeof(*pa));
+	if (r->t != T_IDENT && r->t != T_IDENT_H)
+		return r->bad = 1, -1;
+	pa->type = r->ts;
+	pa->tlen = r->tn;
+	next(r);
+	if (!expect(r, T_COLON))
+		return -1;
+	for (;;) {
+		memset(&c, 0, sizeof(c));
+		if (pa->n > 0 && accept(r, T_LBRACK)) {
+			c.step = r->t == T_ASTERISK ? 2 : 1;
+			if (r->t != T_ASTERISK && r->t != T_INTPOS &&
+			    r->t != T_INTNEG)
+				return r->bad = 1, -1;
+			next(r);
+			if (!expect(r, T_RBRACK))
+				return -1;
+		} else {
+			if (pa->n > 0 && !accept(r, T_DOT))
+				break;
+			if (r->t == T_STRING)
+				decode(r, &c.off, &c.len);
+			else if (r->t == T_IDENT)
+				save(r, r->ts, r->tn, &c.off, &c.len);
+			else
+				return r->bad = 1, -1;
+			next(r);
+		}
+		if (pa->n < MAXCOMP)
+			pa->c[pa->n] = c;
+		pa->n++;
+		pa->last = c;
+		if (comp_is(r, &c, "hashes"))
+			pa->hashes = 1;
+	}
+	return 0;
+}
+
+/* The R_* of an address path, or 0. */
+static unsigned
+addr_path(const struct reader *r, const struct path *pa)
+{
+	if ((type_is(pa, "ipv4-addr") || type_is(pa, "ipv6-addr")) &&
+	    pa->n == 1 && comp_is(r, &pa->c[0], "value"))
+		return R_PLAIN;
+	if (type_is(pa, "network-traffic") && pa->n == 2 &&
+	    comp_is(r, &pa->c[1], "value")) {
+		if (comp_is(r, &pa->c[0], "src_ref"))
+			return R_SRC;
+		if (comp_is(r, &pa->c[0], "dst_ref"))
+			return R_DST;
+	}
+	return 0;
+}
+
+/* The reference whose type the path is (network-traffic:dst_ref.type). */
+static unsigned
+reftype_path(const struct reader *r, const struct path *pa)
+{
+	if (!type_is(pa, "network-traffic") || pa->n != 2 ||
+	    !comp_is(r, &pa->c[1], "type"))
+		return 0;
+	return comp_is(r, &pa->c[0], "src_ref") ? R_SRC :
+	    comp_is(r, &pa->c[0], "dst_ref") ? R_DST : 0;
+}
+
+/* A port or the protocols of network traffic. */
+static int
+neutral_path(const struct reader *r, const struct path *pa)
+{
+	if (!type_is(pa, "network-traffic"))
+		return 0;
+	if (pa->n == 1 && (comp_is(r, &pa->c[0], "src_port") ||
+	    comp_is(r, &pa->c[0], "dst_port")))
+		return 1;
+	return comp_is(r, &pa->c[0], "protocols") && (pa->n == 1 ||
+	    (pa->n == 2 && pa->c[1].step));
+}
+
+/*
+ * cti-pattern-validator's check of hash values: when the path holds a
+ * component "hashes" and ends in a known hash name (case and '-'
+ * ignored), the literal's text without its quotes must have that hash's
+ * form.  lit (llen bytes) is the literal as written, NULL for a set.
+ * Returns 0 when fine.
+ */
+static int
+hash_check(const struct reader *r, const struct path *pa, const char *lit,
+    size_t llen)
+{
+	static const struct {
+		const char	*name;
+		int		 len;	/* Hex digits; 0 SSDEEP, -1 MD6. */
+	} hashes[] = {
+		{ "MD5", 32 }, { "MD6", -1 }, { "RIPEMD160", 40 },
+		{ "SHA1", 40 }, { "SHA224", 56 }, { "SHA256", 64 },
+		{ "SHA384", 96 }, { "SHA512", 128 }, { "SHA3224", 56 },
+		{ "SHA3256", 64 }, { "SHA3384", 96 }, { "SHA3512", 128 },
+		{ "SSDEEP", 0 }, { "WHIRLPOOL", 128 }
 	};
-	size_t	 i;
+	char	 name[16];
+	size_t	 i, n = 0, vlen = 0, nhex = 0;
+	int	 want = -2, ok = 1;
 
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (n == strlen(paths[i]) && memcmp(s, paths[i], n) == 0)
-			return 1;
-	return 0;
+	if (!pa->hashes || pa->last.step)
+		return 0;
+	for (i = 0; i < pa->last.len; i++) {
+		char	 c = r->buf[pa->last.off + i];
+
+		if (c == '-' || c == '\'')
+			continue;
+		if (n + 1 >= sizeof(name))
+			return 0;
+		name[n++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+	}
+	for (i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++)
+		if (strlen(hashes[i].name) == n &&
+		    memcmp(hashes[i].name, name, n) == 0)
+			want = hashes[i].len;
+	if (want == -2)
+		return 0;
+	if (lit == NULL)
+		return -1;
+	for (i = 0; i < llen; i++) {
+		unsigned char c = (unsigned char)lit[i];
+
+		if (c == '\'')
+			continue;
+		if (vlen == nhex && is_hex(c))
+			nhex++;
+		if (!(is_alpha(c) && c != '_') && !is_digit(c) && c != '/' &&
+		    c != '+' && c != ':' && c != '.')
+			ok = 0;		/* Outside SSDEEP's alphabet. */
+		vlen++;
+	}
+	if (want == 0)
+		return ok && vlen >= 1 && vlen <= 128 ? 0 : -1;
+	if (want == -1)			/* The validator's MD6 test. */
+		return nhex >= 32 ? 0 : -1;
+	return nhex == vlen && vlen == (size_t)want ? 0 : -1;
 }
 
-static int comparisons(struct reader *);
+/* ---------------------------------------------------------------------
+ * The parser.
+ */
 
-/* One comparison, or a parenthesized group of them. */
-static int
-comparison(struct reader *r)
+static struct res
+mkres(enum kind k, unsigned refs)
 {
-	const char *ps;
-	size_t	 pn;
-	int	 neg = 0, addr, op_eq = 0;
+	struct res x;
+
+	x.kind = k;
+	x.refs = refs;
+	return x;
+}
+
+/* Two comparisons joined by AND inside one observation. */
+static struct res
+and_res(struct res a, struct res b)
+{
+	struct res t;
+
+	if (a.kind == K_COMPOUND || b.kind == K_COMPOUND)
+		return mkres(K_COMPOUND, 0);
+	if (a.kind < b.kind) {
+		t = a;
+		a = b;
+		b = t;
+	}
+	/* Now a.kind >= b.kind. */
+	if (a.kind == K_ADDR && b.kind == K_NEUTRAL)
+		return (a.refs & ~b.refs) == 0 ? a : mkres(K_COMPOUND, 0);
+	if (a.kind == K_ADDR)
+		return mkres(K_COMPOUND, 0);
+	if (a.kind == K_NEUTRAL && b.kind == K_NEUTRAL)
+		return mkres(K_NEUTRAL, a.refs & b.refs);
+	return mkres(K_NOADDR, 0);
+}
+
+/* Two expressions joined by OR, inside an observation or between them. */
+static struct res
+or_res(struct res a, struct res b)
+{
+	if (a.kind == K_COMPOUND || b.kind == K_COMPOUND)
+		return mkres(K_COMPOUND, 0);
+	if (a.kind == K_ADDR && b.kind == K_ADDR)
+		return mkres(K_ADDR, a.refs | b.refs);
+	if (a.kind == K_ADDR)
+		return a;
+	if (b.kind == K_ADDR)
+		return b;
+	if (a.kind == K_NEUTRAL && b.kind == K_NEUTRAL)
+		return mkres(K_NEUTRAL, a.refs & b.refs);
+	return mkres(K_NOADDR, 0);
+}
+
+/* Observations joined by AND or FOLLOWEDBY: both must hold. */
+static struct res
+seq_res(struct res a, struct res b)
+{
+	if (a.kind == K_NOADDR && b.kind == K_NOADDR)
+		return a;
+	return mkres(K_COMPOUND, 0);
+}
+
+static int
+is_literal(enum tok t, int ordered)
+{
+	switch (t) {
+	case T_INTPOS: case T_INTNEG: case T_FLOATPOS: case T_FLOATNEG:
+	case T_STRING: case T_BINARY: case T_HEX: case T_TIMESTAMP:
+		return 1;
+	case T_BOOL:
+		return !ordered;
+	default:
+		return 0;
+	}
+}
+
+/* Add the current string token to the values. */
+static void
+add_value(struct reader *r)
+{
 	struct val v;
 
-	skip_ws(r);
-	if (r->p < r->end && *r->p == '(') {
-		r->p++;
-		if (++r->nest > MAXNEST || comparisons(r) == -1)
-			return -1;
-		r->nest--;
-		skip_ws(r);
-		if (r->p >= r->end || *r->p != ')')
-			return -1;
-		r->p++;
-		return 0;
+	if (r->nvals == MAXVALS) {
+		r->bad = 1;
+		return;
 	}
-	if (path(r, &ps, &pn) == -1)
-		return -1;
-	addr = is_addr_path(ps, pn);
-	r->addr_paths += addr;
-	if (word(r, "NOT"))
-		neg = 1;
-	skip_ws(r);
-	if (r->p < r->end && *r->p == '=') {
-		r->p++;
-		op_eq = 1;
-	} else if (r->end - r->p >= 2 && (memcmp(r->p, "!=", 2) == 0 ||
-	    memcmp(r->p, "<=", 2) == 0 || memcmp(r->p, ">=", 2) == 0))
-		r->p += 2;
-	else if (r->p < r->end && (*r->p == '<' || *r->p == '>'))
-		r->p++;
-	else if (word(r, "ISSUBSET"))
-		op_eq = 1;
-	else if (!(word(r, "IN") || word(r, "LIKE") || word(r, "MATCHES") ||
-	    word(r, "ISSUPERSET") || word(r, "EXISTS")))
-		return -1;
-	if (addr && op_eq && !neg) {
-		if (string(r, &v) == -1)
-			return -1;
-		if (r->nvals == MAXVALS)
-			return -1;
-		r->vals[r->nvals++] = v;
-		return 0;
-	}
-	if (addr)
-		r->compound = 1;	/* An address the index cannot hold. */
-	return constant(r);
+	decode(r, &v.off, &v.len);
+	r->vals[r->nvals++] = v;
 }
 
-/* Comparisons joined by OR or AND. */
-static int
+/* The set of an IN: '(' [literal (',' literal)*] ')'. */
+static struct res
+set(struct reader *r, const struct path *pa, unsigned ar, int neg)
+{
+	struct res x = mkres(ar != 0 && !neg ? K_ADDR : K_NOADDR, ar);
+	int	 n = 0;
+
+	if (!expect(r, T_LPAREN))
+		return x;
+	if (!accept(r, T_RPAREN)) {
+		do {
+			if (!is_literal(r->t, 0)) {
+				r->bad = 1;
+				return x;
+			}
+			if (x.kind == K_ADDR && r->t == T_STRING)
+				add_value(r);
+			else if (x.kind == K_ADDR)
+				x.kind = K_COMPOUND;
+			n++;
+			next(r);
+		} while (accept(r, T_COMMA));
+		expect(r, T_RPAREN);
+	}
+	if (hash_check(r, pa, NULL, 0) == -1)
+		r->bad = 1;
+	if (ar != 0 && (neg || n == 0))
+		x.kind = K_COMPOUND;
+	return x;
+}
+
+static struct res comparisons(struct reader *);
+
+/* propTest: one comparison, EXISTS, or comparisons in parentheses. */
+static struct res
+prop_test(struct reader *r)
+{
+	struct path pa;
+	struct res x = mkres(K_NOADDR, 0);
+	enum tok op;
+	unsigned ar, rt;
+	int	 neg;
+
+	if (accept(r, T_LPAREN)) {
+		if (++r->nest > MAXNEST) {
+			r->bad = 1;
+			return x;
+		}
+		x = comparisons(r);
+		r->nest--;
+		expect(r, T_RPAREN);
+		return x;
+	}
+	if (r->t == T_NOT || r->t == T_EXISTS) {
+		accept(r, T_NOT);
+		if (!expect(r, T_EXISTS) || path(r, &pa) == -1)
+			return x;
+		if (addr_path(r, &pa) != 0)
+			x.kind = K_COMPOUND;
+		else if (neutral_path(r, &pa))
+			x = mkres(K_NEUTRAL, R_SRC | R_DST);
+		return x;
+	}
+	if (path(r, &pa) == -1)
+		return x;
+	ar = addr_path(r, &pa);
+	neg = accept(r, T_NOT);
+	op = r->t;
+	next(r);
+	if (op == T_IN) {
+		x = set(r, &pa, ar, neg);
+		if (ar == 0 && neutral_path(r, &pa))
+			x = mkres(K_NEUTRAL, R_SRC | R_DST);
+	} else {
+		switch (op) {
+		case T_EQ: case T_NEQ:
+			if (!is_literal(r->t, 0))
+				r->bad = 1;
+			break;
+		case T_LT: case T_LE: case T_GT: case T_GE:
+			if (!is_literal(r->t, 1))
+				r->bad = 1;
+			break;
+		case T_LIKE: case T_MATCHES: case T_ISSUBSET:
+		case T_ISSUPERSET:
+			if (r->t != T_STRING)
+				r->bad = 1;
+			break;
+		default:
+			r->bad = 1;
+		}
+		if (r->bad)
+			return x;
+		if (hash_check(r, &pa, r->ts, r->tn) == -1)
+			r->bad = 1;
+		if (ar != 0 && !neg && r->t == T_STRING &&
+		    (op == T_EQ || op == T_ISSUBSET)) {
+			add_value(r);
+			x = mkres(K_ADDR, ar);
+		} else if (ar != 0)
+			x.kind = K_COMPOUND;
+		else if (neutral_path(r, &pa))
+			x = mkres(K_NEUTRAL, R_SRC | R_DST);
+		else if ((rt = reftype_path(r, &pa)) != 0 && !neg &&
+		    op == T_EQ && r->t == T_STRING && (r->tn == 11 &&
+		    (memcmp(r->ts, "'ipv4-addr'", 11) == 0 ||
+		    memcmp(r->ts, "'ipv6-addr'", 11) == 0)))
+			x = mkres(K_NEUTRAL, rt);
+		next(r);
+	}
+	return x;
+}
+
+/* comparisonExpression: propTests joined by AND, those by OR. */
+static struct res
 comparisons(struct reader *r)
 {
-	for (;;) {
-		if (comparison(r) == -1)
-			return -1;
-		if (word(r, "OR"))
-			continue;
-		if (word(r, "AND")) {
-			r->compound = 1;
-			continue;
-		}
-		return 0;
+	struct res x, y;
+
+	x = prop_test(r);
+	while (!r->bad && r->t == T_AND) {
+		next(r);
+		x = and_res(x, prop_test(r));
 	}
+	while (!r->bad && accept(r, T_OR)) {
+		y = prop_test(r);
+		while (!r->bad && r->t == T_AND) {
+			next(r);
+			y = and_res(y, prop_test(r));
+		}
+		x = or_res(x, y);
+	}
+	return x;
 }
 
-/* Observations joined by OR, AND or FOLLOWEDBY, with qualifiers. */
-static int
+static struct res observations(struct reader *);
+
+/* Qualifier kinds, for the validator's rule against repeating one. */
+#define Q_WITHIN	1u
+#define Q_REPEATS	2u
+#define Q_STARTSTOP	4u
+
+/* observationExpression: '[' ... ']' or '(' ... ')', with qualifiers. */
+static struct res
+observation(struct reader *r)
+{
+	struct res x;
+	unsigned seen = 0, q;
+	int	 simple = 0;
+
+	if (accept(r, T_LBRACK)) {
+		x = comparisons(r);
+		if (x.kind == K_NEUTRAL)
+			x = mkres(K_NOADDR, 0);
+		expect(r, T_RBRACK);
+		simple = 1;
+	} else if (accept(r, T_LPAREN)) {
+		if (++r->nest > MAXNEST) {
+			r->bad = 1;
+			return mkres(K_NOADDR, 0);
+		}
+		x = observations(r);
+		r->nest--;
+		expect(r, T_RPAREN);
+	} else {
+		r->bad = 1;
+		return mkres(K_NOADDR, 0);
+	}
+	while (!r->bad) {
+		if (accept(r, T_WITHIN)) {
+			q = Q_WITHIN;
+			if (r->t != T_INTPOS && r->t != T_FLOATPOS)
+				r->bad = 1;
+			else
+				next(r);
+			expect(r, T_SECONDS);
+		} else if (accept(r, T_REPEATS)) {
+			q = Q_REPEATS;
+			expect(r, T_INTPOS);
+			expect(r, T_TIMES);
+		} else if (accept(r, T_START)) {
+			q = Q_STARTSTOP;
+			expect(r, T_TIMESTAMP);
+			expect(r, T_STOP);
+			expect(r, T_TIMESTAMP);
+		} else
+			break;
+		if (simple && (seen & q))
+			r->bad = 1;
+		seen |= q;
+		if (x.kind == K_ADDR)
+			x.kind = K_COMPOUND;
+	}
+	return x;
+}
+
+/* observationExpressions: FOLLOWEDBY over OR over AND. */
+static struct res
 observations(struct reader *r)
 {
+	struct res x = mkres(K_NOADDR, 0), y, z;
+	int	 first = 1;
+
 	for (;;) {
-		skip_ws(r);
-		if (r->p < r->end && *r->p == '(') {
-			r->p++;
-			if (++r->nest > MAXNEST || observations(r) == -1)
-				return -1;
-			r->nest--;
-			skip_ws(r);
-			if (r->p >= r->end || *r->p != ')')
-				return -1;
-			r->p++;
-		} else {
-			if (r->p >= r->end || *r->p != '[')
-				return -1;
-			r->p++;
-			if (comparisons(r) == -1)
-				return -1;
-			skip_ws(r);
-			if (r->p >= r->end || *r->p != ']')
-				return -1;
-			r->p++;
+		y = observation(r);
+		while (!r->bad && accept(r, T_AND))
+			y = seq_res(y, observation(r));
+		while (!r->bad && accept(r, T_OR)) {
+			z = observation(r);
+			while (!r->bad && accept(r, T_AND))
+				z = seq_res(z, observation(r));
+			y = or_res(y, z);
 		}
-		/* Qualifiers make a pattern more than "this address". */
-		while (word(r, "WITHIN") || word(r, "REPEATS") ||
-		    word(r, "START") || word(r, "STOP")) {
-			r->compound = 1;
-			if (constant(r) == -1)
-				return -1;
-			(void)(word(r, "SECONDS") || word(r, "TIMES"));
-		}
-		if (word(r, "OR"))
-			continue;
-		if (word(r, "AND") || word(r, "FOLLOWEDBY")) {
-			r->compound = 1;
-			continue;
-		}
-		return 0;
+		if (first) {
+			x = y;
+			first = 0;
+		} else
+			x = seq_res(x, y);
+		if (r->bad || !accept(r, T_FOLLOWEDBY))
+			return x;
 	}
 }
 
@@ -331,6 +973,7 @@ stix_addresses(const char *p, size_t len,
     void (*fn)(void *, const char *, size_t), void *arg)
 {
 	struct reader r;
+	struct res x;
 	enum stix_status st;
 	size_t	 i;
 
@@ -338,12 +981,14 @@ stix_addresses(const char *p, size_t len,
 	r.p = p;
 	r.end = p + len;
 	r.vals = xreallocarray(NULL, MAXVALS, sizeof(*r.vals));
-	if (observations(&r) == -1 || (skip_ws(&r), r.p != r.end))
+	next(&r);
+	x = observations(&r);
+	if (r.bad || r.t != T_EOF)
 		st = STIX_SYNTAX;
-	else if (r.addr_paths == 0)
-		st = STIX_NOADDR;
-	else if (r.compound)
+	else if (x.kind == K_COMPOUND)
 		st = STIX_COMPOUND;
+	else if (x.kind != K_ADDR)
+		st = STIX_NOADDR;
 	else {
 		for (i = 0; i < r.nvals; i++)
 			fn(arg, r.buf != NULL ? r.buf + r.vals[i].off : "",

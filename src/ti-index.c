@@ -179,6 +179,9 @@ summary(const struct ingest_stats *s, const char *out)
 		    (unsigned long long)s->not_indicator,
 		    (unsigned long long)s->compound,
 		    (unsigned long long)s->excluded_addresses);
+	if (s->reserved)
+		fprintf(stderr, "ti-index: %s: %llu of the excluded addresses "
+		    "are reserved\n", out, (unsigned long long)s->reserved);
 }
 
 /* What to build from: the options besides the ingestion's own. */

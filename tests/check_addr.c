@@ -450,9 +450,21 @@ START_TEST(excl_v4_edges)
 	assert_excluded("126.255.255.255", 0);
 	assert_excluded("128.0.0.0", 0);
 
-	assert_excluded("0.0.0.0", 0);
+	/* Reserved space is excluded too; its neighbours are not. */
+	assert_excluded("0.0.0.0", 1);
+	assert_excluded("0.255.255.255", 1);
+	assert_excluded("1.0.0.0", 0);
 	assert_excluded("8.8.8.8", 0);
-	assert_excluded("255.255.255.255", 0);
+	assert_excluded("223.255.255.255", 0);
+	assert_excluded("224.0.0.0", 1);
+	assert_excluded("239.255.255.250", 1);
+	assert_excluded("240.0.0.0", 1);
+	assert_excluded("255.255.255.255", 1);
+	/* Link-local IPv4 and the documentation ranges are not. */
+	assert_excluded("169.254.0.1", 0);
+	assert_excluded("192.0.2.1", 0);
+	assert_excluded("198.51.100.1", 0);
+	assert_excluded("203.0.113.1", 0);
 }
 END_TEST
 
@@ -464,9 +476,11 @@ START_TEST(excl_v4_mapped)
 	assert_excluded("::ffff:172.31.0.1", 1);
 	assert_excluded("::ffff:192.168.1.1", 1);
 	assert_excluded("::ffff:8.8.8.8", 0);
-	/* 0.0.0.0 is IPv4, not an address whose text starts "::". */
-	assert_excluded("::ffff:0:0", 0);
-	assert_excluded("::ffff:0.0.0.0", 0);
+	/* 0.0.0.0 is IPv4 (reserved), not an address whose text starts "::". */
+	assert_excluded("::ffff:0:0", 1);
+	assert_excluded("::ffff:0.0.0.0", 1);
+	assert_excluded("::ffff:1.0.0.0", 0);
+	assert_excluded("::ffff:224.0.0.1", 1);
 }
 END_TEST
 
@@ -484,7 +498,10 @@ START_TEST(excl_v6_link_local)
 	assert_excluded("fec0::1", 0);
 	assert_excluded("fe7f::", 0);
 	assert_excluded("fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 0);
-	assert_excluded("ff02::1", 0);
+	assert_excluded("ff02::1", 1);		/* Reserved: ff00::/8. */
+	assert_excluded("ff00::", 1);
+	assert_excluded("feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 0);
+	assert_excluded("2001:db8::1", 0);
 	assert_excluded("fd00::1", 0);
 	assert_excluded("2001:db8::1", 0);
 	assert_excluded("1::", 0);
@@ -536,13 +553,83 @@ START_TEST(excl_v6_matches_format)
 			a.b[2 * g + 1] = (uint8_t)(r >> 16);
 		}
 		if (addr_is_v4(&a) || (a.b[0] == 0xfe &&
-		    (a.b[1] & 0xc0) == 0x80))
+		    (a.b[1] & 0xc0) == 0x80) || a.b[0] == 0xff)
 			continue;
 		addr_format(&a, buf);
 		want = buf[0] == ':' && buf[1] == ':';
 		if (addr_excluded(&a) != want)
 			ck_abort_msg("addr_excluded(%s) != %d", buf, want);
 	}
+}
+END_TEST
+
+/* The class of the prefix text s ("a/n" or an address). */
+static enum addr_class
+prefix_class(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	struct addr a;
+	unsigned n = 128;
+
+	if (slash != NULL) {
+		ck_assert_int_eq(addr_parse(s, (size_t)(slash - s), &a), 0);
+		n = (unsigned)atoi(slash + 1);
+		if (addr_is_v4(&a) && strchr(s, ':') == NULL)
+			n += 96;
+	} else
+		a = must(s);
+	return addr_prefix_class(&a, n);
+}
+
+#define ck_class(s, want) ck_assert_msg(prefix_class(s) == (want),	\
+	"addr_prefix_class(%s) is %d, want %d", (s), (int)prefix_class(s), \
+	(int)(want))
+
+START_TEST(class_addresses)
+{
+	ck_class("10.1.2.3", ADDR_EXCLUDED);
+	ck_class("0.1.2.3", ADDR_RESERVED);
+	ck_class("224.0.0.251", ADDR_RESERVED);
+	ck_class("247.1.2.3", ADDR_RESERVED);
+	ck_class("::", ADDR_EXCLUDED);
+	ck_class("::1", ADDR_EXCLUDED);
+	ck_class("fe80::1", ADDR_EXCLUDED);
+	ck_class("ff02::fb", ADDR_RESERVED);
+	ck_class("169.254.1.1", ADDR_INDEXABLE);
+	ck_class("2001:db8::1", ADDR_INDEXABLE);
+}
+END_TEST
+
+/* A prefix is of a class only when it lies wholly inside it. */
+START_TEST(class_prefixes)
+{
+	ck_class("224.0.0.0/3", ADDR_RESERVED);	/* FireHOL level1. */
+	ck_class("224.0.0.0/4", ADDR_RESERVED);
+	ck_class("240.0.0.0/4", ADDR_RESERVED);
+	ck_class("255.255.255.0/24", ADDR_RESERVED);
+	ck_class("0.0.0.0/8", ADDR_RESERVED);
+	ck_class("0.0.0.0/9", ADDR_RESERVED);
+	ck_class("192.0.0.0/2", ADDR_INDEXABLE);	/* Holds 224/3. */
+	ck_class("0.0.0.0/7", ADDR_INDEXABLE);	/* Holds 1/8. */
+	ck_class("0.0.0.0/0", ADDR_INDEXABLE);	/* First and last reserved. */
+	ck_class("10.0.0.0/8", ADDR_EXCLUDED);
+	ck_class("10.0.0.0/7", ADDR_INDEXABLE);
+	ck_class("172.16.0.0/12", ADDR_EXCLUDED);
+	ck_class("172.16.0.0/11", ADDR_INDEXABLE);
+	ck_class("192.168.3.0/24", ADDR_EXCLUDED);
+	ck_class("192.0.2.0/24", ADDR_INDEXABLE);
+	/* Bits past the length do not matter. */
+	ck_class("225.1.2.3/3", ADDR_RESERVED);
+	ck_class("10.9.9.9/8", ADDR_EXCLUDED);
+	ck_class("::ffff:224.0.0.0/99", ADDR_RESERVED);
+	ck_class("::ffff:0:0/96", ADDR_INDEXABLE);
+	ck_class("ff00::/8", ADDR_RESERVED);
+	ck_class("ff00::/16", ADDR_RESERVED);
+	ck_class("fe00::/7", ADDR_INDEXABLE);
+	ck_class("fe80::/10", ADDR_EXCLUDED);
+	ck_class("fe80::/9", ADDR_INDEXABLE);
+	ck_class("::/96", ADDR_EXCLUDED);
+	ck_class("2001:db8::/32", ADDR_INDEXABLE);
 }
 END_TEST
 
@@ -704,6 +791,8 @@ addr_suite(void)
 	tcase_add_test(tc, excl_v6_link_local);
 	tcase_add_test(tc, excl_v6_leading_zeros);
 	tcase_add_test(tc, excl_v6_matches_format);
+	tcase_add_test(tc, class_addresses);
+	tcase_add_test(tc, class_prefixes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
