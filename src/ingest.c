@@ -75,6 +75,14 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "indicator_types" }, .flags = JF_LIST }
 };
 
+/*
+ * Members whose array holds the records: an Azure Monitor envelope, a
+ * STIX bundle, an Azure REST list, the Sentinel upload API's body, and
+ * the Log Analytics query API's answer (see jrec_set_containers).
+ */
+static const char *const containers[] = { "records", "objects", "value",
+    "indicators", "tables", NULL };
+
 #define NOEXPIRY_BAD	INT64_MIN	/* Expiry present but unparsable. */
 #define DEFAULT_TYPE	"ThreatIntelligenceIndicator"
 #define MAXADDRS	4096		/* Addresses of one record. */
@@ -212,6 +220,7 @@ ingest_new(const struct ingest_opts *opts)
 	in->oldest = opts->lookback > 0 && opts->now < INT64_MIN +
 	    opts->lookback ? INT64_MIN : opts->now - opts->lookback;
 	in->jr = jrec_new(fields, NFIELDS);
+	jrec_set_containers(in->jr, containers);
 	in->sp = strpool_new();
 	map_init(&in->byid, 1024);
 	return in;
@@ -934,14 +943,15 @@ ingest_row(struct ingest *in, const char *line, size_t len, char *why,
 	case JREC_NOTOBJECT:
 		in->st.rows++;
 		in->st.malformed++;
-		return reject(in, why, whylen, "not a JSON object", NULL, 0);
+		return reject(in, why, whylen, jrec_bad_reason(in->jr), NULL,
+		    0);
 	case JREC_OK:
 		break;
 	}
 	if (jrec_nonobjects(in->jr) > 0 && in->rc == 0) {
 		in->st.malformed++;
-		return reject(in, why, whylen, "an array element is not a "
-		    "JSON object", NULL, 0);
+		return reject(in, why, whylen, jrec_bad_reason(in->jr), NULL,
+		    0);
 	}
 	return in->rc;
 }
@@ -984,9 +994,9 @@ ingest_doc_end(struct ingest *in)
 	if ((n = jrec_nonobjects(in->jr)) > 0) {
 		in->st.malformed += n;
 		in->st.rejected += n;
-		snprintf(in->docwhy, sizeof(in->docwhy), "%llu %s not a "
-		    "JSON object", (unsigned long long)n, n == 1 ?
-		    "value is" : "values are");
+		snprintf(in->docwhy, sizeof(in->docwhy), "%llu bad %s, the "
+		    "first: %s", (unsigned long long)n, n == 1 ? "record" :
+		    "records", jrec_bad_reason(in->jr));
 		return -2;
 	}
 	return 0;
@@ -1225,4 +1235,10 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	free(m.plens);
 	free(m.vals);
 	return rc;
+}
+
+uint64_t
+ingest_doc_handled(struct ingest *in)
+{
+	return jrec_stream_handled(in->jr);
 }

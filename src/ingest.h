@@ -111,6 +111,12 @@ int	 ingest_doc_end(struct ingest *in);
 const char *ingest_doc_error(struct ingest *in, uint64_t *offset);
 
 /*
+ * In a document (also after a syntax error), the offset from its start
+ * just past the last record handed to the rule, or 0 before any.
+ */
+uint64_t ingest_doc_handled(struct ingest *in);
+
+/*
  * Size the tables for about this many bytes of input (a hint that saves
  * growing them; they grow as needed either way).
  */
