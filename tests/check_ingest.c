@@ -1275,6 +1275,26 @@ START_TEST(test_query_api_rows)
 }
 END_TEST
 
+/* A document's bad rows are counted and said at its end. */
+START_TEST(test_query_api_document_bad)
+{
+	static const char doc[] = "{\"tables\":[{\"columns\":["
+	    "{\"name\":\"NetworkIP\"}],\n\"rows\":[[\"203.0.113.1\",5],\n"
+	    "[\"203.0.113.2\"],[]]}]}\n";
+	uint64_t off;
+
+	ingest_doc_begin(in, NULL, NULL);
+	ck_assert_int_eq(ingest_doc_feed(in, doc, sizeof(doc) - 1), 0);
+	ck_assert_int_eq(ingest_doc_end(in), -2);
+	ck_assert_str_eq(ingest_doc_error(in, &off), "2 bad records, the "
+	    "first: row 1 of table 1: 2 cells for 1 column");
+	ck_assert_uint_eq(st()->malformed, 2);
+	ck_assert_uint_eq(st()->rows, 1);
+	ck_assert_uint_eq(ingest_doc_handled(in),
+	    (uint64_t)(strstr(doc, "[\"203.0.113.2\"]") + 15 - doc));
+}
+END_TEST
+
 /*
  * The ThreatIntelIndicators and legacy rows of tests/data as the query
  * API answers them (pretty-printed, dynamic columns as JSON text), fed
@@ -1384,6 +1404,7 @@ ingest_suite(void)
 	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
 	tcase_add_test(tc, test_query_api_rows);
 	tcase_add_test(tc, test_query_api_document);
+	tcase_add_test(tc, test_query_api_document_bad);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
