@@ -75,6 +75,14 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "indicator_types" }, .flags = JF_LIST }
 };
 
+/*
+ * Members whose array holds the records: an Azure Monitor envelope, a
+ * STIX bundle, an Azure REST list, the Sentinel upload API's body, and
+ * the Log Analytics query API's answer (see jrec_set_containers).
+ */
+static const char *const containers[] = { "records", "objects", "value",
+    "indicators", "tables", NULL };
+
 #define NOEXPIRY_BAD	INT64_MIN	/* Expiry present but unparsable. */
 #define DEFAULT_TYPE	"ThreatIntelligenceIndicator"
 #define MAXADDRS	4096		/* Addresses of one record. */
@@ -141,7 +149,6 @@ struct ingest {
 	int			 rc;
 	void			(*doc_bad)(void *, uint64_t, const char *);
 	void			*doc_arg;
-	uint64_t		 doc_handled;	/* Past the last record. */
 	char			 docwhy[256];
 };
 
@@ -213,6 +220,7 @@ ingest_new(const struct ingest_opts *opts)
 	in->oldest = opts->lookback > 0 && opts->now < INT64_MIN +
 	    opts->lookback ? INT64_MIN : opts->now - opts->lookback;
 	in->jr = jrec_new(fields, NFIELDS);
+	jrec_set_containers(in->jr, containers);
 	in->sp = strpool_new();
 	map_init(&in->byid, 1024);
 	return in;
@@ -927,14 +935,15 @@ ingest_row(struct ingest *in, const char *line, size_t len, char *why,
 	case JREC_NOTOBJECT:
 		in->st.rows++;
 		in->st.malformed++;
-		return reject(in, why, whylen, "not a JSON object", NULL, 0);
+		return reject(in, why, whylen, jrec_bad_reason(in->jr), NULL,
+		    0);
 	case JREC_OK:
 		break;
 	}
 	if (jrec_nonobjects(in->jr) > 0 && in->rc == 0) {
 		in->st.malformed++;
-		return reject(in, why, whylen, "an array element is not a "
-		    "JSON object", NULL, 0);
+		return reject(in, why, whylen, jrec_bad_reason(in->jr), NULL,
+		    0);
 	}
 	return in->rc;
 }
@@ -947,7 +956,6 @@ each_doc(void *arg, struct jrec *jr)
 
 	in->why = in->docwhy;
 	in->whylen = sizeof(in->docwhy);
-	in->doc_handled = jrec_stream_position(jr);
 	if (take_record(in) == -1 && in->doc_bad != NULL)
 		in->doc_bad(in->doc_arg, jrec_stream_position(jr), in->docwhy);
 	return 0;
@@ -959,7 +967,6 @@ ingest_doc_begin(struct ingest *in,
 {
 	in->doc_bad = bad;
 	in->doc_arg = arg;
-	in->doc_handled = 0;
 	jrec_stream_begin(in->jr, each_doc, in);
 }
 
@@ -979,9 +986,9 @@ ingest_doc_end(struct ingest *in)
 	if ((n = jrec_nonobjects(in->jr)) > 0) {
 		in->st.malformed += n;
 		in->st.rejected += n;
-		snprintf(in->docwhy, sizeof(in->docwhy), "%llu %s not a "
-		    "JSON object", (unsigned long long)n, n == 1 ?
-		    "value is" : "values are");
+		snprintf(in->docwhy, sizeof(in->docwhy), "%llu bad %s, the "
+		    "first: %s", (unsigned long long)n, n == 1 ? "record" :
+		    "records", jrec_bad_reason(in->jr));
 		return -2;
 	}
 	return 0;
@@ -1225,5 +1232,5 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 uint64_t
 ingest_doc_handled(struct ingest *in)
 {
-	return in->doc_handled;
+	return jrec_stream_handled(in->jr);
 }

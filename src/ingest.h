@@ -112,8 +112,8 @@ int	 ingest_doc_end(struct ingest *in);
 const char *ingest_doc_error(struct ingest *in, uint64_t *offset);
 
 /*
- * The offset from the start of the document just past the last record
- * handed over (0 before any).
+ * In a document (also after a syntax error), the offset from its start
+ * just past the last record handed to the rule, or 0 before any.
  */
 uint64_t ingest_doc_handled(struct ingest *in);
 

@@ -1,6 +1,16 @@
 /*
  * jrec.c: extracting members of a JSON object with yajl's callbacks.
  * See jrec.h for the contract.
+ *
+ * One set of callbacks follows the nesting of the text.  Outside a
+ * record it looks for where records stand (the top, a top-level array,
+ * a container member's array, the rows of a query API answer's tables);
+ * inside one it narrows the fields whose path matches the current key
+ * path (key_at) and keeps the values of those it completes (scalar).  A
+ * row of a table is a record whose members are its cells, each keyed by
+ * its table's column name.  A string where a field's path goes on is
+ * parsed again, as JSON text, by a second yajl handle on the same
+ * callbacks (nested_text), its depths counted on from the string's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +21,29 @@
 #include "jrec.h"
 #include "xalloc.h"
 
+/* What the last key or value announced, for the value that follows. */
+enum pending {
+	P_NONE = 0,
+	P_CONT,			/* A container's name: its array holds records. */
+	P_TABLES,		/* "tables" of a top-level object. */
+	P_COLUMNS,		/* "columns" of a table. */
+	P_ROWS,			/* "rows" of a table. */
+	P_COLNAME		/* "name" of a column. */
+};
+
+/* The state of a table's columns, for its rows. */
+enum colstate {
+	COLS_NONE = 0,		/* No "columns" yet: a row would be bad. */
+	COLS_OK,
+	COLS_BAD		/* Not an array of named objects, or too many. */
+};
+
 struct jrec {
 	const struct jfield *fields;
 	size_t		 nfields;
+	const char	*cname[JREC_MAXCONTAINERS];	/* Container names. */
+	size_t		 clen[JREC_MAXCONTAINERS];
+	int		 ncont;
 	size_t		(*flen)[JREC_MAXDEPTH];	/* Lengths of the names. */
 	struct jval	*vals;
 	size_t		*offs;		/* Value offsets into arena. */
@@ -25,7 +55,28 @@ struct jrec {
 	int		 in_array;	/* Depth inside a record's array, or 0. */
 	int		 cont;		/* Depth inside a container array, or 0. */
 	int		 containers;	/* Records may stand in containers. */
-	int		 pending_cont;	/* Last key could name a container. */
+	enum pending	 pending;	/* See enum pending. */
+	/* A query API answer: depths inside its arrays and objects, or 0. */
+	int		 tbl;		/* Inside the "tables" array. */
+	int		 table;		/* Inside a table object. */
+	int		 colarr;	/* Inside its "columns" array. */
+	int		 colobj;	/* Inside one column's object. */
+	int		 rowarr;	/* Inside its "rows" array. */
+	int		 col_named;	/* The column object had a name. */
+	enum colstate	 cols;
+	char		*colnames;	/* The table's column names ... */
+	size_t		*coloff, *collen;	/* ... each at an offset. */
+	size_t		 ncols, capcols, cnlen, cncap;
+	uint64_t	 tableno, rowno;	/* For messages; from 1. */
+	int		 row;		/* The record is a row of a table. */
+	int		 row_bad;	/* ... that cannot be read. */
+	size_t		 cell;		/* Its cells so far. */
+	/* A string read again as JSON text (nested_text). */
+	int		 nest;		/* Nesting of such reads; 0: none. */
+	int		 nest_base;	/* The string's depth. */
+	int		 nest_fail;	/* Too deep: give the text up. */
+	uint64_t	 longer[JREC_MAXDEPTH];	/* Fields whose path has more
+						   than d + 1 names. */
 	int		 stopped;	/* The callback asked to stop. */
 	int		 list_field;	/* A JF_LIST field being read, or -1. */
 	int		 list_depth;	/* The depth of its elements. */
@@ -36,8 +87,11 @@ struct jrec {
 	uint64_t	 bylen[64];		/* Fields by the length of
 						   their first name; [63]:
 						   63 bytes or more. */
-	uint64_t	 nrecords, nonobject;
+	uint64_t	 nrecords, nonobject;	/* nonobject: bad records. */
 	uint64_t	 consumed, offset;	/* Stream bytes; error offset. */
+	uint64_t	 handled;	/* Stream offset past the last record
+					   handed over. */
+	char		 badwhy[128];	/* The first bad record's reason. */
 	int		(*fn)(void *, struct jrec *);
 	void		*arg;
 	char		 err[128];
@@ -205,18 +259,38 @@ match(const struct jrec *jr)
 	return -1;
 }
 
+/* A record that cannot be read: count it, and keep the first reason. */
+static void
+bad_record(struct jrec *jr, const char *why)
+{
+	if (jr->nonobject++ == 0)
+		snprintf(jr->badwhy, sizeof(jr->badwhy), "%s", why);
+}
+
+/* A row of a query API answer that cannot be read. */
+static void
+bad_row(struct jrec *jr, const char *why)
+{
+	char	 msg[sizeof(jr->badwhy)];
+
+	snprintf(msg, sizeof(msg), "row %llu of table %llu: %s",
+	    (unsigned long long)jr->rowno, (unsigned long long)jr->tableno,
+	    why);
+	bad_record(jr, msg);
+}
+
 /*
  * A value that is not an object where a record could stand: at the top,
- * or in a top-level array.  (In an envelope's or bundle's array, other
- * values are passed over: a member named "records" or "objects" in an
- * ordinary record must not make the record an error.)
+ * or in a top-level array.  (In a container's array, other values are
+ * passed over: a member named like a container in an ordinary record
+ * must not make the record an error.)
  */
 static void
 not_record(struct jrec *jr)
 {
 	if (jr->root == 0 && (jr->depth == 0 ||
 	    (jr->cont == 1 && jr->depth == 1)))
-		jr->nonobject++;
+		bad_record(jr, "not a JSON object");
 }
 
 /* One more string of a JF_LIST field, sanitized, after a newline. */
@@ -236,32 +310,156 @@ list_add(struct jrec *jr, const char *s, size_t len)
 	jr->llen += utf8_sanitize(jr->list + jr->llen, s, len);
 }
 
+/* A record begins at the current depth (its object or row opens). */
+static void
+begin_record(struct jrec *jr, int row)
+{
+	memset(jr->vals, 0, jr->nfields * sizeof(*jr->vals));
+	jr->alen = 0;
+	jr->in_array = 0;
+	jr->list_field = -1;
+	jr->root = jr->depth + 1;
+	jr->row = row;
+	jr->cell = 0;
+}
+
+/* The name of the next column of a table (decoded, as keys are). */
+static void
+add_column(struct jrec *jr, const char *s, size_t len)
+{
+	if (jr->ncols >= JREC_MAXCOLUMNS) {
+		jr->cols = COLS_BAD;
+		return;
+	}
+	if (jr->ncols == jr->capcols) {
+		jr->capcols = jr->capcols ? 2 * jr->capcols : 64;
+		jr->coloff = xreallocarray(jr->coloff, jr->capcols,
+		    sizeof(*jr->coloff));
+		jr->collen = xreallocarray(jr->collen, jr->capcols,
+		    sizeof(*jr->collen));
+	}
+	if (jr->cnlen + len + 1 > jr->cncap) {
+		size_t cap = jr->cncap ? jr->cncap : 1024;
+
+		while (cap < jr->cnlen + len + 1)
+			cap *= 2;
+		jr->colnames = xreallocarray(jr->colnames, cap, 1);
+		jr->cncap = cap;
+	}
+	memcpy(jr->colnames + jr->cnlen, s, len);
+	jr->coloff[jr->ncols] = jr->cnlen;
+	jr->collen[jr->ncols++] = len;
+	jr->cnlen += len + 1;
+}
+
+/*
+ * A value outside any record inside a query API answer (jr->tbl set):
+ * follow its tables, their columns and rows.  kind is '{', '[', or 's'
+ * for a scalar (s, len: its text when it is a string, else s NULL).
+ * Returns 1 when the value is an array that begins a row.
+ */
+static int
+table_value(struct jrec *jr, int kind, const char *s, size_t len)
+{
+	enum pending p = jr->pending;
+	int	 d = jr->depth;
+
+	jr->pending = P_NONE;
+	if (d == jr->tbl) {			/* An element of "tables". */
+		jr->tableno++;
+		jr->rowno = 0;
+		if (kind == '{') {
+			jr->table = d + 1;
+			jr->cols = COLS_NONE;
+			jr->ncols = jr->cnlen = 0;
+		} else
+			bad_record(jr, "a table is not a JSON object");
+	} else if (jr->table != 0 && d == jr->table) {	/* A table member. */
+		if (p == P_COLUMNS) {
+			jr->ncols = jr->cnlen = 0;
+			jr->cols = kind == '[' ? COLS_OK : COLS_BAD;
+			if (kind == '[')
+				jr->colarr = d + 1;
+		} else if (p == P_ROWS && kind == '[')
+			jr->rowarr = d + 1;
+	} else if (jr->colarr != 0 && d == jr->colarr) {	/* A column. */
+		if (kind == '{') {
+			jr->colobj = d + 1;
+			jr->col_named = 0;
+		} else
+			jr->cols = COLS_BAD;
+	} else if (jr->colobj != 0 && d == jr->colobj) {
+		if (p == P_COLNAME && s != NULL && !jr->col_named) {
+			add_column(jr, s, len);
+			jr->col_named = 1;
+		}
+	} else if (jr->rowarr != 0 && d == jr->rowarr) {	/* A row. */
+		jr->rowno++;
+		if (kind == '[')
+			return 1;
+		bad_row(jr, "not an array");
+	}
+	return 0;
+}
+
+/* A cell of a row begins: its member name is its column's. */
+static void
+next_cell(struct jrec *jr)
+{
+	size_t	 c = jr->cell++;
+
+	if (jr->cols != COLS_OK || c >= jr->ncols)
+		jr->cand[0] = 0;	/* A bad row: nothing is read. */
+	else
+		key_at(jr, 1, jr->colnames + jr->coloff[c], jr->collen[c]);
+}
+
+/* 1 when the current value is a cell of the row being read. */
+static int
+at_cell(const struct jrec *jr)
+{
+	return jr->row && jr->nest == 0 && jr->depth == jr->root;
+}
+
+static void nested_text(struct jrec *, const char *, size_t);
+
 /* Record a scalar of the given type; s is copied when it is a string. */
 static int
 scalar(struct jrec *jr, enum jval_type t, const char *s, size_t len, int b)
 {
-	int	 f;
+	int	 f, d;
 
-	jr->pending_cont = 0;
 	if (jr->root == 0) {
-		not_record(jr);
+		if (jr->tbl != 0)
+			(void)table_value(jr, 's', t == JV_STRING ? s : NULL,
+			    len);
+		else
+			not_record(jr);
+		jr->pending = P_NONE;
 		return 1;
 	}
+	jr->pending = P_NONE;
+	if (at_cell(jr))
+		next_cell(jr);
 	if (jr->list_field >= 0 && jr->depth == jr->list_depth) {
 		if (t == JV_STRING)
 			list_add(jr, s, len);
 		return 1;
 	}
-	if ((f = match(jr)) == -1)
-		return 1;
-	jr->vals[f].type = t;
-	jr->vals[f].b = b;
-	jr->vals[f].len = 0;
-	jr->offs[f] = (size_t)-1;
-	if (s != NULL) {
-		jr->offs[f] = arena_put(jr, s, len, t == JV_STRING);
-		jr->vals[f].len = jr->alen - 1 - jr->offs[f];
+	if ((f = match(jr)) != -1) {
+		jr->vals[f].type = t;
+		jr->vals[f].b = b;
+		jr->vals[f].len = 0;
+		jr->offs[f] = (size_t)-1;
+		if (s != NULL) {
+			jr->offs[f] = arena_put(jr, s, len, t == JV_STRING);
+			jr->vals[f].len = jr->alen - 1 - jr->offs[f];
+		}
 	}
+	/* A string where a field's path goes on: maybe JSON text. */
+	if (t == JV_STRING && !jr->in_array && (d = rel(jr)) >= 1 &&
+	    d < JREC_MAXDEPTH && (jr->cand[d - 1] & jr->longer[d - 1]) != 0)
+		nested_text(jr, s, len);
 	return 1;
 }
 
@@ -301,24 +499,46 @@ open_complex(struct jrec *jr)
 	}
 }
 
+/* Inside JSON text read from a string, 1 when one more level is too many. */
+static int
+too_deep(const struct jrec *jr)
+{
+	return jr->nest != 0 && jr->depth - jr->nest_base >= JREC_TEXT_MAXDEPTH;
+}
+
 static int
 cb_start_map(void *ctx)
 {
 	struct jrec *jr = ctx;
 
-	jr->pending_cont = 0;
-	if (jr->root != 0)
-		open_complex(jr);
-	else if (jr->depth == 0 || (jr->cont && jr->depth == jr->cont)) {
-		/* A record begins. */
-		memset(jr->vals, 0, jr->nfields * sizeof(*jr->vals));
-		jr->alen = 0;
-		jr->in_array = 0;
-		jr->list_field = -1;
-		jr->root = jr->depth + 1;
-	}
+	if (jr->root != 0) {
+		if (too_deep(jr))
+			return 0;
+		if (at_cell(jr))
+			next_cell(jr);
+		/* The object of JSON text is the string's value, not one. */
+		if (jr->nest == 0 || jr->depth != jr->nest_base)
+			open_complex(jr);
+	} else if (jr->tbl != 0)
+		(void)table_value(jr, '{', NULL, 0);
+	else if (jr->depth == 0 || (jr->cont && jr->depth == jr->cont))
+		begin_record(jr, 0);
+	jr->pending = P_NONE;
 	jr->depth++;
 	return 1;
+}
+
+/* The kind of container the top-level member k names, or P_NONE. */
+static enum pending
+container(const struct jrec *jr, const char *k, size_t len)
+{
+	int	 i;
+
+	for (i = 0; i < jr->ncont; i++)
+		if (jr->clen[i] == len && memcmp(jr->cname[i], k, len) == 0)
+			return len == 6 && memcmp(k, "tables", 6) == 0 ?
+			    P_TABLES : P_CONT;
+	return P_NONE;
 }
 
 static int
@@ -327,17 +547,24 @@ cb_map_key(void *ctx, const unsigned char *k, size_t len)
 	struct jrec *jr = ctx;
 	int	 d;
 
-	jr->pending_cont = 0;
-	if (jr->root == 0)
+	jr->pending = P_NONE;
+	if (jr->root == 0) {
+		if (jr->table != 0 && jr->depth == jr->table) {
+			if (len == 7 && memcmp(k, "columns", 7) == 0)
+				jr->pending = P_COLUMNS;
+			else if (len == 4 && memcmp(k, "rows", 4) == 0)
+				jr->pending = P_ROWS;
+		} else if (jr->colobj != 0 && jr->depth == jr->colobj &&
+		    len == 4 && memcmp(k, "name", 4) == 0)
+			jr->pending = P_COLNAME;
 		return 1;
+	}
 	d = rel(jr);
 	if (d <= JREC_MAXDEPTH && !jr->in_array)
 		key_at(jr, d, (const char *)k, len);
-	/* "records" or "objects" of a top-level object: maybe a container. */
-	if (jr->containers && jr->root == 1 && jr->depth == 1 &&
-	    ((len == 7 && memcmp(k, "records", 7) == 0) ||
-	    (len == 7 && memcmp(k, "objects", 7) == 0)))
-		jr->pending_cont = 1;
+	/* A member of a top-level object: maybe a container. */
+	if (jr->containers && jr->root == 1 && jr->depth == 1)
+		jr->pending = container(jr, (const char *)k, len);
 	return 1;
 }
 
@@ -353,8 +580,11 @@ emit(struct jrec *jr)
 		    jr->vals[i].type == JV_NUMBER))
 			jr->vals[i].s = jr->arena + jr->offs[i];
 	jr->nrecords++;
-	if (jr->fn != NULL && jr->fn(jr->arg, jr) == -1)
+	jr->handled = jrec_stream_position(jr);
+	if (jr->fn != NULL && jr->fn(jr->arg, jr) == -1) {
+		jr->stopped = 1;
 		return 0;	/* Stops yajl: the caller asked to stop. */
+	}
 	return 1;
 }
 
@@ -363,15 +593,19 @@ cb_end_map(void *ctx)
 {
 	struct jrec *jr = ctx;
 
-	jr->pending_cont = 0;
+	jr->pending = P_NONE;
 	jr->depth--;
-	if (jr->root != 0 && jr->depth == jr->root - 1) {
-		jr->root = 0;
-		if (!emit(jr)) {
-			jr->stopped = 1;
-			return 0;
+	if (jr->root != 0) {
+		if (jr->depth == jr->root - 1) {
+			jr->root = 0;
+			return emit(jr);
 		}
-	}
+	} else if (jr->colobj != 0 && jr->depth == jr->colobj - 1) {
+		if (!jr->col_named)
+			jr->cols = COLS_BAD;
+		jr->colobj = 0;
+	} else if (jr->table != 0 && jr->depth == jr->table - 1)
+		jr->table = 0;
 	return 1;
 }
 
@@ -380,15 +614,22 @@ cb_start_array(void *ctx)
 {
 	struct jrec *jr = ctx;
 
-	if (jr->pending_cont && jr->root == 1 && jr->depth == 1) {
-		/* An envelope or bundle: its array holds the records. */
+	if ((jr->pending == P_CONT || jr->pending == P_TABLES) &&
+	    jr->root == 1 && jr->depth == 1) {
+		/* A container's array: it holds records, or tables. */
 		jr->root = 0;
-		jr->cont = jr->depth + 1;
-	} else if (jr->root == 0 && jr->depth == 0 && jr->containers)
-		jr->cont = 1;	/* A top-level array of records. */
-	else if (jr->root != 0) {
-		int	 f = match(jr);
+		if (jr->pending == P_CONT)
+			jr->cont = jr->depth + 1;
+		else
+			jr->tbl = jr->depth + 1;
+	} else if (jr->root != 0) {
+		int	 f;
 
+		if (too_deep(jr))
+			return 0;
+		if (at_cell(jr))
+			next_cell(jr);
+		f = match(jr);
 		open_complex(jr);
 		if (f >= 0 && (jr->fields[f].flags & JF_LIST) &&
 		    jr->list_field < 0) {
@@ -398,11 +639,40 @@ cb_start_array(void *ctx)
 		}
 		if (jr->in_array == 0)
 			jr->in_array = jr->depth + 1;
-	} else
+	} else if (jr->tbl != 0) {
+		if (table_value(jr, '[', NULL, 0))
+			begin_record(jr, 1);
+	} else if (jr->depth == 0 && jr->containers)
+		jr->cont = 1;	/* A top-level array of records. */
+	else
 		not_record(jr);
-	jr->pending_cont = 0;
+	jr->pending = P_NONE;
 	jr->depth++;
 	return 1;
+}
+
+/* A row ends: hand it over, or count it as bad. */
+static int
+end_row(struct jrec *jr)
+{
+	char	 why[64];
+
+	jr->root = 0;
+	jr->row = 0;
+	if (jr->cols != COLS_OK) {
+		bad_row(jr, jr->cols == COLS_NONE ? "comes before the "
+		    "table's columns" : "the table's columns are not an "
+		    "array of named objects");
+		return 1;
+	}
+	if (jr->cell != jr->ncols) {
+		snprintf(why, sizeof(why), "%zu cell%s for %zu column%s",
+		    jr->cell, jr->cell == 1 ? "" : "s", jr->ncols,
+		    jr->ncols == 1 ? "" : "s");
+		bad_row(jr, why);
+		return 1;
+	}
+	return emit(jr);
 }
 
 static int
@@ -410,10 +680,21 @@ cb_end_array(void *ctx)
 {
 	struct jrec *jr = ctx;
 
+	jr->pending = P_NONE;
+	if (jr->root != 0 && at_cell(jr)) {
+		jr->depth--;
+		return end_row(jr);
+	}
 	if (jr->in_array == jr->depth)
 		jr->in_array = 0;
 	if (jr->cont == jr->depth)
 		jr->cont = 0;
+	if (jr->tbl == jr->depth)
+		jr->tbl = 0;
+	if (jr->colarr == jr->depth)
+		jr->colarr = 0;
+	if (jr->rowarr == jr->depth)
+		jr->rowarr = 0;
 	if (jr->list_field >= 0 && jr->list_depth == jr->depth) {
 		int	 f = jr->list_field;
 
@@ -431,6 +712,51 @@ static const yajl_callbacks callbacks = {
 	cb_null, cb_bool, NULL, NULL, cb_number, cb_string,
 	cb_start_map, cb_map_key, cb_end_map, cb_start_array, cb_end_array
 };
+
+/*
+ * The string s (len bytes, decoded) is where a field's path goes on:
+ * when it is JSON text of an object, read its members as the members of
+ * an object standing there, with a second parser on the same callbacks.
+ * When it is not (or it is too big or too deep), every value it set is
+ * put back: it is just a string.
+ */
+static void
+nested_text(struct jrec *jr, const char *s, size_t len)
+{
+	struct jval	 vals[64];
+	size_t		 offs[64], alen = jr->alen, i = 0;
+	uint64_t	 cand[JREC_MAXDEPTH];
+	int		 depth = jr->depth, base = jr->nest_base, ok;
+	yajl_handle	 h;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+	    s[i] == '\n'))
+		i++;
+	if (i == len || s[i] != '{' || len > JREC_TEXT_MAX)
+		return;
+	memcpy(vals, jr->vals, jr->nfields * sizeof(*vals));
+	memcpy(offs, jr->offs, jr->nfields * sizeof(*offs));
+	memcpy(cand, jr->cand, sizeof(cand));
+	jr->nest++;
+	jr->nest_base = depth;
+	h = yajl_alloc(&callbacks, &yajl_afuncs, jr);
+	yajl_config(h, yajl_dont_validate_strings, 1);
+	ok = yajl_parse(h, (const unsigned char *)s, len) == yajl_status_ok &&
+	    yajl_complete_parse(h) == yajl_status_ok;
+	yajl_free(h);
+	jr->nest--;
+	jr->nest_base = base;
+	jr->depth = depth;
+	jr->in_array = 0;
+	jr->list_field = -1;
+	jr->pending = P_NONE;
+	memcpy(jr->cand, cand, sizeof(cand));
+	if (!ok) {
+		memcpy(jr->vals, vals, jr->nfields * sizeof(*vals));
+		memcpy(jr->offs, offs, jr->nfields * sizeof(*offs));
+		jr->alen = alen;
+	}
+}
 
 struct jrec *
 jrec_new(const struct jfield *fields, size_t nfields)
@@ -451,8 +777,66 @@ jrec_new(const struct jfield *fields, size_t nfields)
 			jr->flen[i][d] = strlen(fields[i].path[d]);
 		jr->bylen[jr->flen[i][0] < 63 ? jr->flen[i][0] : 63] |=
 		    1ULL << i;
+		for (d = 0; d + 1 < JREC_MAXDEPTH && fields[i].path[d + 1];
+		    d++)
+			jr->longer[d] |= 1ULL << i;
 	}
 	return jr;
+}
+
+void
+jrec_set_containers(struct jrec *jr, const char *const *names)
+{
+	jr->ncont = 0;
+	while (names != NULL && names[jr->ncont] != NULL &&
+	    jr->ncont < JREC_MAXCONTAINERS) {
+		jr->cname[jr->ncont] = names[jr->ncont];
+		jr->clen[jr->ncont] = strlen(names[jr->ncont]);
+		jr->ncont++;
+	}
+}
+
+/* The first byte at or after p that is not JSON white space, or end. */
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++;
+	return p;
+}
+
+int
+jrec_container_line(const struct jrec *jr, const char *line, size_t len)
+{
+	const char *p = line, *end = line + len, *k;
+	size_t	 n;
+	int	 i;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	p = skip_ws(p, end);
+	if (p == end || *p++ != '{')
+		return 0;
+	p = skip_ws(p, end);
+	if (p == end || *p++ != '"')
+		return 0;
+	for (k = p; p < end && *p != '"'; p++)
+		if (*p == '\\')
+			return jr->ncont > 0;	/* Cannot tell cheaply. */
+	if (p == end)
+		return 0;
+	n = (size_t)(p++ - k);
+	p = skip_ws(p, end);
+	if (p == end || *p++ != ':')
+		return 0;
+	p = skip_ws(p, end);
+	if (p == end || *p != '[')
+		return 0;
+	for (i = 0; i < jr->ncont; i++)
+		if (jr->clen[i] == n && memcmp(jr->cname[i], k, n) == 0)
+			return 1;
+	return 0;
 }
 
 void
@@ -467,6 +851,9 @@ jrec_free(struct jrec *jr)
 	free(jr->flen);
 	free(jr->arena);
 	free(jr->list);
+	free(jr->colnames);
+	free(jr->coloff);
+	free(jr->collen);
 	free(jr);
 }
 
@@ -479,9 +866,18 @@ start(struct jrec *jr, int containers, int multiple,
 	memset(jr->vals, 0, jr->nfields * sizeof(*jr->vals));
 	jr->alen = 0;
 	jr->depth = jr->in_array = jr->root = jr->cont = 0;
-	jr->pending_cont = jr->stopped = 0;
+	jr->pending = P_NONE;
+	jr->stopped = 0;
+	jr->tbl = jr->table = jr->colarr = jr->colobj = jr->rowarr = 0;
+	jr->cols = COLS_NONE;
+	jr->ncols = jr->cnlen = 0;
+	jr->tableno = jr->rowno = 0;
+	jr->row = 0;
+	jr->nest = 0;
 	jr->list_field = -1;
 	jr->nonobject = jr->nrecords = 0;
+	jr->handled = 0;
+	jr->badwhy[0] = '\0';
 	jr->containers = containers;
 	jr->fn = fn;
 	jr->arg = arg;
@@ -652,6 +1048,18 @@ uint64_t
 jrec_nonobjects(const struct jrec *jr)
 {
 	return jr->nonobject;
+}
+
+const char *
+jrec_bad_reason(const struct jrec *jr)
+{
+	return jr->badwhy;
+}
+
+uint64_t
+jrec_stream_handled(const struct jrec *jr)
+{
+	return jr->handled;
 }
 
 const char *

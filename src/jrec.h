@@ -9,6 +9,14 @@
  * as in jq.  Strings are decoded (escapes resolved) and made valid UTF-8:
  * each byte that does not start a valid sequence becomes U+FFFD.  Numbers
  * keep their text as written.
+ *
+ * Dynamic columns: where a field's path goes on through a member whose
+ * value is a string, and that string (decoded) is the JSON text of an
+ * object of at most JREC_TEXT_MAX bytes and JREC_TEXT_MAXDEPTH levels,
+ * the path is read inside it ({"Identity":"{\"claim\":{...}}"} gives
+ * Identity.claim.appid).  The string itself stays the value of a field
+ * that names the member alone.  A string that is not such text is just a
+ * string.  Only strings where a field's path goes on are looked at.
  */
 #ifndef JREC_H
 #define JREC_H
@@ -17,6 +25,10 @@
 #include <stdint.h>
 
 #define JREC_MAXDEPTH	4	/* Longest path a field may name. */
+#define JREC_MAXCONTAINERS 8	/* Container names a reader may have. */
+#define JREC_MAXCOLUMNS	4096	/* Columns of one query API table. */
+#define JREC_TEXT_MAX	(1 << 20)	/* Longest JSON text in a string. */
+#define JREC_TEXT_MAXDEPTH 32	/* Deepest nesting inside such text. */
 
 enum jval_type {
 	JV_ABSENT = 0,		/* The member is not there. */
@@ -56,10 +68,41 @@ struct jrec;
 
 /*
  * Return a reader for the nfields fields, at most 64 (the table is
- * borrowed and must outlive the reader).  Free with jrec_free.
+ * borrowed and must outlive the reader).  It has no container names.
+ * Free with jrec_free.
  */
 struct jrec *jrec_new(const struct jfield *fields, size_t nfields);
 void	 jrec_free(struct jrec *jr);
+
+/*
+ * Name the members of a top-level object that hold records, for
+ * jrec_parse_records and the stream (names: NULL-terminated, at most
+ * JREC_MAXCONTAINERS, borrowed for the reader's life; NULL for none).
+ * Such a member whose value is an array holds the records as its
+ * elements ("records" of an Azure Monitor envelope, "value" of an Azure
+ * REST list, "objects" of a STIX bundle).  The name "tables" is the Log
+ * Analytics query API's answer,
+ *
+ *   {"tables":[{"name":..,"columns":[{"name":..,"type":..},..],
+ *               "rows":[[cell,..],..]},..]}
+ *
+ * where each row is a record whose members are its cells, named by its
+ * table's columns in order (each table has its own).  A row whose table
+ * has no columns before it, or whose cells are fewer or more than the
+ * columns, is a bad record (jrec_nonobjects, jrec_bad_reason).
+ */
+void	 jrec_set_containers(struct jrec *jr, const char *const *names);
+
+/*
+ * Without parsing: 1 when the first member of the object the len bytes
+ * at line start with (after a byte-order mark and white space) is named
+ * by one of jr's container names and its value opens an array; also 1
+ * when that name holds an escape (it cannot be told cheaply) and jr has
+ * container names; else 0.  A line for which it returns 1 holds its
+ * records in a container: read it with jrec_parse_records.
+ */
+int	 jrec_container_line(const struct jrec *jr, const char *line,
+	    size_t len);
 
 /*
  * Parse the len bytes at text as one JSON object.  On JREC_SYNTAX,
@@ -75,17 +118,26 @@ const char *jrec_error(const struct jrec *jr);
  * fn(arg, jr) for each record in order (jrec_get gives its values during
  * the call; fn returns 0 to go on, -1 to stop).  The records are: the text
  * itself when it is an object; the objects of a top-level array; and, when
- * a top-level object has a member "records" or "objects" whose value is an
- * array, the objects of that array instead of the object itself (an Azure
- * Monitor envelope, a STIX bundle).  Values at the top or in a top-level
- * array that are not objects are counted (jrec_nonobjects); other values
- * in an envelope's array are passed over.  Returns JREC_EMPTY,
- * JREC_SYNTAX (records before the error were handed over), JREC_NOTOBJECT
- * (no record, only such values), or JREC_OK.
+ * a top-level object has a member named as a container (see
+ * jrec_set_containers) whose value is an array, the records it holds
+ * instead of the object itself.  Values at the top or in a top-level
+ * array that are not objects, and rows of a query API answer that cannot
+ * be read, are bad records: counted (jrec_nonobjects, the first one's
+ * reason in jrec_bad_reason), not handed over.  Other values in a
+ * container's array are passed over.  Returns JREC_EMPTY, JREC_SYNTAX
+ * (records before the error were handed over), JREC_NOTOBJECT (no
+ * record, only bad ones), or JREC_OK.
  */
 enum jrec_status jrec_parse_records(struct jrec *jr, const char *text,
 	    size_t len, int (*fn)(void *, struct jrec *), void *arg);
 uint64_t jrec_nonobjects(const struct jrec *jr);
+
+/*
+ * Why the first bad record of the last jrec_parse_records or stream was
+ * bad ("not a JSON object", "row 2 of table 1: 3 cells for 4 columns"),
+ * or "" when none was (borrowed until the next parse).
+ */
+const char *jrec_bad_reason(const struct jrec *jr);
 
 /*
  * Check that the len bytes at text are one JSON text, without reading
@@ -114,6 +166,14 @@ uint64_t jrec_error_offset(const struct jrec *jr);
  * stream just past the record being handed over.
  */
 uint64_t jrec_stream_position(const struct jrec *jr);
+
+/*
+ * In a stream parse (also after JREC_SYNTAX), the offset from the start
+ * of the stream just past the last record handed to the callback, or 0
+ * before any.  Bad records (jrec_nonobjects) are not handed over and do
+ * not move it.
+ */
+uint64_t jrec_stream_handled(const struct jrec *jr);
 
 /* The value of field i (an index into the table). */
 const struct jval *jrec_get(const struct jrec *jr, size_t i);

@@ -2,11 +2,13 @@
  * kvrec.c: Key Vault records read in full, in the three shapes they reach
  * users (SPEC.md 5): AzureDiagnostics rows, raw Azure Monitor resource
  * logs (one per line or many in a {"records":[...]} envelope) and
- * AZKVAuditLogs rows.  See kvrec.h.
+ * AZKVAuditLogs rows, each also in an Azure REST list ({"value":[...]})
+ * or as rows of a Log Analytics query API answer.  See kvrec.h.
  *
  * One jrec reads the members of all three shapes; each record's shape is
  * told from the members it has, then its values are mapped to the
- * AzureDiagnostics names an alert uses.
+ * AzureDiagnostics names an alert uses.  Dynamic columns written as JSON
+ * text (Identity) are read by jrec.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,19 +79,22 @@ const char *const kv_member_names[KV_NMEMBERS] = {
 	"ResourceId", "SubscriptionId", "OperationName", "ResultType",
 	"CorrelationId", "id_s", "clientInfo_s", "httpStatusCode_d",
 	"identity_claim_appid_g",
-	"identity_claim_http_schemas_microsoft_com_identity_claims_"
-	    "objectidentifier_g"
+	("identity_claim_http_schemas_microsoft_com_identity_claims_"
+	    "objectidentifier_g")
 };
+
+/* The members whose array holds records (see jrec_set_containers). */
+static const char *const containers[] = { "records", "value", "tables",
+    NULL };
 
 static const struct jval absent;
 
 struct kvrec {
 	struct jrec	*jr;
-	struct jval	 sub;		/* A subscription id from resourceId. */
+	struct jval	 sub;		/* A subscription id from a resource id. */
 	struct kv_event	 ev;
 	int		(*fn)(void *, enum kvrec_status, const struct kv_event *);
 	void		*arg;
-	uint64_t	 handled;	/* Stream offset past the last record. */
 	char		 err[160];
 };
 
@@ -99,6 +104,7 @@ kvrec_new(void)
 	struct kvrec *kr = xcalloc(1, sizeof(*kr));
 
 	kr->jr = jrec_new(fields, NFIELDS);
+	jrec_set_containers(kr->jr, containers);
 	return kr;
 }
 
@@ -127,6 +133,14 @@ static int
 present(const struct kvrec *kr, int f)
 {
 	return get(kr, f)->type != JV_ABSENT;
+}
+
+/* Missing, null or "". */
+static int
+is_empty(const struct jval *v)
+{
+	return v->type == JV_ABSENT || v->type == JV_NULL ||
+	    (v->type == JV_STRING && v->len == 0);
 }
 
 /* 1 when the string value v contains needle, ignoring case. */
@@ -209,6 +223,9 @@ classify(struct kvrec *kr)
 	if (map == map_rl) {
 		subscription_of(get(kr, RL_RESOURCEID), &kr->sub);
 		kr->ev.m[KV_SUBSCRIPTIONID] = &kr->sub;
+	} else if (map == map_az && is_empty(get(kr, AZ_SUBSCRIPTION))) {
+		subscription_of(get(kr, AZ_RESOURCEID), &kr->sub);
+		kr->ev.m[KV_SUBSCRIPTIONID] = &kr->sub;
 	}
 	return KVREC_EVENT;
 }
@@ -243,13 +260,43 @@ kvrec_parse(struct kvrec *kr, const char *line, size_t len,
 	return st;
 }
 
+/*
+ * The error for the bad records of the last parse (jrec_nonobjects);
+ * none: no record was handed over.
+ */
+static void
+bad_records(struct kvrec *kr, int none)
+{
+	static const char nonobj[] = "not a JSON object";
+	uint64_t n = jrec_nonobjects(kr->jr);
+	const char *why = jrec_bad_reason(kr->jr);
+
+	if (strcmp(why, nonobj) == 0 && none)
+		snprintf(kr->err, sizeof(kr->err), "%s", nonobj);
+	else if (strcmp(why, nonobj) == 0)
+		snprintf(kr->err, sizeof(kr->err), "%llu %s %s",
+		    (unsigned long long)n, n == 1 ? "record is" :
+		    "records are", nonobj);
+	else if (n == 1)
+		snprintf(kr->err, sizeof(kr->err), "%s", why);
+	else
+		snprintf(kr->err, sizeof(kr->err), "%llu records are bad, "
+		    "the first: %s", (unsigned long long)n, why);
+}
+
+uint64_t
+kvrec_bad_records(const struct kvrec *kr)
+{
+	return jrec_nonobjects(kr->jr);
+}
+
 static int
 each(void *arg, struct jrec *jr)
 {
 	struct kvrec *kr = arg;
 	enum kvrec_status st;
 
-	kr->handled = jrec_stream_position(jr);
+	(void)jr;
 	st = classify(kr);
 	return kr->fn(kr->arg, st, &kr->ev);
 }
@@ -278,16 +325,13 @@ kvrec_parse_records(struct kvrec *kr, const char *line, size_t len,
 		syntax_error(kr);
 		return KVREC_MALFORMED;
 	case JREC_NOTOBJECT:
-		snprintf(kr->err, sizeof(kr->err), "not a JSON object");
+		bad_records(kr, 1);
 		return KVREC_MALFORMED;
 	case JREC_OK:
 		break;
 	}
 	if (jrec_nonobjects(kr->jr) > 0) {
-		snprintf(kr->err, sizeof(kr->err), "%llu %s not a JSON object",
-		    (unsigned long long)jrec_nonobjects(kr->jr),
-		    jrec_nonobjects(kr->jr) == 1 ? "record is" :
-		    "records are");
+		bad_records(kr, 0);
 		return KVREC_MALFORMED;
 	}
 	return KVREC_EVENT;
@@ -300,7 +344,6 @@ kvrec_stream_begin(struct kvrec *kr,
 {
 	kr->fn = fn;
 	kr->arg = arg;
-	kr->handled = 0;
 	jrec_stream_begin(kr->jr, each, kr);
 }
 
@@ -332,5 +375,11 @@ kvrec_stream_error_offset(const struct kvrec *kr)
 uint64_t
 kvrec_stream_handled(const struct kvrec *kr)
 {
-	return kr->handled;
+	return jrec_stream_handled(kr->jr);
+}
+
+int
+kvrec_container_line(const struct kvrec *kr, const char *line, size_t len)
+{
+	return jrec_container_line(kr->jr, line, len);
 }

@@ -17,7 +17,17 @@
  * A record with ResourceType is AzureDiagnostics; else one with resourceId,
  * callerIpAddress or time is a resource log; else one with Type,
  * CallerIpAddress or _ResourceId is AZKVAuditLogs; anything else is not a
- * Key Vault event.  The member mapping is in kvrec.c and man/kv-match.1.
+ * Key Vault event.  SubscriptionId is a resource log's from its
+ * resourceId, and an AZKVAuditLogs row's from its _ResourceId when its
+ * _SubscriptionId is missing, null or "".  The member mapping is in
+ * kvrec.c and man/kv-match.1.
+ *
+ * Records may stand one per text, in a top-level array, in the array of
+ * a top-level member "records" (Azure Monitor envelope) or "value"
+ * (Azure REST list), or as rows of a Log Analytics query API answer
+ * ("tables"), whose columns carry the table's own names (see
+ * jrec_set_containers).  Dynamic columns written as JSON text in a
+ * string (Identity) are read inside (see jrec.h).
  */
 #ifndef KVREC_H
 #define KVREC_H
@@ -67,13 +77,14 @@ enum kvrec_status kvrec_parse(struct kvrec *kr, const char *line,
 
 /*
  * Parse len bytes at line as one JSON text holding records: an object, or
- * the objects of a {"records":[...]} envelope (see jrec_parse_records).
+ * the records of a container (see above and jrec_parse_records).
  * fn(arg, status, ev) is called for each record in order with its status
  * (KVREC_EVENT, with ev valid during the call, or NOT_VAULT, NO_ADDRESS,
  * NO_TIME); it returns 0 to go on.  Returns KVREC_BLANK, KVREC_MALFORMED
  * (kvrec_error says why; a text that is not JSON is checked whole first,
- * so no record of it is handed over), or KVREC_EVENT when the text was
- * read to its end.
+ * so no record of it is handed over; when it is JSON but some records
+ * were bad, the others were handed over and kvrec_bad_records() counts
+ * the bad ones), or KVREC_EVENT when the text was read to its end.
  */
 enum kvrec_status kvrec_parse_records(struct kvrec *kr, const char *line,
 	    size_t len, int (*fn)(void *, enum kvrec_status,
@@ -94,9 +105,25 @@ uint64_t kvrec_stream_error_offset(const struct kvrec *kr);
 
 /*
  * In a stream parse, the offset from the start of the stream just past
- * the last record handed to the callback (0 before any).
+ * the last record handed to the callback (0 before any); still valid
+ * after a syntax error.
  */
 uint64_t kvrec_stream_handled(const struct kvrec *kr);
+
+/*
+ * The records of the last kvrec_parse_records, or of the stream so far,
+ * that could not be read (values that are not objects where records
+ * stand, rows that do not fit their table's columns): not handed over.
+ */
+uint64_t kvrec_bad_records(const struct kvrec *kr);
+
+/*
+ * Without parsing: 1 when a line holds its records in a container (its
+ * object's first member is "records", "value" or "tables" and opens an
+ * array; see jrec_container_line), else 0.
+ */
+int	 kvrec_container_line(const struct kvrec *kr, const char *line,
+	    size_t len);
 
 /* The member names of the alert, indexed by enum kv_member. */
 extern const char *const kv_member_names[KV_NMEMBERS];

@@ -222,46 +222,6 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/*
- * 1 when a line's object starts with a member that may hold records
- * ("records", "value", "tables", or a name written with escapes) whose
- * value is an array: the scan cannot count such records.
- */
-static int
-container_line(const char *p, size_t len)
-{
-	static const char *const names[] = { "records", "value", "tables" };
-	const char *e = p + len, *k;
-	size_t	 i, n;
-
-	while (p < e && is_space(*p))
-		p++;
-	if (p == e || *p++ != '{')
-		return 0;
-	while (p < e && is_space(*p))
-		p++;
-	if (p == e || *p++ != '"')
-		return 0;
-	for (k = p; p < e && *p != '"'; p++)
-		if (*p == '\\')
-			return 1;
-	if (p == e)
-		return 0;
-	n = (size_t)(p - k);
-	for (p++; p < e && is_space(*p); p++)
-		;
-	if (p == e || *p++ != ':')
-		return 0;
-	while (p < e && is_space(*p))
-		p++;
-	if (p == e || *p != '[')
-		return 0;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && memcmp(names[i], k, n) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 blank(const char *p, size_t len)
 {
@@ -324,7 +284,8 @@ match_line(struct match *m, const char *name, uint64_t lineno,
 		return;
 	}
 	if (m->opts.validate || scan_callers(line, len, hits, &nhits) ==
-	    SCAN_UNSURE || (nhits > 0 && container_line(line, len))) {
+	    SCAN_UNSURE || (nhits > 0 &&
+	    kvrec_container_line(m->kr, line, len))) {
 		match_flush(m);
 		full(m, name, lineno, line, len);
 		return;
@@ -339,7 +300,7 @@ match_line(struct match *m, const char *name, uint64_t lineno,
 	if (n == 0) {
 		if (blank(line, len))
 			m->c.blank++;
-		else if (container_line(line, len))
+		else if (kvrec_container_line(m->kr, line, len))
 			full(m, name, lineno, line, len);
 		else {
 			m->c.records++;

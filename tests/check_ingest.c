@@ -1206,6 +1206,159 @@ START_TEST(test_reproducible)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * Shapes: indicator rows as Azure's REST APIs return them.
+ */
+
+#define LEG_COLS "{\"name\":\"TimeGenerated\",\"type\":\"datetime\"}," \
+	"{\"name\":\"IndicatorId\",\"type\":\"string\"}," \
+	"{\"name\":\"NetworkIP\",\"type\":\"string\"}," \
+	"{\"name\":\"Active\",\"type\":\"bool\"}," \
+	"{\"name\":\"ExpirationDateTime\",\"type\":\"datetime\"}," \
+	"{\"name\":\"ConfidenceScore\",\"type\":\"int\"}"
+
+/* Query API answers and REST lists on one line. */
+START_TEST(test_query_api_rows)
+{
+	struct tidx_ind	 ind;
+
+	/* Legacy rows, cells typed as the JSON gives them. */
+	row_ok("{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":["
+	    LEG_COLS "],\"rows\":["
+	    "[\"" TG_DAY1 "\",\"q1\",\"203.0.113.1\",true,\"" EXP_LATER "\",80],"
+	    "[\"" TG_DAY1 "\",\"q2\",\"203.0.113.2\",false,\"" EXP_LATER "\","
+	    "null]]}]}");
+	/* ThreatIntelIndicators rows, Data as JSON text (a dynamic column). */
+	row_ok("{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":["
+	    "{\"name\":\"TimeGenerated\",\"type\":\"datetime\"},"
+	    "{\"name\":\"Id\",\"type\":\"string\"},"
+	    "{\"name\":\"IsActive\",\"type\":\"bool\"},"
+	    "{\"name\":\"ValidUntil\",\"type\":\"datetime\"},"
+	    "{\"name\":\"Data\",\"type\":\"dynamic\"}],\"rows\":["
+	    "[\"" TG_DAY1 "\",\"indicator--q3\",true,\"" EXP_LATER "\","
+	    "\"{\\\"pattern\\\":\\\"[ipv4-addr:value = '198.51.100.3']\\\","
+	    "\\\"description\\\":\\\"from Data\\\",\\\"labels\\\":"
+	    "[\\\"ActivityGroup:STORM-1\\\"]}\"]]}]}");
+	/* A REST list, and the Sentinel upload API's body of STIX objects. */
+	row_ok("{\"value\":[{\"IndicatorId\":\"q4\",\"NetworkIP\":"
+	    "\"198.51.100.4\"," GOOD "}],\"nextLink\":null}");
+	row_ok("{\"sourcesystem\":\"feed\",\"indicators\":[{\"type\":"
+	    "\"indicator\",\"id\":\"indicator--q5\",\"pattern\":"
+	    "\"[ipv4-addr:value = '198.51.100.5']\",\"pattern_type\":\"stix\","
+	    "\"modified\":\"" TG_DAY1 "\"}]}");
+	/* Empty answers are no rows. */
+	row_ok("{\"tables\":[]}");
+	row_ok("{\"value\":[]}");
+	/* A row that does not fit its columns is bad; the others are read. */
+	ck_assert_int_eq(row("{\"tables\":[{\"columns\":[" LEG_COLS "],"
+	    "\"rows\":[[\"" TG_DAY1 "\",\"q6\",\"198.51.100.6\",true,\""
+	    EXP_LATER "\",1],[\"" TG_DAY1 "\",\"q7\"]]}]}"), -1);
+	ck_assert_str_eq(why, "row 2 of table 1: 2 cells for 6 columns");
+	ck_assert_int_eq(row("{\"tables\":[{\"rows\":[[1]],\"columns\":[]}]}"),
+	    -1);
+	ck_assert_str_eq(why, "row 1 of table 1: comes before the table's "
+	    "columns");
+	finish();
+	has("203.0.113.1", "q1");
+	ck_assert_int_eq(conf_of("203.0.113.1"), 80);
+	hasnt("203.0.113.2");
+	has("198.51.100.3", "indicator--q3");
+	ck_assert(find("198.51.100.3", &ind));
+	str_is(ind.description, "from Data");
+	str_is(ind.activity_groups, "STORM-1");
+	has("198.51.100.4", "q4");
+	has("198.51.100.5", "indicator--q5");
+	has("198.51.100.6", "q6");
+	/* Six rows read, and the line that gave none counts as one. */
+	ck_assert_uint_eq(st()->rows, 7);
+	ck_assert_uint_eq(st()->malformed, 2);
+}
+END_TEST
+
+/* A document's bad rows are counted and said at its end. */
+START_TEST(test_query_api_document_bad)
+{
+	static const char doc[] = "{\"tables\":[{\"columns\":["
+	    "{\"name\":\"NetworkIP\"}],\n\"rows\":[[\"203.0.113.1\",5],\n"
+	    "[\"203.0.113.2\"],[]]}]}\n";
+	uint64_t off;
+
+	ingest_doc_begin(in, NULL, NULL);
+	ck_assert_int_eq(ingest_doc_feed(in, doc, sizeof(doc) - 1), 0);
+	ck_assert_int_eq(ingest_doc_end(in), -2);
+	ck_assert_str_eq(ingest_doc_error(in, &off), "2 bad records, the "
+	    "first: row 1 of table 1: 2 cells for 1 column");
+	ck_assert_uint_eq(st()->malformed, 2);
+	ck_assert_uint_eq(st()->rows, 1);
+	ck_assert_uint_eq(ingest_doc_handled(in),
+	    (uint64_t)(strstr(doc, "[\"203.0.113.2\"]") + 15 - doc));
+}
+END_TEST
+
+/*
+ * The ThreatIntelIndicators and legacy rows of tests/data as the query
+ * API answers them (pretty-printed, dynamic columns as JSON text), fed
+ * as a document in pieces of every size from 1 to 31 bytes: the rows
+ * count as the NDJSON rows do, and the handled offset is just past the
+ * last row.
+ */
+START_TEST(test_query_api_document)
+{
+	static const char *const pairs[][2] = {
+		{ "fmt-tii.ndjson", "ti-query-api-tii.json" },
+		{ "ti-legacy.ndjson", "ti-query-api-legacy.json" },
+	};
+	struct ingest_opts	 o;
+	struct ingest_stats	 want;
+	char			 path[PATH_MAX], *line, *next;
+	const char		*dir = getenv("TESTDATA");
+	unsigned char		*text;
+	size_t			 len, n, i, p, h;
+
+	o.now = ticks("2026-03-01T00:00:00Z");
+	o.lookback = LOOKBACK;
+	o.ttl = 0;
+	for (p = 0; p < 2; p++) {
+		ingest_free(in);
+		in = ingest_new(&o);
+		snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data",
+		    pairs[p][0]);
+		text = slurp(path, &len);
+		text[len] = '\0';
+		for (line = (char *)text; *line != '\0'; line = next) {
+			next = strchr(line, '\n');
+			*next++ = '\0';
+			(void)row(line);
+		}
+		want = *st();
+		free(text);
+		snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data",
+		    pairs[p][1]);
+		text = slurp(path, &len);
+		for (n = 1; n <= 31; n++) {
+			ingest_free(in);
+			in = ingest_new(&o);
+			ingest_doc_begin(in, NULL, NULL);
+			ck_assert_uint_eq(ingest_doc_handled(in), 0);
+			for (i = 0; i < len; i += n)
+				ck_assert_int_eq(ingest_doc_feed(in,
+				    (char *)text + i, len - i < n ? len - i :
+				    n), 0);
+			ck_assert_int_eq(ingest_doc_end(in), 0);
+			ck_assert_msg(memcmp(st(), &want, sizeof(want)) == 0,
+			    "%s in pieces of %zu: other counts", pairs[p][1],
+			    n);
+			h = (size_t)ingest_doc_handled(in);
+			ck_assert_uint_gt(h, 0);
+			ck_assert_int_eq(text[h - 1], ']');
+			for (i = h; i < len; i++)
+				ck_assert(strchr(" \n]}", text[i]) != NULL);
+		}
+		free(text);
+	}
+}
+END_TEST
+
 Suite *
 ingest_suite(void)
 {
@@ -1244,6 +1397,14 @@ ingest_suite(void)
 	tcase_add_test(tc, test_truthy);
 	tcase_add_test(tc, test_confidence_helper);
 	tcase_add_test(tc, test_confidence_not_json_number);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Shapes");
+	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
+	tcase_add_test(tc, test_query_api_rows);
+	tcase_add_test(tc, test_query_api_document);
+	tcase_add_test(tc, test_query_api_document_bad);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -895,6 +895,563 @@ START_TEST(test_stream_bom)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * Shapes: containers named by the caller, the query API's tables, and
+ * JSON text in strings.  Each text is read on one line and as a stream
+ * fed in pieces of every size from 1 to 31 bytes; both must give the
+ * same records, in the same order, and the same bad records.
+ */
+
+static const char *const names_all[] = { "records", "value", "tables",
+    NULL };
+static const char *const names_value[] = { "value", NULL };
+
+/* Short names of the fields, for describe(). */
+static const char *const fname[NF] = { "a", "b", "n", "s", "o",
+    "properties.clientInfo", "identity.claim.appid", "properties",
+    "clientInfo", "w.x.y.z", "\"\"" };
+
+/* Append the fields of the current record to out: "a=$x n=#1;". */
+static void
+describe(const struct jrec *r, char *out, size_t cap)
+{
+	size_t	 f, n = strlen(out);
+
+	for (f = 0; f < NF && n < cap; f++) {
+		const struct jval *v = jrec_get(r, f);
+
+		switch (v->type) {
+		case JV_ABSENT:
+			continue;
+		case JV_NULL:
+			n += (size_t)snprintf(out + n, cap - n, "%s=N ",
+			    fname[f]);
+			break;
+		case JV_BOOL:
+			n += (size_t)snprintf(out + n, cap - n, "%s=%s ",
+			    fname[f], v->b ? "T" : "F");
+			break;
+		case JV_COMPLEX:
+			n += (size_t)snprintf(out + n, cap - n, "%s=C ",
+			    fname[f]);
+			break;
+		case JV_NUMBER:
+		case JV_STRING:
+			n += (size_t)snprintf(out + n, cap - n, "%s=%c%.*s ",
+			    fname[f], v->type == JV_NUMBER ? '#' : '$',
+			    (int)v->len, v->s);
+			break;
+		}
+	}
+	if (n < cap)
+		snprintf(out + n, cap - n, ";");
+}
+
+struct got {
+	char	 text[4096];	/* The records, described. */
+	uint64_t pos[16];	/* Stream positions during each call. */
+	size_t	 n;
+};
+
+static int
+collect(void *arg, struct jrec *r)
+{
+	struct got *g = arg;
+
+	describe(r, g->text, sizeof(g->text));
+	if (g->n < 16)
+		g->pos[g->n] = jrec_stream_position(r);
+	g->n++;
+	return 0;
+}
+
+/*
+ * Read text with jrec_parse_records and as a stream in pieces of 1 to
+ * 31 bytes; check that each gives want (the records described), the
+ * status st (of the line; a stream's end is JREC_OK unless it is
+ * JREC_SYNTAX), nbad bad records and, when why is not NULL, that reason.
+ */
+static void
+shape(const char *text, enum jrec_status st, const char *want,
+    uint64_t nbad, const char *why)
+{
+	struct got g;
+	enum jrec_status s;
+	size_t	 len = strlen(text), n, i;
+
+	memset(&g, 0, sizeof(g));
+	s = jrec_parse_records(jr, text, len, collect, &g);
+	ck_assert_msg(s == st, "%s: status %d, want %d (%s)", text, (int)s,
+	    (int)st, jrec_error(jr));
+	ck_assert_msg(strcmp(g.text, want) == 0, "%s:\n got  %s\n want %s",
+	    text, g.text, want);
+	ck_assert_msg(jrec_nonobjects(jr) == nbad, "%s: %llu bad, want %llu",
+	    text, (unsigned long long)jrec_nonobjects(jr),
+	    (unsigned long long)nbad);
+	if (why != NULL)
+		ck_assert_str_eq(jrec_bad_reason(jr), why);
+	for (n = 1; n <= 31; n++) {
+		memset(&g, 0, sizeof(g));
+		jrec_stream_begin(jr, collect, &g);
+		s = JREC_OK;
+		for (i = 0; i < len && s == JREC_OK; i += n)
+			s = jrec_stream_feed(jr, text + i,
+			    len - i < n ? len - i : n);
+		if (s == JREC_OK)
+			s = jrec_stream_end(jr);
+		ck_assert_msg(s == (st == JREC_SYNTAX ? JREC_SYNTAX : JREC_OK),
+		    "%s in pieces of %zu: status %d", text, n, (int)s);
+		ck_assert_msg(strcmp(g.text, want) == 0, "%s in pieces of "
+		    "%zu:\n got  %s\n want %s", text, n, g.text, want);
+		ck_assert_uint_eq(jrec_nonobjects(jr), nbad);
+		if (why != NULL)
+			ck_assert_str_eq(jrec_bad_reason(jr), why);
+		/* The last record handed over ends where the stream says. */
+		if (g.n > 0 && g.n <= 16)
+			ck_assert_uint_eq(jrec_stream_handled(jr),
+			    g.pos[g.n - 1]);
+		else if (g.n == 0)
+			ck_assert_uint_eq(jrec_stream_handled(jr), 0);
+	}
+}
+
+/* The containers are the caller's: none by default, "value" when named. */
+START_TEST(test_containers_named)
+{
+	shape("{\"value\":[{\"a\":1},{\"a\":2}]}", JREC_OK, ";", 0, "");
+	shape("{\"records\":[{\"a\":1}],\"b\":2}", JREC_OK, "b=#2 ;", 0, "");
+	jrec_set_containers(jr, names_value);
+	shape("{\"value\":[{\"a\":1},{\"a\":2}]}", JREC_OK, "a=#1 ;a=#2 ;",
+	    0, "");
+	shape("{\"records\":[{\"a\":1}],\"b\":2}", JREC_OK, "b=#2 ;", 0, "");
+	shape("{\"b\":true,\"value\":[{\"a\":1}],\"nextLink\":\"u\"}",
+	    JREC_OK, "a=#1 ;", 0, "");
+	shape("{\"value\":[]}", JREC_OK, "", 0, "");
+	shape(" { \"value\" : [ ] } \r\n", JREC_OK, "", 0, "");
+	/* Not an array: an ordinary member.  Other values: passed over. */
+	shape("{\"value\":\"x\",\"a\":1}", JREC_OK, "a=#1 ;", 0, "");
+	shape("{\"value\":[1,\"x\",[{\"a\":0}],{\"a\":3}]}", JREC_OK,
+	    "a=#3 ;", 0, "");
+	/* Only a top-level member is a container. */
+	shape("{\"o\":{\"value\":[{\"a\":1}]},\"a\":2}", JREC_OK,
+	    "a=#2 o=C ;", 0, "");
+	/* A plain array, as az monitor log-analytics query prints it. */
+	shape("[{\"a\":\"x\",\"n\":1},\n {\"a\":null,\"b\":false}]\n", JREC_OK,
+	    "a=$x n=#1 ;a=N b=F ;", 0, "");
+	shape("[{\"a\":1},2]", JREC_OK, "a=#1 ;", 1, "not a JSON object");
+	/* "tables" is a container only when named. */
+	shape("{\"tables\":[{\"columns\":[{\"name\":\"a\"}],\"rows\":[[1]]}]}",
+	    JREC_OK, ";", 0, "");
+	jrec_set_containers(jr, NULL);
+	shape("{\"value\":[{\"a\":1}]}", JREC_OK, ";", 0, "");
+}
+END_TEST
+
+/* The documented example of the Log Analytics API's response format. */
+#define LA_DOC "{\n  \"tables\": [\n    {\n      \"name\": \"PrimaryResult\",\n" \
+	"      \"columns\": [\n        {\n          \"name\": \"a\",\n" \
+	"          \"type\": \"string\"\n        },\n        {\n" \
+	"          \"name\": \"n\",\n          \"type\": \"long\"\n" \
+	"        }\n      ],\n      \"rows\": [\n        [\n" \
+	"          \"Administrative\",\n          20839\n        ],\n" \
+	"        [\n          \"Alert\",\n          64\n        ]\n" \
+	"      ]\n    }\n  ]\n}\n"
+
+START_TEST(test_tables)
+{
+	jrec_set_containers(jr, names_all);
+	shape(LA_DOC, JREC_OK, "a=$Administrative n=#20839 ;a=$Alert n=#64 ;",
+	    0, "");
+	/* Cells keep their JSON types; columns not in the table: absent. */
+	shape("{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":["
+	    "{\"name\":\"s\",\"type\":\"string\"},{\"name\":\"b\",\"type\":"
+	    "\"bool\"},{\"name\":\"x\",\"type\":\"string\"},{\"name\":\"o\","
+	    "\"type\":\"dynamic\"},{\"name\":\"n\",\"type\":\"real\"},"
+	    "{\"name\":\"properties\",\"type\":\"dynamic\"}],\"rows\":["
+	    "[\"v\",true,\"unused\",{\"k\":[1]},1.50,{\"clientInfo\":\"ci\"}],"
+	    "[null,false,null,[],null,null],"
+	    "[\"w\\u00e9\",null,1,\"text\",-0,\"{\\\"clientInfo\\\":\\\"j\\\"}\"]"
+	    "]}]}", JREC_OK,
+	    "b=T n=#1.50 s=$v o=C properties.clientInfo=$ci properties=C ;"
+	    "b=F n=N s=N o=C properties=N ;"
+	    "b=N n=#-0 s=$w\xc3\xa9 o=$text properties.clientInfo=$j "
+	    "properties=${\"clientInfo\":\"j\"} ;", 0, "");
+	/* Several tables, each with its own columns; other members. */
+	shape("{\"tables\":[{\"name\":\"t1\",\"columns\":[{\"name\":\"a\","
+	    "\"type\":\"string\"}],\"rows\":[[\"x\"],[\"y\"]]},"
+	    "{\"rows\":[],\"columns\":[{\"type\":\"long\",\"name\":\"n\"},"
+	    "{\"name\":\"a\"}],\"name\":\"t2\"},"
+	    "{\"name\":\"t3\",\"columns\":[{\"name\":\"s\"},{\"name\":\"b\"}],"
+	    "\"rows\":[[\"z\",1]]}],\"statistics\":{\"query\":{}},"
+	    "\"render\":{\"a\":1}}", JREC_OK, "a=$x ;a=$y ;b=#1 s=$z ;", 0, "");
+	/* Empty answers. */
+	shape("{\"tables\":[]}", JREC_OK, "", 0, "");
+	shape("{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":[],"
+	    "\"rows\":[]}]}", JREC_OK, "", 0, "");
+	/* A row of no cells under no columns is an empty record. */
+	shape("{\"tables\":[{\"columns\":[],\"rows\":[[]]}]}", JREC_OK, ";",
+	    0, "");
+	/* The same column twice: the last cell counts, as members do. */
+	shape("{\"tables\":[{\"columns\":[{\"name\":\"a\"},{\"name\":\"a\"}],"
+	    "\"rows\":[[1,2]]}]}", JREC_OK, "a=#2 ;", 0, "");
+	/* A field inside a cell's object, and a list of nested arrays. */
+	shape("{\"tables\":[{\"columns\":[{\"name\":\"identity\"},"
+	    "{\"name\":\"w\"}],\"rows\":[[{\"claim\":{\"appid\":\"p\"}},"
+	    "{\"x\":{\"y\":{\"z\":[0]}}}]]}]}", JREC_OK,
+	    "identity.claim.appid=$p w.x.y.z=C ;", 0, "");
+	/* Not "tables" at the top: an ordinary record. */
+	shape("{\"o\":{\"tables\":[]},\"a\":1}", JREC_OK, "a=#1 o=C ;", 0, "");
+	shape("{\"tables\":{\"columns\":[]},\"a\":1}", JREC_OK, "a=#1 ;", 0,
+	    "");
+	/* Records of other containers beside it. */
+	shape("[{\"a\":1},{\"tables\":[1]}]", JREC_OK, "a=#1 ;;", 0, "");
+}
+END_TEST
+
+/* Rows that cannot be read are bad records; the others are read. */
+START_TEST(test_tables_bad)
+{
+	jrec_set_containers(jr, names_all);
+	shape("{\"tables\":[{\"columns\":[{\"name\":\"a\"},{\"name\":\"n\"}],"
+	    "\"rows\":[[1,2],[3],[4,5,6],[7,8]]}]}", JREC_OK,
+	    "a=#1 n=#2 ;a=#7 n=#8 ;", 2,
+	    "row 2 of table 1: 1 cell for 2 columns");
+	shape("{\"tables\":[{\"columns\":[{\"name\":\"a\"}],\"rows\":[[1]]},"
+	    "{\"columns\":[{\"name\":\"a\"}],\"rows\":[[1],[{\"a\":2},3]]}]}",
+	    JREC_OK, "a=#1 ;a=#1 ;", 1,
+	    "row 2 of table 2: 2 cells for 1 column");
+	/* Rows before the columns: not guessed. */
+	shape("{\"tables\":[{\"rows\":[[1],[2]],\"columns\":[{\"name\":"
+	    "\"a\"}]}]}", JREC_NOTOBJECT, "", 2,
+	    "row 1 of table 1: comes before the table's columns");
+	shape("{\"tables\":[{\"rows\":[[1]]}]}", JREC_NOTOBJECT, "", 1, NULL);
+	/* Columns that are not named objects. */
+	shape("{\"tables\":[{\"columns\":[{\"name\":\"a\"},{\"type\":"
+	    "\"long\"}],\"rows\":[[1,2]]}]}", JREC_NOTOBJECT, "", 1,
+	    "row 1 of table 1: the table's columns are not an array of "
+	    "named objects");
+	shape("{\"tables\":[{\"columns\":[{\"name\":1}],\"rows\":[[1]]}]}",
+	    JREC_NOTOBJECT, "", 1, NULL);
+	shape("{\"tables\":[{\"columns\":[\"a\"],\"rows\":[[1]]}]}",
+	    JREC_NOTOBJECT, "", 1, NULL);
+	shape("{\"tables\":[{\"columns\":{\"name\":\"a\"},\"rows\":[[1]]}]}",
+	    JREC_NOTOBJECT, "", 1, NULL);
+	/* A row that is not an array; a table that is not an object. */
+	shape("{\"tables\":[{\"columns\":[{\"name\":\"a\"}],\"rows\":["
+	    "{\"a\":1},\"x\",[2]]}]}", JREC_OK, "a=#2 ;", 2,
+	    "row 1 of table 1: not an array");
+	shape("{\"tables\":[1,{\"columns\":[{\"name\":\"a\"}],\"rows\":[[3]]}]}",
+	    JREC_OK, "a=#3 ;", 1, "a table is not a JSON object");
+	/* A syntax error: the rows before it were handed over. */
+	shape("{\"tables\":[{\"columns\":[{\"name\":\"a\"}],\"rows\":[[1],[2],",
+	    JREC_SYNTAX, "a=#1 ;a=#2 ;", 0, NULL);
+}
+END_TEST
+
+/* Many columns: the first JREC_MAXCOLUMNS are read, more make it bad. */
+START_TEST(test_tables_many_columns)
+{
+	size_t	 cap = 64 * (JREC_MAXCOLUMNS + 2), n = 0, i;
+	char	*t = malloc(cap);
+	struct got g;
+
+	ck_assert_ptr_nonnull(t);
+	jrec_set_containers(jr, names_all);
+	n += (size_t)snprintf(t + n, cap - n, "{\"tables\":[{\"columns\":[");
+	for (i = 0; i < JREC_MAXCOLUMNS + 1; i++)
+		n += (size_t)snprintf(t + n, cap - n, "%s{\"name\":\"c%zu\"}",
+		    i ? "," : "", i);
+	n += (size_t)snprintf(t + n, cap - n, "],\"rows\":[[");
+	for (i = 0; i < JREC_MAXCOLUMNS + 1; i++)
+		n += (size_t)snprintf(t + n, cap - n, "%s1", i ? "," : "");
+	n += (size_t)snprintf(t + n, cap - n, "]]}]}");
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(jrec_parse_records(jr, t, n, collect, &g),
+	    JREC_NOTOBJECT);
+	ck_assert_uint_eq(jrec_nonobjects(jr), 1);
+	free(t);
+}
+END_TEST
+
+/* Dynamic columns written as JSON text in a string. */
+START_TEST(test_json_text)
+{
+	/* Read where a field's path goes on; the string stays the value. */
+	parse_ok("{\"properties\":\"{\\\"clientInfo\\\":\\\"c\\\",\\\"x\\\":[1]}\"}");
+	is_str(F_CLIENTINFO, "c");
+	is_str(F_PROPS, "{\"clientInfo\":\"c\",\"x\":[1]}");
+	/* Nested objects inside it, white space around it. */
+	parse_ok("{\"identity\":\" \\n{\\\"claim\\\":{\\\"appid\\\":\\\"p\\\","
+	    "\\\"oid\\\":{\\\"z\\\":1}}} \\t\"}");
+	is_str(F_APPID, "p");
+	/* JSON text inside JSON text. */
+	parse_ok("{\"identity\":\"{\\\"claim\\\":\\\"{\\\\\\\"appid\\\\\\\":"
+	    "\\\\\\\"q\\\\\\\"}\\\"}\"}");
+	is_str(F_APPID, "q");
+	/* Escapes in the text, and invalid UTF-8, are read as in members. */
+	parse_ok("{\"properties\":\"{\\\"client\\\\u0049nfo\\\":\\\"\\\\u00e9\xff\\\"}\"}");
+	is_str(F_CLIENTINFO, "\xc3\xa9\xef\xbf\xbd");
+	/* Not an object: just a string. */
+	static const char *const notobj[] = {
+		"{\"properties\":\"[{\\\"clientInfo\\\":1}]\",\"a\":1}",
+		"{\"properties\":\"clientInfo\",\"a\":1}",
+		"{\"properties\":\"\",\"a\":1}",
+		"{\"properties\":\"{\\\"clientInfo\\\":\\\"c\\\"\",\"a\":1}",
+		"{\"properties\":\"{\\\"clientInfo\\\":\\\"c\\\"} {}\",\"a\":1}",
+		"{\"properties\":\"{\\\"clientInfo\\\":\\\"c\\\"} x\",\"a\":1}",
+		"{\"properties\":\"{\\\"clientInfo\\\":\\\"c\\\",}\",\"a\":1}",
+		"{\"properties\":\"{clientInfo:1}\",\"a\":1}",
+		"{\"properties\":\"null\",\"a\":1}",
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(notobj) / sizeof(notobj[0]); i++) {
+		parse_ok(notobj[i]);
+		is_type(F_CLIENTINFO, JV_ABSENT);
+		is_type(F_PROPS, JV_STRING);
+		is_num(F_A, "1");
+	}
+	/* A broken text sets nothing, even what it held before the break. */
+	parse_ok("{\"properties\":{\"clientInfo\":\"before\"},"
+	    "\"properties\":\"{\\\"clientInfo\\\":\\\"c\\\",\\\"x\\\":\"}");
+	is_type(F_CLIENTINFO, JV_ABSENT);
+	/* The last member counts, as for objects. */
+	parse_ok("{\"properties\":\"{\\\"clientInfo\\\":\\\"c\\\"}\","
+	    "\"properties\":\"{}\"}");
+	is_type(F_CLIENTINFO, JV_ABSENT);
+	is_str(F_PROPS, "{}");
+	parse_ok("{\"properties\":\"{\\\"clientInfo\\\":\\\"c\\\"}\","
+	    "\"properties\":{\"clientInfo\":\"d\"}}");
+	is_str(F_CLIENTINFO, "d");
+	/* Only where a path goes on: s and clientInfo are whole fields. */
+	parse_ok("{\"s\":\"{\\\"a\\\":1}\",\"clientInfo\":\"{\\\"a\\\":2}\"}");
+	is_str(F_S, "{\"a\":1}");
+	is_str(F_TOPCI, "{\"a\":2}");
+	is_type(F_A, JV_ABSENT);
+	/* Inside an array: not read, as members in arrays are not. */
+	parse_ok("{\"properties\":[\"{\\\"clientInfo\\\":\\\"c\\\"}\"]}");
+	is_type(F_CLIENTINFO, JV_ABSENT);
+	/* Four names deep, through text at each step. */
+	parse_ok("{\"w\":\"{\\\"x\\\":{\\\"y\\\":{\\\"z\\\":7}}}\"}");
+	is_num(F_DEEP4, "7");
+	/* In a container's records and in rows, on a line and streamed. */
+	jrec_set_containers(jr, names_all);
+	shape("{\"value\":[{\"identity\":\"{\\\"claim\\\":{\\\"appid\\\":"
+	    "\\\"v1\\\"}}\"},{\"identity\":\"{\\\"claim\\\":1}\"}]}", JREC_OK,
+	    "identity.claim.appid=$v1 ;;", 0, "");
+	shape("{\"tables\":[{\"columns\":[{\"name\":\"identity\"},{\"name\":"
+	    "\"a\"}],\"rows\":[[\"{\\\"claim\\\":{\\\"appid\\\":\\\"r1\\\"}}\","
+	    "1],[\"{\\\"claim\\\":{\\\"appid\\\":\\\"r2\\\"}\",2],"
+	    "[\"{\\\"claim\\\":{\\\"appid\\\":\\\"r3\\\"}}\",3,4]]}]}", JREC_OK,
+	    "a=#1 identity.claim.appid=$r1 ;a=#2 ;", 1,
+	    "row 3 of table 1: 3 cells for 2 columns");
+}
+END_TEST
+
+/* Text too big or too deep is just a string, and costs nothing else. */
+START_TEST(test_json_text_limits)
+{
+	size_t	 n = JREC_TEXT_MAX + 64, i, k;
+	char	*t = malloc(n + 64);
+	enum jrec_status st;
+
+	ck_assert_ptr_nonnull(t);
+	/* The biggest text read, then one byte more. */
+	for (k = 0; k < 2; k++) {
+		size_t	 tl = JREC_TEXT_MAX + k, pad;
+		size_t	 o;
+
+		o = (size_t)sprintf(t, "{\"properties\":\"{\\\"clientInfo\\\":"
+		    "\\\"c\\\",\\\"x\\\":\\\"");
+		/* The text: {"clientInfo":"c","x":"<pad>"} is tl bytes. */
+		pad = tl - strlen("{\"clientInfo\":\"c\",\"x\":\"\"}");
+		memset(t + o, 'p', pad);
+		o += pad;
+		o += (size_t)sprintf(t + o, "\\\"}\",\"a\":1}");
+		st = jrec_parse(jr, t, o);
+		ck_assert_int_eq(st, JREC_OK);
+		is_num(F_A, "1");
+		ck_assert_uint_eq(jrec_get(jr, F_PROPS)->len, tl);
+		if (k == 0)
+			is_str(F_CLIENTINFO, "c");
+		else
+			is_type(F_CLIENTINFO, JV_ABSENT);
+	}
+	/* Nesting: JREC_TEXT_MAXDEPTH levels read, one more not. */
+	for (k = 0; k < 2; k++) {
+		size_t	 depth = JREC_TEXT_MAXDEPTH + k, o;
+
+		o = (size_t)sprintf(t, "{\"properties\":\"{\\\"clientInfo\\\":"
+		    "\\\"c\\\",\\\"deep\\\":");
+		for (i = 1; i < depth; i++)
+			t[o++] = '[';
+		for (i = 1; i < depth; i++)
+			t[o++] = ']';
+		o += (size_t)sprintf(t + o, "}\"}");
+		ck_assert_int_eq(jrec_parse(jr, t, o), JREC_OK);
+		if (k == 0)
+			is_str(F_CLIENTINFO, "c");
+		else
+			is_type(F_CLIENTINFO, JV_ABSENT);
+		is_type(F_PROPS, JV_STRING);
+	}
+	free(t);
+}
+END_TEST
+
+START_TEST(test_container_line)
+{
+	static const struct {
+		const char *line;
+		int	 want;
+	} c[] = {
+		{ "{\"records\":[{}]}", 1 },
+		{ "{\"value\":[]}", 1 },
+		{ "{\"tables\":[{\"name\":\"PrimaryResult\"}]}", 1 },
+		{ "\xef\xbb\xbf \t{ \r\"tables\" \t: \n[", 1 },
+		{ "{\"tables\":{}}", 0 },
+		{ "{\"tables\":\"[\"}", 0 },
+		{ "{\"tables\"", 0 },
+		{ "{\"tables\":", 0 },
+		{ "{\"tables", 0 },
+		{ "{\"objects\":[]}", 0 },
+		{ "{\"CallerIPAddress\":\"203.0.113.7\",\"value\":[]}", 0 },
+		{ "{\"tablesx\":[]}", 0 },
+		{ "{\"table\":[]}", 0 },
+		{ "{\"\":[]}", 0 },
+		{ "[{\"value\":[]}]", 0 },
+		{ "\"value\"", 0 },
+		{ "", 0 },
+		{ "{", 0 },
+		{ "{\"va\\u006cue\":[]}", 1 },	/* Cannot tell cheaply. */
+	};
+	size_t	 i;
+
+	jrec_set_containers(jr, names_all);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		ck_assert_msg(jrec_container_line(jr, c[i].line,
+		    strlen(c[i].line)) == c[i].want, "%s: want %d", c[i].line,
+		    c[i].want);
+	/* Only len bytes are looked at. */
+	ck_assert_int_eq(jrec_container_line(jr, "{\"value\":[", 9), 0);
+	ck_assert_int_eq(jrec_container_line(jr, "{\"value\":[", 10), 1);
+	/* No names, no containers. */
+	jrec_set_containers(jr, NULL);
+	ck_assert_int_eq(jrec_container_line(jr, "{\"value\":[]}", 12), 0);
+	ck_assert_int_eq(jrec_container_line(jr, "{\"va\\u006cue\":[]}", 17),
+	    0);
+}
+END_TEST
+
+/* The offset past the last record handed over, also after an error. */
+START_TEST(test_stream_handled)
+{
+	static const char t1[] = "[{\"a\":1},\n {\"a\":2}, 3, x";
+	static const char t2[] = "{\"tables\":[{\"columns\":[{\"name\":\"a\"}],"
+	    "\"rows\":[[1],[2],[3,4],";
+	struct got g;
+
+	memset(&g, 0, sizeof(g));
+	jrec_stream_begin(jr, collect, &g);
+	ck_assert_uint_eq(jrec_stream_handled(jr), 0);
+	ck_assert_int_eq(jrec_stream_feed(jr, t1, sizeof(t1) - 1),
+	    JREC_SYNTAX);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_uint_eq(jrec_stream_handled(jr), strchr(t1, '2') + 2 - t1);
+	ck_assert_uint_eq(jrec_nonobjects(jr), 1);
+
+	jrec_set_containers(jr, names_all);
+	memset(&g, 0, sizeof(g));
+	jrec_stream_begin(jr, collect, &g);
+	ck_assert_int_eq(jrec_stream_feed(jr, "\xef\xbb\xbf", 3), JREC_OK);
+	ck_assert_int_eq(jrec_stream_feed(jr, t2, sizeof(t2) - 1), JREC_OK);
+	ck_assert_int_eq(jrec_stream_end(jr), JREC_SYNTAX);
+	ck_assert_uint_eq(g.n, 2);
+	/* Past "[2]", the BOM counted; the bad row [3,4] does not count. */
+	ck_assert_uint_eq(jrec_stream_handled(jr),
+	    3 + (uint64_t)(strstr(t2, "[2]") + 3 - t2));
+	ck_assert_uint_eq(jrec_nonobjects(jr), 1);
+	/* A new stream starts at 0. */
+	jrec_stream_begin(jr, collect, &g);
+	ck_assert_uint_eq(jrec_stream_handled(jr), 0);
+}
+END_TEST
+
+/* The documented samples in tests/data, read from their files. */
+static char *
+slurp_data(const char *name, size_t *lenp)
+{
+	char	 path[512];
+	const char *dir = getenv("TESTDATA");
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
+	ck_assert_msg((f = fopen(path, "rb")) != NULL, "%s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	ck_assert_int_ge(n = ftell(f), 0);
+	rewind(f);
+	ck_assert_ptr_nonnull(buf = malloc((size_t)n + 1));
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*lenp = (size_t)n;
+	return buf;
+}
+
+struct acc {
+	char	 s[512];
+};
+
+/* Append each field's text (or nothing), joined by ',', then ';'. */
+static int
+cat_fields(void *arg, struct jrec *r)
+{
+	struct acc *a = arg;
+	size_t	 f, n;
+
+	for (f = 0; f < 4; f++) {
+		const struct jval *v = jrec_get(r, f);
+
+		n = strlen(a->s);
+		snprintf(a->s + n, sizeof(a->s) - n, "%s%.*s", f ? "," : "",
+		    v->type == JV_STRING || v->type == JV_NUMBER ?
+		    (int)v->len : 0, v->s ? v->s : "");
+	}
+	n = strlen(a->s);
+	snprintf(a->s + n, sizeof(a->s) - n, ";");
+	return 0;
+}
+
+START_TEST(test_documented_samples)
+{
+	static const struct jfield f2[] = { { .path = { "Category" } },
+	    { .path = { "count_" } }, { .path = { "name" } },
+	    { .path = { "properties", "groupId" } } };
+	struct jrec *j2 = jrec_new(f2, 4);
+	size_t	 len;
+	char	*t;
+	struct acc acc;
+
+	jrec_set_containers(j2, names_all);
+	t = slurp_data("la-query-response.json", &len);
+	memset(&acc, 0, sizeof(acc));
+	ck_assert_int_eq(jrec_parse_records(j2, t, len, cat_fields, &acc),
+	    JREC_OK);
+	ck_assert_str_eq(acc.s, "Administrative,20839,,;Recommendation,122,,;"
+	    "Alert,64,,;ServiceHealth,11,,;");
+	free(t);
+	t = slurp_data("rest-value-list.json", &len);
+	memset(&acc, 0, sizeof(acc));
+	ck_assert_int_eq(jrec_parse_records(j2, t, len, cat_fields, &acc),
+	    JREC_OK);
+	ck_assert_str_eq(acc.s, ",,vault,vault;");
+	free(t);
+	jrec_free(j2);
+}
+END_TEST
+
 Suite *
 jrec_suite(void)
 {
@@ -923,6 +1480,19 @@ jrec_suite(void)
 	tcase_add_test(tc, test_syntax);
 	tcase_add_test(tc, test_not_object);
 	tcase_add_test(tc, test_stream_bom);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Shapes");
+	tcase_add_checked_fixture(tc, jrec_setup, jrec_teardown);
+	tcase_add_test(tc, test_containers_named);
+	tcase_add_test(tc, test_tables);
+	tcase_add_test(tc, test_tables_bad);
+	tcase_add_test(tc, test_tables_many_columns);
+	tcase_add_test(tc, test_json_text);
+	tcase_add_test(tc, test_json_text_limits);
+	tcase_add_test(tc, test_container_line);
+	tcase_add_test(tc, test_stream_handled);
+	tcase_add_test(tc, test_documented_samples);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -32,6 +32,7 @@
  * held.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2142,6 +2143,285 @@ START_TEST(alert_two_lines)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * REST shapes: Azure REST lists ({"value":[...]}) and the Log Analytics
+ * query API's answer, on one line and as a stream fed in pieces of every
+ * size from 1 to 31 bytes, with dynamic columns as JSON text.
+ */
+
+/*
+ * kvrec_stream_* over text in pieces of n bytes, into sn; also checks
+ * that kvrec_stream_handled is the position of the last record.  Returns
+ * the status of the end (0, or -1 on a syntax error).
+ */
+static int
+stream_n(const char *text, size_t len, size_t n, struct seen *sn)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	memset(sn, 0, sizeof(*sn));
+	kvrec_stream_begin(kr, collect, sn);
+	ck_assert_uint_eq(kvrec_stream_handled(kr), 0);
+	for (i = 0; i < len && rc == 0; i += n)
+		rc = kvrec_stream_feed(kr, text + i, len - i < n ? len - i : n);
+	if (rc == 0)
+		rc = kvrec_stream_end(kr);
+	return rc;
+}
+
+/* Two reads of the same records are the same. */
+static void
+assert_same_seen(const struct seen *a, const struct seen *b, size_t n)
+{
+	size_t	 i;
+	int	 m;
+
+	ck_assert_uint_eq(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		ck_assert_int_eq(a->r[i].st, b->r[i].st);
+		ck_assert_int_eq(a->r[i].time, b->r[i].time);
+		ck_assert_str_eq(a->r[i].addr, b->r[i].addr);
+		for (m = 0; m < KV_NMEMBERS; m++) {
+			ck_assert_msg(a->r[i].type[m] == b->r[i].type[m],
+			    "pieces of %zu: record %zu member %d", n, i, m);
+			ck_assert_str_eq(a->r[i].val[m], b->r[i].val[m]);
+		}
+	}
+}
+
+/* The line, then the stream in every piece size: the same records. */
+static void
+records_everyway(const char *text, struct seen *sn, enum kvrec_status want)
+{
+	struct seen	 st;
+	size_t		 n, len = strlen(text);
+
+	ck_assert_int_eq(records(text, sn), want);
+	for (n = 1; n <= 31; n++) {
+		ck_assert_int_eq(stream_n(text, len, n, &st), 0);
+		assert_same_seen(sn, &st, n);
+		if (want != KVREC_MALFORMED)
+			ck_assert_uint_eq(kvrec_bad_records(kr), 0);
+	}
+}
+
+#define AZQ_COLS "{\"name\":\"TimeGenerated\",\"type\":\"datetime\"}," \
+	"{\"name\":\"Type\",\"type\":\"string\"}," \
+	"{\"name\":\"CallerIpAddress\",\"type\":\"string\"}," \
+	"{\"name\":\"Identity\",\"type\":\"dynamic\"}," \
+	"{\"name\":\"_ResourceId\",\"type\":\"string\"}," \
+	"{\"name\":\"_SubscriptionId\",\"type\":\"string\"}"
+#define AZQ_RID	"/subscriptions/s9/resourcegroups/rg/providers/" \
+	"microsoft.keyvault/vaults/kv9"
+#define AZQ_ID	"\"{\\\"claim\\\":{\\\"appid\\\":\\\"app-q\\\",\\\"" OIDURL \
+	"\\\":\\\"oid-q\\\"}}\""
+
+START_TEST(rest_value_list)
+{
+	struct seen sn;
+
+	records_everyway("{\"value\":[" AZ_FULL "," FULL ",{}],"
+	    "\"nextLink\":null}", &sn, KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 3);
+	assert_seen(&sn, 0, KVREC_EVENT, "198.51.100.23");
+	assert_seen(&sn, 1, KVREC_EVENT, "203.0.113.7");
+	assert_seen(&sn, 2, KVREC_NOT_VAULT, NULL);
+	ck_assert_str_eq(sn.r[1].val[KV_CLIENTINFO_S], "curl/8.0");
+	records_everyway("{\"value\":[]}", &sn, KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 0);
+	/* "objects" is not a Key Vault container: one (not vault) record. */
+	records_everyway("{\"objects\":[" FULL "]}", &sn, KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 1);
+	assert_seen(&sn, 0, KVREC_NOT_VAULT, NULL);
+}
+END_TEST
+
+/* AZKVAuditLogs rows as the query API answers, Identity as JSON text. */
+START_TEST(query_api_azkv)
+{
+	struct seen sn;
+
+	records_everyway("{\"tables\":[{\"name\":\"PrimaryResult\","
+	    "\"columns\":[" AZQ_COLS "],\"rows\":["
+	    "[\"2026-11-20T12:00:05Z\",\"AZKVAuditLogs\",\"203.0.113.7\","
+	    AZQ_ID ",\"" AZQ_RID "\",\"s9-own\"],"
+	    "[\"2026-11-20T12:00:06Z\",\"AZKVAuditLogs\",\"203.0.113.8\","
+	    "\"{\\\"claim\\\":\",\"" AZQ_RID "\",\"\"],"
+	    "[\"2026-11-20T12:00:07Z\",\"AZKVAuditLogs\",\"203.0.113.9\","
+	    "null,\"" AZQ_RID "\",null],"
+	    "[\"2026-11-20T12:00:08Z\",\"AZKVAuditLogs\",null,null,null,null],"
+	    "[null,\"AZKVAuditLogs\",\"203.0.113.9\",null,null,null]"
+	    "]}]}", &sn, KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 5);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+	ck_assert_int_eq(sn.r[0].time, kt("2026-11-20T12:00:05Z"));
+	ck_assert_str_eq(sn.r[0].val[KV_RESOURCEID], AZQ_RID);
+	ck_assert_str_eq(sn.r[0].val[KV_SUBSCRIPTIONID], "s9-own");
+	ck_assert_str_eq(sn.r[0].val[KV_APPID_G], "app-q");
+	ck_assert_str_eq(sn.r[0].val[KV_OBJECTID_G], "oid-q");
+	/* Identity not JSON text; "" and null subscriptions: _ResourceId's. */
+	assert_seen(&sn, 1, KVREC_EVENT, "203.0.113.8");
+	ck_assert_int_eq(sn.r[1].type[KV_APPID_G], JV_ABSENT);
+	ck_assert_str_eq(sn.r[1].val[KV_SUBSCRIPTIONID], "s9");
+	assert_seen(&sn, 2, KVREC_EVENT, "203.0.113.9");
+	ck_assert_str_eq(sn.r[2].val[KV_SUBSCRIPTIONID], "s9");
+	assert_seen(&sn, 3, KVREC_NO_ADDRESS, NULL);
+	assert_seen(&sn, 4, KVREC_NO_TIME, NULL);
+}
+END_TEST
+
+/* SPEC 5: AZKVAuditLogs takes SubscriptionId from _ResourceId. */
+START_TEST(az_subscription_from_resourceid)
+{
+	static const char *const rows[] = {
+		"{" TG ",\"Type\":\"AZKVAuditLogs\",\"CallerIpAddress\":"
+		    "\"192.0.2.1\",\"_ResourceId\":\"/SUBSCRIPTIONS/AbC-1/R\"}",
+		"{" TG ",\"CallerIpAddress\":\"192.0.2.1\",\"_SubscriptionId\":"
+		    "null,\"_ResourceId\":\"/subscriptions/AbC-1/providers/"
+		    "Microsoft.KeyVault/vaults/v\"}",
+		"{" TG ",\"Type\":\"AZKVAuditLogs\",\"CallerIpAddress\":"
+		    "\"192.0.2.1\",\"_SubscriptionId\":\"\",\"_ResourceId\":"
+		    "\"/Subscriptions/AbC-1\"}",
+	};
+	struct kv_event ev;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		ck_assert_int_eq(parse(rows[i], &ev), KVREC_EVENT);
+		assert_member(&ev, KV_SUBSCRIPTIONID, "AbC-1");
+	}
+	/* Its own _SubscriptionId wins; no resource id, no subscription. */
+	ck_assert_int_eq(parse("{" TG ",\"Type\":\"AZKVAuditLogs\","
+	    "\"CallerIpAddress\":\"192.0.2.1\",\"_SubscriptionId\":\"own\","
+	    "\"_ResourceId\":\"/SUBSCRIPTIONS/other/x\"}", &ev), KVREC_EVENT);
+	assert_member(&ev, KV_SUBSCRIPTIONID, "own");
+	ck_assert_int_eq(parse("{" TG ",\"Type\":\"AZKVAuditLogs\","
+	    "\"CallerIpAddress\":\"192.0.2.1\"}", &ev), KVREC_EVENT);
+	assert_absent(&ev, KV_SUBSCRIPTIONID);
+	ck_assert_int_eq(parse("{" TG ",\"Type\":\"AZKVAuditLogs\","
+	    "\"CallerIpAddress\":\"192.0.2.1\",\"_ResourceId\":"
+	    "\"/resourceGroups/x\"}", &ev), KVREC_EVENT);
+	assert_absent(&ev, KV_SUBSCRIPTIONID);
+}
+END_TEST
+
+/* Bad rows: the good rows are handed over, the line is malformed. */
+START_TEST(query_api_bad_rows)
+{
+	struct seen sn, st;
+	static const char text[] = "{\"tables\":[{\"columns\":[" AZQ_COLS
+	    "],\"rows\":[[\"2026-11-20T12:00:05Z\",\"AZKVAuditLogs\","
+	    "\"203.0.113.7\",null,null,null],[1,2],"
+	    "[\"2026-11-20T12:00:05Z\",\"AZKVAuditLogs\",\"203.0.113.8\","
+	    "null,null,null,7]]}]}";
+	size_t	 n;
+
+	ck_assert_int_eq(records(text, &sn), KVREC_MALFORMED);
+	ck_assert_uint_eq(sn.n, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.7");
+	ck_assert_uint_eq(kvrec_bad_records(kr), 2);
+	ck_assert_str_eq(kvrec_error(kr), "2 records are bad, the first: "
+	    "row 2 of table 1: 2 cells for 6 columns");
+	for (n = 1; n <= 31; n++) {
+		ck_assert_int_eq(stream_n(text, sizeof(text) - 1, n, &st), 0);
+		assert_same_seen(&sn, &st, n);
+		ck_assert_uint_eq(kvrec_bad_records(kr), 2);
+	}
+	/* Rows before the columns: not guessed. */
+	ck_assert_int_eq(records("{\"tables\":[{\"rows\":[[\"x\"]],"
+	    "\"columns\":[{\"name\":\"TimeGenerated\"}]}]}", &sn),
+	    KVREC_MALFORMED);
+	ck_assert_uint_eq(sn.calls, 0);
+	ck_assert_str_eq(kvrec_error(kr), "row 1 of table 1: comes before "
+	    "the table's columns");
+	/* Empty answers are no records and no error. */
+	ck_assert_int_eq(records("{\"tables\":[]}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 0);
+	ck_assert_uint_eq(kvrec_bad_records(kr), 0);
+}
+END_TEST
+
+/* The stream's handled offset: past the last record, after an error. */
+START_TEST(stream_handled)
+{
+	static const char text[] = "{\"value\":[" AZ_FULL ",\n" FULL ",\n{x";
+	struct seen sn;
+
+	ck_assert_int_eq(stream_n(text, sizeof(text) - 1, 7, &sn), -1);
+	ck_assert_uint_eq(sn.n, 2);
+	ck_assert_uint_eq(kvrec_stream_handled(kr),
+	    sizeof(text) - 1 - strlen(",\n{x"));
+	ck_assert_uint_ge(kvrec_stream_error_offset(kr), sizeof(text) - 2);
+}
+END_TEST
+
+/* Open a file of tests/data and return its text (free it). */
+static char *
+data_file(const char *name)
+{
+	char	 path[512];
+	const char *dir = getenv("TESTDATA");
+	char	*text;
+	int	 fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
+	ck_assert_msg((fd = open(path, O_RDONLY)) != -1, "%s", path);
+	text = slurp(fd);
+	close(fd);
+	return text;
+}
+
+/*
+ * The Key Vault rows of tests/data/kv-query-api.json: AZKVAuditLogs rows
+ * and AzureDiagnostics rows, as the query API answers, pretty-printed.
+ */
+START_TEST(query_api_file)
+{
+	struct seen sn;
+	char	*text = data_file("kv-query-api.json");
+
+	records_everyway(text, &sn, KVREC_EVENT);
+	ck_assert_uint_eq(sn.n, 6);
+	assert_seen(&sn, 0, KVREC_EVENT, "203.0.113.10");
+	ck_assert_int_eq(sn.r[0].time, kt("2026-03-05T10:00:00.1234567Z"));
+	ck_assert_str_eq(sn.r[0].val[KV_SUBSCRIPTIONID],
+	    "11111111-2222-3333-4444-555555555555");
+	ck_assert_str_eq(sn.r[0].val[KV_OPERATIONNAME], "SecretGet");
+	ck_assert_str_eq(sn.r[0].val[KV_RESULTTYPE], "Success");
+	ck_assert_str_eq(sn.r[0].val[KV_CORRELATIONID], "qa-1");
+	ck_assert_str_eq(sn.r[0].val[KV_ID_S],
+	    "https://kv1.vault.azure.net/secrets/db-password");
+	ck_assert_str_eq(sn.r[0].val[KV_CLIENTINFO_S], "AzureCLI/2.60.0");
+	ck_assert_int_eq(sn.r[0].type[KV_HTTPSTATUSCODE_D], JV_NUMBER);
+	ck_assert_str_eq(sn.r[0].val[KV_HTTPSTATUSCODE_D], "200");
+	ck_assert_str_eq(sn.r[0].val[KV_APPID_G], "app-qa-1");
+	ck_assert_str_eq(sn.r[0].val[KV_OBJECTID_G], "oid-qa-1");
+	assert_seen(&sn, 1, KVREC_EVENT, "198.51.100.7");
+	ck_assert_str_eq(sn.r[1].val[KV_SUBSCRIPTIONID],
+	    "66666666-7777-8888-9999-000000000000");
+	assert_seen(&sn, 2, KVREC_EVENT, "198.51.100.99");
+	assert_seen(&sn, 3, KVREC_EVENT, "192.0.2.1");
+	ck_assert_int_eq(sn.r[3].type[KV_APPID_G], JV_ABSENT);
+	ck_assert_str_eq(sn.r[3].val[KV_SUBSCRIPTIONID],
+	    "66666666-7777-8888-9999-000000000000");
+	assert_seen(&sn, 4, KVREC_EVENT, "192.0.2.2");
+	ck_assert_int_eq(sn.r[4].time, kt("2026-03-05T11:00:00.5Z"));
+	ck_assert_str_eq(sn.r[4].val[KV_RESOURCEID], "/SUBSCRIPTIONS/"
+	    "11111111-2222-3333-4444-555555555555/RESOURCEGROUPS/RG/PROVIDERS/"
+	    "MICROSOFT.KEYVAULT/VAULTS/KV1");
+	ck_assert_str_eq(sn.r[4].val[KV_SUBSCRIPTIONID],
+	    "11111111-2222-3333-4444-555555555555");
+	ck_assert_str_eq(sn.r[4].val[KV_ID_S],
+	    "https://kv1.vault.azure.net/secrets/api-key");
+	ck_assert_str_eq(sn.r[4].val[KV_HTTPSTATUSCODE_D], "200");
+	ck_assert_str_eq(sn.r[4].val[KV_APPID_G], "app-qd-1");
+	ck_assert_str_eq(sn.r[4].val[KV_OBJECTID_G], "oid-qd-1");
+	assert_seen(&sn, 5, KVREC_NOT_VAULT, NULL);
+	free(text);
+}
+END_TEST
+
 Suite *
 kvrec_suite(void)
 {
@@ -2189,6 +2469,16 @@ kvrec_suite(void)
 	tcase_add_test(tc, records_blank);
 	tcase_add_test(tc, records_stop);
 	tcase_add_test(tc, records_prefixes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("REST shapes");
+	tcase_add_checked_fixture(tc, kr_setup, kr_teardown);
+	tcase_add_test(tc, rest_value_list);
+	tcase_add_test(tc, query_api_azkv);
+	tcase_add_test(tc, az_subscription_from_resourceid);
+	tcase_add_test(tc, query_api_bad_rows);
+	tcase_add_test(tc, stream_handled);
+	tcase_add_test(tc, query_api_file);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

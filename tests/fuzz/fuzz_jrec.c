@@ -3,12 +3,16 @@
  * (jrec.c) and for utf8_sanitize().
  *
  * The input is parsed as one object (jrec_parse), as one text of records
- * (jrec_parse_records) and as a stream fed in pieces (jrec_stream_*).
+ * (jrec_parse_records) and as a stream fed in pieces (jrec_stream_*),
+ * with the container names of kvrec (envelopes, REST lists, the query
+ * API's tables); fields whose path goes on also read JSON text in
+ * strings.
  * Properties: nothing reads outside the input; in every record handed
  * over every string value is valid UTF-8 and NUL-terminated and every
  * number value is exactly one JSON number (json_is_number() agrees with
  * yajl); after JREC_SYNTAX there is a reason, and a stream's error
- * offset lies inside the input;
+ * offset lies inside the input, and so does the offset past the last
+ * record handed over;
  * utf8_sanitize() writes valid UTF-8 of at most three bytes per byte,
  * and leaves valid UTF-8 as it was.
  */
@@ -43,7 +47,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	static const char *const names[] = { "records", "value", "tables",
+	    NULL };
+
 	jr = jrec_new(fields, NFIELDS);
+	jrec_set_containers(jr, names);
 	return 0;
 }
 
@@ -134,6 +142,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < size && st != JREC_SYNTAX; i += chunk)
 		st = jrec_stream_feed(jr, text + i,
 		    size - i < chunk ? size - i : chunk);
+	FUZZ_ASSERT(jrec_stream_handled(jr) <= size);
 	if (st == JREC_SYNTAX) {
 		FUZZ_ASSERT(jrec_error_offset(jr) <= size);
 		return 0;
