@@ -178,6 +178,8 @@ static void
 full(struct match *m, const char *name, uint64_t lineno, const char *line,
     size_t len)
 {
+	uint64_t n;
+
 	m->c.parsed++;
 	switch (kvrec_parse_records(m->kr, line, len, on_record, m)) {
 	case KVREC_BLANK:
@@ -185,7 +187,11 @@ full(struct match *m, const char *name, uint64_t lineno, const char *line,
 		m->c.blank++;
 		return;
 	case KVREC_MALFORMED:
-		match_malformed(m);
+		/* Each bad record of a container, or the line. */
+		n = kvrec_bad_records(m->kr);
+		do
+			match_malformed(m);
+		while (n-- > 1);
 		diag_bad(name, lineno, "%s, record skipped", kvrec_error(m->kr));
 		return;
 	default:
@@ -330,10 +336,16 @@ match_doc_feed(struct match *m, const char *buf, size_t len)
 	return kvrec_stream_feed(m->kr, buf, len);
 }
 
-int
+uint64_t
 match_doc_end(struct match *m)
 {
-	return kvrec_stream_end(m->kr);
+	uint64_t n;
+
+	if (kvrec_stream_end(m->kr) == -1)
+		return UINT64_MAX;
+	for (n = 0; n < kvrec_bad_records(m->kr); n++)
+		match_malformed(m);
+	return n;
 }
 
 uint64_t

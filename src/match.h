@@ -104,13 +104,15 @@ void	 match_malformed(struct match *m);
 
 /*
  * A JSON document over many lines, fed in pieces; every record is parsed
- * in full.  feed and end return 0, or -1 on a syntax error (then
- * match_doc_error gives the reason and its offset); match_doc_handled
- * gives the offset just past the last record handed over.
+ * in full.  feed returns 0, or -1 on a syntax error (then match_doc_error
+ * gives the reason and its offset); end returns the number of records
+ * that were not objects (each counted as malformed), or UINT64_MAX on a
+ * syntax error; match_doc_handled gives the offset just past the last
+ * record handed over.
  */
 void	 match_doc_begin(struct match *m);
 int	 match_doc_feed(struct match *m, const char *buf, size_t len);
-int	 match_doc_end(struct match *m);
+uint64_t match_doc_end(struct match *m);
 uint64_t match_doc_handled(const struct match *m);
 const char *match_doc_error(const struct match *m, uint64_t *offset);
 

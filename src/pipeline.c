@@ -116,7 +116,21 @@ op_broken(void *arg, uint64_t line, const char *why)
 }
 
 static void op_doc_begin(void *a) { match_doc_begin(((struct pipeline *)a)->m); }
-static int op_doc_end(void *a) { return match_doc_end(((struct pipeline *)a)->m); }
+static int
+op_doc_end(void *arg)
+{
+	struct pipeline *r = arg;
+	uint64_t n = match_doc_end(r->m);
+
+	if (n == UINT64_MAX)
+		return -1;
+	if (n > 0)
+		diag_bad(input_name(r->in), 1, "%llu %s not a "
+		    "JSON object in the document, skipped",
+		    (unsigned long long)n,
+		    n == 1 ? "record is" : "records are");
+	return 0;
+}
 
 static int
 op_doc_feed(void *arg, const char *buf, size_t len)
