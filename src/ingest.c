@@ -9,8 +9,9 @@
  * record that passes steps 1-3 becomes a candidate with one or more
  * addresses (a STIX pattern can name several), at most one candidate per
  * indicator id (step 4 keeps the latest version, the later one on a tie).
- * Strings are interned in the module's own pool, so a superseded row's
- * strings never reach the index.  ingest_finish() applies step 5, then
+ * Strings are interned once, in the index builder that ingest_builder()
+ * hands over (the ingest keeps only their references); strings of rows
+ * that lose are left out when the index is written.  ingest_finish() applies step 5, then
  * step 6 with a hash table from address (or prefix) to the best
  * candidate so far, and emits the winners in the order their indicators
  * were first seen, which makes the index a function of its input.
@@ -29,6 +30,7 @@
 #include "ktime.h"
 #include "stix.h"
 #include "strpool.h"
+#include "tidx_build.h"
 #include "xalloc.h"
 
 enum {
@@ -121,7 +123,8 @@ struct ingest {
 	int64_t			 oldest;	/* now - lookback. */
 	struct ingest_stats	 st;
 	struct jrec		*jr;
-	struct strpool		*sp;
+	struct tidx_builder	*b;		/* Interns every string. */
+	int			 b_given;	/* By ingest_builder(). */
 	struct cand		*cands;
 	size_t			 ncands, capcands;
 	struct caddr		*addrs;
@@ -212,7 +215,7 @@ ingest_new(const struct ingest_opts *opts)
 	in->oldest = opts->lookback > 0 && opts->now < INT64_MIN +
 	    opts->lookback ? INT64_MIN : opts->now - opts->lookback;
 	in->jr = jrec_new(fields, NFIELDS);
-	in->sp = strpool_new();
+	in->b = tidx_builder_new();
 	map_init(&in->byid, 1024);
 	return in;
 }
@@ -223,7 +226,8 @@ ingest_free(struct ingest *in)
 	if (in == NULL)
 		return;
 	jrec_free(in->jr);
-	strpool_free(in->sp);
+	if (!in->b_given)
+		tidx_builder_free(in->b);
 	free(in->excl);
 	free(in->cands);
 	free(in->addrs);
@@ -282,11 +286,11 @@ static uint32_t
 intern_val(struct ingest *in, const struct jval *v)
 {
 	if (v->type == JV_STRING || v->type == JV_NUMBER)
-		return strpool_intern(in->sp, v->s, v->len);
+		return tidx_builder_string(in->b, v->s, v->len);
 	if (v->type == JV_BOOL)
-		return strpool_intern(in->sp, v->b ? "true" : "false",
+		return tidx_builder_string(in->b, v->b ? "true" : "false",
 		    v->b ? 4 : 5);
-	return STRPOOL_NULL;
+	return TIDX_STRNULL;
 }
 
 /*
@@ -512,7 +516,7 @@ pend_addr(struct ingest *in, const char *s, size_t len)
 		return 0;
 	}
 	c->plen = (uint8_t)plen;
-	if ((c->text = strpool_intern(in->sp, s, len)) == STRPOOL_FULL)
+	if ((c->text = tidx_builder_string(in->b, s, len)) == TIDX_STRFULL)
 		return reject(in, in->why, in->whylen,
 		    "too many strings for one index", NULL, 0);
 	in->npend++;
@@ -535,9 +539,9 @@ add_candidate(struct ingest *in, struct cand *c)
 		return 0;
 	}
 	for (i = 0; i < 5; i++)
-		if (c->meta[i] == STRPOOL_FULL)
-			c->id = STRPOOL_FULL;
-	if (c->id == STRPOOL_FULL || in->ncands >= UINT32_MAX - 1 ||
+		if (c->meta[i] == TIDX_STRFULL)
+			c->id = TIDX_STRFULL;
+	if (c->id == TIDX_STRFULL || in->ncands >= UINT32_MAX - 1 ||
 	    in->naddrs + in->npend >= UINT32_MAX - 1)
 		return reject(in, in->why, in->whylen,
 		    "too many indicators for one index", NULL, 0);
@@ -606,7 +610,7 @@ activity_groups(struct ingest *in, const struct jval *labels)
 	uint32_t ref;
 
 	if (labels->type != JV_STRING)
-		return STRPOOL_NULL;
+		return TIDX_STRNULL;
 	buf = xmalloc(labels->len + 1);
 	while (i < labels->len) {
 		for (j = i; j < labels->len && labels->s[j] != '\n'; j++)
@@ -621,7 +625,7 @@ activity_groups(struct ingest *in, const struct jval *labels)
 		}
 		i = j + 1;
 	}
-	ref = n > 0 ? strpool_intern(in->sp, buf, n) : STRPOOL_NULL;
+	ref = n > 0 ? tidx_builder_string(in->b, buf, n) : TIDX_STRNULL;
 	free(buf);
 	return ref;
 }
@@ -633,15 +637,15 @@ first_of(struct ingest *in, const struct jval *v)
 	const char *nl;
 
 	if (v->type != JV_STRING || v->len == 0)
-		return STRPOOL_NULL;
+		return TIDX_STRNULL;
 	nl = memchr(v->s, '\n', v->len);
-	return strpool_intern(in->sp, v->s, nl ? (size_t)(nl - v->s) : v->len);
+	return tidx_builder_string(in->b, v->s, nl ? (size_t)(nl - v->s) : v->len);
 }
 
 static uint32_t
 default_type(struct ingest *in, const struct jval *v)
 {
-	return is_empty(v) ? strpool_intern(in->sp, DEFAULT_TYPE,
+	return is_empty(v) ? tidx_builder_string(in->b, DEFAULT_TYPE,
 	    strlen(DEFAULT_TYPE)) : intern_val(in, v);
 }
 
@@ -753,7 +757,7 @@ take_legacy(struct ingest *in)
 		c.conf = TIDX_CONF_NULL;
 	v = val(in, F_INDICATORID);
 	/* Kusto groups a missing IndicatorId with "". */
-	c.id = is_empty(v) ? strpool_intern(in->sp, "", 0) : intern_val(in, v);
+	c.id = is_empty(v) ? tidx_builder_string(in->b, "", 0) : intern_val(in, v);
 	for (i = 0; i < 4; i++)
 		c.meta[i] = intern_val(in, val(in, F_THREATTYPE + i));
 	c.meta[4] = default_type(in, val(in, F_TYPE));
@@ -814,12 +818,12 @@ take_tii(struct ingest *in)
 	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
 		c.conf = TIDX_CONF_NULL;
 	v = val(in, T_ID);
-	c.id = is_empty(v) ? strpool_intern(in->sp, "", 0) : intern_val(in, v);
+	c.id = is_empty(v) ? tidx_builder_string(in->b, "", 0) : intern_val(in, v);
 	c.meta[0] = first_of(in, val(in, T_DATATYPES));
 	v = val(in, T_DATADESC);
 	c.meta[1] = intern_val(in, is_empty(v) ? val(in, T_DATANAME) : v);
 	c.meta[2] = activity_groups(in, val(in, T_DATALABELS));
-	c.meta[3] = STRPOOL_NULL;
+	c.meta[3] = TIDX_STRNULL;
 	c.meta[4] = default_type(in, val(in, F_TYPE));
 	if (add_candidate(in, &c) == -1)
 		return -1;
@@ -873,13 +877,13 @@ take_stix(struct ingest *in)
 	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
 		c.conf = TIDX_CONF_NULL;
 	v = val(in, S_ID);
-	c.id = is_empty(v) ? strpool_intern(in->sp, "", 0) : intern_val(in, v);
+	c.id = is_empty(v) ? tidx_builder_string(in->b, "", 0) : intern_val(in, v);
 	c.meta[0] = first_of(in, val(in, S_TYPES));
 	v = val(in, S_DESCRIPTION);
 	c.meta[1] = intern_val(in, is_empty(v) ? val(in, S_NAME) : v);
 	c.meta[2] = activity_groups(in, val(in, S_LABELS));
-	c.meta[3] = STRPOOL_NULL;
-	c.meta[4] = strpool_intern(in->sp, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	c.meta[3] = TIDX_STRNULL;
+	c.meta[4] = tidx_builder_string(in->b, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
 	if (add_candidate(in, &c) == -1)
 		return -1;
 	return r;
@@ -1052,12 +1056,12 @@ ingest_list_line(struct ingest *in, const char *line, size_t len,
 	    in->opts.now + in->opts.ttl : KTIME_NONE;
 	c.active = 1;
 	c.conf = TIDX_CONF_NULL;
-	c.id = strpool_intern(in->sp, p, n);
-	c.meta[0] = STRPOOL_NULL;
-	c.meta[1] = clen > 0 ? strpool_intern(in->sp, comment, clen) :
-	    STRPOOL_NULL;
-	c.meta[2] = c.meta[3] = STRPOOL_NULL;
-	c.meta[4] = strpool_intern(in->sp, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	c.id = tidx_builder_string(in->b, p, n);
+	c.meta[0] = TIDX_STRNULL;
+	c.meta[1] = clen > 0 ? tidx_builder_string(in->b, comment, clen) :
+	    TIDX_STRNULL;
+	c.meta[2] = c.meta[3] = TIDX_STRNULL;
+	c.meta[4] = tidx_builder_string(in->b, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
 	return add_candidate(in, &c);
 }
 
@@ -1089,8 +1093,8 @@ better(const struct ingest *in, const struct cand *x, const struct cand *y)
 		return x->tg > y->tg;
 	if (x->conf != y->conf)
 		return x->conf > y->conf;	/* Null is INT32_MIN. */
-	xs = strpool_get(in->sp, x->id, &xl);
-	ys = strpool_get(in->sp, y->id, &yl);
+	xs = tidx_builder_get(in->b, x->id, &xl);
+	ys = tidx_builder_get(in->b, y->id, &yl);
 	c = memcmp(xs, ys, xl < yl ? xl : yl);
 	return c < 0 || (c == 0 && xl < yl);
 }
@@ -1118,28 +1122,26 @@ amap_slot(const struct amap *m, const struct caddr *ca)
 void
 ingest_reserve(struct ingest *in, uint64_t bytes)
 {
-	strpool_reserve(in->sp, (size_t)(bytes / 256));
+	tidx_builder_reserve(in->b, (size_t)(bytes / 256));
 	map_reserve(&in->byid, (size_t)(bytes / 512));
 }
 
 struct tidx_builder *
 ingest_builder(struct ingest *in)
 {
-	return tidx_builder_new_pool(in->sp);
+	in->b_given = 1;
+	return in->b;
 }
 
-enum tidx_status
-ingest_finish(struct ingest *in, struct tidx_builder *b)
+/*
+ * Step 5: an indicator that is not active, or has no expiry or one not
+ * after now, keeps no address.  Returns the addresses left.
+ */
+static size_t
+drop_inactive(struct ingest *in)
 {
-	struct amap	 m;
-	size_t		 i, j, n = 0;
-	int64_t		 rec;
-	enum tidx_status rc = TIDX_OK;
+	size_t	 i, n = 0;
 
-	if (tidx_builder_pool(b) != in->sp)
-		abort();	/* Not from ingest_builder(). */
-
-	/* Step 5; the survivors' addresses size the map. */
 	for (i = 0; i < in->ncands; i++) {
 		struct cand *c = &in->cands[i];
 
@@ -1153,74 +1155,111 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 		}
 		n += c->acount;
 	}
-	for (m.cap = 16; m.cap < 2 * n; m.cap *= 2)
-		;
-	m.keys = xreallocarray(NULL, m.cap, sizeof(*m.keys));
-	m.plens = xreallocarray(NULL, m.cap, sizeof(*m.plens));
-	m.vals = xcalloc(m.cap, sizeof(*m.vals));
-	xalloc_huge(m.keys, m.cap * sizeof(*m.keys));
-	xalloc_huge(m.plens, m.cap * sizeof(*m.plens));
-	xalloc_huge(m.vals, m.cap * sizeof(*m.vals));
+	return n;
+}
 
-	/* Step 6: the best candidate per address. */
+static void
+amap_init(struct amap *m, size_t n)
+{
+	for (m->cap = 16; m->cap < 2 * n; m->cap *= 2)
+		;
+	m->keys = xreallocarray(NULL, m->cap, sizeof(*m->keys));
+	m->plens = xreallocarray(NULL, m->cap, sizeof(*m->plens));
+	m->vals = xcalloc(m->cap, sizeof(*m->vals));
+	xalloc_huge(m->keys, m->cap * sizeof(*m->keys));
+	xalloc_huge(m->plens, m->cap * sizeof(*m->plens));
+	xalloc_huge(m->vals, m->cap * sizeof(*m->vals));
+}
+
+/* Step 6: the best candidate per address, in m. */
+static void
+choose(struct ingest *in, struct amap *m)
+{
+	size_t	 i, j, s;
+
 	for (i = 0; i < in->ncands; i++) {
 		const struct cand *c = &in->cands[i];
 
 		for (j = 0; j < c->acount; j++) {
 			const struct caddr *ca = &in->addrs[c->afirst + j];
-			size_t	 s = amap_slot(&m, ca);
 
-			if (m.vals[s] == 0) {
-				m.keys[s] = ca->a;
-				m.plens[s] = ca->plen;
-				m.vals[s] = (uint32_t)i + 1;
-			} else if (m.vals[s] != i + 1) {
+			s = amap_slot(m, ca);
+			if (m->vals[s] == 0) {
+				m->keys[s] = ca->a;
+				m->plens[s] = ca->plen;
+				m->vals[s] = (uint32_t)i + 1;
+			} else if (m->vals[s] != i + 1) {
 				in->st.shadowed++;
-				if (better(in, c, &in->cands[m.vals[s] - 1]))
-					m.vals[s] = (uint32_t)i + 1;
+				if (better(in, c, &in->cands[m->vals[s] - 1]))
+					m->vals[s] = (uint32_t)i + 1;
 			}
 		}
 	}
+}
 
-	/* Emit winners in first-seen order; each address once. */
-	for (i = 0; i < in->ncands && rc == TIDX_OK; i++) {
-		const struct cand *c = &in->cands[i];
-		struct tidx_rec_ref r;
+/* Hand candidate c to the builder as a record; its number, or -1. */
+static int64_t
+emit_record(struct tidx_builder *b, const struct cand *c)
+{
+	struct tidx_rec_ref r;
 
-		rec = -1;
-		for (j = 0; j < c->acount; j++) {
-			const struct caddr *ca = &in->addrs[c->afirst + j];
-			size_t	 s = amap_slot(&m, ca);
+	r.time_generated = c->tg;
+	r.expiration = c->exp;
+	r.confidence = c->conf;
+	r.id = c->id;
+	r.threat_type = c->meta[0];
+	r.description = c->meta[1];
+	r.activity_groups = c->meta[2];
+	r.url = c->meta[3];
+	r.type = c->meta[4];
+	return tidx_builder_record(b, &r);
+}
 
-			if (m.vals[s] != i + 1)
-				continue;
-			if (rec == -1) {
-				r.time_generated = c->tg;
-				r.expiration = c->exp;
-				r.confidence = c->conf;
-				r.id = c->id;
-				r.threat_type = c->meta[0];
-				r.description = c->meta[1];
-				r.activity_groups = c->meta[2];
-				r.url = c->meta[3];
-				r.type = c->meta[4];
-				if ((rec = tidx_builder_record_ref(b, &r)) ==
-				    -1) {
-					rc = TIDX_ERR_TOOBIG;
-					break;
-				}
-				in->st.indicators++;
-			}
-			rc = ca->plen == 128 ? tidx_builder_addr_ref(b, &ca->a,
-			    ca->text, (uint64_t)rec) :
-			    tidx_builder_prefix_ref(b, &ca->a, ca->plen,
-			    ca->text, (uint64_t)rec);
-			if (rc != TIDX_OK)
-				break;
-			m.vals[s] = UINT32_MAX;	/* Emitted. */
-			in->st.addresses++;
+/*
+ * Emit candidate i with the addresses it won in m (marked emitted, so
+ * each goes once); no record when it won none.
+ */
+static enum tidx_status
+emit(struct ingest *in, struct tidx_builder *b, struct amap *m, size_t i)
+{
+	const struct cand *c = &in->cands[i];
+	const struct caddr *ca;
+	enum tidx_status rc;
+	int64_t	 rec = -1;
+	size_t	 j, s;
+
+	for (j = 0; j < c->acount; j++) {
+		ca = &in->addrs[c->afirst + j];
+		if (m->vals[s = amap_slot(m, ca)] != i + 1)
+			continue;
+		if (rec == -1) {
+			if ((rec = emit_record(b, c)) == -1)
+				return TIDX_ERR_TOOBIG;
+			in->st.indicators++;
 		}
+		rc = ca->plen == 128 ? tidx_builder_addr(b, &ca->a, ca->text,
+		    (uint64_t)rec) : tidx_builder_prefix(b, &ca->a, ca->plen,
+		    ca->text, (uint64_t)rec);
+		if (rc != TIDX_OK)
+			return rc;
+		m->vals[s] = UINT32_MAX;	/* Emitted. */
+		in->st.addresses++;
 	}
+	return TIDX_OK;
+}
+
+enum tidx_status
+ingest_finish(struct ingest *in, struct tidx_builder *b)
+{
+	struct amap	 m;
+	size_t		 i;
+	enum tidx_status rc = TIDX_OK;
+
+	amap_init(&m, drop_inactive(in));
+	choose(in, &m);
+	/* Winners in first-seen order. */
+	for (i = 0; i < in->ncands && rc == TIDX_OK; i++)
+		rc = emit(in, b, &m, i);
 	free(m.keys);
 	free(m.plens);
 	free(m.vals);
