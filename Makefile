@@ -32,11 +32,12 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 # ---- Sources -------------------------------------------------------------
 
 # The modules both programs and the tests link (libtikv.a).
-LIB_SRCS = src/addr.c src/afile.c src/alert.c src/crc32c.c src/dedup.c src/diag.c \
-	   src/ingest.c src/jout.c src/jrec.c src/ktime.c src/kvrec.c \
+LIB_SRCS = src/addr.c src/afile.c src/alert.c src/crc32c.c src/dedup.c \
+	   src/diag.c src/ingest.c src/jout.c src/jrec.c src/ktime.c src/kvrec.c \
 	   src/lineread.c src/scan.c src/state.c src/stix.c src/strpool.c \
 	   src/tidx.c src/tidx_build.c src/xalloc.c
-TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_ktime.c \
+TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_afile.c \
+	   tests/check_ktime.c \
 	   tests/check_tidx.c tests/check_ingest.c tests/check_jrec.c \
 	   tests/check_lineread.c tests/check_misc.c tests/check_scan.c \
 	   tests/check_dedup.c tests/check_kvrec.c tests/check_state.c \
