@@ -325,68 +325,27 @@ reject(struct ingest *in, char *why, size_t whylen, const char *msg,
  */
 
 /*
- * Parse "address" or "address/len" (len in the address's own family).
- * Sets *a (host bits cleared) and *plen in the 128-bit form; 0, or -1
- * with *err saying why.
+ * Parse an address or prefix of an indicator (any_length 0: no prefix
+ * shorter than /8 or /16) or of an exclusion list (any_length 1).  0, or
+ * -1 with *err saying why.
  */
 static int
 parse_prefix(const char *s, size_t len, struct addr *a, unsigned *plen,
     const char **err, int any_length)
 {
-	const char *slash = memchr(s, '/', len);
-	unsigned long n = 0;
-	size_t	 i;
-	int	 v4;
-
-	*err = "not an IP address";
-	if (slash == NULL) {
-		*plen = 128;
-		return addr_parse(s, len, a);
-	}
-	if (addr_parse(s, (size_t)(slash - s), a) == -1)
+	switch (addr_parse_prefix(s, len, a, plen)) {
+	case ADDR_ERR_ADDRESS:
+		*err = "not an IP address";
 		return -1;
-	v4 = addr_is_v4(a);
-	if (slash + 1 == s + len || (s + len) - (slash + 1) > 3)
-		return -1;
-	for (i = 1; slash + i < s + len; i++) {
-		if (slash[i] < '0' || slash[i] > '9')
-			return -1;
-		n = n * 10 + (unsigned long)(slash[i] - '0');
-	}
-	/* "::ffff:a.b.c.d/n" counts n in 128 bits; "a.b.c.d/n" in 32. */
-	if (v4 && memchr(s, ':', (size_t)(slash - s)) == NULL)
-		n += 96;
-	if (n > 128 || (v4 && n < 96)) {
+	case ADDR_ERR_LENGTH:
 		*err = "bad prefix length";
 		return -1;
 	}
-	if (!any_length && n < (v4 ? MIN_PLEN4 : MIN_PLEN6)) {
+	if (!any_length && *plen < (addr_is_v4(a) ? MIN_PLEN4 : MIN_PLEN6)) {
 		*err = "prefix too short (shorter than /8 or /16)";
 		return -1;
 	}
-	*plen = (unsigned)n;
-	for (i = 0; i < 16; i++) {	/* Clear the host bits. */
-		unsigned keep = n >= 8 * (i + 1) ? 8 : n > 8 * i ?
-		    (unsigned)(n - 8 * i) : 0;
-
-		a->b[i] &= (uint8_t)(0xff00u >> keep);
-	}
 	return 0;
-}
-
-/* The last address of a/plen. */
-static void
-prefix_last(const struct addr *a, unsigned plen, struct addr *last)
-{
-	size_t	 i;
-
-	*last = *a;
-	for (i = 0; i < 16; i++) {
-		unsigned keep = plen >= 8 * (i + 1) ? 8 : plen > 8 * i ?
-		    plen - 8 * (unsigned)i : 0;
-
-		last->b[i] |= (uint8_t)(0xffu >> keep);
-	}
 }
 
 /* Step 3's exclusions: a prefix is excluded when it lies inside them. */
@@ -397,7 +356,7 @@ excluded(const struct addr *a, unsigned plen)
 
 	if (plen == 128)
 		return addr_excluded(a);
-	prefix_last(a, plen, &last);
+	addr_prefix_last(a, plen, &last);
 	return addr_excluded(a) && addr_excluded(&last);
 }
 
@@ -421,7 +380,7 @@ user_excluded(struct ingest *in, const struct addr *a, unsigned plen)
 		qsort(in->excl, in->nexcl, sizeof(*in->excl), cmp_xrange);
 		in->excl_sorted = 1;
 	}
-	prefix_last(a, plen, &last);
+	addr_prefix_last(a, plen, &last);
 	/* Ranges may overlap: check every range starting at or before a. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -483,7 +442,7 @@ ingest_exclude_line(struct ingest *in, const char *line, size_t len,
 		    sizeof(*in->excl));
 	}
 	in->excl[in->nexcl].lo = a;
-	prefix_last(&a, plen, &in->excl[in->nexcl].hi);
+	addr_prefix_last(&a, plen, &in->excl[in->nexcl].hi);
 	in->nexcl++;
 	in->excl_sorted = 0;
 	return 0;
