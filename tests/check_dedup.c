@@ -597,11 +597,11 @@ END_TEST
 
 /*
  * The longest window --window accepts ("10000000d", 8.64e18 ticks) with
- * events of the first centuries: newest - window is below INT64_MIN.  The
- * dedup.c of commit 4c769a9 computed it anyway (signed overflow: UBSan
- * stops the program, a plain build wrapped to a huge cutoff and forgot
- * every key, so repeats within the window alerted again).  Every key here
- * is within the window of every other: none may be forgotten.
+ * events of the first centuries: newest - window is below INT64_MIN, and
+ * computing it would overflow (UBSan stops the program; a plain build
+ * wraps to a huge cutoff and forgets every key, so repeats within the
+ * window alert again).  Every key here is within the window of every
+ * other: none may be forgotten.
  */
 START_TEST(extreme_window)
 {

@@ -13,7 +13,7 @@
  * Stream: where a JSON stream fed in pieces (jrec_stream_*) says its
  * syntax error is, found by tests/fuzz/fuzz_jrec.c.
  *
- * Ranges: the prefix sections of index format 1.1 (CIDR4, CIDR6 and their
+ * Ranges: the prefix sections of the index (CIDR4, CIDR6 and their
  * directories, kinds 7-10), which tests/check_tidx.c does not damage:
  * offsets and sizes past the end or wrapping, counts whose product with
  * the element size wraps, a directory of the wrong length or without its

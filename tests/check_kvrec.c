@@ -1890,9 +1890,9 @@ END_TEST
 
 /*
  * Strings that strtod() reads but that do not hold a JSON number: hex
- * ("0x1F"), hex floats ("0x1p3") and leading white space.  The alert.c of
- * commit 4c769a9 read them with strtod() and wrote 31, 200 and 8 (while
- * " 200" was null); alert.c's contract says anything else is null.
+ * ("0x1F"), hex floats ("0x1p3") and leading white space.  Read with
+ * strtod() they would give 31, 200 and 8; alert.c's contract says that
+ * anything but a JSON number is null, so they are null, as " 200" is.
  */
 START_TEST(alert_status_code_strtod)
 {
