@@ -124,7 +124,8 @@ sync_dir(const char *path)
 	if (slash == NULL)
 		dir = xstrndup(".", 1);
 	else
-		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+		dir = xstrndup(path, slash == path ? 1 :
+		    (size_t)(slash - path));
 	if (step(AFILE_FSYNC_DIR, dir) == 0 &&
 	    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		(void)fsync(dfd);

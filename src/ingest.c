@@ -11,7 +11,8 @@
  * indicator id (step 4 keeps the latest version, the later one on a tie).
  * Strings are interned once, in the index builder that ingest_builder()
  * hands over (the ingest keeps only their references); strings of rows
- * that lose are left out when the index is written.  ingest_finish() applies step 5, then
+ * that lose are left out when the index is written.  ingest_finish()
+ * applies step 5, then
  * step 6 with a hash table from address (or prefix) to the best
  * candidate so far, and emits the winners in the order their indicators
  * were first seen, which makes the index a function of its input.
@@ -282,15 +283,29 @@ ingest_confidence(int type, const char *s, size_t len, int32_t *v)
 	return 0;
 }
 
+/* The reference of the len bytes at s in the builder (see tidx_build.h). */
+static uint32_t
+intern(struct ingest *in, const char *s, size_t len)
+{
+	return tidx_builder_string(in->b, s, len);
+}
+
 static uint32_t
 intern_val(struct ingest *in, const struct jval *v)
 {
 	if (v->type == JV_STRING || v->type == JV_NUMBER)
-		return tidx_builder_string(in->b, v->s, v->len);
+		return intern(in, v->s, v->len);
 	if (v->type == JV_BOOL)
-		return tidx_builder_string(in->b, v->b ? "true" : "false",
+		return intern(in, v->b ? "true" : "false",
 		    v->b ? 4 : 5);
 	return TIDX_STRNULL;
+}
+
+/* An indicator id: Kusto groups a missing one with "". */
+static uint32_t
+id_of(struct ingest *in, const struct jval *v)
+{
+	return is_empty(v) ? intern(in, "", 0) : intern_val(in, v);
 }
 
 /*
@@ -475,7 +490,7 @@ pend_addr(struct ingest *in, const char *s, size_t len)
 		return 0;
 	}
 	c->plen = (uint8_t)plen;
-	if ((c->text = tidx_builder_string(in->b, s, len)) == TIDX_STRFULL)
+	if ((c->text = intern(in, s, len)) == TIDX_STRFULL)
 		return reject(in, in->why, in->whylen,
 		    "too many strings for one index", NULL, 0);
 	in->npend++;
@@ -584,7 +599,7 @@ activity_groups(struct ingest *in, const struct jval *labels)
 		}
 		i = j + 1;
 	}
-	ref = n > 0 ? tidx_builder_string(in->b, buf, n) : TIDX_STRNULL;
+	ref = n > 0 ? intern(in, buf, n) : TIDX_STRNULL;
 	free(buf);
 	return ref;
 }
@@ -598,13 +613,13 @@ first_of(struct ingest *in, const struct jval *v)
 	if (v->type != JV_STRING || v->len == 0)
 		return TIDX_STRNULL;
 	nl = memchr(v->s, '\n', v->len);
-	return tidx_builder_string(in->b, v->s, nl ? (size_t)(nl - v->s) : v->len);
+	return intern(in, v->s, nl ? (size_t)(nl - v->s) : v->len);
 }
 
 static uint32_t
 default_type(struct ingest *in, const struct jval *v)
 {
-	return is_empty(v) ? tidx_builder_string(in->b, DEFAULT_TYPE,
+	return is_empty(v) ? intern(in, DEFAULT_TYPE,
 	    strlen(DEFAULT_TYPE)) : intern_val(in, v);
 }
 
@@ -715,8 +730,7 @@ take_legacy(struct ingest *in)
 	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
 		c.conf = TIDX_CONF_NULL;
 	v = val(in, F_INDICATORID);
-	/* Kusto groups a missing IndicatorId with "". */
-	c.id = is_empty(v) ? tidx_builder_string(in->b, "", 0) : intern_val(in, v);
+	c.id = id_of(in, v);
 	for (i = 0; i < 4; i++)
 		c.meta[i] = intern_val(in, val(in, F_THREATTYPE + i));
 	c.meta[4] = default_type(in, val(in, F_TYPE));
@@ -777,7 +791,7 @@ take_tii(struct ingest *in)
 	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
 		c.conf = TIDX_CONF_NULL;
 	v = val(in, T_ID);
-	c.id = is_empty(v) ? tidx_builder_string(in->b, "", 0) : intern_val(in, v);
+	c.id = id_of(in, v);
 	c.meta[0] = first_of(in, val(in, T_DATATYPES));
 	v = val(in, T_DATADESC);
 	c.meta[1] = intern_val(in, is_empty(v) ? val(in, T_DATANAME) : v);
@@ -836,13 +850,13 @@ take_stix(struct ingest *in)
 	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
 		c.conf = TIDX_CONF_NULL;
 	v = val(in, S_ID);
-	c.id = is_empty(v) ? tidx_builder_string(in->b, "", 0) : intern_val(in, v);
+	c.id = id_of(in, v);
 	c.meta[0] = first_of(in, val(in, S_TYPES));
 	v = val(in, S_DESCRIPTION);
 	c.meta[1] = intern_val(in, is_empty(v) ? val(in, S_NAME) : v);
 	c.meta[2] = activity_groups(in, val(in, S_LABELS));
 	c.meta[3] = TIDX_STRNULL;
-	c.meta[4] = tidx_builder_string(in->b, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	c.meta[4] = intern(in, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
 	if (add_candidate(in, &c) == -1)
 		return -1;
 	return r;
@@ -1015,12 +1029,12 @@ ingest_list_line(struct ingest *in, const char *line, size_t len,
 	    in->opts.now + in->opts.ttl : KTIME_NONE;
 	c.active = 1;
 	c.conf = TIDX_CONF_NULL;
-	c.id = tidx_builder_string(in->b, p, n);
+	c.id = intern(in, p, n);
 	c.meta[0] = TIDX_STRNULL;
-	c.meta[1] = clen > 0 ? tidx_builder_string(in->b, comment, clen) :
+	c.meta[1] = clen > 0 ? intern(in, comment, clen) :
 	    TIDX_STRNULL;
 	c.meta[2] = c.meta[3] = TIDX_STRNULL;
-	c.meta[4] = tidx_builder_string(in->b, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	c.meta[4] = intern(in, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
 	return add_candidate(in, &c);
 }
 

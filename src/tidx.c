@@ -410,7 +410,8 @@ exact4(const struct tidx *ix, uint32_t k)
 #ifdef __SSE2__
 	if (ix->sec[TIDX_HASH4].count >= 8)
 		for (;;) {
-			const unsigned char *s = ix->hash4 + i * TIDX_SLOT4_SIZE;
+			const unsigned char *s = ix->hash4 +
+			    i * TIDX_SLOT4_SIZE;
 			unsigned hit, empty, j;
 
 			line_marks(s, k, &hit, &empty);
@@ -534,7 +535,8 @@ tidx_prefetch(const struct tidx *ix, const struct addr *a)
 	if (addr_is_v4(a)) {
 		if (ix->sec[TIDX_HASH4].count != 0)
 			__builtin_prefetch(ix->hash4 +
-			    tidx_slot4(addr_v4(a), ix->mask4) * TIDX_SLOT4_SIZE);
+			    tidx_slot4(addr_v4(a), ix->mask4) *
+			    TIDX_SLOT4_SIZE);
 	} else if (ix->sec[TIDX_HASH6].count != 0)
 		__builtin_prefetch(ix->hash6 +
 		    tidx_slot6(a->b, ix->mask6) * TIDX_SLOT6_SIZE);
