@@ -146,7 +146,8 @@ enum tidx_section_field {
 /* Element fields and sizes of the sections, as in the table above. */
 enum tidx_element_field {
 	TIDX_REC_TIME = 0, TIDX_REC_EXPIRY = 8, TIDX_REC_ID = 16,
-	TIDX_REC_META = 20, TIDX_REC_CONF = 24, TIDX_REC_SIZE = 32,
+	TIDX_REC_META = 20, TIDX_REC_CONF = 24, TIDX_REC_RESERVED = 28,
+	TIDX_REC_SIZE = 32,
 	TIDX_ENT_REC = 0, TIDX_ENT_TEXT = 4, TIDX_ENT_SIZE = 8,
 	TIDX_SLOT4_KEY = 0, TIDX_SLOT4_VAL = 4, TIDX_SLOT4_SIZE = 8,
 	TIDX_SLOT6_KEY = 0, TIDX_SLOT6_VAL = 16, TIDX_SLOT6_SIZE = 24,

@@ -124,7 +124,7 @@ tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_ref *in)
 	tidx_wr32(r + TIDX_REC_ID, in->id);
 	tidx_wr32(r + TIDX_REC_META, mref / META_REC);
 	tidx_wr32(r + TIDX_REC_CONF, (uint32_t)in->confidence);
-	tidx_wr32(r + TIDX_REC_CONF + 4, 0);
+	tidx_wr32(r + TIDX_REC_RESERVED, 0);
 	return (int64_t)b->nrecs++;
 }
 
