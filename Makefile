@@ -34,12 +34,14 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 # ---- Sources -------------------------------------------------------------
 
 # The modules both programs and the tests link (libtikv.a).
-LIB_SRCS = src/addr.c src/akey.c src/alert.c src/crc32c.c src/dedup.c \
-	   src/diag.c src/dstage.c src/feed.c src/ingest.c src/input.c \
-	   src/ixreport.c src/jout.c src/jrec.c src/ktime.c src/kvrec.c \
-	   src/lineread.c src/match.c src/pipeline.c src/scan.c src/state.c \
-	   src/stix.c src/strpool.c src/tidx.c src/watch.c src/xalloc.c
-TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_ktime.c \
+LIB_SRCS = src/addr.c src/afile.c src/akey.c src/alert.c src/crc32c.c \
+	   src/dedup.c src/diag.c src/dstage.c src/feed.c src/ingest.c \
+	   src/input.c src/ixreport.c src/jout.c src/jrec.c src/ktime.c \
+	   src/kvrec.c src/lineread.c src/match.c src/pipeline.c src/scan.c \
+	   src/state.c src/stix.c src/strpool.c src/tidx.c src/tidx_build.c \
+	   src/watch.c src/xalloc.c
+TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_afile.c \
+	   tests/check_ktime.c \
 	   tests/check_tidx.c tests/check_ingest.c tests/check_jrec.c \
 	   tests/check_lineread.c tests/check_misc.c tests/check_scan.c \
 	   tests/check_dedup.c tests/check_kvrec.c tests/check_state.c \

@@ -365,3 +365,53 @@ addr_cmp(const struct addr *a, const struct addr *b)
 {
 	return memcmp(a->b, b->b, 16);
 }
+
+/* The bits of byte i (of 16) that lie inside a prefix of plen bits. */
+static unsigned
+prefix_bits(unsigned plen, size_t i)
+{
+	return plen >= 8 * (i + 1) ? 8 : plen > 8 * i ?
+	    plen - 8 * (unsigned)i : 0;
+}
+
+int
+addr_parse_prefix(const char *s, size_t len, struct addr *a,
+    unsigned *plen)
+{
+	const char *slash = memchr(s, '/', len);
+	unsigned n = 0;
+	size_t	 i, digits;
+
+	if (slash == NULL) {
+		*plen = 128;
+		return addr_parse(s, len, a) == 0 ? 0 : ADDR_ERR_ADDRESS;
+	}
+	digits = (size_t)(s + len - (slash + 1));
+	if (addr_parse(s, (size_t)(slash - s), a) == -1 || digits == 0 ||
+	    digits > 3)
+		return ADDR_ERR_ADDRESS;
+	for (i = 1; i <= digits; i++) {
+		if (slash[i] < '0' || slash[i] > '9')
+			return ADDR_ERR_ADDRESS;
+		n = n * 10 + (unsigned)(slash[i] - '0');
+	}
+	/* "::ffff:a.b.c.d/n" counts n in 128 bits; "a.b.c.d/n" in 32. */
+	if (addr_is_v4(a) && memchr(s, ':', (size_t)(slash - s)) == NULL)
+		n += 96;
+	if (n > 128 || (addr_is_v4(a) && n < 96))
+		return ADDR_ERR_LENGTH;
+	*plen = n;
+	for (i = 0; i < 16; i++)	/* Clear the host bits. */
+		a->b[i] &= (uint8_t)(0xff00u >> prefix_bits(n, i));
+	return 0;
+}
+
+void
+addr_prefix_last(const struct addr *a, unsigned plen, struct addr *last)
+{
+	size_t	 i;
+
+	*last = *a;
+	for (i = 0; i < 16; i++)
+		last->b[i] |= (uint8_t)(0xffu >> prefix_bits(plen, i));
+}

@@ -75,6 +75,25 @@ int	addr_excluded(const struct addr *a);
  */
 char	*addr_format(const struct addr *a, char *buf);
 
+/* addr_parse_prefix() results besides 0. */
+#define ADDR_ERR_ADDRESS	(-1)	/* Not an address. */
+#define ADDR_ERR_LENGTH		(-2)	/* A prefix length out of range. */
+
+/*
+ * Parse the len bytes at s as "address" or "address/length", the length
+ * in decimal (at most three digits) counted in the address's own family:
+ * 0-32 after a dotted quad, 0-128 after IPv6 text (::ffff:a.b.c.d/n
+ * counts n in 128 bits).  Sets *a, its host bits cleared, and *plen in
+ * the 128-bit form (128 without a length; an IPv4 /24 is 120).  Returns
+ * 0, ADDR_ERR_ADDRESS or ADDR_ERR_LENGTH.
+ */
+int	addr_parse_prefix(const char *s, size_t len, struct addr *a,
+	    unsigned *plen);
+
+/* Set *last to the last address of the prefix a/plen (128-bit form). */
+void	addr_prefix_last(const struct addr *a, unsigned plen,
+	    struct addr *last);
+
 /* Compare two addresses as 16-byte big-endian numbers, like memcmp. */
 int	addr_cmp(const struct addr *a, const struct addr *b);
 

@@ -9,8 +9,10 @@
  * record that passes steps 1-3 becomes a candidate with one or more
  * addresses (a STIX pattern can name several), at most one candidate per
  * indicator id (step 4 keeps the latest version, the later one on a tie).
- * Strings are interned in the module's own pool, so a superseded row's
- * strings never reach the index.  ingest_finish() applies step 5, then
+ * Strings are interned once, in the index builder that ingest_builder()
+ * hands over (the ingest keeps only their references); strings of rows
+ * that lose are left out when the index is written.  ingest_finish()
+ * applies step 5, then
  * step 6 with a hash table from address (or prefix) to the best
  * candidate so far, and emits the winners in the order their indicators
  * were first seen, which makes the index a function of its input.
@@ -29,6 +31,7 @@
 #include "ktime.h"
 #include "stix.h"
 #include "strpool.h"
+#include "tidx_build.h"
 #include "xalloc.h"
 
 enum {
@@ -129,7 +132,8 @@ struct ingest {
 	int64_t			 oldest;	/* now - lookback. */
 	struct ingest_stats	 st;
 	struct jrec		*jr;
-	struct strpool		*sp;
+	struct tidx_builder	*b;		/* Interns every string. */
+	int			 b_given;	/* By ingest_builder(). */
 	struct cand		*cands;
 	size_t			 ncands, capcands;
 	struct caddr		*addrs;
@@ -221,7 +225,7 @@ ingest_new(const struct ingest_opts *opts)
 	    opts->lookback ? INT64_MIN : opts->now - opts->lookback;
 	in->jr = jrec_new(fields, NFIELDS);
 	jrec_set_containers(in->jr, containers);
-	in->sp = strpool_new();
+	in->b = tidx_builder_new();
 	map_init(&in->byid, 1024);
 	return in;
 }
@@ -232,7 +236,8 @@ ingest_free(struct ingest *in)
 	if (in == NULL)
 		return;
 	jrec_free(in->jr);
-	strpool_free(in->sp);
+	if (!in->b_given)
+		tidx_builder_free(in->b);
 	free(in->excl);
 	free(in->cands);
 	free(in->addrs);
@@ -287,15 +292,29 @@ ingest_confidence(int type, const char *s, size_t len, int32_t *v)
 	return 0;
 }
 
+/* The reference of the len bytes at s in the builder (see tidx_build.h). */
+static uint32_t
+intern(struct ingest *in, const char *s, size_t len)
+{
+	return tidx_builder_string(in->b, s, len);
+}
+
 static uint32_t
 intern_val(struct ingest *in, const struct jval *v)
 {
 	if (v->type == JV_STRING || v->type == JV_NUMBER)
-		return strpool_intern(in->sp, v->s, v->len);
+		return intern(in, v->s, v->len);
 	if (v->type == JV_BOOL)
-		return strpool_intern(in->sp, v->b ? "true" : "false",
+		return intern(in, v->b ? "true" : "false",
 		    v->b ? 4 : 5);
-	return STRPOOL_NULL;
+	return TIDX_STRNULL;
+}
+
+/* An indicator id: Kusto groups a missing one with "". */
+static uint32_t
+id_of(struct ingest *in, const struct jval *v)
+{
+	return is_empty(v) ? intern(in, "", 0) : intern_val(in, v);
 }
 
 /*
@@ -330,69 +349,28 @@ reject(struct ingest *in, char *why, size_t whylen, const char *msg,
  */
 
 /*
- * Parse "address" or "address/len" (len in the address's own family).
- * Sets *a (host bits cleared) and *plen in the 128-bit form; 0, or -1
- * with *err saying why.
+ * Parse an address or prefix of an indicator (any_length 0: no prefix
+ * shorter than /8 or /16) or of an exclusion list (any_length 1).  0, or
+ * -1 with *err saying why.
  */
 static int
 parse_prefix(const char *s, size_t len, struct addr *a, unsigned *plen,
     const char **err, int any_length)
 {
-	const char *slash = memchr(s, '/', len);
-	unsigned long n = 0;
-	size_t	 i;
-	int	 v4;
-
-	*err = "not an IP address";
-	if (slash == NULL) {
-		*plen = 128;
-		return addr_parse(s, len, a);
-	}
-	if (addr_parse(s, (size_t)(slash - s), a) == -1)
+	switch (addr_parse_prefix(s, len, a, plen)) {
+	case ADDR_ERR_ADDRESS:
+		*err = "not an IP address";
 		return -1;
-	v4 = addr_is_v4(a);
-	if (slash + 1 == s + len || (s + len) - (slash + 1) > 3)
-		return -1;
-	for (i = 1; slash + i < s + len; i++) {
-		if (slash[i] < '0' || slash[i] > '9')
-			return -1;
-		n = n * 10 + (unsigned long)(slash[i] - '0');
-	}
-	/* "::ffff:a.b.c.d/n" counts n in 128 bits; "a.b.c.d/n" in 32. */
-	if (v4 && memchr(s, ':', (size_t)(slash - s)) == NULL)
-		n += 96;
-	if (n > 128 || (v4 && n < 96)) {
+	case ADDR_ERR_LENGTH:
 		*err = "bad prefix length";
 		return -1;
 	}
-	if (!any_length && n < (v4 ? MIN_PLEN4 : MIN_PLEN6) &&
-	    addr_prefix_class(a, (unsigned)n) == ADDR_INDEXABLE) {
+	if (!any_length && *plen < (addr_is_v4(a) ? MIN_PLEN4 : MIN_PLEN6) &&
+	    addr_prefix_class(a, *plen) == ADDR_INDEXABLE) {
 		*err = "prefix too short (shorter than /8 or /16)";
 		return -1;
 	}
-	*plen = (unsigned)n;
-	for (i = 0; i < 16; i++) {	/* Clear the host bits. */
-		unsigned keep = n >= 8 * (i + 1) ? 8 : n > 8 * i ?
-		    (unsigned)(n - 8 * i) : 0;
-
-		a->b[i] &= (uint8_t)(0xff00u >> keep);
-	}
 	return 0;
-}
-
-/* The last address of a/plen. */
-static void
-prefix_last(const struct addr *a, unsigned plen, struct addr *last)
-{
-	size_t	 i;
-
-	*last = *a;
-	for (i = 0; i < 16; i++) {
-		unsigned keep = plen >= 8 * (i + 1) ? 8 : plen > 8 * i ?
-		    plen - 8 * (unsigned)i : 0;
-
-		last->b[i] |= (uint8_t)(0xffu >> keep);
-	}
 }
 
 static int
@@ -415,7 +393,7 @@ user_excluded(struct ingest *in, const struct addr *a, unsigned plen)
 		qsort(in->excl, in->nexcl, sizeof(*in->excl), cmp_xrange);
 		in->excl_sorted = 1;
 	}
-	prefix_last(a, plen, &last);
+	addr_prefix_last(a, plen, &last);
 	/* Ranges may overlap: check every range starting at or before a. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -477,7 +455,7 @@ ingest_exclude_line(struct ingest *in, const char *line, size_t len,
 		    sizeof(*in->excl));
 	}
 	in->excl[in->nexcl].lo = a;
-	prefix_last(&a, plen, &in->excl[in->nexcl].hi);
+	addr_prefix_last(&a, plen, &in->excl[in->nexcl].hi);
 	in->nexcl++;
 	in->excl_sorted = 0;
 	return 0;
@@ -513,7 +491,7 @@ pend_addr(struct ingest *in, const char *s, size_t len)
 		return 0;
 	}
 	c->plen = (uint8_t)plen;
-	if ((c->text = strpool_intern(in->sp, s, len)) == STRPOOL_FULL)
+	if ((c->text = intern(in, s, len)) == TIDX_STRFULL)
 		return reject(in, in->why, in->whylen,
 		    "too many strings for one index", NULL, 0);
 	in->npend++;
@@ -536,9 +514,9 @@ add_candidate(struct ingest *in, struct cand *c)
 		return 0;
 	}
 	for (i = 0; i < 5; i++)
-		if (c->meta[i] == STRPOOL_FULL)
-			c->id = STRPOOL_FULL;
-	if (c->id == STRPOOL_FULL || in->ncands >= UINT32_MAX - 1 ||
+		if (c->meta[i] == TIDX_STRFULL)
+			c->id = TIDX_STRFULL;
+	if (c->id == TIDX_STRFULL || in->ncands >= UINT32_MAX - 1 ||
 	    in->naddrs + in->npend >= UINT32_MAX - 1)
 		return reject(in, in->why, in->whylen,
 		    "too many indicators for one index", NULL, 0);
@@ -607,7 +585,7 @@ activity_groups(struct ingest *in, const struct jval *labels)
 	uint32_t ref;
 
 	if (labels->type != JV_STRING)
-		return STRPOOL_NULL;
+		return TIDX_STRNULL;
 	buf = xmalloc(labels->len + 1);
 	while (i < labels->len) {
 		for (j = i; j < labels->len && labels->s[j] != '\n'; j++)
@@ -622,7 +600,7 @@ activity_groups(struct ingest *in, const struct jval *labels)
 		}
 		i = j + 1;
 	}
-	ref = n > 0 ? strpool_intern(in->sp, buf, n) : STRPOOL_NULL;
+	ref = n > 0 ? intern(in, buf, n) : TIDX_STRNULL;
 	free(buf);
 	return ref;
 }
@@ -634,15 +612,15 @@ first_of(struct ingest *in, const struct jval *v)
 	const char *nl;
 
 	if (v->type != JV_STRING || v->len == 0)
-		return STRPOOL_NULL;
+		return TIDX_STRNULL;
 	nl = memchr(v->s, '\n', v->len);
-	return strpool_intern(in->sp, v->s, nl ? (size_t)(nl - v->s) : v->len);
+	return intern(in, v->s, nl ? (size_t)(nl - v->s) : v->len);
 }
 
 static uint32_t
 default_type(struct ingest *in, const struct jval *v)
 {
-	return is_empty(v) ? strpool_intern(in->sp, DEFAULT_TYPE,
+	return is_empty(v) ? intern(in, DEFAULT_TYPE,
 	    strlen(DEFAULT_TYPE)) : intern_val(in, v);
 }
 
@@ -753,8 +731,7 @@ take_legacy(struct ingest *in)
 	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
 		c.conf = TIDX_CONF_NULL;
 	v = val(in, F_INDICATORID);
-	/* Kusto groups a missing IndicatorId with "". */
-	c.id = is_empty(v) ? strpool_intern(in->sp, "", 0) : intern_val(in, v);
+	c.id = id_of(in, v);
 	for (i = 0; i < 4; i++)
 		c.meta[i] = intern_val(in, val(in, F_THREATTYPE + i));
 	c.meta[4] = default_type(in, val(in, F_TYPE));
@@ -815,12 +792,12 @@ take_tii(struct ingest *in)
 	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
 		c.conf = TIDX_CONF_NULL;
 	v = val(in, T_ID);
-	c.id = is_empty(v) ? strpool_intern(in->sp, "", 0) : intern_val(in, v);
+	c.id = id_of(in, v);
 	c.meta[0] = first_of(in, val(in, T_DATATYPES));
 	v = val(in, T_DATADESC);
 	c.meta[1] = intern_val(in, is_empty(v) ? val(in, T_DATANAME) : v);
 	c.meta[2] = activity_groups(in, val(in, T_DATALABELS));
-	c.meta[3] = STRPOOL_NULL;
+	c.meta[3] = TIDX_STRNULL;
 	c.meta[4] = default_type(in, val(in, F_TYPE));
 	if (add_candidate(in, &c) == -1)
 		return -1;
@@ -874,13 +851,13 @@ take_stix(struct ingest *in)
 	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
 		c.conf = TIDX_CONF_NULL;
 	v = val(in, S_ID);
-	c.id = is_empty(v) ? strpool_intern(in->sp, "", 0) : intern_val(in, v);
+	c.id = id_of(in, v);
 	c.meta[0] = first_of(in, val(in, S_TYPES));
 	v = val(in, S_DESCRIPTION);
 	c.meta[1] = intern_val(in, is_empty(v) ? val(in, S_NAME) : v);
 	c.meta[2] = activity_groups(in, val(in, S_LABELS));
-	c.meta[3] = STRPOOL_NULL;
-	c.meta[4] = strpool_intern(in->sp, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	c.meta[3] = TIDX_STRNULL;
+	c.meta[4] = intern(in, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
 	if (add_candidate(in, &c) == -1)
 		return -1;
 	return r;
@@ -1054,12 +1031,12 @@ ingest_list_line(struct ingest *in, const char *line, size_t len,
 	    in->opts.now + in->opts.ttl : KTIME_NONE;
 	c.active = 1;
 	c.conf = TIDX_CONF_NULL;
-	c.id = strpool_intern(in->sp, p, n);
-	c.meta[0] = STRPOOL_NULL;
-	c.meta[1] = clen > 0 ? strpool_intern(in->sp, comment, clen) :
-	    STRPOOL_NULL;
-	c.meta[2] = c.meta[3] = STRPOOL_NULL;
-	c.meta[4] = strpool_intern(in->sp, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	c.id = intern(in, p, n);
+	c.meta[0] = TIDX_STRNULL;
+	c.meta[1] = clen > 0 ? intern(in, comment, clen) :
+	    TIDX_STRNULL;
+	c.meta[2] = c.meta[3] = TIDX_STRNULL;
+	c.meta[4] = intern(in, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
 	return add_candidate(in, &c);
 }
 
@@ -1091,8 +1068,8 @@ better(const struct ingest *in, const struct cand *x, const struct cand *y)
 		return x->tg > y->tg;
 	if (x->conf != y->conf)
 		return x->conf > y->conf;	/* Null is INT32_MIN. */
-	xs = strpool_get(in->sp, x->id, &xl);
-	ys = strpool_get(in->sp, y->id, &yl);
+	xs = tidx_builder_get(in->b, x->id, &xl);
+	ys = tidx_builder_get(in->b, y->id, &yl);
 	c = memcmp(xs, ys, xl < yl ? xl : yl);
 	return c < 0 || (c == 0 && xl < yl);
 }
@@ -1120,28 +1097,26 @@ amap_slot(const struct amap *m, const struct caddr *ca)
 void
 ingest_reserve(struct ingest *in, uint64_t bytes)
 {
-	strpool_reserve(in->sp, (size_t)(bytes / 256));
+	tidx_builder_reserve(in->b, (size_t)(bytes / 256));
 	map_reserve(&in->byid, (size_t)(bytes / 512));
 }
 
 struct tidx_builder *
 ingest_builder(struct ingest *in)
 {
-	return tidx_builder_new_pool(in->sp);
+	in->b_given = 1;
+	return in->b;
 }
 
-enum tidx_status
-ingest_finish(struct ingest *in, struct tidx_builder *b)
+/*
+ * Step 5: an indicator that is not active, or has no expiry or one not
+ * after now, keeps no address.  Returns the addresses left.
+ */
+static size_t
+drop_inactive(struct ingest *in)
 {
-	struct amap	 m;
-	size_t		 i, j, n = 0;
-	int64_t		 rec;
-	enum tidx_status rc = TIDX_OK;
+	size_t	 i, n = 0;
 
-	if (tidx_builder_pool(b) != in->sp)
-		abort();	/* Not from ingest_builder(). */
-
-	/* Step 5; the survivors' addresses size the map. */
 	for (i = 0; i < in->ncands; i++) {
 		struct cand *c = &in->cands[i];
 
@@ -1155,74 +1130,111 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 		}
 		n += c->acount;
 	}
-	for (m.cap = 16; m.cap < 2 * n; m.cap *= 2)
-		;
-	m.keys = xreallocarray(NULL, m.cap, sizeof(*m.keys));
-	m.plens = xreallocarray(NULL, m.cap, sizeof(*m.plens));
-	m.vals = xcalloc(m.cap, sizeof(*m.vals));
-	xalloc_huge(m.keys, m.cap * sizeof(*m.keys));
-	xalloc_huge(m.plens, m.cap * sizeof(*m.plens));
-	xalloc_huge(m.vals, m.cap * sizeof(*m.vals));
+	return n;
+}
 
-	/* Step 6: the best candidate per address. */
+static void
+amap_init(struct amap *m, size_t n)
+{
+	for (m->cap = 16; m->cap < 2 * n; m->cap *= 2)
+		;
+	m->keys = xreallocarray(NULL, m->cap, sizeof(*m->keys));
+	m->plens = xreallocarray(NULL, m->cap, sizeof(*m->plens));
+	m->vals = xcalloc(m->cap, sizeof(*m->vals));
+	xalloc_huge(m->keys, m->cap * sizeof(*m->keys));
+	xalloc_huge(m->plens, m->cap * sizeof(*m->plens));
+	xalloc_huge(m->vals, m->cap * sizeof(*m->vals));
+}
+
+/* Step 6: the best candidate per address, in m. */
+static void
+choose(struct ingest *in, struct amap *m)
+{
+	size_t	 i, j, s;
+
 	for (i = 0; i < in->ncands; i++) {
 		const struct cand *c = &in->cands[i];
 
 		for (j = 0; j < c->acount; j++) {
 			const struct caddr *ca = &in->addrs[c->afirst + j];
-			size_t	 s = amap_slot(&m, ca);
 
-			if (m.vals[s] == 0) {
-				m.keys[s] = ca->a;
-				m.plens[s] = ca->plen;
-				m.vals[s] = (uint32_t)i + 1;
-			} else if (m.vals[s] != i + 1) {
+			s = amap_slot(m, ca);
+			if (m->vals[s] == 0) {
+				m->keys[s] = ca->a;
+				m->plens[s] = ca->plen;
+				m->vals[s] = (uint32_t)i + 1;
+			} else if (m->vals[s] != i + 1) {
 				in->st.shadowed++;
-				if (better(in, c, &in->cands[m.vals[s] - 1]))
-					m.vals[s] = (uint32_t)i + 1;
+				if (better(in, c, &in->cands[m->vals[s] - 1]))
+					m->vals[s] = (uint32_t)i + 1;
 			}
 		}
 	}
+}
 
-	/* Emit winners in first-seen order; each address once. */
-	for (i = 0; i < in->ncands && rc == TIDX_OK; i++) {
-		const struct cand *c = &in->cands[i];
-		struct tidx_rec_ref r;
+/* Hand candidate c to the builder as a record; its number, or -1. */
+static int64_t
+emit_record(struct tidx_builder *b, const struct cand *c)
+{
+	struct tidx_rec_ref r;
 
-		rec = -1;
-		for (j = 0; j < c->acount; j++) {
-			const struct caddr *ca = &in->addrs[c->afirst + j];
-			size_t	 s = amap_slot(&m, ca);
+	r.time_generated = c->tg;
+	r.expiration = c->exp;
+	r.confidence = c->conf;
+	r.id = c->id;
+	r.threat_type = c->meta[0];
+	r.description = c->meta[1];
+	r.activity_groups = c->meta[2];
+	r.url = c->meta[3];
+	r.type = c->meta[4];
+	return tidx_builder_record(b, &r);
+}
 
-			if (m.vals[s] != i + 1)
-				continue;
-			if (rec == -1) {
-				r.time_generated = c->tg;
-				r.expiration = c->exp;
-				r.confidence = c->conf;
-				r.id = c->id;
-				r.threat_type = c->meta[0];
-				r.description = c->meta[1];
-				r.activity_groups = c->meta[2];
-				r.url = c->meta[3];
-				r.type = c->meta[4];
-				if ((rec = tidx_builder_record_ref(b, &r)) ==
-				    -1) {
-					rc = TIDX_ERR_TOOBIG;
-					break;
-				}
-				in->st.indicators++;
-			}
-			rc = ca->plen == 128 ? tidx_builder_addr_ref(b, &ca->a,
-			    ca->text, (uint64_t)rec) :
-			    tidx_builder_prefix_ref(b, &ca->a, ca->plen,
-			    ca->text, (uint64_t)rec);
-			if (rc != TIDX_OK)
-				break;
-			m.vals[s] = UINT32_MAX;	/* Emitted. */
-			in->st.addresses++;
+/*
+ * Emit candidate i with the addresses it won in m (marked emitted, so
+ * each goes once); no record when it won none.
+ */
+static enum tidx_status
+emit(struct ingest *in, struct tidx_builder *b, struct amap *m, size_t i)
+{
+	const struct cand *c = &in->cands[i];
+	const struct caddr *ca;
+	enum tidx_status rc;
+	int64_t	 rec = -1;
+	size_t	 j, s;
+
+	for (j = 0; j < c->acount; j++) {
+		ca = &in->addrs[c->afirst + j];
+		if (m->vals[s = amap_slot(m, ca)] != i + 1)
+			continue;
+		if (rec == -1) {
+			if ((rec = emit_record(b, c)) == -1)
+				return TIDX_ERR_TOOBIG;
+			in->st.indicators++;
 		}
+		rc = ca->plen == 128 ? tidx_builder_addr(b, &ca->a, ca->text,
+		    (uint64_t)rec) : tidx_builder_prefix(b, &ca->a, ca->plen,
+		    ca->text, (uint64_t)rec);
+		if (rc != TIDX_OK)
+			return rc;
+		m->vals[s] = UINT32_MAX;	/* Emitted. */
+		in->st.addresses++;
 	}
+	return TIDX_OK;
+}
+
+enum tidx_status
+ingest_finish(struct ingest *in, struct tidx_builder *b)
+{
+	struct amap	 m;
+	size_t		 i;
+	enum tidx_status rc = TIDX_OK;
+
+	amap_init(&m, drop_inactive(in));
+	choose(in, &m);
+	/* Winners in first-seen order. */
+	for (i = 0; i < in->ncands && rc == TIDX_OK; i++)
+		rc = emit(in, b, &m, i);
 	free(m.keys);
 	free(m.plens);
 	free(m.vals);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "tidx.h"
+#include "tidx_build.h"
 
 struct ingest_opts {
 	int64_t	 now;		/* The run's "now" (ticks). */
@@ -124,16 +125,17 @@ uint64_t ingest_doc_handled(struct ingest *in);
 void	 ingest_reserve(struct ingest *in, uint64_t bytes);
 
 /*
- * A builder for ingest_finish() that shares the ingest's string pool, so
- * that every string is hashed once (free it before the ingest; after its
- * index is written, the ingest can take no more rows).
+ * Hand over the index builder that holds the strings of the rows taken:
+ * the caller owns it from now on (free it with tidx_builder_free, after
+ * ingest_finish).  Call it once, after the last row.
  */
 struct tidx_builder *ingest_builder(struct ingest *in);
 
 /*
- * Apply steps 5 and 6 to the rows taken and add the result to b, which
- * must come from ingest_builder(in).  Returns TIDX_OK or the builder's
- * error.
+ * Apply steps 5 and 6 to the rows taken and add the indicators kept to
+ * b, which must be ingest_builder(in)'s: their strings are there
+ * already.  Afterwards the ingest only gives its stats.  Returns TIDX_OK
+ * or the builder's error.
  */
 enum tidx_status ingest_finish(struct ingest *in, struct tidx_builder *b);
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "afile.h"
 #include "crc32c.h"
 #include "jrec.h"
 #include "ktime.h"
@@ -44,27 +45,10 @@ struct writer {
 	int		 err;		/* errno of the first failure, or 0. */
 };
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n > (1 << 30) ? (1 << 30) : n);
-
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void
 wflush(struct writer *w)
 {
-	if (w->err == 0 && w->len > 0 && write_all(w->fd, w->buf, w->len) == -1)
+	if (w->err == 0 && w->len > 0 && afile_write_all(w->fd, w->buf, w->len) == -1)
 		w->err = errno;
 	w->len = 0;
 }
@@ -195,60 +179,28 @@ write_state(int fd, const struct dedup *d, int64_t window, int64_t max_delay,
 	return 0;
 }
 
+/* What afile_replace() fills the file with. */
+struct save {
+	const struct dedup *d;
+	int64_t		 window, max_delay, saved;
+};
+
+static int
+fill_state(void *arg, int fd)
+{
+	const struct save *sv = arg;
+
+	return write_state(fd, sv->d, sv->window, sv->max_delay, sv->saved);
+}
+
 enum state_status
 state_save(const struct dedup *d, const char *path, int64_t window,
     int64_t max_delay, int64_t saved)
 {
-	const char *slash;
-	char	*tmp, *dir;
-	int	 fd, dfd, saved_errno;
+	struct save sv = { d, window, max_delay, saved };
 
-	/* A temporary file beside the target, then rename(2). */
-	tmp = xmalloc(strlen(path) + 32);
-	dir = xmalloc(strlen(path) + 2);
-	if ((slash = strrchr(path, '/')) != NULL) {
-		snprintf(dir, strlen(path) + 2, "%.*s",
-		    slash == path ? 1 : (int)(slash - path), path);
-		sprintf(tmp, "%s/.kv-match-state.XXXXXX",
-		    slash == path ? "" : dir);
-	} else {
-		strcpy(dir, ".");
-		strcpy(tmp, ".kv-match-state.XXXXXX");
-	}
-	if ((fd = mkstemp(tmp)) == -1)
-		goto fail_nofile;
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
-	    write_state(fd, d, window, max_delay, saved) == -1 || fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	/* Make the rename itself durable; the file is in place anyway. */
-	saved_errno = errno;
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	errno = saved_errno;
-	free(tmp);
-	free(dir);
-	return STATE_OK;
-fail:
-	saved_errno = errno;
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	errno = saved_errno;
-fail_nofile:
-	saved_errno = errno;
-	free(tmp);
-	free(dir);
-	errno = saved_errno;
-	return STATE_IO;
+	return afile_replace(path, ".kv-match-state", 0600, fill_state,
+	    &sv) == 0 ? STATE_OK : STATE_IO;
 }
 
 /* ---- Reading ---------------------------------------------------------- */

@@ -21,6 +21,7 @@ struct slot {
 struct strpool {
 	unsigned char	*buf;
 	size_t		 len, cap;
+	unsigned char	*moved;		/* After strpool_compact(), or NULL. */
 	struct slot	*slots;
 	size_t		 nslots;	/* Power of two. */
 	uint32_t	 count;
@@ -67,6 +68,7 @@ strpool_free(struct strpool *sp)
 	if (sp == NULL)
 		return;
 	free(sp->buf);
+	free(sp->moved);
 	free(sp->slots);
 	free(sp);
 }
@@ -184,15 +186,48 @@ strpool_seal(struct strpool *sp)
 	sp->nslots = 0;
 }
 
-unsigned char *
-strpool_buffer(struct strpool *sp, size_t *size)
-{
-	*size = sp->len;
-	return sp->buf;
-}
-
 uint32_t
 strpool_count(const struct strpool *sp)
 {
 	return sp->count;
+}
+
+/*
+ * The old buffer stays, for strpool_moved(): each kept string's length
+ * field there holds its new reference.
+ */
+void
+strpool_compact(struct strpool *sp, const unsigned char *keep)
+{
+	unsigned char *out = xmalloc(sp->len ? sp->len : 1);
+	size_t	 off, n = 0, sz;
+	uint32_t l32, count = 0;
+
+	strpool_seal(sp);
+	for (off = 0; off < sp->len; off += sz) {
+		memcpy(&l32, sp->buf + off, 4);
+		sz = 4 + (size_t)l32 + 1;
+		if (!(keep[off / 8] & 1 << off % 8))
+			continue;
+		memcpy(out + n, sp->buf + off, sz);
+		l32 = (uint32_t)n;
+		memcpy(sp->buf + off, &l32, 4);
+		n += sz;
+		count++;
+	}
+	free(sp->moved);
+	sp->moved = sp->buf;
+	sp->buf = out;
+	sp->len = sp->cap = n;
+	sp->count = count;
+	sp->empty = STRPOOL_NULL;
+}
+
+uint32_t
+strpool_moved(const struct strpool *sp, uint32_t ref)
+{
+	uint32_t v;
+
+	memcpy(&v, sp->moved + ref, 4);
+	return v;
 }

@@ -42,12 +42,18 @@ const char *strpool_get(const struct strpool *sp, uint32_t ref,
 /* The buffer, its size, and the number of distinct strings. */
 const void *strpool_data(const struct strpool *sp, size_t *size);
 
-/*
- * The buffer, writable: a caller that changes it must intern nothing into
- * the pool afterwards (tidx_builder_write() rewrites a shared pool).
- */
-unsigned char *strpool_buffer(struct strpool *sp, size_t *size);
 uint32_t strpool_count(const struct strpool *sp);
+
+/*
+ * Keep only the strings whose reference r is marked in keep (bit r % 8
+ * of byte r / 8), in their order, and seal the pool.  From then on
+ * strpool_moved() gives the new reference of each kept string, and the
+ * pool's other functions see only the strings kept.
+ */
+void	 strpool_compact(struct strpool *sp, const unsigned char *keep);
+
+/* The reference that kept string ref had before strpool_compact() is now. */
+uint32_t strpool_moved(const struct strpool *sp, uint32_t ref);
 
 /* A 64-bit hash of len bytes, for this module and other tables. */
 uint64_t hash_bytes(const void *p, size_t len);

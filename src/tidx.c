@@ -1,60 +1,42 @@
 /*
- * tidx.c: building, writing, opening, validating and searching the index
- * file.  The layout is defined in tidx.h (and man/ti-index.5); every
- * validation below cites the field it checks.
+ * tidx.c: opening, validating, searching and verifying the index file
+ * (the writer is tidx_build.c).  The layout is defined in tidx.h (and
+ * man/ti-index.5); every check below names the field it checks.
+ * Opening validates the header and section table in small steps, in the
+ * manner of libmaxminddb's MMDB_open; after that, lookups read the
+ * sections in place.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "crc32c.h"
-#include "strpool.h"
-#include "tidx.h"
-
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+
+#include "crc32c.h"
+#include "tidx.h"
+#include "tidx_int.h"
 #include "xalloc.h"
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "the index is read in place and is little-endian"
-#endif
+#define MAX_HEADER_SIZE	4096	/* A later minor may grow the header. */
 
-#define REC_SIZE	32
-#define ENTRY_SIZE	8
-#define SLOT4_SIZE	8
-#define SLOT6_SIZE	24
-#define META_SIZE	20
-#define CIDR4_SIZE	12
-#define CIDR6_SIZE	40
-#define DIR_COUNT	65537
-#define ALIGN		64
-#define NBASE		6	/* Sections every index has. */
-#define NSECTIONS_MAX	10
-
+/* Element size of each kind; STRINGS counts strings, not bytes. */
 static const uint32_t elem_size[TIDX_NKINDS + 1] = {
-	0, REC_SIZE, ENTRY_SIZE, SLOT4_SIZE, SLOT6_SIZE, META_SIZE, 1,
-	CIDR4_SIZE, CIDR6_SIZE, 4, 4
-};
-
-struct section {
-	uint32_t	 kind, crc;
-	uint64_t	 off, size;
-	uint32_t	 count, param;
+	0, TIDX_REC_SIZE, TIDX_ENT_SIZE, TIDX_SLOT4_SIZE, TIDX_SLOT6_SIZE,
+	TIDX_META_SIZE, 1, TIDX_CIDR4_SIZE, TIDX_CIDR6_SIZE, 4, 4
 };
 
 struct tidx {
 	const unsigned char *map;
 	size_t		 size;
 	struct tidx_info info;
-	struct section	 sec[TIDX_NKINDS + 1];	/* By kind; [0] unused. */
+	struct tidx_section sec[TIDX_NKINDS + 1]; /* By kind; [0] unused. */
 	const unsigned char *recs, *entries, *hash4, *hash6, *meta, *strings;
 	const unsigned char *cidr4, *cidr6, *dir4, *dir6;	/* Or NULL. */
 	uint64_t	 mask4, mask6;		/* Slots minus one. */
@@ -87,73 +69,6 @@ tidx_strerror(enum tidx_status st)
 	return "unknown error";
 }
 
-static uint16_t
-rd16(const unsigned char *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static uint32_t
-rd32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t
-rd64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static void
-wr16(unsigned char *p, uint16_t v)
-{
-	memcpy(p, &v, 2);
-}
-
-static void
-wr32(unsigned char *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-}
-
-static void
-wr64(unsigned char *p, uint64_t v)
-{
-	memcpy(p, &v, 8);
-}
-
-static uint64_t
-slot4(uint32_t k, uint64_t mask)
-{
-	/* The first slot of its 64-byte line: see exact4(). */
-	return ((uint64_t)k * 0x9E3779B97F4A7C15ULL >> 32) & mask &
-	    ~(uint64_t)7;
-}
-
-static uint64_t
-slot6(const uint8_t b[16], uint64_t mask)
-{
-	uint64_t h = 0, l = 0;
-	int	 i;
-
-	for (i = 0; i < 8; i++) {
-		h = h << 8 | b[i];
-		l = l << 8 | b[8 + i];
-	}
-	return (((h * 0x9E3779B97F4A7C15ULL + l) * 0xC2B2AE3D27D4EB4FULL)
-	    >> 32) & mask;
-}
-
 /* ---------------------------------------------------------------------
  * Reading.
  */
@@ -172,7 +87,7 @@ get_str(const struct tidx *ix, uint32_t ref, struct tidx_str *s)
 	}
 	if (size < 5 || ref > size - 5)
 		return -1;
-	len = rd32(ix->strings + ref);
+	len = tidx_rd32(ix->strings + ref);
 	if (len > size - 5 - ref || ix->strings[ref + 4 + len] != '\0')
 		return -1;
 	s->p = (const char *)ix->strings + ref + 4;
@@ -189,127 +104,186 @@ dir_ok(const unsigned char *dir, uint64_t n)
 {
 	uint32_t i, prev = 0, v;
 
-	for (i = 0; i < DIR_COUNT; i++) {
-		v = rd32(dir + 4 * (uint64_t)i);
+	for (i = 0; i < TIDX_DIR_COUNT; i++) {
+		v = tidx_rd32(dir + 4 * (uint64_t)i);
 		if (v < prev || v > n)
 			return 0;
 		prev = v;
 	}
-	return rd32(dir + 4 * (uint64_t)(DIR_COUNT - 1)) == n;
+	return tidx_rd32(dir + 4 * (uint64_t)(TIDX_DIR_COUNT - 1)) == n;
 }
 
+/*
+ * The header's fixed part: magic, size, version, the size of the header
+ * and table, the header checksum and the file size.  Sets *tab_end, the
+ * offset just past the section table.
+ */
 static enum tidx_status
-validate(struct tidx *ix)
+check_header(struct tidx *ix, uint64_t *tab_end)
 {
 	const unsigned char *h = ix->map;
-	uint32_t hsize, nsec, crc, i;
-	unsigned char zero[4] = { 0, 0, 0, 0 };
-	uint64_t tab_end;
+	static const unsigned char zero[4];
+	uint32_t hsize, nsec, crc;
 
-	if (ix->size < 8 || memcmp(h, TIDX_MAGIC, 8) != 0)
+	if (ix->size < 8 || memcmp(h + TIDX_H_MAGIC, TIDX_MAGIC, 8) != 0)
 		return TIDX_ERR_MAGIC;
 	if (ix->size < TIDX_HEADER_SIZE)
 		return TIDX_ERR_TRUNCATED;
-	ix->info.major = rd16(h + 8);
-	ix->info.minor = rd16(h + 10);
+	ix->info.major = tidx_rd16(h + TIDX_H_MAJOR);
+	ix->info.minor = tidx_rd16(h + TIDX_H_MINOR);
 	if (ix->info.major != TIDX_MAJOR)
 		return TIDX_ERR_VERSION;
-	hsize = rd32(h + 12);
-	nsec = rd32(h + 16);
-	if (hsize < TIDX_HEADER_SIZE || hsize % 8 != 0 || hsize > 4096 ||
-	    nsec > TIDX_MAX_SECTIONS)
+	hsize = tidx_rd32(h + TIDX_H_SIZE);
+	nsec = tidx_rd32(h + TIDX_H_NSECTIONS);
+	if (hsize < TIDX_HEADER_SIZE || hsize % 8 != 0 ||
+	    hsize > MAX_HEADER_SIZE || nsec > TIDX_MAX_SECTIONS)
 		return TIDX_ERR_HEADER;
-	tab_end = (uint64_t)hsize + (uint64_t)nsec * TIDX_SECTION_SIZE;
-	if (tab_end > ix->size)
+	*tab_end = (uint64_t)hsize + (uint64_t)nsec * TIDX_SECTION_SIZE;
+	if (*tab_end > ix->size)
 		return TIDX_ERR_TRUNCATED;
-	/* Header CRC at offset 20, computed with its own field zero. */
-	crc = crc32c(0, h, 20);
+	crc = crc32c(0, h, TIDX_H_CRC);
 	crc = crc32c(crc, zero, 4);
-	crc = crc32c(crc, h + 24, tab_end - 24);
-	if (crc != rd32(h + 20))
+	crc = crc32c(crc, h + TIDX_H_CRC + 4, *tab_end - (TIDX_H_CRC + 4));
+	if (crc != tidx_rd32(h + TIDX_H_CRC))
 		return TIDX_ERR_CHECKSUM;
-	ix->info.file_size = rd64(h + 24);
+	ix->info.file_size = tidx_rd64(h + TIDX_H_FILE_SIZE);
 	if (ix->info.file_size != ix->size)
 		return ix->info.file_size > ix->size ? TIDX_ERR_TRUNCATED :
 		    TIDX_ERR_HEADER;
-	ix->info.build_time = (int64_t)rd64(h + 32);
-	ix->info.now = (int64_t)rd64(h + 40);
-	ix->info.lookback = (int64_t)rd64(h + 48);
-	ix->info.n_v4 = rd64(h + 56);
-	ix->info.n_v6 = rd64(h + 64);
+	return TIDX_OK;
+}
 
-	for (i = 0; i < nsec; i++) {
-		const unsigned char *e = h + hsize + i * TIDX_SECTION_SIZE;
-		struct section s;
+/* The build parameters and counts of the header. */
+static void
+read_header_info(struct tidx *ix)
+{
+	const unsigned char *h = ix->map;
 
-		s.kind = rd32(e);
-		s.crc = rd32(e + 4);
-		s.off = rd64(e + 8);
-		s.size = rd64(e + 16);
-		s.count = rd32(e + 24);
-		s.param = rd32(e + 28);
-		if (s.kind == 0 || s.kind > TIDX_NKINDS)
-			continue;	/* A later minor's section. */
-		if (ix->sec[s.kind].kind != 0)
-			return TIDX_ERR_HEADER;	/* Twice. */
-		if (s.off % ALIGN != 0 || s.off < tab_end ||
-		    s.off > ix->size || s.size > ix->size - s.off)
-			return TIDX_ERR_TRUNCATED;
-		if (s.kind != TIDX_STRINGS &&
-		    s.size != (uint64_t)s.count * elem_size[s.kind])
-			return TIDX_ERR_HEADER;
-		if ((s.kind == TIDX_HASH4 || s.kind == TIDX_HASH6) &&
-		    ((s.count & (s.count - 1)) != 0 || s.param > s.count))
-			return TIDX_ERR_HEADER;
-		if (s.kind == TIDX_STRINGS && s.size > TIDX_STRNULL)
-			return TIDX_ERR_HEADER;
-		if ((s.kind == TIDX_DIR4 || s.kind == TIDX_DIR6) &&
-		    s.count != DIR_COUNT)
-			return TIDX_ERR_HEADER;
-		ix->sec[s.kind] = s;
-	}
-	for (i = 1; i <= NBASE; i++)
-		if (ix->sec[i].kind == 0)
-			return TIDX_ERR_HEADER;
-	/* Each range section comes with its directory, or neither is there. */
-	if ((ix->sec[TIDX_CIDR4].kind == 0) != (ix->sec[TIDX_DIR4].kind == 0) ||
-	    (ix->sec[TIDX_CIDR6].kind == 0) != (ix->sec[TIDX_DIR6].kind == 0))
+	ix->info.build_time = (int64_t)tidx_rd64(h + TIDX_H_BUILD_TIME);
+	ix->info.now = (int64_t)tidx_rd64(h + TIDX_H_NOW);
+	ix->info.lookback = (int64_t)tidx_rd64(h + TIDX_H_LOOKBACK);
+	ix->info.n_v4 = tidx_rd64(h + TIDX_H_N_V4);
+	ix->info.n_v6 = tidx_rd64(h + TIDX_H_N_V6);
+	ix->info.n_cidr4 = tidx_rd64(h + TIDX_H_N_CIDR4);
+	ix->info.n_cidr6 = tidx_rd64(h + TIDX_H_N_CIDR6);
+}
+
+/*
+ * Section table entry e, checked: inside the file past the table,
+ * aligned, sized as its count says, hash sections a power of two, and a
+ * kind at most once.  Kinds of a later minor are skipped.
+ */
+static enum tidx_status
+read_section(struct tidx *ix, const unsigned char *e, uint64_t tab_end)
+{
+	struct tidx_section s;
+
+	s.kind = tidx_rd32(e + TIDX_S_KIND);
+	s.crc = tidx_rd32(e + TIDX_S_CRC);
+	s.off = tidx_rd64(e + TIDX_S_OFFSET);
+	s.size = tidx_rd64(e + TIDX_S_SIZE);
+	s.count = tidx_rd32(e + TIDX_S_COUNT);
+	s.param = tidx_rd32(e + TIDX_S_PARAM);
+	if (s.kind == 0 || s.kind > TIDX_NKINDS)
+		return TIDX_OK;
+	if (ix->sec[s.kind].kind != 0)
 		return TIDX_ERR_HEADER;
-	ix->recs = ix->map + ix->sec[TIDX_RECORDS].off;
-	ix->entries = ix->map + ix->sec[TIDX_ENTRIES].off;
-	ix->hash4 = ix->map + ix->sec[TIDX_HASH4].off;
-	ix->hash6 = ix->map + ix->sec[TIDX_HASH6].off;
-	ix->meta = ix->map + ix->sec[TIDX_META].off;
-	ix->strings = ix->map + ix->sec[TIDX_STRINGS].off;
-	if (ix->sec[TIDX_CIDR4].kind != 0) {
-		ix->cidr4 = ix->map + ix->sec[TIDX_CIDR4].off;
-		ix->dir4 = ix->map + ix->sec[TIDX_DIR4].off;
-		if (!dir_ok(ix->dir4, ix->sec[TIDX_CIDR4].count))
+	if (s.off % TIDX_ALIGN != 0 || s.off < tab_end ||
+	    s.off > ix->size || s.size > ix->size - s.off)
+		return TIDX_ERR_TRUNCATED;
+	if (s.kind != TIDX_STRINGS &&
+	    s.size != (uint64_t)s.count * elem_size[s.kind])
+		return TIDX_ERR_HEADER;
+	if ((s.kind == TIDX_HASH4 || s.kind == TIDX_HASH6) &&
+	    ((s.count & (s.count - 1)) != 0 || s.param > s.count))
+		return TIDX_ERR_HEADER;
+	if (s.kind == TIDX_STRINGS && s.size > TIDX_STRNULL)
+		return TIDX_ERR_HEADER;
+	if ((s.kind == TIDX_DIR4 || s.kind == TIDX_DIR6) &&
+	    s.count != TIDX_DIR_COUNT)
+		return TIDX_ERR_HEADER;
+	ix->sec[s.kind] = s;
+	return TIDX_OK;
+}
+
+/*
+ * Every base kind is there, each range section comes with its directory
+ * (or neither is there), and each directory is sound.  Sets the section
+ * pointers.
+ */
+static enum tidx_status
+place_sections(struct tidx *ix)
+{
+	const struct tidx_section *sec = ix->sec;
+	uint32_t k;
+
+	for (k = 1; k <= TIDX_NBASE; k++)
+		if (sec[k].kind == 0)
+			return TIDX_ERR_HEADER;
+	if ((sec[TIDX_CIDR4].kind == 0) != (sec[TIDX_DIR4].kind == 0) ||
+	    (sec[TIDX_CIDR6].kind == 0) != (sec[TIDX_DIR6].kind == 0))
+		return TIDX_ERR_HEADER;
+	ix->recs = ix->map + sec[TIDX_RECORDS].off;
+	ix->entries = ix->map + sec[TIDX_ENTRIES].off;
+	ix->hash4 = ix->map + sec[TIDX_HASH4].off;
+	ix->hash6 = ix->map + sec[TIDX_HASH6].off;
+	ix->meta = ix->map + sec[TIDX_META].off;
+	ix->strings = ix->map + sec[TIDX_STRINGS].off;
+	if (sec[TIDX_CIDR4].kind != 0) {
+		ix->cidr4 = ix->map + sec[TIDX_CIDR4].off;
+		ix->dir4 = ix->map + sec[TIDX_DIR4].off;
+		if (!dir_ok(ix->dir4, sec[TIDX_CIDR4].count))
 			return TIDX_ERR_HEADER;
 	}
-	if (ix->sec[TIDX_CIDR6].kind != 0) {
-		ix->cidr6 = ix->map + ix->sec[TIDX_CIDR6].off;
-		ix->dir6 = ix->map + ix->sec[TIDX_DIR6].off;
-		if (!dir_ok(ix->dir6, ix->sec[TIDX_CIDR6].count))
+	if (sec[TIDX_CIDR6].kind != 0) {
+		ix->cidr6 = ix->map + sec[TIDX_CIDR6].off;
+		ix->dir6 = ix->map + sec[TIDX_DIR6].off;
+		if (!dir_ok(ix->dir6, sec[TIDX_CIDR6].count))
 			return TIDX_ERR_HEADER;
 	}
-	ix->info.n_cidr4 = rd64(h + 72);
-	ix->info.n_cidr6 = rd64(h + 80);
-	ix->info.ranges4 = ix->sec[TIDX_CIDR4].count;
-	ix->info.ranges6 = ix->sec[TIDX_CIDR6].count;
-	ix->mask4 = ix->sec[TIDX_HASH4].count ?
-	    ix->sec[TIDX_HASH4].count - 1 : 0;
-	ix->mask6 = ix->sec[TIDX_HASH6].count ?
-	    ix->sec[TIDX_HASH6].count - 1 : 0;
-	ix->info.n_records = ix->sec[TIDX_RECORDS].count;
-	ix->info.n_entries = ix->sec[TIDX_ENTRIES].count;
-	ix->info.n_meta = ix->sec[TIDX_META].count;
-	ix->info.n_strings = ix->sec[TIDX_STRINGS].count;
-	ix->info.strings_size = ix->sec[TIDX_STRINGS].size;
-	ix->info.slots4 = ix->sec[TIDX_HASH4].count;
-	ix->info.slots6 = ix->sec[TIDX_HASH6].count;
-	ix->info.probe4 = ix->sec[TIDX_HASH4].param;
-	ix->info.probe6 = ix->sec[TIDX_HASH6].param;
+	return TIDX_OK;
+}
+
+/* The counts --info shows and the hash masks, from the sections. */
+static void
+read_section_info(struct tidx *ix)
+{
+	const struct tidx_section *sec = ix->sec;
+
+	ix->info.ranges4 = sec[TIDX_CIDR4].count;
+	ix->info.ranges6 = sec[TIDX_CIDR6].count;
+	ix->mask4 = sec[TIDX_HASH4].count ? sec[TIDX_HASH4].count - 1 : 0;
+	ix->mask6 = sec[TIDX_HASH6].count ? sec[TIDX_HASH6].count - 1 : 0;
+	ix->info.n_records = sec[TIDX_RECORDS].count;
+	ix->info.n_entries = sec[TIDX_ENTRIES].count;
+	ix->info.n_meta = sec[TIDX_META].count;
+	ix->info.n_strings = sec[TIDX_STRINGS].count;
+	ix->info.strings_size = sec[TIDX_STRINGS].size;
+	ix->info.slots4 = sec[TIDX_HASH4].count;
+	ix->info.slots6 = sec[TIDX_HASH6].count;
+	ix->info.probe4 = sec[TIDX_HASH4].param;
+	ix->info.probe6 = sec[TIDX_HASH6].param;
+}
+
+/* Everything tidx_open() promises, one step after the other. */
+static enum tidx_status
+validate(struct tidx *ix)
+{
+	enum tidx_status rc;
+	uint64_t tab_end, hsize, i, nsec;
+
+	if ((rc = check_header(ix, &tab_end)) != TIDX_OK)
+		return rc;
+	read_header_info(ix);
+	hsize = tidx_rd32(ix->map + TIDX_H_SIZE);
+	nsec = tidx_rd32(ix->map + TIDX_H_NSECTIONS);
+	for (i = 0; i < nsec; i++)
+		if ((rc = read_section(ix, ix->map + hsize +
+		    i * TIDX_SECTION_SIZE, tab_end)) != TIDX_OK)
+			return rc;
+	if ((rc = place_sections(ix)) != TIDX_OK)
+		return rc;
+	read_section_info(ix);
 	return TIDX_OK;
 }
 
@@ -408,11 +382,11 @@ exact4_slots(const struct tidx *ix, uint32_t k, uint64_t i, uint64_t left)
 	uint32_t v;
 
 	for (; left-- > 0; i = (i + 1) & ix->mask4) {
-		const unsigned char *s = ix->hash4 + i * SLOT4_SIZE;
+		const unsigned char *s = ix->hash4 + i * TIDX_SLOT4_SIZE;
 
-		if ((v = rd32(s + 4)) == 0)
+		if ((v = tidx_rd32(s + TIDX_SLOT4_VAL)) == 0)
 			return -1;
-		if (rd32(s) == k)
+		if (tidx_rd32(s + TIDX_SLOT4_KEY) == k)
 			return (int64_t)v - 1;
 	}
 	return -1;
@@ -420,7 +394,7 @@ exact4_slots(const struct tidx *ix, uint32_t k, uint64_t i, uint64_t left)
 
 /*
  * The exact IPv4 key k, or -1.  Probes start at the first slot of a
- * 64-byte line (slot4()), so a lookup reads one line in most cases: with
+ * 64-byte line (tidx_slot4()), so a lookup reads one line in most cases: with
  * SSE2, all eight slots at once, without a branch per slot; the first
  * that holds k or is empty decides, as a slot at a time would.
  */
@@ -432,11 +406,12 @@ exact4(const struct tidx *ix, uint32_t k)
 	if (ix->sec[TIDX_HASH4].count == 0)
 		return -1;
 	left = (uint64_t)ix->sec[TIDX_HASH4].param + 1;
-	i = slot4(k, ix->mask4);
+	i = tidx_slot4(k, ix->mask4);
 #ifdef __SSE2__
 	if (ix->sec[TIDX_HASH4].count >= 8)
 		for (;;) {
-			const unsigned char *s = ix->hash4 + i * SLOT4_SIZE;
+			const unsigned char *s = ix->hash4 +
+			    i * TIDX_SLOT4_SIZE;
 			unsigned hit, empty, j;
 
 			line_marks(s, k, &hit, &empty);
@@ -447,7 +422,7 @@ exact4(const struct tidx *ix, uint32_t k)
 			if ((hit | empty) != 0) {
 				j = (unsigned)__builtin_ctz(hit | empty);
 				return (hit >> j & 1) ?
-				    (int64_t)rd32(s + 4 * j + 4) - 1 : -1;
+				    (int64_t)tidx_rd32(s + 4 * j + 4) - 1 : -1;
 			}
 			if (left <= 8)
 				return -1;
@@ -467,13 +442,13 @@ exact6(const struct tidx *ix, const struct addr *a)
 	if (ix->sec[TIDX_HASH6].count == 0)
 		return -1;
 	probes = (uint64_t)ix->sec[TIDX_HASH6].param + 1;
-	for (i = slot6(a->b, ix->mask6); probes-- > 0;
+	for (i = tidx_slot6(a->b, ix->mask6); probes-- > 0;
 	    i = (i + 1) & ix->mask6) {
-		const unsigned char *s = ix->hash6 + i * SLOT6_SIZE;
+		const unsigned char *s = ix->hash6 + i * TIDX_SLOT6_SIZE;
 
-		if ((v = rd32(s + 16)) == 0)
+		if ((v = tidx_rd32(s + TIDX_SLOT6_VAL)) == 0)
 			return -1;
-		if (memcmp(s, a->b, 16) == 0)
+		if (memcmp(s + TIDX_SLOT6_KEY, a->b, 16) == 0)
 			return (int64_t)v - 1;
 	}
 	return -1;
@@ -493,22 +468,23 @@ range4(const struct tidx *ix, uint32_t k)
 
 	if (ix->cidr4 == NULL || n == 0)
 		return -1;
-	lo = rd32(ix->dir4 + 4 * (uint64_t)h);
-	hi = rd32(ix->dir4 + 4 * (uint64_t)h + 4);
+	lo = tidx_rd32(ix->dir4 + 4 * (uint64_t)h);
+	hi = tidx_rd32(ix->dir4 + 4 * (uint64_t)h + 4);
 	lo = lo > 0 ? lo - 1 : 0;	/* A range may start before h. */
 	if (hi > n || lo >= hi)
 		return -1;
 	/* The last range in [lo, hi) that starts at or before k. */
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
-		if (rd32(ix->cidr4 + mid * CIDR4_SIZE) <= k)
+		if (tidx_rd32(ix->cidr4 + mid * TIDX_CIDR4_SIZE) <= k)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	r = ix->cidr4 + lo * CIDR4_SIZE;
-	if (rd32(r) <= k && k <= rd32(r + 4))
-		return rd32(r + 8);
+	r = ix->cidr4 + lo * TIDX_CIDR4_SIZE;
+	if (tidx_rd32(r + TIDX_CIDR4_FIRST) <= k &&
+	    k <= tidx_rd32(r + TIDX_CIDR4_LAST))
+		return tidx_rd32(r + TIDX_CIDR4_ENT);
 	return -1;
 }
 
@@ -521,21 +497,22 @@ range6(const struct tidx *ix, const struct addr *a)
 
 	if (ix->cidr6 == NULL || n == 0)
 		return -1;
-	lo = rd32(ix->dir6 + 4 * (uint64_t)h);
-	hi = rd32(ix->dir6 + 4 * (uint64_t)h + 4);
+	lo = tidx_rd32(ix->dir6 + 4 * (uint64_t)h);
+	hi = tidx_rd32(ix->dir6 + 4 * (uint64_t)h + 4);
 	lo = lo > 0 ? lo - 1 : 0;
 	if (hi > n || lo >= hi)
 		return -1;
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
-		if (memcmp(ix->cidr6 + mid * CIDR6_SIZE, a->b, 16) <= 0)
+		if (memcmp(ix->cidr6 + mid * TIDX_CIDR6_SIZE, a->b, 16) <= 0)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	r = ix->cidr6 + lo * CIDR6_SIZE;
-	if (memcmp(r, a->b, 16) <= 0 && memcmp(a->b, r + 16, 16) <= 0)
-		return rd32(r + 32);
+	r = ix->cidr6 + lo * TIDX_CIDR6_SIZE;
+	if (memcmp(r + TIDX_CIDR6_FIRST, a->b, 16) <= 0 &&
+	    memcmp(a->b, r + TIDX_CIDR6_LAST, 16) <= 0)
+		return tidx_rd32(r + TIDX_CIDR6_ENT);
 	return -1;
 }
 
@@ -558,10 +535,11 @@ tidx_prefetch(const struct tidx *ix, const struct addr *a)
 	if (addr_is_v4(a)) {
 		if (ix->sec[TIDX_HASH4].count != 0)
 			__builtin_prefetch(ix->hash4 +
-			    slot4(addr_v4(a), ix->mask4) * SLOT4_SIZE);
+			    tidx_slot4(addr_v4(a), ix->mask4) *
+			    TIDX_SLOT4_SIZE);
 	} else if (ix->sec[TIDX_HASH6].count != 0)
 		__builtin_prefetch(ix->hash6 +
-		    slot6(a->b, ix->mask6) * SLOT6_SIZE);
+		    tidx_slot6(a->b, ix->mask6) * TIDX_SLOT6_SIZE);
 }
 
 enum tidx_status
@@ -572,24 +550,26 @@ tidx_entry(const struct tidx *ix, uint64_t e, struct tidx_ind *ind)
 
 	if (e >= ix->sec[TIDX_ENTRIES].count)
 		return TIDX_ERR_DAMAGED;
-	ent = ix->entries + e * ENTRY_SIZE;
-	if ((r = rd32(ent)) >= ix->sec[TIDX_RECORDS].count)
+	ent = ix->entries + e * TIDX_ENT_SIZE;
+	if ((r = tidx_rd32(ent + TIDX_ENT_REC)) >=
+	    ix->sec[TIDX_RECORDS].count)
 		return TIDX_ERR_DAMAGED;
-	rec = ix->recs + (uint64_t)r * REC_SIZE;
-	if ((m = rd32(rec + 20)) >= ix->sec[TIDX_META].count)
+	rec = ix->recs + (uint64_t)r * TIDX_REC_SIZE;
+	if ((m = tidx_rd32(rec + TIDX_REC_META)) >= ix->sec[TIDX_META].count)
 		return TIDX_ERR_DAMAGED;
-	meta = ix->meta + (uint64_t)m * META_SIZE;
+	meta = ix->meta + (uint64_t)m * TIDX_META_SIZE;
 	ind->record = r;
-	ind->time_generated = (int64_t)rd64(rec);
-	ind->expiration = (int64_t)rd64(rec + 8);
-	ind->confidence = (int32_t)rd32(rec + 24);
-	if (get_str(ix, rd32(ent + 4), &ind->addr_text) == -1 ||
-	    get_str(ix, rd32(rec + 16), &ind->id) == -1 ||
-	    get_str(ix, rd32(meta), &ind->threat_type) == -1 ||
-	    get_str(ix, rd32(meta + 4), &ind->description) == -1 ||
-	    get_str(ix, rd32(meta + 8), &ind->activity_groups) == -1 ||
-	    get_str(ix, rd32(meta + 12), &ind->url) == -1 ||
-	    get_str(ix, rd32(meta + 16), &ind->type) == -1)
+	ind->time_generated = (int64_t)tidx_rd64(rec + TIDX_REC_TIME);
+	ind->expiration = (int64_t)tidx_rd64(rec + TIDX_REC_EXPIRY);
+	ind->confidence = (int32_t)tidx_rd32(rec + TIDX_REC_CONF);
+	if (get_str(ix, tidx_rd32(ent + TIDX_ENT_TEXT), &ind->addr_text) ==
+	    -1 ||
+	    get_str(ix, tidx_rd32(rec + TIDX_REC_ID), &ind->id) == -1 ||
+	    get_str(ix, tidx_rd32(meta), &ind->threat_type) == -1 ||
+	    get_str(ix, tidx_rd32(meta + 4), &ind->description) == -1 ||
+	    get_str(ix, tidx_rd32(meta + 8), &ind->activity_groups) == -1 ||
+	    get_str(ix, tidx_rd32(meta + 12), &ind->url) == -1 ||
+	    get_str(ix, tidx_rd32(meta + 16), &ind->type) == -1)
 		return TIDX_ERR_DAMAGED;
 	return TIDX_OK;
 }
@@ -602,25 +582,27 @@ tidx_entry(const struct tidx *ix, uint64_t e, struct tidx_ind *ind)
 static int
 verify_hash(const struct tidx *ix, int v6, uint64_t nkeys)
 {
-	const struct section *s = &ix->sec[v6 ? TIDX_HASH6 : TIDX_HASH4];
+	const struct tidx_section *s = &ix->sec[v6 ? TIDX_HASH6 : TIDX_HASH4];
 	const unsigned char *base = v6 ? ix->hash6 : ix->hash4;
-	uint64_t size = v6 ? SLOT6_SIZE : SLOT4_SIZE, mask = s->count - 1;
-	uint64_t i, j, home, n = 0;
+	uint64_t size = v6 ? TIDX_SLOT6_SIZE : TIDX_SLOT4_SIZE;
+	uint64_t val = v6 ? TIDX_SLOT6_VAL : TIDX_SLOT4_VAL;
+	uint64_t mask = s->count - 1, i, j, home, n = 0;
 
 	for (i = 0; i < s->count; i++) {
 		const unsigned char *slot = base + i * size;
-		uint32_t v = rd32(slot + (v6 ? 16 : 4));
+		uint32_t v = tidx_rd32(slot + val);
 
 		if (v == 0)
 			continue;
 		if (v > ix->sec[TIDX_ENTRIES].count)
 			return -1;
 		n++;
-		home = v6 ? slot6(slot, mask) : slot4(rd32(slot), mask);
+		home = v6 ? tidx_slot6(slot + TIDX_SLOT6_KEY, mask) :
+		    tidx_slot4(tidx_rd32(slot + TIDX_SLOT4_KEY), mask);
 		if (((i - home) & mask) > s->param)
 			return -1;
 		for (j = home; j != i; j = (j + 1) & mask)
-			if (rd32(base + j * size + (v6 ? 16 : 4)) == 0)
+			if (tidx_rd32(base + j * size + val) == 0)
 				return -1;
 	}
 	return n == nkeys ? 0 : -1;
@@ -634,10 +616,10 @@ verify_hash(const struct tidx *ix, int v6, uint64_t nkeys)
 static int
 verify_ranges(const struct tidx *ix, int v4)
 {
-	const struct section *s = &ix->sec[v4 ? TIDX_CIDR4 : TIDX_CIDR6];
+	const struct tidx_section *s = &ix->sec[v4 ? TIDX_CIDR4 : TIDX_CIDR6];
 	const unsigned char *base = v4 ? ix->cidr4 : ix->cidr6;
 	const unsigned char *dir = v4 ? ix->dir4 : ix->dir6;
-	uint64_t i, esz = v4 ? CIDR4_SIZE : CIDR6_SIZE, k = 0;
+	uint64_t i, esz = v4 ? TIDX_CIDR4_SIZE : TIDX_CIDR6_SIZE, k = 0;
 	uint32_t h;
 
 	if (base == NULL)
@@ -645,39 +627,38 @@ verify_ranges(const struct tidx *ix, int v4)
 	for (i = 0; i < s->count; i++) {
 		const unsigned char *r = base + i * esz;
 
-		if (v4 ? rd32(r) > rd32(r + 4) : memcmp(r, r + 16, 16) > 0)
+		if (v4 ? tidx_rd32(r + TIDX_CIDR4_FIRST) >
+		    tidx_rd32(r + TIDX_CIDR4_LAST) :
+		    memcmp(r + TIDX_CIDR6_FIRST, r + TIDX_CIDR6_LAST, 16) > 0)
 			return -1;
-		if (i > 0 && (v4 ? rd32(r - esz + 4) >= rd32(r) :
-		    memcmp(r - esz + 16, r, 16) >= 0))
+		if (i > 0 && (v4 ? tidx_rd32(r - esz + TIDX_CIDR4_LAST) >=
+		    tidx_rd32(r + TIDX_CIDR4_FIRST) :
+		    memcmp(r - esz + TIDX_CIDR6_LAST, r + TIDX_CIDR6_FIRST,
+		    16) >= 0))
 			return -1;
-		if (rd32(r + (v4 ? 8 : 32)) >= ix->sec[TIDX_ENTRIES].count)
+		if (tidx_rd32(r + (v4 ? TIDX_CIDR4_ENT : TIDX_CIDR6_ENT)) >=
+		    ix->sec[TIDX_ENTRIES].count)
 			return -1;
 	}
-	for (h = 0; h < DIR_COUNT - 1; h++) {
-		while (k < s->count && (v4 ? rd32(base + k * esz) >> 16 :
+	for (h = 0; h < TIDX_DIR_COUNT - 1; h++) {
+		while (k < s->count && (v4 ? tidx_rd32(base + k * esz) >> 16 :
 		    ((uint32_t)base[k * esz] << 8 | base[k * esz + 1])) < h)
 			k++;
-		if (rd32(dir + 4 * (uint64_t)h) != k)
+		if (tidx_rd32(dir + 4 * (uint64_t)h) != k)
 			return -1;
 	}
 	return 0;
 }
 
-enum tidx_status
-tidx_verify(const struct tidx *ix)
+/* The bytes outside the header, table and sections are zero. */
+static int
+verify_gaps(const struct tidx *ix)
 {
-	const struct section *s;
-	struct tidx_str str;
-	uint64_t i, off, nstr, end;
+	uint64_t i, end;
 	uint32_t k;
 
-	for (k = 1; k <= TIDX_NKINDS; k++) {
-		s = &ix->sec[k];
-		if (crc32c(0, ix->map + s->off, s->size) != s->crc)
-			return TIDX_ERR_CHECKSUM;
-	}
-	/* The bytes outside the header, table and sections are zero. */
-	end = rd32(ix->map + 12) + (uint64_t)rd32(ix->map + 16) *
+	end = tidx_rd32(ix->map + TIDX_H_SIZE) +
+	    (uint64_t)tidx_rd32(ix->map + TIDX_H_NSECTIONS) *
 	    TIDX_SECTION_SIZE;
 	for (i = end; i < ix->size; i++) {
 		for (k = 1; k <= TIDX_NKINDS; k++)
@@ -689,8 +670,50 @@ tidx_verify(const struct tidx *ix)
 			continue;
 		}
 		if (ix->map[i] != 0)
-			return TIDX_ERR_DAMAGED;
+			return -1;
 	}
+	return 0;
+}
+
+/*
+ * Every record's id and tuple, and the strings: each one whole, one
+ * after the other, as many as the section's count.
+ */
+static int
+verify_records_strings(const struct tidx *ix)
+{
+	struct tidx_str str;
+	const unsigned char *r;
+	uint64_t i, off, nstr;
+
+	for (i = 0; i < ix->sec[TIDX_RECORDS].count; i++) {
+		r = ix->recs + i * TIDX_REC_SIZE;
+		if (get_str(ix, tidx_rd32(r + TIDX_REC_ID), &str) == -1 ||
+		    tidx_rd32(r + TIDX_REC_META) >= ix->sec[TIDX_META].count)
+			return -1;
+	}
+	for (off = 0, nstr = 0; off < ix->sec[TIDX_STRINGS].size; nstr++) {
+		if (get_str(ix, (uint32_t)off, &str) == -1)
+			return -1;
+		off += 5 + (uint64_t)str.len;
+	}
+	return nstr == ix->sec[TIDX_STRINGS].count ? 0 : -1;
+}
+
+enum tidx_status
+tidx_verify(const struct tidx *ix)
+{
+	const struct tidx_section *s;
+	uint64_t i;
+	uint32_t k;
+
+	for (k = 1; k <= TIDX_NKINDS; k++) {
+		s = &ix->sec[k];
+		if (crc32c(0, ix->map + s->off, s->size) != s->crc)
+			return TIDX_ERR_CHECKSUM;
+	}
+	if (verify_gaps(ix) == -1)
+		return TIDX_ERR_DAMAGED;
 	/* Checksums pass; now every reference, as tidx_entry reads them. */
 	for (i = 0; i < ix->sec[TIDX_ENTRIES].count; i++) {
 		struct tidx_ind ind;
@@ -702,706 +725,8 @@ tidx_verify(const struct tidx *ix)
 	    verify_hash(ix, 1, ix->info.n_v6) == -1 ||
 	    verify_ranges(ix, 1) == -1 || verify_ranges(ix, 0) == -1 ||
 	    ix->info.n_v4 + ix->info.n_v6 + ix->info.n_cidr4 +
-	    ix->info.n_cidr6 != ix->sec[TIDX_ENTRIES].count)
-		return TIDX_ERR_DAMAGED;
-	for (i = 0; i < ix->sec[TIDX_RECORDS].count; i++)
-		if (get_str(ix, rd32(ix->recs + i * REC_SIZE + 16), &str)
-		    == -1 || rd32(ix->recs + i * REC_SIZE + 20) >=
-		    ix->sec[TIDX_META].count)
-			return TIDX_ERR_DAMAGED;
-	for (off = 0, nstr = 0; off < ix->sec[TIDX_STRINGS].size; nstr++) {
-		if (get_str(ix, (uint32_t)off, &str) == -1)
-			return TIDX_ERR_DAMAGED;
-		off += 5 + (uint64_t)str.len;
-	}
-	if (nstr != ix->sec[TIDX_STRINGS].count)
+	    ix->info.n_cidr6 != ix->sec[TIDX_ENTRIES].count ||
+	    verify_records_strings(ix) == -1)
 		return TIDX_ERR_DAMAGED;
 	return TIDX_OK;
-}
-
-/* ---------------------------------------------------------------------
- * Building.
- */
-
-struct bentry {
-	struct addr	 a;
-	uint32_t	 rec;
-	uint32_t	 text;
-	uint8_t		 plen;		/* 128 for an exact address. */
-};
-
-struct tidx_builder {
-	struct strpool	*strings;
-	int		 shared;	/* strings belongs to the caller. */
-	struct strpool	*metas;		/* Interns META tuples as bytes. */
-	unsigned char	*recs;
-	uint64_t	 nrecs, caprecs;
-	struct bentry	*ents;
-	uint64_t	 nents, capents;
-	uint64_t	 n4, n6;		/* Exact addresses. */
-	uint64_t	 p4, p6;		/* Prefixes. */
-};
-
-struct tidx_builder *
-tidx_builder_new(void)
-{
-	struct tidx_builder *b = xcalloc(1, sizeof(*b));
-
-	b->strings = strpool_new();
-	b->metas = strpool_new();
-	return b;
-}
-
-struct tidx_builder *
-tidx_builder_new_pool(struct strpool *sp)
-{
-	struct tidx_builder *b = xcalloc(1, sizeof(*b));
-
-	b->strings = sp;
-	b->shared = 1;
-	b->metas = strpool_new();
-	return b;
-}
-
-struct strpool *
-tidx_builder_pool(const struct tidx_builder *b)
-{
-	return b->strings;
-}
-
-void
-tidx_builder_free(struct tidx_builder *b)
-{
-	if (b == NULL)
-		return;
-	if (!b->shared)
-		strpool_free(b->strings);
-	strpool_free(b->metas);
-	free(b->recs);
-	free(b->ents);
-	free(b);
-}
-
-static int
-intern(struct tidx_builder *b, struct tidx_str s, uint32_t *ref)
-{
-	*ref = strpool_intern(b->strings, s.p, s.len);
-	return *ref == STRPOOL_FULL ? -1 : 0;
-}
-
-int64_t
-tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_in *in)
-{
-	struct tidx_rec_ref r;
-
-	if (intern(b, in->id, &r.id) ||
-	    intern(b, in->threat_type, &r.threat_type) ||
-	    intern(b, in->description, &r.description) ||
-	    intern(b, in->activity_groups, &r.activity_groups) ||
-	    intern(b, in->url, &r.url) || intern(b, in->type, &r.type))
-		return -1;
-	r.time_generated = in->time_generated;
-	r.expiration = in->expiration;
-	r.confidence = in->confidence;
-	return tidx_builder_record_ref(b, &r);
-}
-
-int64_t
-tidx_builder_record_ref(struct tidx_builder *b, const struct tidx_rec_ref *in)
-{
-	unsigned char	 meta[META_SIZE], *r;
-	uint32_t	 ref[5], mref;
-
-	if (b->nrecs >= UINT32_MAX - 1)
-		return -1;
-	ref[0] = in->threat_type;
-	ref[1] = in->description;
-	ref[2] = in->activity_groups;
-	ref[3] = in->url;
-	ref[4] = in->type;
-	memcpy(meta, ref, META_SIZE);
-	/* A tuple's number is its position in the pool of tuples. */
-	mref = strpool_intern(b->metas, (const char *)meta, META_SIZE);
-	if (mref == STRPOOL_FULL)
-		return -1;
-	if (b->nrecs == b->caprecs) {
-		b->caprecs = b->caprecs ? b->caprecs * 2 : 1024;
-		b->recs = xreallocarray(b->recs, b->caprecs, REC_SIZE);
-	}
-	r = b->recs + b->nrecs * REC_SIZE;
-	wr64(r, (uint64_t)in->time_generated);
-	wr64(r + 8, (uint64_t)in->expiration);
-	wr32(r + 16, in->id);
-	wr32(r + 20, mref / (4 + META_SIZE + 1));
-	wr32(r + 24, (uint32_t)in->confidence);
-	wr32(r + 28, 0);
-	return (int64_t)b->nrecs++;
-}
-
-static enum tidx_status
-add_entry(struct tidx_builder *b, const struct addr *a, unsigned plen,
-    uint32_t text, uint64_t rec)
-{
-	struct bentry *e;
-
-	if (b->nents >= UINT32_MAX - 1 || rec >= b->nrecs)
-		return TIDX_ERR_TOOBIG;
-	if (b->nents == b->capents) {
-		b->capents = b->capents ? b->capents * 2 : 1024;
-		b->ents = xreallocarray(b->ents, b->capents, sizeof(*e));
-	}
-	e = &b->ents[b->nents];
-	e->text = text;
-	e->a = *a;
-	e->rec = (uint32_t)rec;
-	e->plen = (uint8_t)plen;
-	b->nents++;
-	if (plen == 128)
-		addr_is_v4(a) ? b->n4++ : b->n6++;
-	else
-		addr_is_v4(a) ? b->p4++ : b->p6++;
-	return TIDX_OK;
-}
-
-enum tidx_status
-tidx_builder_addr(struct tidx_builder *b, const struct addr *a,
-    struct tidx_str text, uint64_t rec)
-{
-	uint32_t ref;
-
-	return intern(b, text, &ref) ? TIDX_ERR_TOOBIG :
-	    add_entry(b, a, 128, ref, rec);
-}
-
-enum tidx_status
-tidx_builder_addr_ref(struct tidx_builder *b, const struct addr *a,
-    uint32_t text, uint64_t rec)
-{
-	return add_entry(b, a, 128, text, rec);
-}
-
-enum tidx_status
-tidx_builder_prefix(struct tidx_builder *b, const struct addr *a,
-    unsigned plen, struct tidx_str text, uint64_t rec)
-{
-	uint32_t ref;
-
-	if (plen >= 128)
-		return TIDX_ERR_TOOBIG;
-	return intern(b, text, &ref) ? TIDX_ERR_TOOBIG :
-	    add_entry(b, a, plen, ref, rec);
-}
-
-enum tidx_status
-tidx_builder_prefix_ref(struct tidx_builder *b, const struct addr *a,
-    unsigned plen, uint32_t text, uint64_t rec)
-{
-	if (plen >= 128)
-		return TIDX_ERR_TOOBIG;
-	return add_entry(b, a, plen, text, rec);
-}
-
-/*
- * Call fn(arg, r) for every string reference r the index will hold that
- * is not null: each record's id, each entry's text, each field of each
- * META tuple.
- */
-static void
-each_strref(const struct tidx_builder *b, unsigned char *ents,
-    unsigned char *meta, uint64_t nmeta,
-    void (*fn)(void *, unsigned char *), void *arg)
-{
-	const struct {
-		unsigned char	*base;	/* NULL when count is 0. */
-		uint64_t	 at, count, stride;
-	} set[3] = {
-		{ b->recs, 16, b->nrecs, REC_SIZE },
-		{ ents, 4, b->nents, ENTRY_SIZE },
-		{ meta, 0, nmeta * 5, 4 },
-	};
-	unsigned char *r;
-	uint64_t i;
-	int	 k;
-
-	for (k = 0; k < 3; k++)
-		for (i = 0; i < set[k].count; i++) {
-			r = set[k].base + set[k].at + i * set[k].stride;
-			if (rd32(r) != TIDX_STRNULL)
-				fn(arg, r);
-		}
-}
-
-/* Marks of the strings in use, by the offset of their length field. */
-struct marks {
-	unsigned char	*bits;
-	uint64_t	 used;
-};
-
-static void
-mark_ref(void *arg, unsigned char *r)
-{
-	struct marks *m = arg;
-	uint32_t ref = rd32(r);
-
-	if (!(m->bits[ref / 8] & 1 << ref % 8)) {
-		m->bits[ref / 8] |= (unsigned char)(1 << ref % 8);
-		m->used++;
-	}
-}
-
-/* Rewrite a reference with the new place left in the old length field. */
-static void
-forward_ref(void *arg, unsigned char *r)
-{
-	wr32(r, rd32((const unsigned char *)arg + rd32(r)));
-}
-
-/*
- * The STRINGS section.  A builder's own pool holds exactly the strings
- * it was given.  A shared pool may also hold strings that no record or
- * entry refers to (rows the caller dropped): those are left out, the
- * others copied in pool order, and every reference (records, entries,
- * the tuples in meta) is rewritten; the pool is spent doing so.  Sets
- * *buf (to free when *own) and returns the section's byte size.
- */
-static size_t
-strings_section(struct tidx_builder *b, unsigned char *ents,
-    unsigned char *meta, uint64_t nmeta, unsigned char **buf, int *own,
-    uint32_t *count)
-{
-	struct marks m;
-	unsigned char *p, *out;
-	size_t	 size, off, n = 0, sz;
-
-	p = strpool_buffer(b->strings, &size);
-	*buf = p;
-	*own = 0;
-	*count = strpool_count(b->strings);
-	if (!b->shared)
-		return size;
-	m.bits = xcalloc(size / 8 + 1, 1);
-	m.used = 0;
-	each_strref(b, ents, meta, nmeta, mark_ref, &m);
-	if (m.used == *count) {
-		free(m.bits);
-		return size;
-	}
-	/* Copy the used strings; leave each one's new place in its old. */
-	out = xmalloc(size ? size : 1);
-	for (off = 0; off < size; off += sz) {
-		sz = 4 + (size_t)rd32(p + off) + 1;
-		if (m.bits[off / 8] & 1 << off % 8) {
-			memcpy(out + n, p + off, sz);
-			wr32(p + off, (uint32_t)n);
-			n += sz;
-		}
-	}
-	free(m.bits);
-	each_strref(b, ents, meta, nmeta, forward_ref, p);
-	*buf = out;
-	*own = 1;
-	*count = (uint32_t)m.used;
-	return n;
-}
-
-/* ---------------------------------------------------------------------
- * Ranges: prefixes flattened into sorted, disjoint ranges, each held by
- * the longest prefix that covers it.
- */
-
-__extension__ typedef unsigned __int128 u128;
-
-struct range {
-	u128	 lo, hi;
-	uint32_t entry;
-};
-
-struct rangeset {
-	struct range	*r;
-	size_t		 n, cap;
-};
-
-static u128
-to128(const struct addr *a)
-{
-	u128	 v = 0;
-	int	 i;
-
-	for (i = 0; i < 16; i++)
-		v = v << 8 | a->b[i];
-	return v;
-}
-
-static void
-from128(u128 v, unsigned char out[16])
-{
-	int	 i;
-
-	for (i = 15; i >= 0; i--) {
-		out[i] = (unsigned char)v;
-		v >>= 8;
-	}
-}
-
-static void
-range_push(struct rangeset *rs, u128 lo, u128 hi, uint32_t entry)
-{
-	if (lo > hi)
-		return;
-	if (rs->n == rs->cap) {
-		rs->cap = rs->cap ? rs->cap * 2 : 256;
-		rs->r = xreallocarray(rs->r, rs->cap, sizeof(*rs->r));
-	}
-	rs->r[rs->n].lo = lo;
-	rs->r[rs->n].hi = hi;
-	rs->r[rs->n].entry = entry;
-	rs->n++;
-}
-
-static const struct bentry *sort_ents;
-
-/* Prefixes by first address, a shorter (enclosing) one first. */
-static int
-cmp_prefix(const void *x, const void *y)
-{
-	const struct bentry *a = &sort_ents[*(const uint32_t *)x];
-	const struct bentry *b = &sort_ents[*(const uint32_t *)y];
-	int	 c = addr_cmp(&a->a, &b->a);
-
-	if (c != 0)
-		return c;
-	return a->plen < b->plen ? -1 : a->plen > b->plen;
-}
-
-/*
- * Flatten the prefixes of one family (v4 or not) into rs.  Prefixes are
- * nested or disjoint; a stack holds the open ones, innermost on top.
- */
-static void
-flatten(const struct tidx_builder *b, int v4, struct rangeset *rs)
-{
-	uint32_t *idx, *stack;
-	u128	*stack_hi;
-	size_t	 n = 0, i, top = 0;
-	u128	 cur = 0, lo, hi;
-
-	idx = xreallocarray(NULL, b->nents ? b->nents : 1, sizeof(*idx));
-	for (i = 0; i < b->nents; i++)
-		if (b->ents[i].plen < 128 && addr_is_v4(&b->ents[i].a) == v4)
-			idx[n++] = (uint32_t)i;
-	sort_ents = b->ents;
-	qsort(idx, n, sizeof(*idx), cmp_prefix);
-	stack = xreallocarray(NULL, n ? n : 1, sizeof(*stack));
-	stack_hi = xreallocarray(NULL, n ? n : 1, sizeof(*stack_hi));
-	for (i = 0; i < n; i++) {
-		const struct bentry *e = &b->ents[idx[i]];
-
-		lo = to128(&e->a);
-		hi = lo | (((u128)1 << (128 - e->plen)) - 1);
-		/* Close the prefixes that end before this one starts. */
-		while (top > 0 && stack_hi[top - 1] < lo) {
-			top--;
-			range_push(rs, cur, stack_hi[top], stack[top]);
-			cur = stack_hi[top] + 1;
-		}
-		if (top > 0 && cur < lo)
-			range_push(rs, cur, lo - 1, stack[top - 1]);
-		cur = lo;
-		stack[top] = idx[i];
-		stack_hi[top++] = hi;
-	}
-	while (top > 0) {
-		top--;
-		if (cur <= stack_hi[top])
-			range_push(rs, cur, stack_hi[top], stack[top]);
-		if (stack_hi[top] == ~(u128)0)
-			break;
-		cur = stack_hi[top] + 1;
-	}
-	free(idx);
-	free(stack);
-	free(stack_hi);
-}
-
-/* Serialize ranges and their directory (on the first 16 bits). */
-static void
-range_sections(const struct rangeset *rs, int v4, unsigned char **ranges,
-    unsigned char **dir)
-{
-	size_t	 esz = v4 ? CIDR4_SIZE : CIDR6_SIZE, i;
-	uint32_t h, k = 0;
-	unsigned char *r, *d;
-
-	r = xcalloc(rs->n ? rs->n : 1, esz);
-	d = xcalloc(DIR_COUNT, 4);
-	for (i = 0; i < rs->n; i++) {
-		unsigned char *p = r + i * esz;
-
-		if (v4) {
-			wr32(p, (uint32_t)rs->r[i].lo);
-			wr32(p + 4, (uint32_t)rs->r[i].hi);
-			wr32(p + 8, rs->r[i].entry);
-		} else {
-			from128(rs->r[i].lo, p);
-			from128(rs->r[i].hi, p + 16);
-			wr32(p + 32, rs->r[i].entry);
-		}
-	}
-	/* dir[h]: the number of ranges that start below h << 16. */
-	for (h = 0; h < DIR_COUNT; h++) {
-		while (k < rs->n && (v4 ? (uint32_t)rs->r[k].lo >> 16 :
-		    (uint32_t)(rs->r[k].lo >> 112)) < h)
-			k++;
-		wr32(d + 4 * (size_t)h, k);
-	}
-	wr32(d + 4 * (size_t)(DIR_COUNT - 1), (uint32_t)rs->n);
-	*ranges = r;
-	*dir = d;
-}
-
-/*
- * Slots for n keys: a power of two that keeps the load at most 0.7 (a
- * miss then reads about six slots, one or two cache lines), or none.
- */
-static uint64_t
-nslots(uint64_t n)
-{
-	uint64_t s = 16;
-
-	if (n == 0)
-		return 0;
-	while (s * 7 < n * 10)
-		s *= 2;
-	return s;
-}
-
-/* Fill the hash sections; returns the longest probe of each. */
-static void
-build_hashes(const struct tidx_builder *b, unsigned char *h4, uint64_t s4,
-    unsigned char *h6, uint64_t s6, uint32_t *p4, uint32_t *p6)
-{
-	uint64_t i, j, p;
-
-	*p4 = *p6 = 0;
-	for (i = 0; i < b->nents; i++) {
-		const struct bentry *e = &b->ents[i];
-
-		if (e->plen != 128)
-			continue;	/* A prefix: see flatten(). */
-		if (addr_is_v4(&e->a)) {
-			uint32_t k = addr_v4(&e->a);
-
-			for (j = slot4(k, s4 - 1), p = 0;
-			    rd32(h4 + j * SLOT4_SIZE + 4) != 0;
-			    j = (j + 1) & (s4 - 1), p++)
-				;
-			wr32(h4 + j * SLOT4_SIZE, k);
-			wr32(h4 + j * SLOT4_SIZE + 4, (uint32_t)i + 1);
-			if (p > *p4)
-				*p4 = (uint32_t)p;
-		} else {
-			for (j = slot6(e->a.b, s6 - 1), p = 0;
-			    rd32(h6 + j * SLOT6_SIZE + 16) != 0;
-			    j = (j + 1) & (s6 - 1), p++)
-				;
-			memcpy(h6 + j * SLOT6_SIZE, e->a.b, 16);
-			wr32(h6 + j * SLOT6_SIZE + 16, (uint32_t)i + 1);
-			if (p > *p6)
-				*p6 = (uint32_t)p;
-		}
-	}
-}
-
-static int
-write_all(int fd, const void *p, size_t n, uint64_t off)
-{
-	const unsigned char *c = p;
-
-	while (n > 0) {
-		ssize_t w = pwrite(fd, c, n > (1 << 30) ? (1 << 30) : n,
-		    (off_t)off);
-
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
-}
-
-enum tidx_status
-tidx_builder_write(struct tidx_builder *b, const char *path,
-    const struct tidx_params *params)
-{
-	struct section	 sec[NSECTIONS_MAX];
-	unsigned char	 head[TIDX_HEADER_SIZE + NSECTIONS_MAX *
-			    TIDX_SECTION_SIZE];
-	unsigned char	*ents, *h4, *h6, *meta, *sbuf;
-	unsigned char	*c4 = NULL, *c6 = NULL, *d4 = NULL, *d6 = NULL;
-	struct rangeset	 r4 = { NULL, 0, 0 }, r6 = { NULL, 0, 0 };
-	const void	*data[NSECTIONS_MAX];
-	const unsigned char *mp;
-	size_t		 msize, ssize, hsize;
-	uint64_t	 s4, s6, off, i, nmeta;
-	uint32_t	 p4, p6, scount;
-	char		*tmp, *slash;
-	int		 fd, saved, k, nsec, sown;
-	mode_t		 mask;
-	enum tidx_status rc = TIDX_ERR_IO;
-
-	s4 = nslots(b->n4);
-	s6 = nslots(b->n6);
-	if (s4 > UINT32_MAX || s6 > UINT32_MAX)
-		return TIDX_ERR_TOOBIG;
-	if (b->shared)
-		strpool_seal(b->strings);	/* Its table, before ours. */
-	h4 = xcalloc(s4 ? s4 : 1, SLOT4_SIZE);
-	h6 = xcalloc(s6 ? s6 : 1, SLOT6_SIZE);
-	xalloc_huge(h4, s4 * SLOT4_SIZE);
-	xalloc_huge(h6, s6 * SLOT6_SIZE);
-	build_hashes(b, h4, s4, h6, s6, &p4, &p6);
-	ents = xreallocarray(NULL, b->nents ? b->nents : 1, ENTRY_SIZE);
-	for (i = 0; i < b->nents; i++) {
-		wr32(ents + i * ENTRY_SIZE, b->ents[i].rec);
-		wr32(ents + i * ENTRY_SIZE + 4, b->ents[i].text);
-	}
-	/* The META pool holds tuples as strings; strip their framing. */
-	mp = strpool_data(b->metas, &msize);
-	nmeta = strpool_count(b->metas);
-	meta = xreallocarray(NULL, nmeta ? nmeta : 1, META_SIZE);
-	for (i = 0; i < nmeta; i++)
-		memcpy(meta + i * META_SIZE, mp + i * (4 + META_SIZE + 1) + 4,
-		    META_SIZE);
-
-	data[0] = b->recs;
-	data[1] = ents;
-	data[2] = h4;
-	data[3] = h6;
-	ssize = strings_section(b, ents, meta, nmeta, &sbuf, &sown, &scount);
-	data[4] = meta;
-	data[5] = sbuf;
-	sec[0] = (struct section){ TIDX_RECORDS, 0, 0, b->nrecs * REC_SIZE,
-	    (uint32_t)b->nrecs, 0 };
-	sec[1] = (struct section){ TIDX_ENTRIES, 0, 0, b->nents * ENTRY_SIZE,
-	    (uint32_t)b->nents, 0 };
-	sec[2] = (struct section){ TIDX_HASH4, 0, 0, s4 * SLOT4_SIZE,
-	    (uint32_t)s4, p4 };
-	sec[3] = (struct section){ TIDX_HASH6, 0, 0, s6 * SLOT6_SIZE,
-	    (uint32_t)s6, p6 };
-	sec[4] = (struct section){ TIDX_META, 0, 0, nmeta * META_SIZE,
-	    (uint32_t)nmeta, 0 };
-	sec[5] = (struct section){ TIDX_STRINGS, 0, 0, ssize, scount, 0 };
-	nsec = NBASE;
-	/* Prefixes, when there are any: ranges and their directories. */
-	if (b->p4 > 0) {
-		flatten(b, 1, &r4);
-		range_sections(&r4, 1, &c4, &d4);
-		data[nsec] = c4;
-		sec[nsec++] = (struct section){ TIDX_CIDR4, 0, 0,
-		    r4.n * CIDR4_SIZE, (uint32_t)r4.n, 0 };
-		data[nsec] = d4;
-		sec[nsec++] = (struct section){ TIDX_DIR4, 0, 0,
-		    DIR_COUNT * 4, DIR_COUNT, 0 };
-	}
-	if (b->p6 > 0) {
-		flatten(b, 0, &r6);
-		range_sections(&r6, 0, &c6, &d6);
-		data[nsec] = c6;
-		sec[nsec++] = (struct section){ TIDX_CIDR6, 0, 0,
-		    r6.n * CIDR6_SIZE, (uint32_t)r6.n, 0 };
-		data[nsec] = d6;
-		sec[nsec++] = (struct section){ TIDX_DIR6, 0, 0,
-		    DIR_COUNT * 4, DIR_COUNT, 0 };
-	}
-	hsize = TIDX_HEADER_SIZE + (size_t)nsec * TIDX_SECTION_SIZE;
-	off = hsize;
-	for (k = 0; k < nsec; k++) {
-		off = (off + ALIGN - 1) / ALIGN * ALIGN;
-		sec[k].off = off;
-		sec[k].crc = crc32c(0, data[k], sec[k].size);
-		off += sec[k].size;
-	}
-
-	memset(head, 0, sizeof(head));
-	memcpy(head, TIDX_MAGIC, 8);
-	wr16(head + 8, TIDX_MAJOR);
-	wr16(head + 10, TIDX_MINOR);
-	wr32(head + 12, TIDX_HEADER_SIZE);
-	wr32(head + 16, (uint32_t)nsec);
-	wr64(head + 24, off);
-	wr64(head + 32, (uint64_t)params->build_time);
-	wr64(head + 40, (uint64_t)params->now);
-	wr64(head + 48, (uint64_t)params->lookback);
-	wr64(head + 56, b->n4);
-	wr64(head + 64, b->n6);
-	wr64(head + 72, b->p4);
-	wr64(head + 80, b->p6);
-	for (k = 0; k < nsec; k++) {
-		unsigned char *e = head + TIDX_HEADER_SIZE +
-		    k * TIDX_SECTION_SIZE;
-
-		wr32(e, sec[k].kind);
-		wr32(e + 4, sec[k].crc);
-		wr64(e + 8, sec[k].off);
-		wr64(e + 16, sec[k].size);
-		wr32(e + 24, sec[k].count);
-		wr32(e + 28, sec[k].param);
-	}
-	wr32(head + 20, crc32c(0, head, hsize));
-
-	/* A temporary file beside the target, then rename(2). */
-	tmp = xmalloc(strlen(path) + 32);
-	if ((slash = strrchr(path, '/')) != NULL)
-		sprintf(tmp, "%.*s/.ti-index.XXXXXX", (int)(slash - path),
-		    path);
-	else
-		strcpy(tmp, ".ti-index.XXXXXX");
-	if ((fd = mkstemp(tmp)) == -1)
-		goto out;
-	if (ftruncate(fd, (off_t)off) == -1 ||
-	    write_all(fd, head, hsize, 0) == -1)
-		goto fail;
-	for (k = 0; k < nsec; k++)
-		if (write_all(fd, data[k], sec[k].size, sec[k].off) == -1)
-			goto fail;
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) == -1 || fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	rc = TIDX_OK;
-	goto out;
-fail:
-	saved = errno;
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	errno = saved;
-out:
-	saved = errno;
-	free(tmp);
-	free(h4);
-	free(h6);
-	free(ents);
-	free(meta);
-	if (sown)
-		free(sbuf);
-	free(c4);
-	free(c6);
-	free(d4);
-	free(d6);
-	free(r4.r);
-	free(r6.r);
-	errno = saved;
-	return rc;
 }

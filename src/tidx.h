@@ -2,9 +2,11 @@
  * tidx.h: the index file of ti-index and kv-match, defined once.
  *
  * An index maps IP addresses to the threat-intelligence indicator kept for
- * each (SPEC.md sections 2.1 and 4).  It is built once, written atomically,
- * and then only read, through one read-only mmap.  man/ti-index.5 documents
- * the same layout for users; the two must agree.
+ * each (SPEC.md sections 2.1 and 4).  It is built once, written atomically
+ * (tidx_build.h), and then only read, through one read-only mmap (the
+ * functions below).  man/ti-index.5 documents the same layout for users;
+ * the two must agree, and the offsets after this comment name the fields
+ * of its tables for the reader and the writer.
  *
  * All integers are little-endian.  Offsets are from the start of the file.
  * Every section starts on a 64-byte boundary and the bytes between
@@ -89,8 +91,8 @@
  * Hash sections have a power-of-two number of slots (or none) and linear
  * probing.  An IPv4 key k starts at slot ((k * 0x9E3779B97F4A7C15) mod 2^64
  * >> 32) & (slots - 1) & ~7, the first of the eight slots of its 64-byte
- * line (format 1 started at the slot itself).  An IPv6 key whose first and last 8 bytes read as
- * big-endian integers are h and l starts at slot
+ * line.  An IPv6 key whose first and last 8 bytes read as big-endian
+ * integers are h and l starts at slot
  * (((h * 0x9E3779B97F4A7C15 + l) * 0xC2B2AE3D27D4EB4F) mod 2^64 >> 32)
  * & (slots - 1).  A lookup stops at an empty slot or after the section's
  * parameter plus one probes.
@@ -109,8 +111,53 @@
 #define TIDX_HEADER_SIZE	128
 #define TIDX_SECTION_SIZE	32
 #define TIDX_MAX_SECTIONS	64
+#define TIDX_ALIGN		64	/* Of every section's offset. */
 #define TIDX_STRNULL		0xFFFFFFFFu
 #define TIDX_CONF_NULL		INT32_MIN
+
+/* Header fields: offsets from the start of the file. */
+enum tidx_header_field {
+	TIDX_H_MAGIC = 0,
+	TIDX_H_MAJOR = 8,
+	TIDX_H_MINOR = 10,
+	TIDX_H_SIZE = 12,
+	TIDX_H_NSECTIONS = 16,
+	TIDX_H_CRC = 20,
+	TIDX_H_FILE_SIZE = 24,
+	TIDX_H_BUILD_TIME = 32,
+	TIDX_H_NOW = 40,
+	TIDX_H_LOOKBACK = 48,
+	TIDX_H_N_V4 = 56,
+	TIDX_H_N_V6 = 64,
+	TIDX_H_N_CIDR4 = 72,
+	TIDX_H_N_CIDR6 = 80
+};
+
+/* Section table entry fields: offsets from the entry's start. */
+enum tidx_section_field {
+	TIDX_S_KIND = 0,
+	TIDX_S_CRC = 4,
+	TIDX_S_OFFSET = 8,
+	TIDX_S_SIZE = 16,
+	TIDX_S_COUNT = 24,
+	TIDX_S_PARAM = 28
+};
+
+/* Element fields and sizes of the sections, as in the table above. */
+enum tidx_element_field {
+	TIDX_REC_TIME = 0, TIDX_REC_EXPIRY = 8, TIDX_REC_ID = 16,
+	TIDX_REC_META = 20, TIDX_REC_CONF = 24, TIDX_REC_RESERVED = 28,
+	TIDX_REC_SIZE = 32,
+	TIDX_ENT_REC = 0, TIDX_ENT_TEXT = 4, TIDX_ENT_SIZE = 8,
+	TIDX_SLOT4_KEY = 0, TIDX_SLOT4_VAL = 4, TIDX_SLOT4_SIZE = 8,
+	TIDX_SLOT6_KEY = 0, TIDX_SLOT6_VAL = 16, TIDX_SLOT6_SIZE = 24,
+	TIDX_META_SIZE = 20,		/* Five strrefs. */
+	TIDX_CIDR4_FIRST = 0, TIDX_CIDR4_LAST = 4, TIDX_CIDR4_ENT = 8,
+	TIDX_CIDR4_SIZE = 12,
+	TIDX_CIDR6_FIRST = 0, TIDX_CIDR6_LAST = 16, TIDX_CIDR6_ENT = 32,
+	TIDX_CIDR6_SIZE = 40,
+	TIDX_DIR_COUNT = 65537		/* 4-byte elements of DIR4, DIR6. */
+};
 
 enum tidx_kind {
 	TIDX_RECORDS = 1,
@@ -141,7 +188,7 @@ enum tidx_status {
 
 const char *tidx_strerror(enum tidx_status);
 
-/* A borrowed string: valid until the index or builder is closed. */
+/* A borrowed string: valid until the index is closed. */
 struct tidx_str {
 	const char *p;		/* NULL for a null value. */
 	uint32_t    len;
@@ -210,94 +257,5 @@ void	tidx_prefetch(const struct tidx *ix, const struct addr *a);
  */
 enum tidx_status tidx_entry(const struct tidx *ix, uint64_t e,
 	    struct tidx_ind *ind);
-
-/* Build-time parameters recorded in the header. */
-struct tidx_params {
-	int64_t	 build_time;
-	int64_t	 now;
-	int64_t	 lookback;
-};
-
-/* One indicator handed to the builder.  Strings are copied. */
-struct tidx_rec_in {
-	int64_t		time_generated;
-	int64_t		expiration;
-	int32_t		confidence;
-	struct tidx_str	id, threat_type, description, activity_groups,
-			url, type;
-};
-
-struct tidx_builder;
-
-struct strpool;
-
-/* Return a new, empty builder (free with tidx_builder_free). */
-struct tidx_builder *tidx_builder_new(void);
-
-/*
- * Return a builder that uses the caller's string pool sp (strpool.h) for
- * its strings instead of its own, and so takes references into it as
- * well as strings.  sp must outlive the builder; writing the index spends
- * it (strings no record or entry uses are left out, and the pool's bytes
- * are rewritten doing so), so intern nothing into it afterwards.
- */
-struct tidx_builder *tidx_builder_new_pool(struct strpool *sp);
-
-/* The builder's string pool. */
-struct strpool *tidx_builder_pool(const struct tidx_builder *b);
-void	tidx_builder_free(struct tidx_builder *b);
-
-/*
- * Add an indicator and return its record number, or -1 (TIDX_ERR_TOOBIG)
- * when the format cannot hold more.
- */
-int64_t	tidx_builder_record(struct tidx_builder *b,
-	    const struct tidx_rec_in *rec);
-
-/*
- * The same with the strings given as references into the string pool sp
- * of a builder made by tidx_builder_new_pool() (STRPOOL_NULL, which is
- * TIDX_STRNULL, for null), so that strings interned once by the caller
- * are not hashed again.
- */
-struct tidx_rec_ref {
-	int64_t		time_generated, expiration;
-	int32_t		confidence;
-	uint32_t	id, threat_type, description, activity_groups, url,
-			type;
-};
-
-int64_t	tidx_builder_record_ref(struct tidx_builder *b,
-	    const struct tidx_rec_ref *rec);
-
-/*
- * Index address a (with its text as written) under record rec.  Each
- * address may be added once; the caller chooses among indicators.
- * Returns TIDX_OK, or TIDX_ERR_TOOBIG.
- */
-enum tidx_status tidx_builder_addr(struct tidx_builder *b,
-	    const struct addr *a, struct tidx_str text, uint64_t rec);
-enum tidx_status tidx_builder_addr_ref(struct tidx_builder *b,
-	    const struct addr *a, uint32_t text, uint64_t rec);
-
-/*
- * Index the prefix a/plen (plen counts bits of the 128-bit form, so an
- * IPv4 /24 is 120; host bits of a must be zero; plen < 128) under record
- * rec.  Each prefix may be added once.  Lookups try exact addresses
- * first, then the longest prefix that holds the address.
- */
-enum tidx_status tidx_builder_prefix(struct tidx_builder *b,
-	    const struct addr *a, unsigned plen, struct tidx_str text,
-	    uint64_t rec);
-enum tidx_status tidx_builder_prefix_ref(struct tidx_builder *b,
-	    const struct addr *a, unsigned plen, uint32_t text, uint64_t rec);
-
-/*
- * Write the index to path: to a temporary file in the same directory,
- * fsynced, then renamed over path.  On failure nothing is left behind
- * and errno is kept for TIDX_ERR_IO.
- */
-enum tidx_status tidx_builder_write(struct tidx_builder *b,
-	    const char *path, const struct tidx_params *params);
 
 #endif /* TIDX_H */

@@ -7,6 +7,7 @@
 #include <check.h>
 
 Suite	*addr_suite(void);
+Suite	*afile_suite(void);
 Suite	*ktime_suite(void);
 Suite	*tidx_suite(void);
 Suite	*ingest_suite(void);

@@ -4,7 +4,8 @@
  * forms that must be refused (junk, zone ids, brackets, ports, prefix
  * lengths, white space, leading zeros), IPv4-mapped addresses being the
  * plain IPv4 value, RFC 5952 formatting and round trips, ordering and the
- * IPv4 integer conversions.  "Exclusions" walks both edges of every range
+ * IPv4 integer conversions.  "Prefixes" covers address/length texts
+ * and the last address of a prefix.  "Exclusions" walks both edges of every range
  * of SPEC 2.1 step 3.  "Limits" checks the length limit and that parsing
  * never reads past the given length: every parse goes through a heap copy
  * of exactly len bytes, so AddressSanitizer catches any overread.
@@ -761,6 +762,83 @@ START_TEST(quad_agrees_bytewise)
 }
 END_TEST
 
+/* Parse a prefix from a heap copy of exactly its bytes (see parse_n). */
+static int
+prefix_n(const char *s, struct addr *a, unsigned *plen)
+{
+	size_t	 len = strlen(s);
+	char	*p = malloc(len ? len : 1);
+	int	 rc;
+
+	if (p == NULL)
+		ck_abort_msg("out of memory");
+	memcpy(p, s, len);
+	rc = addr_parse_prefix(p, len, a, plen);
+	free(p);
+	return rc;
+}
+
+/*
+ * Prefixes: the length counts in the address's own family and comes
+ * back in the 128-bit form, host bits are cleared, an address alone is
+ * a /128, and the last address sets every host bit.
+ */
+START_TEST(prefix_parse)
+{
+	static const struct {
+		const char	*in, *first, *last;
+		unsigned	 plen;
+	} t[] = {
+		{ "203.0.113.77", "203.0.113.77", "203.0.113.77", 128 },
+		{ "203.0.113.77/24", "203.0.113.0", "203.0.113.255", 120 },
+		{ "203.0.113.77/32", "203.0.113.77", "203.0.113.77", 128 },
+		{ "198.51.100.1/0", "0.0.0.0", "255.255.255.255", 96 },
+		{ "10.1.2.3/9", "10.0.0.0", "10.127.255.255", 105 },
+		{ "::ffff:192.0.2.9/120", "192.0.2.0", "192.0.2.255", 120 },
+		{ "2001:DB8:1:2::9/48", "2001:db8:1::", "2001:db8:1:ffff:"
+		    "ffff:ffff:ffff:ffff", 48 },
+		{ "2001:db8::1/127", "2001:db8::", "2001:db8::1", 127 },
+		{ "2001:db8::/0", "::", "ffff:ffff:ffff:ffff:ffff:ffff:"
+		    "ffff:ffff", 0 },
+	};
+	struct addr a, last;
+	char	 buf[ADDR_STRLEN];
+	unsigned plen;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ck_assert_msg(prefix_n(t[i].in, &a, &plen) == 0, "%s",
+		    t[i].in);
+		ck_assert_uint_eq(plen, t[i].plen);
+		ck_assert_str_eq(addr_format(&a, buf), t[i].first);
+		addr_prefix_last(&a, plen, &last);
+		ck_assert_str_eq(addr_format(&last, buf), t[i].last);
+	}
+}
+END_TEST
+
+/* What is not a prefix, and lengths out of their family's range. */
+START_TEST(prefix_refused)
+{
+	static const char *const bad_addr[] = { "", "/24", "x/24",
+	    "203.0.113.1/", "203.0.113.1/0024", "203.0.113.1/2a",
+	    "203.0.113.1/-1", "203.0.113.1/ 24", "203.0.113.1 /24",
+	    "203.0.113.1/24/8", "2001:db8::/+4", "2001:db8::%1/64" };
+	static const char *const bad_len[] = { "203.0.113.1/33",
+	    "203.0.113.1/999", "2001:db8::/129", "::ffff:1.2.3.4/95" };
+	struct addr a;
+	unsigned plen;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bad_addr) / sizeof(bad_addr[0]); i++)
+		ck_assert_msg(prefix_n(bad_addr[i], &a, &plen) ==
+		    ADDR_ERR_ADDRESS, "%s", bad_addr[i]);
+	for (i = 0; i < sizeof(bad_len) / sizeof(bad_len[0]); i++)
+		ck_assert_msg(prefix_n(bad_len[i], &a, &plen) ==
+		    ADDR_ERR_LENGTH, "%s", bad_len[i]);
+}
+END_TEST
+
 Suite *
 addr_suite(void)
 {
@@ -793,6 +871,11 @@ addr_suite(void)
 	tcase_add_test(tc, excl_v6_matches_format);
 	tcase_add_test(tc, class_addresses);
 	tcase_add_test(tc, class_prefixes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Prefixes");
+	tcase_add_test(tc, prefix_parse);
+	tcase_add_test(tc, prefix_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -13,7 +13,7 @@
  * Stream: where a JSON stream fed in pieces (jrec_stream_*) says its
  * syntax error is, found by tests/fuzz/fuzz_jrec.c.
  *
- * Ranges: the prefix sections of index format 1.1 (CIDR4, CIDR6 and their
+ * Ranges: the prefix sections of the index (CIDR4, CIDR6 and their
  * directories, kinds 7-10), which tests/check_tidx.c does not damage:
  * offsets and sizes past the end or wrapping, counts whose product with
  * the element size wraps, a directory of the wrong length or without its
@@ -39,6 +39,7 @@
 #include "crc32c.h"
 #include "jrec.h"
 #include "tidx.h"
+#include "tidx_build.h"
 #include "xalloc.h"
 
 /* AddressSanitizer reserves terabytes of address space: no RLIMIT_AS. */
@@ -330,12 +331,12 @@ ranges_setup(void)
 	};
 	struct tidx_builder *b = tidx_builder_new();
 	struct tidx_params p = { 0, 0, 0 };
-	struct tidx_rec_in r;
-	struct tidx_str	 t;
+	struct tidx_rec_ref r;
 	struct addr	 ad;
 	struct stat	 st;
 	char		 path[] = "/tmp/check_hostile.XXXXXX";
 	int64_t		 rec;
+	uint32_t	 t;
 	size_t		 i;
 	int		 fd;
 	FILE		*f;
@@ -343,15 +344,15 @@ ranges_setup(void)
 	memset(&r, 0, sizeof(r));
 	r.expiration = INT64_MAX;
 	r.confidence = TIDX_CONF_NULL;
-	r.id.p = "ranges";
-	r.id.len = 6;
+	r.id = tidx_builder_string(b, "ranges", 6);
+	r.threat_type = r.description = r.activity_groups = r.url =
+	    r.type = TIDX_STRNULL;
 	rec = tidx_builder_record(b, &r);
 	ck_assert_int_ge(rec, 0);
 	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
 		ck_assert_int_eq(addr_parse(a[i].text, strlen(a[i].text), &ad),
 		    0);
-		t.p = a[i].text;
-		t.len = (uint32_t)strlen(a[i].text);
+		t = tidx_builder_string(b, a[i].text, strlen(a[i].text));
 		ck_assert_int_eq(a[i].plen == 128 ?
 		    tidx_builder_addr(b, &ad, t, (uint64_t)rec) :
 		    tidx_builder_prefix(b, &ad, a[i].plen, t, (uint64_t)rec),

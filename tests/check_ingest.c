@@ -1028,8 +1028,7 @@ END_TEST
 /*
  * ingest_confidence() takes "a JSON number or a string holding one"
  * (ingest.h): what strtod(3) reads but JSON does not (hexadecimal, a
- * leading '+' or '.', a trailing '.') is null.  A regression test: "0x1A"
- * used to give 26.
+ * leading '+' or '.', a trailing '.') is null: "0x1A" is not 26.
  */
 START_TEST(test_confidence_not_json_number)
 {

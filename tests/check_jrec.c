@@ -338,8 +338,7 @@ END_TEST
 /*
  * A field below a repeated member: the last member counts, so what the
  * first one held below it is gone, as in jq (.properties.clientInfo of
- * {"properties":{"clientInfo":"x"},"properties":{}} is null).  A
- * regression test: jrec used to return "x" here.
+ * {"properties":{"clientInfo":"x"},"properties":{}} is null, not "x").
  */
 START_TEST(test_duplicate_parent)
 {

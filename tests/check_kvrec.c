@@ -47,6 +47,7 @@
 #include "ktime.h"
 #include "kvrec.h"
 #include "tidx.h"
+#include "tidx_build.h"
 
 /* A vault record's time and type, for lines that must be events. */
 #define TG	"\"TimeGenerated\":\"2026-11-20T12:00:05.130679Z\""
@@ -1370,15 +1371,16 @@ static char	 ixdir[64];
 static char	 ixpath[96];
 static struct tidx *ix;
 
-#define S(x)	((struct tidx_str){ (x), (uint32_t)sizeof(x) - 1 })
-#define SNULL	((struct tidx_str){ NULL, 0 })
+/* The reference of string literal x in the builder b. */
+#define S(x)	tidx_builder_string(b, (x), sizeof(x) - 1)
+#define SNULL	TIDX_STRNULL
 
 static void
 ix_setup(void)
 {
 	struct tidx_builder *b = tidx_builder_new();
 	struct tidx_params params = { 0, 0, 0 };
-	struct tidx_rec_in r;
+	struct tidx_rec_ref r;
 	struct addr a;
 	int64_t	 rec;
 
@@ -1889,9 +1891,9 @@ END_TEST
 
 /*
  * Strings that strtod() reads but that do not hold a JSON number: hex
- * ("0x1F"), hex floats ("0x1p3") and leading white space.  The alert.c of
- * commit 4c769a9 read them with strtod() and wrote 31, 200 and 8 (while
- * " 200" was null); alert.c's contract says anything else is null.
+ * ("0x1F"), hex floats ("0x1p3") and leading white space.  Read with
+ * strtod() they would give 31, 200 and 8; alert.c's contract says that
+ * anything but a JSON number is null, so they are null, as " 200" is.
  */
 START_TEST(alert_status_code_strtod)
 {

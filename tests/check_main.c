@@ -12,6 +12,7 @@ main(void)
 	SRunner	*sr = srunner_create(addr_suite());
 	int	 failed;
 
+	srunner_add_suite(sr, afile_suite());
 	srunner_add_suite(sr, ktime_suite());
 	srunner_add_suite(sr, tidx_suite());
 	srunner_add_suite(sr, ingest_suite());

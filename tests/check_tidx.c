@@ -27,8 +27,8 @@
 
 #include "addr.h"
 #include "crc32c.h"
-#include "strpool.h"
 #include "tidx.h"
+#include "tidx_build.h"
 
 #include "check.h"
 
@@ -141,14 +141,37 @@ put64(unsigned char *p, uint64_t v)
 	put32(p + 4, (uint32_t)(v >> 32));
 }
 
-static struct tidx_str
-tstr(const char *s)
-{
-	struct tidx_str t;
+/* An indicator as the tests give it: C strings, NULL for null. */
+struct trec {
+	int64_t		 time_generated, expiration;
+	int32_t		 confidence;
+	const char	*id, *threat_type, *description, *activity_groups,
+			*url, *type;
+};
 
-	t.p = s;
-	t.len = s == NULL ? 0 : (uint32_t)strlen(s);
-	return t;
+/* The builder's reference of the C string s (NULL: null). */
+static uint32_t
+bstr(struct tidx_builder *b, const char *s)
+{
+	return tidx_builder_string(b, s, s == NULL ? 0 : strlen(s));
+}
+
+/* Add the indicator t to b through the builder's own calls. */
+static int64_t
+add_rec(struct tidx_builder *b, const struct trec *t)
+{
+	struct tidx_rec_ref r;
+
+	r.time_generated = t->time_generated;
+	r.expiration = t->expiration;
+	r.confidence = t->confidence;
+	r.id = bstr(b, t->id);
+	r.threat_type = bstr(b, t->threat_type);
+	r.description = bstr(b, t->description);
+	r.activity_groups = bstr(b, t->activity_groups);
+	r.url = bstr(b, t->url);
+	r.type = bstr(b, t->type);
+	return tidx_builder_record(b, &r);
 }
 
 /* Assert that s holds exactly the text want (NULL: a null string). */
@@ -348,7 +371,7 @@ static void
 build_small(const char *path, const struct tidx_params *p)
 {
 	struct tidx_builder	*b = tidx_builder_new();
-	struct tidx_rec_in	 r;
+	struct trec	 r;
 	struct addr		 a;
 	size_t			 i;
 
@@ -356,18 +379,18 @@ build_small(const char *path, const struct tidx_params *p)
 		r.time_generated = srecs[i].tg;
 		r.expiration = srecs[i].exp;
 		r.confidence = srecs[i].conf;
-		r.id = tstr(srecs[i].id);
-		r.threat_type = tstr(srecs[i].tt);
-		r.description = tstr(srecs[i].desc);
-		r.activity_groups = tstr(srecs[i].ag);
-		r.url = tstr(srecs[i].url);
-		r.type = tstr(srecs[i].type);
-		ck_assert_int_eq(tidx_builder_record(b, &r), (int64_t)i);
+		r.id = srecs[i].id;
+		r.threat_type = srecs[i].tt;
+		r.description = srecs[i].desc;
+		r.activity_groups = srecs[i].ag;
+		r.url = srecs[i].url;
+		r.type = srecs[i].type;
+		ck_assert_int_eq(add_rec(b, &r), (int64_t)i);
 	}
 	for (i = 0; i < NSADDRS; i++) {
 		parse(saddrs[i].text, &a);
-		ck_assert_int_eq(tidx_builder_addr(b, &a, tstr(saddrs[i].text),
-		    saddrs[i].rec), TIDX_OK);
+		ck_assert_int_eq(tidx_builder_addr(b, &a,
+		    bstr(b, saddrs[i].text), saddrs[i].rec), TIDX_OK);
 	}
 	ck_assert_int_eq(tidx_builder_write(b, path, p), TIDX_OK);
 	tidx_builder_free(b);
@@ -723,22 +746,22 @@ END_TEST
 START_TEST(test_builder_errors)
 {
 	struct tidx_builder	*b = tidx_builder_new();
-	struct tidx_rec_in	 r;
+	struct trec	 r;
 	struct tidx_params	 p = { 0, 0, 0 };
 	struct addr		 a;
 	char			 path[PATH_MAX];
 
 	memset(&r, 0, sizeof(r));
-	r.id = tstr("x");
+	r.id = "x";
 	parse("192.0.2.1", &a);
 	/* No record 0 yet. */
-	ck_assert_int_ne(tidx_builder_addr(b, &a, tstr("192.0.2.1"), 0),
+	ck_assert_int_ne(tidx_builder_addr(b, &a, bstr(b, "192.0.2.1"), 0),
 	    TIDX_OK);
-	ck_assert_int_eq(tidx_builder_record(b, &r), 0);
-	ck_assert_int_eq(tidx_builder_record(b, &r), 1);
-	ck_assert_int_ne(tidx_builder_addr(b, &a, tstr("192.0.2.1"), 2),
+	ck_assert_int_eq(add_rec(b, &r), 0);
+	ck_assert_int_eq(add_rec(b, &r), 1);
+	ck_assert_int_ne(tidx_builder_addr(b, &a, bstr(b, "192.0.2.1"), 2),
 	    TIDX_OK);
-	ck_assert_int_eq(tidx_builder_addr(b, &a, tstr("192.0.2.1"), 1),
+	ck_assert_int_eq(tidx_builder_addr(b, &a, bstr(b, "192.0.2.1"), 1),
 	    TIDX_OK);
 	/* The target is a directory: rename(2) fails, nothing is left. */
 	{
@@ -1109,14 +1132,14 @@ START_TEST(test_records_without_addresses)
 {
 	struct tidx_builder	*b = tidx_builder_new();
 	struct tidx_params	 p = { 7, 8, 9 };
-	struct tidx_rec_in	 r;
+	struct trec	 r;
 	struct tidx_info	 info;
 	struct tidx		*x;
 	char			 path[PATH_MAX];
 
 	memset(&r, 0, sizeof(r));
-	r.id = tstr("lonely");
-	ck_assert_int_eq(tidx_builder_record(b, &r), 0);
+	r.id = "lonely";
+	ck_assert_int_eq(add_rec(b, &r), 0);
 	mkpath(path, "noaddr.idx");
 	ck_assert_int_eq(tidx_builder_write(b, path, &p), TIDX_OK);
 	tidx_builder_free(b);
@@ -1136,19 +1159,19 @@ START_TEST(test_one_family)
 {
 	struct tidx_builder	*b;
 	struct tidx_params	 p = { 0, 0, 0 };
-	struct tidx_rec_in	 r;
+	struct trec	 r;
 	struct tidx		*x;
 	struct addr		 a;
 	char			 path[PATH_MAX];
 	int			 fam;
 
 	memset(&r, 0, sizeof(r));
-	r.id = tstr("only");
+	r.id = "only";
 	for (fam = 0; fam < 2; fam++) {
 		b = tidx_builder_new();
-		ck_assert_int_eq(tidx_builder_record(b, &r), 0);
+		ck_assert_int_eq(add_rec(b, &r), 0);
 		parse(fam == 0 ? "192.0.2.1" : "2001:db8::9", &a);
-		ck_assert_int_eq(tidx_builder_addr(b, &a, tstr("t"), 0),
+		ck_assert_int_eq(tidx_builder_addr(b, &a, bstr(b, "t"), 0),
 		    TIDX_OK);
 		mkpath(path, "family.idx");
 		ck_assert_int_eq(tidx_builder_write(b, path, &p), TIDX_OK);
@@ -1194,7 +1217,7 @@ START_TEST(test_many_addresses)
 {
 	struct tidx_builder	*b = tidx_builder_new();
 	struct tidx_params	 p = { 1, 2, 3 };
-	struct tidx_rec_in	 r;
+	struct trec	 r;
 	struct tidx_info	 info;
 	struct tidx_ind		 ind;
 	struct addr		*a6, a;
@@ -1204,17 +1227,17 @@ START_TEST(test_many_addresses)
 	int64_t			 e;
 
 	memset(&r, 0, sizeof(r));
-	r.threat_type = tstr("Botnet");
+	r.threat_type = "Botnet";
 	for (i = 0; i < BIGREC; i++) {
 		snprintf(id, sizeof(id), "id-%u", i);
-		r.id = tstr(id);
+		r.id = id;
 		r.confidence = (int32_t)i;
-		ck_assert_int_eq(tidx_builder_record(b, &r), i);
+		ck_assert_int_eq(add_rec(b, &r), i);
 	}
 	for (i = 0; i < BIG4; i++) {
 		addr_from_v4(&a, big_v4(i));
 		ck_assert_int_eq(tidx_builder_addr(b, &a,
-		    tstr(addr_format(&a, text)), i % BIGREC), TIDX_OK);
+		    bstr(b, addr_format(&a, text)), i % BIGREC), TIDX_OK);
 	}
 	rng_state = 7;
 	a6 = calloc(BIG6, sizeof(*a6));
@@ -1222,7 +1245,7 @@ START_TEST(test_many_addresses)
 	for (i = 0; i < BIG6; i++) {
 		big_v6(i, &a6[i]);
 		ck_assert_int_eq(tidx_builder_addr(b, &a6[i],
-		    tstr(addr_format(&a6[i], text)), i % BIGREC), TIDX_OK);
+		    bstr(b, addr_format(&a6[i], text)), i % BIGREC), TIDX_OK);
 	}
 	mkpath(path, "big.idx");
 	ck_assert_int_eq(tidx_builder_write(b, path, &p), TIDX_OK);
@@ -1271,7 +1294,7 @@ START_TEST(test_strings_stored_once)
 	static const char *tt[3] = { "Botnet", "Phishing", "Botnet" };
 	struct tidx_builder	*b = tidx_builder_new();
 	struct tidx_params	 p = { 1, 2, 3 };
-	struct tidx_rec_in	 r;
+	struct trec	 r;
 	struct tidx_info	 info;
 	struct tidx_ind		 ind[300];
 	struct tidx		*x;
@@ -1282,15 +1305,15 @@ START_TEST(test_strings_stored_once)
 	for (i = 0; i < 300; i++) {
 		memset(&r, 0, sizeof(r));
 		snprintf(id, sizeof(id), "id-%u", i % 100);	/* 100 ids. */
-		r.id = tstr(id);
-		r.threat_type = tstr(tt[i % 3]);	/* 2 strings. */
-		r.description = tstr("Botnet");	/* Again "Botnet". */
-		r.url = tstr(i % 2 ? "http://x" : NULL);	/* 1 string. */
-		r.type = tstr("ThreatIntelligenceIndicator");	/* 1. */
-		ck_assert_int_eq(tidx_builder_record(b, &r), i);
+		r.id = id;
+		r.threat_type = tt[i % 3];	/* 2 strings. */
+		r.description = "Botnet";	/* Again "Botnet". */
+		r.url = i % 2 ? "http://x" : NULL;	/* 1 string. */
+		r.type = "ThreatIntelligenceIndicator";	/* 1. */
+		ck_assert_int_eq(add_rec(b, &r), i);
 		addr_from_v4(&a, 0xC6336400u + i);
 		/* The address text "id-5" is the same as an id. */
-		ck_assert_int_eq(tidx_builder_addr(b, &a, tstr(id), i),
+		ck_assert_int_eq(tidx_builder_addr(b, &a, bstr(b, id), i),
 		    TIDX_OK);
 	}
 	mkpath(path, "dups.idx");
@@ -1940,7 +1963,7 @@ crowd_key(size_t i)
 START_TEST(test_line_lookup_as_documented)
 {
 	struct tidx_builder *b = tidx_builder_new();
-	struct tidx_rec_in r;
+	struct trec r;
 	struct layout	 l;
 	struct tidx	*x;
 	struct addr	 a;
@@ -1955,11 +1978,11 @@ START_TEST(test_line_lookup_as_documented)
 	memset(&r, 0, sizeof(r));
 	r.expiration = INT64_MAX;
 	r.confidence = TIDX_CONF_NULL;
-	r.id = tstr("x");
-	ck_assert_int_eq(tidx_builder_record(b, &r), 0);
+	r.id = "x";
+	ck_assert_int_eq(add_rec(b, &r), 0);
 	for (i = 0; i < 5000; i++) {
 		addr_from_v4(&a, crowd_key(i));
-		ck_assert_int_eq(tidx_builder_addr(b, &a, tstr("a"), 0),
+		ck_assert_int_eq(tidx_builder_addr(b, &a, bstr(b, "a"), 0),
 		    TIDX_OK);
 	}
 	mkpath(path, "crowded.idx");
@@ -2015,13 +2038,13 @@ START_TEST(test_line_lookup_as_documented)
 END_TEST
 
 /*
- * A builder sharing the caller's pool (tidx_builder_new_pool) takes
- * references; the index holds only the strings a record or entry uses,
- * each once, whatever else the pool holds, and every reference reads back
- * as the string it named.  With no unused string, the pool is written as
- * it is.
+ * The builder interns each string once and hands out references; the
+ * index holds only the strings a record or entry uses, each once,
+ * whatever else was interned (strings of rows the caller dropped), and
+ * every reference reads back as the string it named.  After the write,
+ * nothing more can be interned.
  */
-START_TEST(test_shared_pool)
+START_TEST(test_unused_strings)
 {
 	static const char *const junk[] = { "dropped-1", "old description",
 	    "198.51.100.99", "" };
@@ -2029,50 +2052,52 @@ START_TEST(test_shared_pool)
 	struct tidx_rec_ref r;
 	struct tidx_info info;
 	struct tidx_ind	 ind;
-	struct strpool	*sp;
 	struct tidx	*x;
 	struct addr	 a;
 	char		 path[PATH_MAX], text[32], id[32];
-	uint32_t	 t;
+	const char	*got;
+	uint32_t	 t, len;
 	int64_t		 e;
 	int		 i, garbage;
 
 	for (garbage = 0; garbage < 2; garbage++) {
-		sp = strpool_new();
-		b = tidx_builder_new_pool(sp);
-		ck_assert_ptr_eq(tidx_builder_pool(b), sp);
+		b = tidx_builder_new();
+		ck_assert_uint_eq(tidx_builder_string(b, NULL, 3),
+		    TIDX_STRNULL);
+		ck_assert_ptr_null(tidx_builder_get(b, TIDX_STRNULL, &len));
 		for (i = 0; i < 40; i++) {
 			if (garbage)
-				(void)strpool_intern(sp, junk[i % 4],
-				    strlen(junk[i % 4]));
+				(void)bstr(b, junk[i % 4]);
 			snprintf(id, sizeof(id), "id-%d", i);
 			snprintf(text, sizeof(text), "192.0.2.%d", i);
 			memset(&r, 0, sizeof(r));
 			r.expiration = INT64_MAX;
 			r.confidence = i;
-			r.id = strpool_intern(sp, id, strlen(id));
-			r.threat_type = strpool_intern(sp, "C2", 2);
-			r.description = i % 2 ? STRPOOL_NULL :
-			    strpool_intern(sp, "shared", 6);
-			r.activity_groups = STRPOOL_NULL;
-			r.url = STRPOOL_NULL;
-			r.type = strpool_intern(sp, "T", 1);
-			ck_assert_int_eq(tidx_builder_record_ref(b, &r), i);
-			t = strpool_intern(sp, text, strlen(text));
+			r.id = bstr(b, id);
+			ck_assert_uint_eq(bstr(b, id), r.id);
+			got = tidx_builder_get(b, r.id, &len);
+			ck_assert_uint_eq(len, strlen(id));
+			ck_assert_mem_eq(got, id, len);
+			r.threat_type = bstr(b, "C2");
+			r.description = bstr(b, i % 2 ? NULL : "shared");
+			r.activity_groups = TIDX_STRNULL;
+			r.url = TIDX_STRNULL;
+			r.type = bstr(b, "T");
+			ck_assert_int_eq(tidx_builder_record(b, &r), i);
+			t = bstr(b, text);
 			parse(text, &a);
-			ck_assert_int_eq(tidx_builder_addr_ref(b, &a, t,
+			ck_assert_int_eq(tidx_builder_addr(b, &a, t,
 			    (uint64_t)i), TIDX_OK);
 		}
-		/* id-i, 192.0.2.i, "C2", "shared", "T". */
-		ck_assert_uint_eq(strpool_count(sp), 83 + (garbage ? 4 : 0));
 		mkpath(path, garbage ? "shared-g.idx" : "shared.idx");
 		ck_assert_int_eq(tidx_builder_write(b, path, &small_params),
 		    TIDX_OK);
+		ck_assert_uint_eq(bstr(b, "late"), TIDX_STRFULL);
 		tidx_builder_free(b);
-		strpool_free(sp);
 		ck_assert_int_eq(tidx_open(path, &x), TIDX_OK);
 		ck_assert_int_eq(tidx_verify(x), TIDX_OK);
 		tidx_get_info(x, &info);
+		/* id-i, 192.0.2.i, "C2", "shared", "T". */
 		ck_assert_uint_eq(info.n_strings, 83);
 		for (i = 0; i < 40; i++) {
 			snprintf(text, sizeof(text), "192.0.2.%d", i);
@@ -2125,7 +2150,7 @@ tidx_suite(void)
 	tcase_add_test(tc, test_layout_small);
 	tcase_add_test(tc, test_layout_strings_distinct);
 	tcase_add_test(tc, test_line_lookup_as_documented);
-	tcase_add_test(tc, test_shared_pool);
+	tcase_add_test(tc, test_unused_strings);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");

@@ -35,6 +35,7 @@
 #include "kvrec.h"
 #include "scan.h"
 #include "tidx.h"
+#include "tidx_build.h"
 
 static struct kvrec	*kr;
 static struct tidx	*ix;
@@ -43,12 +44,11 @@ static int		 outfd;
 static char		*outbuf;
 static size_t		 outcap;
 
-static struct tidx_str
-S(const char *s)
+/* The builder's reference of the C string s (NULL: null). */
+static uint32_t
+S(struct tidx_builder *b, const char *s)
 {
-	struct tidx_str t = { s, s ? (uint32_t)strlen(s) : 0 };
-
-	return t;
+	return tidx_builder_string(b, s, s ? strlen(s) : 0);
 }
 
 /* Build and open the index the alerts are written against. */
@@ -61,7 +61,7 @@ make_index(void)
 	};
 	struct tidx_builder *b = tidx_builder_new();
 	struct tidx_params p = { 0, 0, 0 };
-	struct tidx_rec_in r;
+	struct tidx_rec_ref r;
 	struct addr	 a;
 	char		 path[] = "/tmp/fuzz_kvrec.XXXXXX";
 	int64_t		 rec[2];
@@ -72,23 +72,23 @@ make_index(void)
 	r.time_generated = 0;
 	r.expiration = INT64_MAX;
 	r.confidence = 80;
-	r.id = S("fuzz-ti-1");
-	r.threat_type = S("C2");
-	r.description = S("quote \" backslash \\ control \x01 bad \xff\xfe");
-	r.activity_groups = S(NULL);
-	r.url = S("https://203.0.113.10/x");
-	r.type = S(NULL);
+	r.id = S(b, "fuzz-ti-1");
+	r.threat_type = S(b, "C2");
+	r.description = S(b, "quote \" backslash \\ control \x01 bad \xff\xfe");
+	r.activity_groups = S(b, NULL);
+	r.url = S(b, "https://203.0.113.10/x");
+	r.type = S(b, NULL);
 	rec[0] = tidx_builder_record(b, &r);
-	r.id = S("fuzz-ti-2");
+	r.id = S(b, "fuzz-ti-2");
 	r.confidence = TIDX_CONF_NULL;
 	r.expiration = 0;
-	r.type = S("ThreatIntelligenceIndicator_CL");
+	r.type = S(b, "ThreatIntelligenceIndicator_CL");
 	rec[1] = tidx_builder_record(b, &r);
 	if (rec[0] < 0 || rec[1] < 0)
 		abort();
 	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
 		if (addr_parse(addrs[i], strlen(addrs[i]), &a) == -1 ||
-		    tidx_builder_addr(b, &a, S(addrs[i]),
+		    tidx_builder_addr(b, &a, S(b, addrs[i]),
 		    (uint64_t)rec[i % 2]) != TIDX_OK)
 			abort();
 	}
