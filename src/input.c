@@ -250,6 +250,8 @@ count_nl(const char *p, size_t n)
 	const char *e = p + n;
 	uint64_t c = 0;
 
+	if (n == 0)
+		return 0;	/* p may be NULL: nothing kept yet. */
 	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
 		c++;
 		p++;
