@@ -250,6 +250,8 @@ count_nl(const char *p, size_t n)
 	const char *e = p + n;
 	uint64_t c = 0;
 
+	if (n == 0)
+		return 0;	/* p may be NULL: nothing kept yet. */
 	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
 		c++;
 		p++;
@@ -423,12 +425,13 @@ recover(struct input *in, uint64_t start_line)
 			skip_partial = 1;
 		}
 	}
-	snprintf(msg, sizeof(msg), "%s at line %llu; %s line %llu%s", why,
+	/* from is a line start, or inside the line dropped to its end. */
+	snprintf(msg, sizeof(msg), "%s at line %llu; %s line %llu", why,
 	    (unsigned long long)input_doc_line(in, err_off),
 	    k->over ? "document too long to read again, reading on as "
 	    "lines after" : "reading on as lines from",
-	    (unsigned long long)(input_doc_line(in, from) -
-	    (k->over ? 1 : 0)), skip_partial ? " and its end" : "");
+	    (unsigned long long)(input_doc_line(in, from) +
+	    (skip_partial ? 1 : 0) - (k->over ? 1 : 0)));
 	in->ops.broken(in->arg, start_line, msg);
 
 	in->line_base = input_doc_line(in, from) - 1;
@@ -441,7 +444,8 @@ recover(struct input *in, uint64_t start_line)
 
 		k->len = 0;
 		k->off = from;
-		while (nl == NULL && (n = raw_read(in, buf, sizeof(buf))) > 0)
+		while (nl == NULL && before_read(in, in->fd) == 0 &&
+		    (n = raw_read(in, buf, sizeof(buf))) > 0)
 			if ((nl = memchr(buf, '\n', (size_t)n)) != NULL)
 				keep_append(k, nl + 1, (size_t)(buf + n - nl - 1),
 				    SIZE_MAX);

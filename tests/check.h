@@ -22,5 +22,7 @@ Suite	*kvrec_suite(void);	/* kvrec and alert. */
 Suite	*state_suite(void);
 Suite	*stix_suite(void);
 Suite	*hostile_suite(void);	/* Damaged indexes, yajl limits. */
+Suite	*input_suite(void);
+Suite	*match_suite(void);
 
 #endif
