@@ -110,8 +110,10 @@ cmd_info(const char *path, int info, int verify)
 	enum tidx_status st;
 	struct jout	*j;
 
-	if (verify && (st = tidx_verify(ix)) != TIDX_OK)
+	if (verify && (st = tidx_verify(ix)) != TIDX_OK) {
+		tidx_close(ix);
 		errx(2, "%s: %s", path, tidx_strerror(st));
+	}
 	if (info) {
 		tidx_get_info(ix, &in);
 		j = jout_new(STDOUT_FILENO);
