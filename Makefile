@@ -120,8 +120,9 @@ check: $(CHECK_DEPS)
 ifneq ($(SANITIZE),1)
 	sh tests/recipes.sh
 	MOCKCLUSTER=$(CURDIR)/$(MOCKCLUSTER) sh tests/kafka.sh
+	sh tests/rsyslog.sh
 else
-	@echo "recipes, kafka: skipped with SANITIZE=1"
+	@echo "recipes, kafka, rsyslog: skipped with SANITIZE=1"
 endif
 	@if command -v mandoc >/dev/null; then \
 		mandoc -Tlint -W warning $(MAN1) $(MAN5) && \
