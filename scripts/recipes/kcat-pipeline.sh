@@ -167,24 +167,30 @@ mpid=$!
 # kcat 1.7 reads its input in blocks (fread(3) of 1024 bytes in Debian's
 # 1.7.1), each of which waits until it is full: the last alerts of a quiet
 # spell would wait in kcat for the next ones.  The relay copies what
-# kv-match writes and, when kv-match has nothing more to say for now and
-# the copy ends a line, completes the block of 4096 bytes (a multiple of
-# any such block size) with empty lines, which kcat skips: it produces no
-# empty message.  Its pid is not needed: it ends when kv-match's output
-# or kcat's input does.
+# kv-match writes, whole lines only, and when kv-match has nothing more
+# to say for now, completes the block of 4096 bytes (a multiple of any
+# such block size) with empty lines, which kcat skips: it produces no
+# empty message.  A line cut short by kv-match's end (SIGKILL) is dropped,
+# not produced.  Its pid is not needed: it ends when kv-match's output or
+# kcat's input does.
 # shellcheck disable=SC2016 # Perl's variables.
 relay='$| = 1;
-my ($pos, $b, $rin) = (0, "", "");
+my ($pos, $b, $rest, $rin) = (0, "", "", "");
 vec($rin, fileno(STDIN), 1) = 1;
 while (sysread(STDIN, $b, 65536)) {
-	print $b;
-	$pos = ($pos + length($b)) % 4096;
-	if ($pos && substr($b, -1) eq "\n" &&
-	    !select(my $r = $rin, undef, undef, 0)) {
+	$b = $rest . $b;
+	my $n = rindex($b, "\n") + 1;
+	$rest = substr($b, $n);
+	next if $n == 0;
+	print substr($b, 0, $n);
+	$pos = ($pos + $n) % 4096;
+	if ($pos && !select(my $r = $rin, undef, undef, 0)) {
 		print "\n" x (4096 - $pos);
 		$pos = 0;
 	}
-}'
+}
+print STDERR "kcat-pipeline: an alert cut short at the end of kv-match, dropped\n"
+    if length $rest;'
 "$PERL" -e "$relay" <"$work/alerts" |
 # shellcheck disable=SC2086
 "$KCAT" $kcat_conf -P ${pkey:+-K "$pkey"} -b "$BROKERS" -t "$ALERT_TOPIC" \
