@@ -11,6 +11,8 @@
 # and grepcidr -f (given all 1e6 addresses); jq doing the same lookup on a
 # slice of the file (both times less the harness's own, which is a sizable
 # part of kv-match's short run there); lookup cost; start-up; then a
+# the two-stage topology (SPEC 8) on the same file: the dedup stage in
+# alerts/s and the CPU of both stages against one kv-match; then a
 # PASS/FAIL line per target.  The counts of matching lines are compared across the tools.  Side-by-side commands
 # run in rounds (one run of each in turn), so that the ratios, the figures
 # that count on a noisy machine, compare runs made under the same load.
@@ -358,6 +360,28 @@ idx6_mib=$(mib "$(bytes_of "$IDX6")")
 dedup_mib=$(calc "${kv_alerts:-0} * 256 / 1048576")
 rss_limit=$(calc "$idx6_mib + 32 + $dedup_mib")
 
+# ---- The two-stage topology (SPEC 8) on the same file ---------------------
+# Stage 1 (kv-match --window 0s --key) writes every match, keyed; stage 2
+# (kv-match --dedup-only) reads those.  Its throughput is in keyed alerts
+# a second; the CPU of both stages is set against the single kv-match's.
+
+say "two stages: keyed alerts of the ${KV_MB} MB file (not timed)"
+"$KVM" -i "$IDX6" --window 0s --key <"$KV" >"$T/keyed" ||
+    say "warning: kv-match --key exited with status $?"
+keyed_n=$(wc -l <"$T/keyed" | tr -d ' ')
+i=1
+while [ $i -le "$RUNS" ]; do
+	say "two stages, round $i of $RUNS"
+	timed st1 '"$KVM" -i "$IDX6" --window 0s --key <"$KV" >/dev/null'
+	timed st2 '"$KVM" --dedup-only <"$T/keyed" >/dev/null'
+	i=$((i + 1))
+done
+st2_aps=$(calc "$keyed_n * 1e9 / $(median "$T/st2.t")")
+st_cpu_x=
+if [ $HAVE_TIME = 1 ]; then
+	st_cpu_x=$(calc "($(median "$T/st1.c") + $(median "$T/st2.c")) / $(median "$T/kv.c")")
+fi
+
 # ---- jq and grepcidr on the slice ----------------------------------------
 
 slice_bytes=$(bytes_of "$SLICE")
@@ -480,6 +504,8 @@ row "wc -l < file (MB/s)" "$(f3 "$wc_rate")"
 row "cat file > /dev/null (MB/s)" "$(f3 "$cat_rate")"
 row "kv-match / wc -l" "$(f3 "$r_wc")x" "" "target >= 0.5"
 row "kv-match / cat" "$(f3 "$r_cat")x"
+row "dedup stage, --dedup-only (alerts/s)" "$(f3 "$st2_aps")" "" "$keyed_n keyed alerts from --window 0s --key"
+row "two stages / one kv-match, CPU user+sys" "$(f3 "$st_cpu_x")x" "" "same file"
 row "cat file | kv-match (MB/s)" "$(f3 "$kvp_rate")"
 row "cat file | wc -l (MB/s)" "$(f3 "$wcp_rate")"
 row "pipe: kv-match / wc -l" "$(f3 "$r_pipe")x" "" "target >= 1"

@@ -21,6 +21,16 @@
 #			same group: the topic's partitions are shared among them.
 #	TOPIC		The topic (event hub) holding the log records.
 #	ALERT_TOPIC	The topic (event hub) the alerts go to.
+#	PARTITION	Empty (the default): join GROUP, which shares TOPIC's
+#			partitions among its members and moves them when one
+#			comes or goes.  A number: read that partition alone
+#			(kcat -C -p PARTITION -o stored), committing the
+#			offsets under GROUP all the same.  The dedup stage
+#			wants this, one instance per partition of the alert
+#			topic, each with its own STATE: every alert of a key
+#			then meets the same dedup table, whatever happens to
+#			the group (a rebalance would hand a partition, and its
+#			keys, to a process whose state has never seen them).
 #	STAGE		single (the default): match and dedup in one kv-match, as
 #			above; match: stage 1 of the two-stage topology (SPEC
 #			8), kv-match --window 0s --key, alerts produced keyed
@@ -37,7 +47,8 @@
 #	KCAT_OPTS	More options for both kcat (split on white space).
 #	KV_MATCH_OPTS	More options for kv-match (split on white space),
 #			such as "--window 1h --max-keys 2000000".
-#	KCAT, KV_MATCH	The programs (default: kcat and kv-match on PATH).
+#	KCAT, KV_MATCH, PERL  The programs (default: kcat, kv-match and
+#			perl on PATH; perl relays the alerts to kcat -P).
 #
 # Event Hubs speaks the Kafka protocol on port 9093 with SASL_SSL; the
 # user name is the literal string $ConnectionString and the password is
@@ -71,6 +82,7 @@ set -u
 prog=kcat-pipeline
 KCAT=${KCAT:-kcat}
 KV_MATCH=${KV_MATCH:-kv-match}
+PERL=${PERL:-perl}
 INDEX=${INDEX:-/var/lib/ti/ti.idx}
 STATE=${STATE:-}
 KCAT_CONFIG=${KCAT_CONFIG:-}
@@ -84,6 +96,21 @@ for v in BROKERS GROUP TOPIC ALERT_TOPIC; do
 		exit 2
 	fi
 done
+
+# How the consumer reads TOPIC: as a member of GROUP, or one partition.
+PARTITION=${PARTITION:-}
+case $PARTITION in
+'')	consume="-G $GROUP";;
+*[!0-9]*)
+	echo "$prog: PARTITION: not a partition number: $PARTITION" >&2
+	exit 2;;
+*)	consume="-C -p $PARTITION -o stored -X group.id=$GROUP";;
+esac
+case $GROUP in
+*[[:space:]*?[]*)
+	echo "$prog: GROUP: white space or a pattern character" >&2
+	exit 2;;
+esac
 
 # -F before the other options, so that KCAT_OPTS can override the file.
 kcat_conf=
@@ -126,16 +153,48 @@ fi
 
 # Unquoted on purpose: the *_OPTS variables are lists of words.
 # shellcheck disable=SC2086
-"$KCAT" $kcat_conf -b "$BROKERS" -G "$GROUP" $KCAT_OPTS -u -q -f "$cfmt" \
-    "$TOPIC" >"$work/records" &
+if [ -n "$PARTITION" ]; then
+	set_topic="-t $TOPIC"
+else
+	set_topic=$TOPIC
+fi
+"$KCAT" $kcat_conf -b "$BROKERS" $consume $KCAT_OPTS -u -q -f "$cfmt" \
+    $set_topic >"$work/records" &
 cpid=$!
 # shellcheck disable=SC2086
 "$KV_MATCH" "$@" $KV_MATCH_OPTS <"$work/records" >"$work/alerts" &
 mpid=$!
+# kcat 1.7 reads its input in blocks (fread(3) of 1024 bytes in Debian's
+# 1.7.1), each of which waits until it is full: the last alerts of a quiet
+# spell would wait in kcat for the next ones.  The relay copies what
+# kv-match writes, whole lines only, and when kv-match has nothing more
+# to say for now, completes the block of 4096 bytes (a multiple of any
+# such block size) with empty lines, which kcat skips: it produces no
+# empty message.  A line cut short by kv-match's end (SIGKILL) is dropped,
+# not produced.  Its pid is not needed: it ends when kv-match's output or
+# kcat's input does.
+# shellcheck disable=SC2016 # Perl's variables.
+relay='$| = 1;
+my ($pos, $b, $rest, $rin) = (0, "", "", "");
+vec($rin, fileno(STDIN), 1) = 1;
+while (sysread(STDIN, $b, 65536)) {
+	$b = $rest . $b;
+	my $n = rindex($b, "\n") + 1;
+	$rest = substr($b, $n);
+	next if $n == 0;
+	print substr($b, 0, $n);
+	$pos = ($pos + $n) % 4096;
+	if ($pos && !select(my $r = $rin, undef, undef, 0)) {
+		print "\n" x (4096 - $pos);
+		$pos = 0;
+	}
+}
+print STDERR "kcat-pipeline: an alert cut short at the end of kv-match, dropped\n"
+    if length $rest;'
+"$PERL" -e "$relay" <"$work/alerts" |
 # shellcheck disable=SC2086
 "$KCAT" $kcat_conf -P ${pkey:+-K "$pkey"} -b "$BROKERS" -t "$ALERT_TOPIC" \
-    $KCAT_OPTS -q \
-    <"$work/alerts" &
+    $KCAT_OPTS -q &
 ppid=$!
 
 # Stopping is stopping the consumer: the rest drains behind it.  termed_c
@@ -193,7 +252,7 @@ pst=$st
 # has reported itself.
 rc=0
 if [ "$cst" -ne 0 ] && ! { [ "$termed_c" = 1 ] && [ "$cst" -eq 143 ]; }; then
-	echo "$prog: consumer (kcat -G) exited with status $cst" >&2
+	echo "$prog: consumer (kcat) exited with status $cst" >&2
 	rc=1
 fi
 if [ "$mst" -gt 1 ] && ! { [ "$termed_m" = 1 ] && [ "$mst" -eq 143 ]; }; then

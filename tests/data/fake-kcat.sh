@@ -9,7 +9,8 @@
 #	stdout, then creates $FAKE_KCAT_DIR/consumed.  With FAKE_KCAT_HOLD
 #	set it then waits, as a real consumer waits for more records, until
 #	SIGTERM, and exits 0; otherwise it exits 0 at once.
-#   -P (a producer): copies stdin to $FAKE_KCAT_DIR/produced; with
+#   -P (a producer): copies stdin to $FAKE_KCAT_DIR/produced but for
+#	empty lines, which kcat does not produce; with
 #	FAKE_KCAT_FAIL=N it exits N at once instead, reading nothing.
 
 mode=
@@ -42,7 +43,8 @@ case $mode in
 	if [ -n "${FAKE_KCAT_FAIL:-}" ]; then
 		exit "$FAKE_KCAT_FAIL"
 	fi
-	exec cat >"$FAKE_KCAT_DIR/produced";;
+	# Like kcat, no message for an empty line.
+	exec sed -u '/^$/d' >"$FAKE_KCAT_DIR/produced";;
 *)
 	echo "fake kcat: no mode (-G or -P) in: $*" >&2
 	exit 1;;
