@@ -46,7 +46,7 @@ TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_afile.c \
 	   tests/check_lineread.c tests/check_misc.c tests/check_scan.c \
 	   tests/check_dedup.c tests/check_kvrec.c tests/check_state.c \
 	   tests/check_stix.c tests/check_hostile.c tests/check_akey.c \
-	   tests/check_dstage.c
+	   tests/check_dstage.c tests/testlib.c
 
 # Objects go to build/ (build/san/ with SANITIZE=1) so that the two kinds
 # never mix; bin/ holds the binaries of the last build.

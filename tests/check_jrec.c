@@ -19,6 +19,7 @@
 #include "jrec.h"
 
 #include "check.h"
+#include "testlib.h"
 
 enum {
 	F_A, F_B, F_N, F_S, F_O, F_CLIENTINFO, F_APPID, F_PROPS, F_TOPCI,
@@ -1375,29 +1376,6 @@ START_TEST(test_stream_handled)
 	ck_assert_uint_eq(jrec_stream_handled(jr), 0);
 }
 END_TEST
-
-/* The documented samples in tests/data, read from their files. */
-static char *
-slurp_data(const char *name, size_t *lenp)
-{
-	char	 path[512];
-	const char *dir = getenv("TESTDATA");
-	FILE	*f;
-	char	*buf;
-	long	 n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
-	ck_assert_msg((f = fopen(path, "rb")) != NULL, "%s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	ck_assert_int_ge(n = ftell(f), 0);
-	rewind(f);
-	ck_assert_ptr_nonnull(buf = malloc((size_t)n + 1));
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*lenp = (size_t)n;
-	return buf;
-}
 
 struct acc {
 	char	 s[512];

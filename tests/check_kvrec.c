@@ -33,6 +33,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "check.h"
+#include "testlib.h"
 #include "alert.h"
 #include "jout.h"
 #include "ktime.h"
@@ -1367,8 +1369,8 @@ END_TEST
 
 /* Alerts: a small index, built and opened for each test. */
 
-static char	 ixdir[64];
-static char	 ixpath[96];
+static char	 ixdir[PATH_MAX / 2];
+static char	 ixpath[PATH_MAX];
 static struct tidx *ix;
 
 /* The reference of string literal x in the builder b. */
@@ -1384,8 +1386,7 @@ ix_setup(void)
 	struct addr a;
 	int64_t	 rec;
 
-	snprintf(ixdir, sizeof(ixdir), "/tmp/check_kvrec.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(ixdir));
+	scratch_dir(ixdir, sizeof(ixdir), "check_kvrec");
 	snprintf(ixpath, sizeof(ixpath), "%s/ti.idx", ixdir);
 	params.build_time = params.now = kt("2026-11-20T00:00:00Z");
 	params.lookback = 14 * 86400 * KTIME_TICKS_PER_SEC;
@@ -1466,33 +1467,6 @@ ind_of(const char *addrtext)
 	return ind;
 }
 
-/* Read all of fd from its start into a NUL-terminated string. */
-static char *
-slurp(int fd)
-{
-	size_t	 cap = 4096, len = 0;
-	char	*buf = malloc(cap);
-	ssize_t	 n;
-
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	for (;;) {
-		if (len + 1 >= cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		ck_assert_int_ge(n, 0);
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	ck_assert_uint_eq(strlen(buf), len);
-	return buf;
-}
-
 /*
  * The alert for the record line (which must be a vault event) and the
  * indicator of address indaddr: the output, newline included (free it).
@@ -1514,7 +1488,7 @@ alert_for(const char *line, const char *indaddr)
 	ck_assert_int_eq(jout_flush(j), 0);
 	ck_assert_int_eq(jout_error(j), 0);
 	jout_free(j);
-	out = slurp(fileno(f));
+	out = slurp_fd(fileno(f), NULL);
 	fclose(f);
 	return out;
 }
@@ -2086,7 +2060,7 @@ START_TEST(alert_envelope)
 	    alert_cb, j), KVREC_EVENT);
 	ck_assert_int_eq(jout_flush(j), 0);
 	jout_free(j);
-	out = slurp(fileno(f));
+	out = slurp_fd(fileno(f), NULL);
 	fclose(f);
 	nl = strchr(out, '\n');
 	ck_assert_ptr_nonnull(nl);
@@ -2131,7 +2105,7 @@ START_TEST(alert_two_lines)
 	alert_write(j, &ev, &i2);
 	ck_assert_int_eq(jout_flush(j), 0);
 	jout_free(j);
-	out = slurp(fileno(f));
+	out = slurp_fd(fileno(f), NULL);
 	fclose(f);
 	nl = strchr(out, '\n');
 	ck_assert_ptr_nonnull(nl);
@@ -2358,22 +2332,6 @@ START_TEST(stream_handled)
 }
 END_TEST
 
-/* Open a file of tests/data and return its text (free it). */
-static char *
-data_file(const char *name)
-{
-	char	 path[512];
-	const char *dir = getenv("TESTDATA");
-	char	*text;
-	int	 fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
-	ck_assert_msg((fd = open(path, O_RDONLY)) != -1, "%s", path);
-	text = slurp(fd);
-	close(fd);
-	return text;
-}
-
 /*
  * The Key Vault rows of tests/data/kv-query-api.json: AZKVAuditLogs rows
  * and AzureDiagnostics rows, as the query API answers, pretty-printed.
@@ -2381,7 +2339,7 @@ data_file(const char *name)
 START_TEST(query_api_file)
 {
 	struct seen sn;
-	char	*text = data_file("kv-query-api.json");
+	char	*text = slurp_data("kv-query-api.json", NULL);
 
 	records_everyway(text, &sn, KVREC_EVENT);
 	ck_assert_uint_eq(sn.n, 6);

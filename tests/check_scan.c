@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "testlib.h"
 #include "kvrec.h"
 #include "scan.h"
 
@@ -319,14 +320,6 @@ assert_empties(const char *const *lines, size_t n)
 
 	for (i = 0; i < n; i++)
 		EMPTY(lines[i]);
-}
-
-/* A small deterministic generator, so that failures can be replayed. */
-static uint64_t
-rnd(uint64_t *state)
-{
-	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return *state >> 33;
 }
 
 START_TEST(list_flat)
