@@ -75,7 +75,7 @@ static const int map_az[KV_NMEMBERS + 2] = {
 	AD_TIME, AZ_CALLER
 };
 
-const char *const kv_member_names[KV_NMEMBERS] = {
+const char *const kvrec_member_names[KV_NMEMBERS] = {
 	"ResourceId", "SubscriptionId", "OperationName", "ResultType",
 	"CorrelationId", "id_s", "clientInfo_s", "httpStatusCode_d",
 	"identity_claim_appid_g",

@@ -126,6 +126,6 @@ int	 kvrec_container_line(const struct kvrec *kr, const char *line,
 	    size_t len);
 
 /* The member names of the alert, indexed by enum kv_member. */
-extern const char *const kv_member_names[KV_NMEMBERS];
+extern const char *const kvrec_member_names[KV_NMEMBERS];
 
 #endif /* KVREC_H */

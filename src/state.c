@@ -27,6 +27,7 @@
 #include "jrec.h"
 #include "ktime.h"
 #include "state.h"
+#include "utf8.h"
 #include "version.h"
 #include "xalloc.h"
 

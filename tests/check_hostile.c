@@ -118,7 +118,7 @@ START_TEST(yajl_gen_alloc_fails)
 	s = malloc(BIG);
 	ck_assert_ptr_nonnull(s);
 	memset(s, 'a', BIG);
-	g = yajl_gen_alloc(&yajl_afuncs);
+	g = yajl_gen_alloc(&xalloc_yajl_funcs);
 	ck_assert_ptr_nonnull(g);
 	xalloc_set_handler(exit2);
 	limit_address_space();
@@ -152,7 +152,7 @@ START_TEST(yajl_unlimited_succeeds)
 	v = jrec_get(jr, 0);
 	ck_assert_int_eq(v->type, JV_STRING);
 	ck_assert_uint_eq(v->len, BIG / 2);
-	g = yajl_gen_alloc(&yajl_afuncs);
+	g = yajl_gen_alloc(&xalloc_yajl_funcs);
 	ck_assert_int_eq(yajl_gen_string(g, (const unsigned char *)v->s,
 	    v->len), yajl_gen_status_ok);
 	ck_assert_int_eq(yajl_gen_get_buf(g, &out, &olen),

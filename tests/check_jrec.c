@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "jrec.h"
+#include "utf8.h"
 
 #include "check.h"
 #include "testlib.h"
@@ -392,15 +393,15 @@ START_TEST(test_json_is_number)
 	size_t	 i;
 
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		ck_assert_msg(json_is_number(yes[i], strlen(yes[i])) == 1,
+		ck_assert_msg(jrec_is_number(yes[i], strlen(yes[i])) == 1,
 		    "\"%s\" is a number", yes[i]);
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		ck_assert_msg(json_is_number(no[i], strlen(no[i])) == 0,
+		ck_assert_msg(jrec_is_number(no[i], strlen(no[i])) == 0,
 		    "\"%s\" is not a number", no[i]);
 	/* Only len bytes count. */
-	ck_assert_int_eq(json_is_number("12x", 2), 1);
-	ck_assert_int_eq(json_is_number("1.5", 2), 0);
-	ck_assert_int_eq(json_is_number("5", 0), 0);
+	ck_assert_int_eq(jrec_is_number("12x", 2), 1);
+	ck_assert_int_eq(jrec_is_number("1.5", 2), 0);
+	ck_assert_int_eq(jrec_is_number("5", 0), 0);
 }
 END_TEST
 

@@ -193,7 +193,7 @@ START_TEST(member_names)
 	int	 i;
 
 	for (i = 0; i < KV_NMEMBERS; i++)
-		ck_assert_str_eq(kv_member_names[i], want[i]);
+		ck_assert_str_eq(kvrec_member_names[i], want[i]);
 }
 END_TEST
 
@@ -746,9 +746,9 @@ assert_member(const struct kv_event *ev, enum kv_member m, const char *want)
 	const struct jval *v = ev->m[m];
 
 	ck_assert_msg(v->type == JV_STRING || v->type == JV_NUMBER,
-	    "%s: type %d", kv_member_names[m], (int)v->type);
+	    "%s: type %d", kvrec_member_names[m], (int)v->type);
 	ck_assert_msg(v->len == strlen(want) && memcmp(v->s, want, v->len) ==
-	    0, "%s is \"%.*s\", want \"%s\"", kv_member_names[m], (int)v->len,
+	    0, "%s is \"%.*s\", want \"%s\"", kvrec_member_names[m], (int)v->len,
 	    v->s, want);
 }
 
@@ -756,7 +756,7 @@ static void
 assert_absent(const struct kv_event *ev, enum kv_member m)
 {
 	ck_assert_msg(ev->m[m]->type == JV_ABSENT, "%s: type %d, want absent",
-	    kv_member_names[m], (int)ev->m[m]->type);
+	    kvrec_member_names[m], (int)ev->m[m]->type);
 }
 
 START_TEST(rl_members)

@@ -27,6 +27,7 @@
 #include "check.h"
 #include "testlib.h"
 #include "crc32c.h"
+#include "hash.h"
 #include "jout.h"
 #include "ktime.h"
 #include "strpool.h"
@@ -831,20 +832,20 @@ START_TEST(xalloc_ordinary)
 }
 END_TEST
 
-START_TEST(xalloc_yajl_funcs)
+START_TEST(test_xalloc_yajl_funcs)
 {
 	char	*p;
 
-	ck_assert(yajl_afuncs.malloc != NULL);
-	ck_assert(yajl_afuncs.realloc != NULL);
-	ck_assert(yajl_afuncs.free != NULL);
-	p = yajl_afuncs.malloc(yajl_afuncs.ctx, 4);
+	ck_assert(xalloc_yajl_funcs.malloc != NULL);
+	ck_assert(xalloc_yajl_funcs.realloc != NULL);
+	ck_assert(xalloc_yajl_funcs.free != NULL);
+	p = xalloc_yajl_funcs.malloc(xalloc_yajl_funcs.ctx, 4);
 	ck_assert_ptr_nonnull(p);
 	memcpy(p, "abc", 4);
-	p = yajl_afuncs.realloc(yajl_afuncs.ctx, p, 1 << 20);
+	p = xalloc_yajl_funcs.realloc(xalloc_yajl_funcs.ctx, p, 1 << 20);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(p, "abc");
-	yajl_afuncs.free(yajl_afuncs.ctx, p);
+	xalloc_yajl_funcs.free(xalloc_yajl_funcs.ctx, p);
 }
 END_TEST
 
@@ -932,7 +933,7 @@ misc_suite(void)
 	tcase_add_test(tc, jout_lines);
 	tcase_add_test(tc, jout_buffering);
 	tcase_add_test(tc, xalloc_ordinary);
-	tcase_add_test(tc, xalloc_yajl_funcs);
+	tcase_add_test(tc, test_xalloc_yajl_funcs);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Strpool");
