@@ -237,29 +237,6 @@ syntax_error(struct kvrec *kr)
 	    jrec_error(kr->jr));
 }
 
-enum kvrec_status
-kvrec_parse(struct kvrec *kr, const char *line, size_t len,
-    struct kv_event *ev)
-{
-	enum kvrec_status st;
-
-	switch (jrec_parse(kr->jr, line, len)) {
-	case JREC_EMPTY:
-		return KVREC_BLANK;
-	case JREC_SYNTAX:
-		syntax_error(kr);
-		return KVREC_MALFORMED;
-	case JREC_NOTOBJECT:
-		snprintf(kr->err, sizeof(kr->err), "not a JSON object");
-		return KVREC_MALFORMED;
-	case JREC_OK:
-		break;
-	}
-	if ((st = classify(kr)) == KVREC_EVENT)
-		*ev = kr->ev;
-	return st;
-}
-
 /*
  * The error for the bad records of the last parse (jrec_nonobjects);
  * none: no record was handed over.

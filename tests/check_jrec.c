@@ -379,7 +379,7 @@ START_TEST(test_duplicate_parent)
 }
 END_TEST
 
-START_TEST(test_json_is_number)
+START_TEST(test_jrec_is_number)
 {
 	static const char *yes[] = {
 		"0", "-0", "7", "1.5", "-1.50e3", "1e5", "1E+5", "1e-5",
@@ -1445,7 +1445,7 @@ jrec_suite(void)
 	tcase_add_test(tc, test_invalid_utf8_in_strings);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_duplicate_parent);
-	tcase_add_test(tc, test_json_is_number);
+	tcase_add_test(tc, test_jrec_is_number);
 	tcase_add_test(tc, test_arrays);
 	tcase_add_test(tc, test_complex);
 	tcase_add_test(tc, test_reset);

@@ -27,7 +27,7 @@
  * (SPEC.md 7: a fast path must never change which alerts are written)
  * against the full parse of src/kvrec.h, for both scanners: when one
  * answers SCAN_OK with the list H, the address text of every record that
- * kvrec_parse_records() (and kvrec_parse()) reads as a KVREC_EVENT is one
+ * kvrec_parse_records() reads as a KVREC_EVENT is one
  * of H, byte for byte; in particular an empty list means no event.  It
  * does so on a corpus of adversarial lines and all their prefixes, and on
  * thousands of random lines from a small grammar (the three log shapes,
@@ -1382,7 +1382,6 @@ diff_check(struct kvrec *kr, const char *s, size_t len,
 {
 	static char	 msg[320];
 	struct diff_ctx	 dx;
-	struct kv_event	 ev;
 	struct sres	 sr, sq;
 	enum kvrec_status ks;
 	char		*p;
@@ -1397,9 +1396,6 @@ diff_check(struct kvrec *kr, const char *s, size_t len,
 	ck_assert_ptr_nonnull(p);
 	memcpy(p, s, len);
 	ks = kvrec_parse_records(kr, p, len, diff_cb, &dx);
-	/* The parse of one object obeys the same property. */
-	if (kvrec_parse(kr, p, len, &ev) == KVREC_EVENT)
-		(void)diff_event(&dx, &ev, "kvrec_parse");
 	free(p);
 	if (dx.bad_status > 0)
 		return "a record handed over with a status of no record";
