@@ -1,6 +1,7 @@
 # Makefile for ti-index and kv-match.
 #
 # Targets: all (binaries in bin/), check (unit and end-to-end tests),
+# werror (gcc and clang builds with -Werror),
 # bench, install (PREFIX, DESTDIR), clean.  SANITIZE=1 builds with
 # AddressSanitizer and UndefinedBehaviorSanitizer.
 
@@ -118,6 +119,14 @@ else
 RECIPE_TESTS = sh tests/recipes.sh
 endif
 
+# Every source, tests included, built with -Werror by gcc and by clang.
+werror:
+	$(MAKE) clean
+	$(MAKE) CC=clang CFLAGS='-O2 -Werror' all $(OBJDIR)/check_unit
+	$(MAKE) clean
+	$(MAKE) CC=gcc CFLAGS='-O2 -Werror' all $(OBJDIR)/check_unit
+	$(MAKE) clean
+
 check: all $(OBJDIR)/check_unit
 	$(CK_ENV) CK_VERBOSITY=normal TESTDATA=tests/data $(OBJDIR)/check_unit
 	sh tests/e2e.sh
@@ -174,5 +183,5 @@ clean:
 	rm -rf build bin
 
 FORCE:
-.PHONY: all check bench demo fuzz install uninstall clean FORCE
+.PHONY: all check werror bench demo fuzz install uninstall clean FORCE
 .SECONDARY:

@@ -668,8 +668,8 @@ START_TEST(non_string_not_listed)
 		    "{\"callerIpAddress\":{\"x\":\"1.2.3.4\"}}]}",
 		/* A name as the value's own member: depth 2 or 4. */
 		"{\"CallerIPAddress\":{\"CallerIPAddress\":\"1.2.3.4\"}}",
-		"{\"records\":[{\"callerIpAddress\":{\"callerIpAddress\":"
-		    "\"1.2.3.4\"}}]}",
+		("{\"records\":[{\"callerIpAddress\":{\"callerIpAddress\":"
+		    "\"1.2.3.4\"}}]}"),
 	};
 
 	assert_empties(none, NELEM(none));
@@ -702,8 +702,8 @@ START_TEST(framing_unsure)
 		"   ",
 		"\r",
 		"[{\"CallerIPAddress\":\"1.2.3.4\"}]",
-		"[{\"callerIpAddress\":\"1.2.3.4\"},{\"callerIpAddress\":"
-		    "\"5.6.7.8\"}]",
+		("[{\"callerIpAddress\":\"1.2.3.4\"},{\"callerIpAddress\":"
+		    "\"5.6.7.8\"}]"),
 		"[]",
 		"\"CallerIPAddress\"",
 		"x{\"CallerIPAddress\":\"1.2.3.4\"}",
@@ -795,8 +795,8 @@ START_TEST(trailing_content_unsure_scalar)
 		"{\"a\":\"\\/\"} {\"CallerIPAddress\":\"1.2.3.4\"}",
 		"{\"CallerIPAddress\":\"1.2.3.4\",\"a\":\"\\/\"},{}",
 		"{\"a\":\"\\/\"}{\"CallerIPAddress\":\"1.2.3.4\"}",
-		"{\"records\":[{\"a\":\"\\/\"}]} {\"callerIpAddress\":"
-		    "\"1.2.3.4\"}",
+		("{\"records\":[{\"a\":\"\\/\"}]} {\"callerIpAddress\":"
+		    "\"1.2.3.4\"}"),
 		"{\"records\":[{\"callerIpAddress\":\"1.2.3.4\"}]}{\"a\":"
 		    "\"\\/\"}",
 	};
@@ -894,8 +894,8 @@ START_TEST(quick_other_escapes)
 	static const char *const lines[] = {
 		"{\"a\":\"\\/\"} {\"CallerIPAddress\":\"1.2.3.4\"}",
 		"{\"CallerIPAddress\":\"1.2.3.4\",\"a\":\"\\/\"},{}",
-		"{\"records\":[{\"a\":\"\\/\"}]} {\"callerIpAddress\":"
-		    "\"1.2.3.4\"}",
+		("{\"records\":[{\"a\":\"\\/\"}]} {\"callerIpAddress\":"
+		    "\"1.2.3.4\"}"),
 	};
 	size_t	 i;
 
@@ -993,6 +993,9 @@ puts_(struct buf *b, const char *s)
 {
 	put(b, s, strlen(s));
 }
+
+static void putf(struct buf *, const char *, ...)
+    __attribute__((__format__(__printf__, 2, 3)));
 
 static void
 putf(struct buf *b, const char *fmt, ...)
@@ -1982,8 +1985,8 @@ gen_record(struct buf *b, struct gen *g, int depth)
 	};
 	static const char *const rids[] = {
 		"\"" VAULT "\"", "\"" VAULT "\"", "\"" VAULT "\"",
-		"\"/subscriptions/s/resourcegroups/g/providers/"
-		    "microsoft.keyvault/vaults/v\"",
+		("\"/subscriptions/s/resourcegroups/g/providers/"
+		    "microsoft.keyvault/vaults/v\""),
 		"\"/SUBSCRIPTIONS/S/PROVIDERS/MICROSOFT.KEYVAULT/VAULT/V\"",
 		"\"/SUBSCRIPTIONS/S/PROVIDERS/MICROSOFT.SQL/SERVERS/X\"",
 		"\"/SUBSCRIPTIONS/S/PROVIDERS/MICROSOFT.KEYVAULT\\/VAULTS/V\"",
@@ -2082,8 +2085,8 @@ gen_line(struct buf *b, struct gen *g)
 		"Records", "record\\u0073",
 	};
 	static const char *const nonrec[] = {
-		"1", "null", "\"x\"", "[]", "[{\"callerIpAddress\":"
-		    "\"203.0.113.7\"}]", "\"callerIpAddress\"",
+		"1", "null", "\"x\"", "[]", ("[{\"callerIpAddress\":"
+		    "\"203.0.113.7\"}]"), "\"callerIpAddress\"",
 	};
 	struct member m[8];
 	struct buf arr = { NULL, 0, 0 };

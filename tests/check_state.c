@@ -1053,8 +1053,8 @@ START_TEST(bad_trailers)
 		"{\"end\":\"true\",\"keys\":1,\"crc32c\":\"@L\"}\n",
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n\n",
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n" KEY1,
-		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n"
-		    "{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n",
+		("{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n"
+		    "{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n"),
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}",
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\r",
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n\0",
