@@ -1,6 +1,7 @@
 # Makefile for ti-index and kv-match.
 #
 # Targets: all (binaries in bin/), check (unit and end-to-end tests),
+# werror (gcc and clang builds with -Werror),
 # bench, install (PREFIX, DESTDIR), clean.  SANITIZE=1 builds with
 # AddressSanitizer and UndefinedBehaviorSanitizer.
 
@@ -35,18 +36,19 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 
 # The modules both programs and the tests link (libtikv.a).
 LIB_SRCS = src/addr.c src/afile.c src/akey.c src/alert.c src/crc32c.c \
-	   src/dedup.c src/diag.c src/dstage.c src/feed.c src/ingest.c \
+	   src/dedup.c src/diag.c src/dstage.c src/feed.c src/hash.c src/ingest.c \
 	   src/input.c src/ixreport.c src/jout.c src/jrec.c src/ktime.c \
 	   src/kvrec.c src/lineread.c src/match.c src/pipeline.c src/scan.c \
 	   src/state.c src/stix.c src/strpool.c src/tidx.c src/tidx_build.c \
-	   src/watch.c src/xalloc.c
+	   src/utf8.c src/watch.c src/xalloc.c
 TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_afile.c \
 	   tests/check_ktime.c \
 	   tests/check_tidx.c tests/check_ingest.c tests/check_jrec.c \
 	   tests/check_lineread.c tests/check_misc.c tests/check_scan.c \
 	   tests/check_dedup.c tests/check_kvrec.c tests/check_state.c \
 	   tests/check_stix.c tests/check_hostile.c tests/check_akey.c \
-	   tests/check_dstage.c tests/check_input.c tests/check_match.c
+	   tests/check_dstage.c tests/check_input.c tests/check_match.c \
+	   tests/testlib.c
 
 # Objects go to build/ (build/san/ with SANITIZE=1) so that the two kinds
 # never mix; bin/ holds the binaries of the last build.
@@ -119,6 +121,14 @@ else
 CHECK_DEPS += $(if $(HAVE_RDKAFKA),$(MOCKCLUSTER))
 endif
 
+# Every source, tests included, built with -Werror by gcc and by clang.
+werror:
+	$(MAKE) clean
+	$(MAKE) CC=clang CFLAGS='-O2 -Werror' all $(OBJDIR)/check_unit
+	$(MAKE) clean
+	$(MAKE) CC=gcc CFLAGS='-O2 -Werror' all $(OBJDIR)/check_unit
+	$(MAKE) clean
+
 check: $(CHECK_DEPS)
 	$(CK_ENV) CK_VERBOSITY=normal TESTDATA=tests/data $(OBJDIR)/check_unit
 	sh tests/e2e.sh
@@ -181,5 +191,5 @@ clean:
 	rm -rf build bin
 
 FORCE:
-.PHONY: all check bench demo fuzz install uninstall clean FORCE
+.PHONY: all check werror bench demo fuzz install uninstall clean FORCE
 .SECONDARY:

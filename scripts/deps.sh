@@ -5,7 +5,7 @@
 # packages instead (scripts/bench-deps.sh passes the benchmark's).
 set -e
 
-pkgs="gcc make pkg-config libyajl-dev check mandoc jq curl python3 librdkafka-dev kcat rsyslog"
+pkgs="gcc clang make pkg-config libyajl-dev check mandoc jq curl python3 librdkafka-dev kcat rsyslog"
 [ $# -eq 0 ] || pkgs="$*"
 
 missing=

@@ -52,7 +52,7 @@ status_code(struct jout *j, const struct jval *v)
 
 	jout_key(j, "httpStatusCode_d");
 	if ((v->type != JV_NUMBER && v->type != JV_STRING) ||
-	    !json_is_number(v->s, v->len)) {
+	    !jrec_is_number(v->s, v->len)) {
 		jout_null(j);
 		return;
 	}
@@ -96,7 +96,7 @@ alert_write(struct jout *j, const struct kv_event *ev,
 		if (i == KV_HTTPSTATUSCODE_D)
 			status_code(j, ev->m[i]);
 		else
-			member(j, kv_member_names[i], ev->m[i]);
+			member(j, kvrec_member_names[i], ev->m[i]);
 	}
 	if (ind->type.p != NULL)
 		str(j, "Type", ind->type);

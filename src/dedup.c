@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "dedup.h"
+#include "hash.h"
 #include "ktime.h"
-#include "strpool.h"
 #include "xalloc.h"
 
 #define MIN_MARK	512

@@ -26,11 +26,11 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "hash.h"
 #include "ingest.h"
 #include "jrec.h"
 #include "ktime.h"
 #include "stix.h"
-#include "strpool.h"
 #include "tidx_build.h"
 #include "xalloc.h"
 
@@ -279,7 +279,7 @@ ingest_confidence(int type, const char *s, size_t len, int32_t *v)
 	double	 d;
 
 	if ((type != JV_NUMBER && type != JV_STRING) || len >= sizeof(buf) ||
-	    !json_is_number(s, len))
+	    !jrec_is_number(s, len))
 		return -1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';

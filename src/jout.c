@@ -9,8 +9,8 @@
 #include <yajl/yajl_gen.h>
 
 #include "jout.h"
-#include "jrec.h"
 #include "ktime.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 struct jout {
@@ -28,7 +28,7 @@ jout_new(int fd)
 {
 	struct jout *j = xcalloc(1, sizeof(*j));
 
-	j->g = yajl_gen_alloc(&yajl_afuncs);
+	j->g = yajl_gen_alloc(&xalloc_yajl_funcs);
 	j->fd = fd;
 	j->cap = JOUT_FLUSH * 2;
 	j->buf = xmalloc(j->cap);

@@ -19,6 +19,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "jrec.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* What the last key or value announced, for the value that follows. */
@@ -96,89 +97,6 @@ struct jrec {
 	void		*arg;
 	char		 err[128];
 };
-
-size_t
-utf8_sanitize(char *out, const char *in, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	size_t	 i = 0, o = 0;
-
-	while (i < len) {
-		unsigned c = s[i];
-		size_t	 n;
-
-		if (c < 0x80) {
-			out[o++] = (char)c;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3;
-		else
-			goto bad;
-		if (len - i <= n)
-			goto bad;
-		{
-			size_t	 k;
-			unsigned c1 = s[i + 1];
-
-			for (k = 1; k <= n; k++)
-				if ((s[i + k] & 0xc0) != 0x80)
-					goto bad;
-			/* Overlong forms, surrogates, beyond U+10FFFF. */
-			if ((c == 0xe0 && c1 < 0xa0) ||
-			    (c == 0xed && c1 > 0x9f) ||
-			    (c == 0xf0 && c1 < 0x90) ||
-			    (c == 0xf4 && c1 > 0x8f))
-				goto bad;
-		}
-		memcpy(out + o, s + i, n + 1);
-		o += n + 1;
-		i += n + 1;
-		continue;
-bad:
-		out[o++] = (char)0xef;
-		out[o++] = (char)0xbf;
-		out[o++] = (char)0xbd;
-		i++;
-	}
-	return o;
-}
-
-int
-json_is_number(const char *s, size_t len)
-{
-	size_t	 i = 0;
-
-	if (i < len && s[i] == '-')
-		i++;
-	if (i < len && s[i] == '0')
-		i++;
-	else if (i < len && s[i] >= '1' && s[i] <= '9')
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++;
-	else
-		return 0;
-	if (i < len && s[i] == '.') {
-		if (++i >= len || s[i] < '0' || s[i] > '9')
-			return 0;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++;
-	}
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		if (++i < len && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i >= len || s[i] < '0' || s[i] > '9')
-			return 0;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++;
-	}
-	return i == len;
-}
 
 static size_t
 arena_put(struct jrec *jr, const char *s, size_t len, int sanitize)
@@ -739,7 +657,7 @@ nested_text(struct jrec *jr, const char *s, size_t len)
 	memcpy(cand, jr->cand, sizeof(cand));
 	jr->nest++;
 	jr->nest_base = depth;
-	h = yajl_alloc(&callbacks, &yajl_afuncs, jr);
+	h = yajl_alloc(&callbacks, &xalloc_yajl_funcs, jr);
 	yajl_config(h, yajl_dont_validate_strings, 1);
 	ok = yajl_parse(h, (const unsigned char *)s, len) == yajl_status_ok &&
 	    yajl_complete_parse(h) == yajl_status_ok;
@@ -882,7 +800,7 @@ start(struct jrec *jr, int containers, int multiple,
 	jr->fn = fn;
 	jr->arg = arg;
 	jr->err[0] = '\0';
-	jr->h = yajl_alloc(&callbacks, &yajl_afuncs, jr);
+	jr->h = yajl_alloc(&callbacks, &xalloc_yajl_funcs, jr);
 	yajl_config(jr->h, yajl_dont_validate_strings, 1);
 	if (multiple)
 		yajl_config(jr->h, yajl_allow_multiple_values, 1);
@@ -963,7 +881,7 @@ jrec_check(struct jrec *jr, const char *text, size_t len)
 		yajl_free(jr->h);
 	jr->err[0] = '\0';
 	jr->stopped = 0;
-	jr->h = yajl_alloc(&none, &yajl_afuncs, jr);
+	jr->h = yajl_alloc(&none, &xalloc_yajl_funcs, jr);
 	yajl_config(jr->h, yajl_dont_validate_strings, 1);
 	return parse_all(jr, text, len);
 }
@@ -1072,6 +990,37 @@ const struct jval *
 jrec_get(const struct jrec *jr, size_t i)
 {
 	return &jr->vals[i];
+}
+
+int
+jrec_is_number(const char *s, size_t len)
+{
+	size_t	 i = 0;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (i < len && s[i] == '0')
+		i++;
+	else if (i < len && s[i] >= '1' && s[i] <= '9')
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < len && s[i] == '.') {
+		if (++i >= len || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= len || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i == len;
 }
 
 int

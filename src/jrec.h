@@ -179,13 +179,6 @@ uint64_t jrec_stream_handled(const struct jrec *jr);
 const struct jval *jrec_get(const struct jrec *jr, size_t i);
 
 /*
- * Append the len bytes at s to buf as valid UTF-8, each invalid byte
- * replaced by U+FFFD (EF BF BD).  buf must have room for 3 * len bytes.
- * Returns the number of bytes written.
- */
-size_t	 utf8_sanitize(char *buf, const char *s, size_t len);
-
-/*
  * Look at the first bytes of an input (at least its first line, when it
  * has one): 1 when they start a JSON document spread over lines (a '['
  * first, or a '{' whose text does not end on the first line), 0 when they
@@ -194,7 +187,10 @@ size_t	 utf8_sanitize(char *buf, const char *s, size_t len);
  */
 int	 jrec_is_document(const char *buf, size_t len);
 
-/* Return 1 when the len bytes at s are exactly one JSON number. */
-int	 json_is_number(const char *s, size_t len);
+/*
+ * Return 1 when the len bytes at s are exactly one JSON number (as a
+ * JV_NUMBER value is, or a JV_STRING that holds one), else 0.
+ */
+int	 jrec_is_number(const char *s, size_t len);
 
 #endif /* JREC_H */

@@ -75,7 +75,7 @@ static const int map_az[KV_NMEMBERS + 2] = {
 	AD_TIME, AZ_CALLER
 };
 
-const char *const kv_member_names[KV_NMEMBERS] = {
+const char *const kvrec_member_names[KV_NMEMBERS] = {
 	"ResourceId", "SubscriptionId", "OperationName", "ResultType",
 	"CorrelationId", "id_s", "clientInfo_s", "httpStatusCode_d",
 	"identity_claim_appid_g",
@@ -235,29 +235,6 @@ syntax_error(struct kvrec *kr)
 {
 	snprintf(kr->err, sizeof(kr->err), "malformed JSON: %s",
 	    jrec_error(kr->jr));
-}
-
-enum kvrec_status
-kvrec_parse(struct kvrec *kr, const char *line, size_t len,
-    struct kv_event *ev)
-{
-	enum kvrec_status st;
-
-	switch (jrec_parse(kr->jr, line, len)) {
-	case JREC_EMPTY:
-		return KVREC_BLANK;
-	case JREC_SYNTAX:
-		syntax_error(kr);
-		return KVREC_MALFORMED;
-	case JREC_NOTOBJECT:
-		snprintf(kr->err, sizeof(kr->err), "not a JSON object");
-		return KVREC_MALFORMED;
-	case JREC_OK:
-		break;
-	}
-	if ((st = classify(kr)) == KVREC_EVENT)
-		*ev = kr->ev;
-	return st;
 }
 
 /*

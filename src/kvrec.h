@@ -68,14 +68,6 @@ struct kvrec *kvrec_new(void);		/* Free with kvrec_free. */
 void	 kvrec_free(struct kvrec *kr);
 
 /*
- * Parse len bytes at line as one record (one JSON object).  On
- * KVREC_EVENT, *ev is filled; its pointers are borrowed until the next
- * call.  On KVREC_MALFORMED, kvrec_error() says why.
- */
-enum kvrec_status kvrec_parse(struct kvrec *kr, const char *line,
-	    size_t len, struct kv_event *ev);
-
-/*
  * Parse len bytes at line as one JSON text holding records: an object, or
  * the records of a container (see above and jrec_parse_records).
  * fn(arg, status, ev) is called for each record in order with its status
@@ -126,6 +118,6 @@ int	 kvrec_container_line(const struct kvrec *kr, const char *line,
 	    size_t len);
 
 /* The member names of the alert, indexed by enum kv_member. */
-extern const char *const kv_member_names[KV_NMEMBERS];
+extern const char *const kvrec_member_names[KV_NMEMBERS];
 
 #endif /* KVREC_H */

@@ -45,6 +45,8 @@ enum scan_result scan_callers(const char *line, size_t len,
  * the object does.  scan_callers() gives it for lines with a backslash;
  * for the others it may list members of the three names at other depths
  * too (an extra address only costs a full parse when it is indexed).
+ * The programs use scan_callers(); this second algorithm is the exact
+ * reference the fast scanner is checked against (check_scan, fuzz_kvrec).
  */
 enum scan_result scan_callers_exact(const char *line, size_t len,
 	    struct scan_hit *hits, size_t *nhits);

@@ -27,6 +27,7 @@
 #include "jrec.h"
 #include "ktime.h"
 #include "state.h"
+#include "utf8.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -538,6 +539,24 @@ trailer(struct loader *l, uint32_t crc)
 	return NULL;
 }
 
+/*
+ * Why next_line() failed with r (RD_ERROR, RD_TOOLONG or RD_UNENDED);
+ * *st becomes STATE_IO for a read error.
+ */
+static const char *
+read_failure(enum rd r, enum state_status *st)
+{
+	switch (r) {
+	case RD_ERROR:
+		*st = STATE_IO;
+		return "read error";
+	case RD_TOOLONG:
+		return "line too long";
+	default:
+		return "truncated";
+	}
+}
+
 /* Read the whole file; NULL when it is good, or why it is not. */
 static const char *
 read_state(struct loader *l, enum state_status *st)
@@ -549,37 +568,20 @@ read_state(struct loader *l, enum state_status *st)
 	enum rd	 r;
 
 	*st = STATE_DAMAGED;
-	switch (next_line(l, &line, &len)) {
-	case RD_LINE:
-		break;
-	case RD_EOF:
+	if ((r = next_line(l, &line, &len)) == RD_EOF)
 		return "empty file";
-	case RD_ERROR:
-		*st = STATE_IO;
-		return "read error";
-	case RD_TOOLONG:
-		return "line too long";
-	case RD_UNENDED:
-		return "truncated";
-	}
+	if (r != RD_LINE)
+		return read_failure(r, st);
 	if ((why = header(l, line, len)) != NULL)
 		return why;
 	crc = crc32c(crc, line, len + 1);
 	for (;;) {
-		switch ((r = next_line(l, &line, &len))) {
-		case RD_LINE:
-			break;
-		case RD_EOF:
+		if ((r = next_line(l, &line, &len)) == RD_EOF) {
 			l->lineno = 0;
 			return "no trailer (truncated)";
-		case RD_ERROR:
-			*st = STATE_IO;
-			return "read error";
-		case RD_TOOLONG:
-			return "line too long";
-		case RD_UNENDED:
-			return "truncated";
 		}
+		if (r != RD_LINE)
+			return read_failure(r, st);
 		switch (jrec_parse(l->jr, line, len)) {
 		case JREC_OK:
 			break;

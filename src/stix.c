@@ -344,88 +344,107 @@ word_len(const char *p, const char *end, enum tok *t)
 	return n1;
 }
 
+/*
+ * The punctuation or comparison operator at p (p < end): its length, with
+ * its token in *t, or 0 when p starts none.
+ */
+static size_t
+operator_len(const char *p, const char *end, enum tok *t)
+{
+	int	 eq = p + 1 < end && p[1] == '=';
+
+	switch (*p) {
+	case '[': *t = T_LBRACK; return 1;
+	case ']': *t = T_RBRACK; return 1;
+	case '(': *t = T_LPAREN; return 1;
+	case ')': *t = T_RPAREN; return 1;
+	case ':': *t = T_COLON; return 1;
+	case ',': *t = T_COMMA; return 1;
+	case '*': *t = T_ASTERISK; return 1;
+	case '=':
+		*t = T_EQ;
+		return eq ? 2 : 1;
+	case '!':
+		*t = eq ? T_NEQ : T_INVALID;
+		return eq ? 2 : 1;
+	case '<':
+		if (p + 1 < end && p[1] == '>') {
+			*t = T_NEQ;
+			return 2;
+		}
+		*t = eq ? T_LE : T_LT;
+		return eq ? 2 : 1;
+	case '>':
+		*t = eq ? T_GE : T_GT;
+		return eq ? 2 : 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The word at p (p < end, a letter): a typed literal h'..', b'..' or
+ * t'..' when one is complete there, else a keyword or an identifier.
+ * Returns its length, with its token in *t.
+ */
+static size_t
+word_token_len(const char *p, const char *end, enum tok *t)
+{
+	size_t	 n = 0;
+
+	if (p + 1 < end && p[1] == '\'') {
+		if (*p == 'h' && (n = hex_len(p, end)) > 0)
+			*t = T_HEX;
+		else if (*p == 'b' && (n = binary_len(p, end)) > 0)
+			*t = T_BINARY;
+		else if (*p == 't' && (n = timestamp_len(p, end)) > 0)
+			*t = T_TIMESTAMP;
+	}
+	return n > 0 ? n : word_len(p, end, t);
+}
+
+/*
+ * The token at p (p < end) that is not an operator: a string, a number,
+ * a dot or a word.  Returns its length, with its token in *t (T_INVALID,
+ * length 1, for a byte that starts none).
+ */
+static size_t
+value_len(const char *p, const char *end, enum tok *t)
+{
+	size_t	 n = 0;
+
+	*t = T_INVALID;
+	if (*p == '\'') {
+		if ((n = string_len(p, end)) > 0)
+			*t = T_STRING;
+	} else if (*p == '.') {
+		if ((n = number_len(p, end, t)) == 0)
+			*t = T_DOT;
+	} else if (is_digit(*p) || *p == '+' || *p == '-') {
+		if ((n = number_len(p, end, t)) == 0)
+			*t = T_INVALID;	/* A lone '+' or '-'. */
+	} else if (is_alpha(*p))
+		n = word_token_len(p, end, t);
+	return n > 0 ? n : 1;
+}
+
 /* Read the next token into r->t, r->ts, r->tn. */
 static void
 next(struct reader *r)
 {
-	const char *p, *end = r->end;
-	size_t	 n = 1;
+	const char *p;
+	size_t	 n;
 	enum tok t = T_INVALID;
 
 	skip(r);
 	p = r->ts = r->p;
-	if (p >= end) {
+	if (p >= r->end) {
 		r->t = T_EOF;
 		r->tn = 0;
 		return;
 	}
-	switch (*p) {
-	case '[': t = T_LBRACK; break;
-	case ']': t = T_RBRACK; break;
-	case '(': t = T_LPAREN; break;
-	case ')': t = T_RPAREN; break;
-	case ':': t = T_COLON; break;
-	case ',': t = T_COMMA; break;
-	case '*': t = T_ASTERISK; break;
-	case '=':
-		t = T_EQ;
-		n = p + 1 < end && p[1] == '=' ? 2 : 1;
-		break;
-	case '!':
-		if (p + 1 < end && p[1] == '=') {
-			t = T_NEQ;
-			n = 2;
-		}
-		break;
-	case '<':
-		t = T_LT;
-		if (p + 1 < end && (p[1] == '>' || p[1] == '=')) {
-			t = p[1] == '>' ? T_NEQ : T_LE;
-			n = 2;
-		}
-		break;
-	case '>':
-		t = T_GT;
-		if (p + 1 < end && p[1] == '=') {
-			t = T_GE;
-			n = 2;
-		}
-		break;
-	case '\'':
-		if ((n = string_len(p, end)) > 0)
-			t = T_STRING;
-		else
-			n = 1;
-		break;
-	case '.':
-		if ((n = number_len(p, end, &t)) == 0) {
-			t = T_DOT;
-			n = 1;
-		}
-		break;
-	default:
-		if (is_digit(*p) || *p == '+' || *p == '-') {
-			if ((n = number_len(p, end, &t)) == 0) {
-				t = T_INVALID;	/* A lone '+' or '-'. */
-				n = 1;
-			}
-		} else if (is_alpha(*p)) {
-			n = 0;
-			if (p + 1 < end && p[1] == '\'') {
-				if (*p == 'h' && (n = hex_len(p, end)) > 0)
-					t = T_HEX;
-				else if (*p == 'b' &&
-				    (n = binary_len(p, end)) > 0)
-					t = T_BINARY;
-				else if (*p == 't' &&
-				    (n = timestamp_len(p, end)) > 0)
-					t = T_TIMESTAMP;
-			}
-			if (n == 0)
-				n = word_len(p, end, &t);
-		}
-		break;
-	}
+	if ((n = operator_len(p, r->end, &t)) == 0)
+		n = value_len(p, r->end, &t);
 	r->t = t;
 	r->tn = n;
 	r->p = p + n;

@@ -55,7 +55,4 @@ void	 strpool_compact(struct strpool *sp, const unsigned char *keep);
 /* The reference that kept string ref had before strpool_compact() is now. */
 uint32_t strpool_moved(const struct strpool *sp, uint32_t ref);
 
-/* A 64-bit hash of len bytes, for this module and other tables. */
-uint64_t hash_bytes(const void *p, size_t len);
-
 #endif /* STRPOOL_H */

@@ -129,4 +129,4 @@ y_free(void *ctx, void *p)
 	free(p);
 }
 
-yajl_alloc_funcs yajl_afuncs = { y_malloc, y_realloc, y_free, NULL };
+yajl_alloc_funcs xalloc_yajl_funcs = { y_malloc, y_realloc, y_free, NULL };

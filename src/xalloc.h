@@ -4,7 +4,7 @@
  * The modules allocate through these functions.  When memory runs out they
  * call the handler the program installed with xalloc_set_handler() (the
  * tools print "out of memory" and exit 2); the default handler aborts.  So
- * a NULL from malloc is never used, in our code or in yajl's (yajl_afuncs
+ * a NULL from malloc is never used, in our code or in yajl's (xalloc_yajl_funcs
  * routes yajl's allocations here, since yajl does not check them).
  */
 #ifndef XALLOC_H
@@ -38,6 +38,6 @@ char	*xstrndup(const char *s, size_t n);
 void	 xalloc_huge(void *p, size_t n);
 
 /* Allocation functions for yajl_alloc() and yajl_gen_alloc(). */
-extern yajl_alloc_funcs yajl_afuncs;
+extern yajl_alloc_funcs xalloc_yajl_funcs;
 
 #endif /* XALLOC_H */

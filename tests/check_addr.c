@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "testlib.h"
 #include "addr.h"
 
 /* Parse the len bytes at s from a heap copy of exactly that size. */
@@ -84,14 +85,6 @@ assert_excluded(const char *s, int want)
 
 	ck_assert_msg(addr_excluded(&a) == want, "addr_excluded(\"%s\") "
 	    "is %d, want %d", s, addr_excluded(&a), want);
-}
-
-/* A small deterministic generator, so that failures can be replayed. */
-static uint64_t
-rnd(uint64_t *state)
-{
-	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return *state >> 32;
 }
 
 START_TEST(v4_valid)

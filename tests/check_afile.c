@@ -22,6 +22,7 @@
 #include "tidx_build.h"
 
 #include "check.h"
+#include "testlib.h"
 
 #define MAXSTEPS	16
 
@@ -52,9 +53,7 @@ hook(void *arg, enum afile_step s, const char *path)
 static void
 setup(void)
 {
-	snprintf(dir, sizeof(dir), "%s/check_afile.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	scratch_dir(dir, sizeof(dir), "check_afile");
 	memset(&tr, 0, sizeof(tr));
 	tr.fail = -1;
 	afile_set_hook(hook, &tr);
@@ -63,11 +62,8 @@ setup(void)
 static void
 teardown(void)
 {
-	char	 cmd[PATH_MAX + 16];
-
 	afile_set_hook(NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	rmtree(dir);
 }
 
 /* Write "new", checking that the descriptor is close-on-exec. */
@@ -78,22 +74,6 @@ fill_new(void *arg, int fd)
 
 	*(int *)arg = fl != -1 && (fl & FD_CLOEXEC);
 	return afile_write_all(fd, "new", 3);
-}
-
-/* The number of entries of dir other than . and .. */
-static int
-entries(void)
-{
-	struct dirent	*de;
-	DIR		*d = opendir(dir);
-	int		 n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL)
-		n += strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0;
-	closedir(d);
-	return n;
 }
 
 /* The first bytes of path, as a string. */
@@ -148,7 +128,7 @@ START_TEST(test_steps)
 	ck_assert_str_eq(buf, "new");
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0644);
-	ck_assert_int_eq(entries(), 1);
+	ck_assert_int_eq(dir_entries(dir), 1);
 }
 END_TEST
 
@@ -199,7 +179,7 @@ START_TEST(test_faults)
 			ck_assert_str_eq(buf, "old");
 			ck_assert_int_eq(seen(AFILE_FSYNC_DIR), -1);
 		}
-		ck_assert_int_eq(entries(), 1);
+		ck_assert_int_eq(dir_entries(dir), 1);
 	}
 }
 END_TEST
@@ -232,7 +212,7 @@ START_TEST(test_index_writer)
 	ck_assert_int_eq(tidx_builder_write(b, path, &p), TIDX_ERR_IO);
 	ck_assert_int_eq(errno, EIO);
 	tidx_builder_free(b);
-	ck_assert_int_eq(entries(), 1);
+	ck_assert_int_eq(dir_entries(dir), 1);
 }
 END_TEST
 

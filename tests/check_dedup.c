@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "testlib.h"
 #include "dedup.h"
 #include "ktime.h"
 
@@ -641,18 +642,7 @@ struct match {
 	int	 alerted;
 };
 
-static uint64_t rng_state;
-
-static uint64_t
-rng(void)
-{
-	/* splitmix64 */
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
+static uint64_t seed;
 
 static void
 shuffle(struct match *m, size_t n)
@@ -661,7 +651,7 @@ shuffle(struct match *m, size_t n)
 	struct match tmp;
 
 	for (i = n; i > 1; i--) {
-		j = (size_t)(rng() % i);
+		j = (size_t)(rnd(&seed) % i);
 		tmp = m[i - 1];
 		m[i - 1] = m[j];
 		m[j] = tmp;
@@ -763,7 +753,7 @@ START_TEST(any_order)
 	int	 tight;
 
 	ck_assert_ptr_nonnull(m);
-	rng_state = 0x5eed + (uint64_t)_i;
+	seed = 0x5eed + (uint64_t)_i;
 	for (round = 0; round < 40; round++) {
 		n = 0;
 		burst = 0;
@@ -774,23 +764,23 @@ START_TEST(any_order)
 			 * window apart.  Most span less than a window.
 			 */
 			memset(used, 0, sizeof(used));
-			nb = 1 + (unsigned)(rng() % 4);
+			nb = 1 + (unsigned)(rnd(&seed) % 4);
 			for (b = 0; b < nb; b++, burst++) {
 				do
-					slot = (unsigned)(rng() % NSLOTS);
+					slot = (unsigned)(rnd(&seed) % NSLOTS);
 				while (used[slot]);
 				used[slot] = 1;
 				start = T0 + slot * 3 * w;
-				tight = rng() % 5 != 0;
+				tight = rnd(&seed) % 5 != 0;
 				span = tight ? w - 1 : 2 * w - 1;
-				for (j = 1 + (unsigned)(rng() % 6); j > 0 &&
+				for (j = 1 + (unsigned)(rnd(&seed) % 6); j > 0 &&
 				    n < MAXN; j--) {
 					m[n].key = k;
 					m[n].burst = burst;
 					m[n].tight = tight;
-					m[n].t = start + (int64_t)(rng() %
+					m[n].t = start + (int64_t)(rnd(&seed) %
 					    (uint64_t)span);
-					m[n].part = (unsigned)(rng() % 4);
+					m[n].part = (unsigned)(rnd(&seed) % 4);
 					n++;
 				}
 			}
@@ -873,10 +863,10 @@ START_TEST(any_order_tight)
 	size_t	 i;
 
 	ck_assert_ptr_nonnull(m);
-	rng_state = 77;
+	seed = 77;
 	for (i = 0; i < N; i++) {
-		m[i].key = (unsigned)(rng() % NKEYS);
-		m[i].t = T0 + (int64_t)(rng() % (3 * DAY));
+		m[i].key = (unsigned)(rnd(&seed) % NKEYS);
+		m[i].t = T0 + (int64_t)(rnd(&seed) % (3 * DAY));
 	}
 	deliver(m, N, HOUR, 50);
 	for (i = 0; i < N; i++)
@@ -1001,12 +991,12 @@ START_TEST(memory_bound)
 	char	 id[32];
 	unsigned i, k;
 
-	rng_state = 99;
+	seed = 99;
 	for (i = 0; i < 50000; i++) {
-		k = (unsigned)(rng() % 500);
+		k = (unsigned)(rnd(&seed) % 500);
 		a = v4(0xcb000000u + k);
 		(void)dedup_check(d, id, key_id(id, sizeof(id), k), &a,
-		    T0 + (int64_t)(rng() % (30 * DAY)));
+		    T0 + (int64_t)(rnd(&seed) % (30 * DAY)));
 		ck_assert_uint_le(stats(d).times, 300);
 		ck_assert_uint_le(stats(d).keys, stats(d).times);
 	}

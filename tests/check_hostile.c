@@ -36,6 +36,7 @@
 
 #include "addr.h"
 #include "check.h"
+#include "testlib.h"
 #include "crc32c.h"
 #include "jrec.h"
 #include "tidx.h"
@@ -117,7 +118,7 @@ START_TEST(yajl_gen_alloc_fails)
 	s = malloc(BIG);
 	ck_assert_ptr_nonnull(s);
 	memset(s, 'a', BIG);
-	g = yajl_gen_alloc(&yajl_afuncs);
+	g = yajl_gen_alloc(&xalloc_yajl_funcs);
 	ck_assert_ptr_nonnull(g);
 	xalloc_set_handler(exit2);
 	limit_address_space();
@@ -151,7 +152,7 @@ START_TEST(yajl_unlimited_succeeds)
 	v = jrec_get(jr, 0);
 	ck_assert_int_eq(v->type, JV_STRING);
 	ck_assert_uint_eq(v->len, BIG / 2);
-	g = yajl_gen_alloc(&yajl_afuncs);
+	g = yajl_gen_alloc(&xalloc_yajl_funcs);
 	ck_assert_int_eq(yajl_gen_string(g, (const unsigned char *)v->s,
 	    v->len), yajl_gen_status_ok);
 	ck_assert_int_eq(yajl_gen_get_buf(g, &out, &olen),
@@ -233,41 +234,11 @@ END_TEST
 static unsigned char	*ranges_buf;	/* A valid 1.1 index with prefixes. */
 static size_t		 ranges_len;
 
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	memcpy(p, &v, 8);
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
 /* The end of the section table. */
 static size_t
 table_end(const unsigned char *b)
 {
-	return get32(b + 12) + (size_t)get32(b + 16) * TIDX_SECTION_SIZE;
+	return le32(b + 12) + (size_t)le32(b + 16) * TIDX_SECTION_SIZE;
 }
 
 /* Make the header checksum right again. */
@@ -282,10 +253,10 @@ fix_hcrc(unsigned char *b)
 static size_t
 entry_of(const unsigned char *b, uint32_t k)
 {
-	uint32_t i, n = get32(b + 16);
+	uint32_t i, n = le32(b + 16);
 
 	for (i = 0; i < n; i++)
-		if (get32(b + TIDX_HEADER_SIZE + i * TIDX_SECTION_SIZE) == k)
+		if (le32(b + TIDX_HEADER_SIZE + i * TIDX_SECTION_SIZE) == k)
 			return TIDX_HEADER_SIZE + i * TIDX_SECTION_SIZE;
 	return 0;
 }
@@ -372,7 +343,7 @@ ranges_setup(void)
 	ck_assert_uint_eq(fread(ranges_buf, 1, ranges_len, f), ranges_len);
 	fclose(f);
 	unlink(path);
-	ck_assert_uint_eq(get32(ranges_buf + 16), 10);
+	ck_assert_uint_eq(le32(ranges_buf + 16), 10);
 	ck_assert_int_eq(open_bytes(ranges_buf, ranges_len), TIDX_OK);
 }
 
@@ -414,7 +385,7 @@ START_TEST(ranges_section_fields)
 	for (i = 0; i < 4; i++) {
 		e = entry_of(ranges_buf, kinds[i]);
 		ck_assert_uint_ne(e, 0);
-		off = get64(ranges_buf + e + 8);
+		off = le64(ranges_buf + e + 8);
 		/* Offsets: past the end, unaligned, inside the table. */
 		field_fails(e + 8, 8, (ranges_len + 63) / 64 * 64 + 64);
 		field_fails(e + 8, 8, off + 1);
@@ -425,7 +396,7 @@ START_TEST(ranges_section_fields)
 		field_fails(e + 16, 8, UINT64_MAX);
 		field_fails(e + 16, 8, UINT64_MAX - off + 1);
 		/* Counts that do not match the size, or wrap with it. */
-		field_fails(e + 24, 4, get32(ranges_buf + e + 24) + 1);
+		field_fails(e + 24, 4, le32(ranges_buf + e + 24) + 1);
 		field_fails(e + 24, 4, 0xFFFFFFFFu);
 		/* The kind twice (so one is missing), or unknown. */
 		field_fails(e, 4, kinds[i] == TIDX_CIDR4 ? TIDX_CIDR6 :
@@ -501,10 +472,10 @@ START_TEST(ranges_verify_flips)
 
 	e4 = entry_of(ranges_buf, TIDX_DIR4);
 	e6 = entry_of(ranges_buf, TIDX_DIR6);
-	d4 = get64(ranges_buf + e4 + 8);
-	n4 = get64(ranges_buf + e4 + 16);
-	d6 = get64(ranges_buf + e6 + 8);
-	n6 = get64(ranges_buf + e6 + 16);
+	d4 = le64(ranges_buf + e4 + 8);
+	n4 = le64(ranges_buf + e4 + 16);
+	d6 = le64(ranges_buf + e6 + 8);
+	n6 = le64(ranges_buf + e6 + 16);
 	fd = mkstemp(path);
 	ck_assert_int_ne(fd, -1);
 	ck_assert_int_eq(write(fd, ranges_buf, ranges_len),

@@ -32,6 +32,7 @@
 #include "tidx.h"
 
 #include "check.h"
+#include "testlib.h"
 
 #define NOW_TEXT	"2026-11-20T12:00:00Z"
 #define LOOKBACK	(14 * 86400LL * KTIME_TICKS_PER_SEC)
@@ -45,7 +46,7 @@
 #define LIVE		"\"Active\":true,\"ExpirationDateTime\":\"" \
 			EXP_LATER "\""
 
-static char		 tmpdir[64];	/* The unchecked fixture's. */
+static char		 tmpdir[PATH_MAX / 2];	/* The unchecked fixture's. */
 static int64_t		 now;
 static struct ingest	*in;		/* The checked fixture's. */
 static struct tidx	*ix;		/* What finish() opened. */
@@ -191,28 +192,6 @@ conf_of(const char *addr)
 	return ind.confidence;
 }
 
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-	struct stat	 sb;
-	unsigned char	*buf;
-	size_t		 got = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	ck_assert_int_ne(fd = open(path, O_RDONLY), -1);
-	ck_assert_int_eq(fstat(fd, &sb), 0);
-	ck_assert_ptr_nonnull(buf = malloc((size_t)sb.st_size + 1));
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, buf + got, (size_t)sb.st_size - got);
-		ck_assert_int_gt(n, 0);
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return buf;
-}
-
 /* ---------------------------------------------------------------------
  * Fixtures.
  */
@@ -220,29 +199,13 @@ slurp(const char *path, size_t *len)
 static void
 tmpdir_setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_ingest.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	scratch_dir(tmpdir, sizeof(tmpdir), "check_ingest");
 }
 
 static void
 tmpdir_teardown(void)
 {
-	char		 path[PATH_MAX];
-	struct dirent	*de;
-	DIR		*d;
-
-	if ((d = opendir(tmpdir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 ||
-			    strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", tmpdir,
-			    de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(tmpdir);
+	rmtree(tmpdir);
 }
 
 static void
@@ -1309,8 +1272,7 @@ START_TEST(test_query_api_document)
 	};
 	struct ingest_opts	 o;
 	struct ingest_stats	 want;
-	char			 path[PATH_MAX], *line, *next;
-	const char		*dir = getenv("TESTDATA");
+	char			 *line, *next;
 	unsigned char		*text;
 	size_t			 len, n, i, p, h;
 
@@ -1320,9 +1282,7 @@ START_TEST(test_query_api_document)
 	for (p = 0; p < 2; p++) {
 		ingest_free(in);
 		in = ingest_new(&o);
-		snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data",
-		    pairs[p][0]);
-		text = slurp(path, &len);
+		text = slurp_data(pairs[p][0], &len);
 		text[len] = '\0';
 		for (line = (char *)text; *line != '\0'; line = next) {
 			next = strchr(line, '\n');
@@ -1331,9 +1291,7 @@ START_TEST(test_query_api_document)
 		}
 		want = *st();
 		free(text);
-		snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data",
-		    pairs[p][1]);
-		text = slurp(path, &len);
+		text = slurp_data(pairs[p][1], &len);
 		for (n = 1; n <= 31; n++) {
 			ingest_free(in);
 			in = ingest_new(&o);

@@ -17,8 +17,10 @@
 #include <string.h>
 
 #include "jrec.h"
+#include "utf8.h"
 
 #include "check.h"
+#include "testlib.h"
 
 enum {
 	F_A, F_B, F_N, F_S, F_O, F_CLIENTINFO, F_APPID, F_PROPS, F_TOPCI,
@@ -377,7 +379,7 @@ START_TEST(test_duplicate_parent)
 }
 END_TEST
 
-START_TEST(test_json_is_number)
+START_TEST(test_jrec_is_number)
 {
 	static const char *yes[] = {
 		"0", "-0", "7", "1.5", "-1.50e3", "1e5", "1E+5", "1e-5",
@@ -391,15 +393,15 @@ START_TEST(test_json_is_number)
 	size_t	 i;
 
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		ck_assert_msg(json_is_number(yes[i], strlen(yes[i])) == 1,
+		ck_assert_msg(jrec_is_number(yes[i], strlen(yes[i])) == 1,
 		    "\"%s\" is a number", yes[i]);
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		ck_assert_msg(json_is_number(no[i], strlen(no[i])) == 0,
+		ck_assert_msg(jrec_is_number(no[i], strlen(no[i])) == 0,
 		    "\"%s\" is not a number", no[i]);
 	/* Only len bytes count. */
-	ck_assert_int_eq(json_is_number("12x", 2), 1);
-	ck_assert_int_eq(json_is_number("1.5", 2), 0);
-	ck_assert_int_eq(json_is_number("5", 0), 0);
+	ck_assert_int_eq(jrec_is_number("12x", 2), 1);
+	ck_assert_int_eq(jrec_is_number("1.5", 2), 0);
+	ck_assert_int_eq(jrec_is_number("5", 0), 0);
 }
 END_TEST
 
@@ -1376,29 +1378,6 @@ START_TEST(test_stream_handled)
 }
 END_TEST
 
-/* The documented samples in tests/data, read from their files. */
-static char *
-slurp_data(const char *name, size_t *lenp)
-{
-	char	 path[512];
-	const char *dir = getenv("TESTDATA");
-	FILE	*f;
-	char	*buf;
-	long	 n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
-	ck_assert_msg((f = fopen(path, "rb")) != NULL, "%s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	ck_assert_int_ge(n = ftell(f), 0);
-	rewind(f);
-	ck_assert_ptr_nonnull(buf = malloc((size_t)n + 1));
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*lenp = (size_t)n;
-	return buf;
-}
-
 struct acc {
 	char	 s[512];
 };
@@ -1466,7 +1445,7 @@ jrec_suite(void)
 	tcase_add_test(tc, test_invalid_utf8_in_strings);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_duplicate_parent);
-	tcase_add_test(tc, test_json_is_number);
+	tcase_add_test(tc, test_jrec_is_number);
 	tcase_add_test(tc, test_arrays);
 	tcase_add_test(tc, test_complex);
 	tcase_add_test(tc, test_reset);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "testlib.h"
 #include "ktime.h"
 
 #define TPS	KTIME_TICKS_PER_SEC
@@ -96,13 +97,6 @@ naive_days(int64_t jan1, int y, int m, int d)
 	for (i = 1; i < m; i++)
 		n += dm[i - 1] + (i == 2 && leap(y));
 	return n + d - 1;
-}
-
-static uint64_t
-rnd(uint64_t *state)
-{
-	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return *state;
 }
 
 START_TEST(parse_zones)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testlib.h"
 #include "lineread.h"
 
 #define MAXLINE	16
@@ -72,24 +73,6 @@ new_lr(size_t maxline, size_t readsize)
 
 	lr_set_readahead(lr, readahead);
 	return lr;
-}
-
-/* Return a descriptor of an unlinked temporary file holding data. */
-static int
-tmpfd(const void *data, size_t len)
-{
-	char	 path[256];
-	const char *dir = getenv("TMPDIR");
-	int	 fd;
-
-	snprintf(path, sizeof(path), "%s/check_lineread.XXXXXX",
-	    dir != NULL && *dir != '\0' ? dir : "/tmp");
-	fd = mkstemp(path);
-	ck_assert_int_ne(fd, -1);
-	unlink(path);
-	ck_assert(write(fd, data, len) == (ssize_t)len);
-	ck_assert(lseek(fd, 0, SEEK_SET) == 0);
-	return fd;
 }
 
 /*

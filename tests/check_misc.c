@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testlib.h"
 #include "crc32c.h"
+#include "hash.h"
 #include "jout.h"
 #include "ktime.h"
 #include "strpool.h"
@@ -39,13 +41,6 @@
 #define UNDER_ASAN	1
 #endif
 #endif
-
-static uint64_t
-rnd(uint64_t *state)
-{
-	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return *state >> 32;
-}
 
 /* ---- crc32c ------------------------------------------------------------ */
 
@@ -185,13 +180,6 @@ pool_teardown(void)
 {
 	strpool_free(sp);
 	sp = NULL;
-}
-
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
 }
 
 START_TEST(pool_intern_equal)
@@ -494,44 +482,11 @@ END_TEST
 
 /* ---- jout -------------------------------------------------------------- */
 
-/* An unlinked temporary file. */
-static int
-tmpfd(void)
-{
-	char	 path[256];
-	const char *dir = getenv("TMPDIR");
-	int	 fd;
-
-	snprintf(path, sizeof(path), "%s/check_misc.XXXXXX",
-	    dir != NULL && *dir != '\0' ? dir : "/tmp");
-	fd = mkstemp(path);
-	ck_assert_int_ne(fd, -1);
-	unlink(path);
-	return fd;
-}
-
-/* Everything in the file at fd, NUL-terminated (to be freed). */
-static char *
-slurp(int fd, size_t *lenp)
-{
-	off_t	 end = lseek(fd, 0, SEEK_END);
-	char	*buf;
-
-	ck_assert(end >= 0);
-	buf = malloc((size_t)end + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert(pread(fd, buf, (size_t)end, 0) == (ssize_t)end);
-	buf[end] = '\0';
-	if (lenp != NULL)
-		*lenp = (size_t)end;
-	return buf;
-}
-
 static void
 assert_file(int fd, const char *want)
 {
 	size_t	 len;
-	char	*got = slurp(fd, &len);
+	char	*got = slurp_fd(fd, &len);
 
 	ck_assert_uint_eq(len, strlen(want));
 	ck_assert_str_eq(got, want);
@@ -542,7 +497,7 @@ assert_file(int fd, const char *want)
 static char *
 str_line(const char *s, size_t len)
 {
-	int	 fd = tmpfd();
+	int	 fd = tmpfd(NULL, 0);
 	struct jout *j = jout_new(fd);
 	char	*out;
 
@@ -554,7 +509,7 @@ str_line(const char *s, size_t len)
 	ck_assert_int_eq(jout_flush(j), 0);
 	ck_assert_int_eq(jout_error(j), 0);
 	jout_free(j);
-	out = slurp(fd, NULL);
+	out = slurp_fd(fd, NULL);
 	close(fd);
 	return out;
 }
@@ -614,7 +569,7 @@ END_TEST
 
 START_TEST(jout_values)
 {
-	int	 fd = tmpfd();
+	int	 fd = tmpfd(NULL, 0);
 	struct jout *j = jout_new(fd);
 
 	jout_map_open(j);
@@ -651,7 +606,7 @@ END_TEST
 
 START_TEST(jout_lines)
 {
-	int	 fd = tmpfd();
+	int	 fd = tmpfd(NULL, 0);
 	struct jout *j = jout_new(fd);
 	int	 i;
 
@@ -686,7 +641,7 @@ END_TEST
 /* Output waits in the buffer until jout_flush(). */
 START_TEST(jout_buffering)
 {
-	int	 fd = tmpfd();
+	int	 fd = tmpfd(NULL, 0);
 	struct jout *j = jout_new(fd);
 	size_t	 len;
 	char	*got;
@@ -696,7 +651,7 @@ START_TEST(jout_buffering)
 	jout_map_close(j);
 	jout_end(j);
 	ck_assert_uint_eq(jout_pending(j), 3);
-	got = slurp(fd, &len);
+	got = slurp_fd(fd, &len);
 	ck_assert_uint_eq(len, 0);
 	free(got);
 	ck_assert_int_eq(jout_flush(j), 0);
@@ -714,7 +669,7 @@ END_TEST
 /* Past JOUT_FLUSH bytes the buffer is written out by itself, in order. */
 START_TEST(jout_auto_flush)
 {
-	int	 fd = tmpfd();
+	int	 fd = tmpfd(NULL, 0);
 	struct jout *j = jout_new(fd);
 	char	 pad[1000], head[32], *got, *p;
 	size_t	 len, total = 0;
@@ -732,14 +687,14 @@ START_TEST(jout_auto_flush)
 		total += (size_t)snprintf(head, sizeof(head),
 		    "{\"i\":%d,\"p\":\"", i) + sizeof(pad) + 3;
 		ck_assert(jout_pending(j) < JOUT_FLUSH);
-		got = slurp(fd, &len);
+		got = slurp_fd(fd, &len);
 		free(got);
 		/* Whole lines only, and none lost or doubled. */
 		ck_assert_uint_eq(len + jout_pending(j), total);
 	}
 	ck_assert(len > 0);
 	ck_assert_int_eq(jout_flush(j), 0);
-	got = slurp(fd, &len);
+	got = slurp_fd(fd, &len);
 	ck_assert_uint_eq(len, total);
 	for (i = 0, p = got; i < n; i++) {
 		k = snprintf(head, sizeof(head), "{\"i\":%d,\"p\":\"", i);
@@ -758,7 +713,7 @@ END_TEST
 /* An object larger than the whole buffer is written intact. */
 START_TEST(jout_huge_object)
 {
-	int	 fd = tmpfd();
+	int	 fd = tmpfd(NULL, 0);
 	struct jout *j = jout_new(fd);
 	size_t	 big = 3 * JOUT_FLUSH, len;
 	char	*s = malloc(big), *got;
@@ -773,7 +728,7 @@ START_TEST(jout_huge_object)
 	jout_str(j, s, big);
 	jout_end(j);
 	ck_assert_int_eq(jout_flush(j), 0);
-	got = slurp(fd, &len);
+	got = slurp_fd(fd, &len);
 	ck_assert_uint_eq(len, 14 + 1 + big + 2);
 	ck_assert_int_eq(memcmp(got, "{\"a\":\"small\"}\n\"", 15), 0);
 	ck_assert_int_eq(memcmp(got + 15, s, big), 0);
@@ -877,20 +832,20 @@ START_TEST(xalloc_ordinary)
 }
 END_TEST
 
-START_TEST(xalloc_yajl_funcs)
+START_TEST(test_xalloc_yajl_funcs)
 {
 	char	*p;
 
-	ck_assert(yajl_afuncs.malloc != NULL);
-	ck_assert(yajl_afuncs.realloc != NULL);
-	ck_assert(yajl_afuncs.free != NULL);
-	p = yajl_afuncs.malloc(yajl_afuncs.ctx, 4);
+	ck_assert(xalloc_yajl_funcs.malloc != NULL);
+	ck_assert(xalloc_yajl_funcs.realloc != NULL);
+	ck_assert(xalloc_yajl_funcs.free != NULL);
+	p = xalloc_yajl_funcs.malloc(xalloc_yajl_funcs.ctx, 4);
 	ck_assert_ptr_nonnull(p);
 	memcpy(p, "abc", 4);
-	p = yajl_afuncs.realloc(yajl_afuncs.ctx, p, 1 << 20);
+	p = xalloc_yajl_funcs.realloc(xalloc_yajl_funcs.ctx, p, 1 << 20);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(p, "abc");
-	yajl_afuncs.free(yajl_afuncs.ctx, p);
+	xalloc_yajl_funcs.free(xalloc_yajl_funcs.ctx, p);
 }
 END_TEST
 
@@ -978,7 +933,7 @@ misc_suite(void)
 	tcase_add_test(tc, jout_lines);
 	tcase_add_test(tc, jout_buffering);
 	tcase_add_test(tc, xalloc_ordinary);
-	tcase_add_test(tc, xalloc_yajl_funcs);
+	tcase_add_test(tc, test_xalloc_yajl_funcs);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Strpool");

@@ -23,6 +23,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testlib.h"
 #include "crc32c.h"
 #include "dedup.h"
 #include "ktime.h"
@@ -42,38 +44,20 @@
 /* 2026-11-20T12:00:00Z, an ordinary event time. */
 #define T0	(INT64_C(1795176000) * SEC)
 
-static char	 dir[64];	/* The test's scratch directory. */
-static char	 path[128];	/* dir/state */
+static char	 dir[PATH_MAX / 2];	/* The test's scratch directory. */
+static char	 path[PATH_MAX];	/* dir/state */
 
 static void
 setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(dir, sizeof(dir), "%s/check_state.XXXXXX",
-	    tmp != NULL && *tmp != '\0' && strlen(tmp) < 40 ? tmp : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	scratch_dir(dir, sizeof(dir), "check_state");
 	snprintf(path, sizeof(path), "%s/state", dir);
 }
 
 static void
 teardown(void)
 {
-	DIR	*dp;
-	struct dirent *de;
-	char	 p[512];
-
-	if ((dp = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		unlink(p);
-	}
-	closedir(dp);
-	rmdir(dir);
+	rmtree(dir);
 }
 
 static struct addr
@@ -92,55 +76,6 @@ nkeys(const struct dedup *d)
 
 	dedup_get_stats(d, &st);
 	return st.keys;
-}
-
-/* The number of entries in the scratch directory. */
-static int
-dir_entries(void)
-{
-	DIR	*dp = opendir(dir);
-	struct dirent *de;
-	int	 n = 0;
-
-	ck_assert_ptr_nonnull(dp);
-	while ((de = readdir(dp)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			n++;
-	closedir(dp);
-	return n;
-}
-
-/* Read the whole file at p into a malloc'd buffer. */
-static char *
-slurp(const char *p, size_t *len)
-{
-	FILE	*fp = fopen(p, "rb");
-	char	*buf;
-	long	 n;
-
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	ck_assert_int_ge(n, 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void
-spew(const char *p, const void *buf, size_t len)
-{
-	FILE	*fp = fopen(p, "wb");
-
-	ck_assert_ptr_nonnull(fp);
-	ck_assert_uint_eq(fwrite(buf, 1, len, fp), len);
-	ck_assert_int_eq(fclose(fp), 0);
 }
 
 /*
@@ -330,7 +265,7 @@ START_TEST(round_trip)
 	make_table(&ks, d, 3000);
 	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, saved), STATE_OK);
 	/* The rename leaves the state file alone in the directory. */
-	ck_assert_int_eq(dir_entries(), 1);
+	ck_assert_int_eq(dir_entries(dir), 1);
 
 	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000000);
 	memset(&info, 0xa5, sizeof(info));
@@ -629,7 +564,7 @@ START_TEST(save_replaces)
 	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_OK);
 	ck_assert_int_eq(dedup_check(d, "new", 3, &a, T0 + 1), 1);
 	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0 + 1), STATE_OK);
-	ck_assert_int_eq(dir_entries(), 1);
+	ck_assert_int_eq(dir_entries(dir), 1);
 	e = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	ck_assert_int_eq(state_load(e, path, 1000, NULL), STATE_OK);
 	ck_assert_uint_eq(nkeys(e), 2);
@@ -638,7 +573,7 @@ START_TEST(save_replaces)
 	ck_assert_int_eq(chdir(dir), 0);
 	ck_assert_int_eq(state_save(d, "rel", HOUR, 7 * DAY_TICKS, T0), STATE_OK);
 	ck_assert_int_eq(access("rel", R_OK), 0);
-	ck_assert_int_eq(dir_entries(), 2);
+	ck_assert_int_eq(dir_entries(dir), 2);
 	ck_assert_int_eq(chdir("/"), 0);
 	dedup_free(d);
 }
@@ -649,18 +584,18 @@ START_TEST(save_fails_nodir)
 {
 	struct dedup *d = dedup_new(HOUR, 7 * DAY_TICKS, 1000);
 	struct addr a = ip("192.0.2.1");
-	char	 p[256];
+	char	 p[PATH_MAX + 16];
 
 	ck_assert_int_eq(dedup_check(d, "k", 1, &a, T0), 1);
 	snprintf(p, sizeof(p), "%s/no/state", dir);
 	errno = 0;
 	ck_assert_int_eq(state_save(d, p, HOUR, 7 * DAY_TICKS, T0), STATE_IO);
 	ck_assert_int_eq(errno, ENOENT);
-	ck_assert_int_eq(dir_entries(), 0);
+	ck_assert_int_eq(dir_entries(dir), 0);
 	/* A directory in the way of the file. */
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	ck_assert_int_eq(state_save(d, path, HOUR, 7 * DAY_TICKS, T0), STATE_IO);
-	ck_assert_int_eq(dir_entries(), 1);
+	ck_assert_int_eq(dir_entries(dir), 1);
 	ck_assert_int_eq(rmdir(path), 0);
 	dedup_free(d);
 }
@@ -696,7 +631,7 @@ START_TEST(save_fails_atomic)
 	ck_assert_int_eq(errno, EFBIG);
 	rl.rlim_cur = old;
 	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
-	ck_assert_int_eq(dir_entries(), 1);
+	ck_assert_int_eq(dir_entries(dir), 1);
 	after = slurp(path, &alen);
 	ck_assert_uint_eq(alen, blen);
 	ck_assert_mem_eq(after, before, blen);
@@ -712,7 +647,7 @@ END_TEST
 
 START_TEST(set_aside_names)
 {
-	char	 np[256], want[256], *got;
+	char	 np[PATH_MAX + 16], want[PATH_MAX + 16], *got;
 	size_t	 len;
 	int	 i;
 
@@ -736,7 +671,7 @@ START_TEST(set_aside_names)
 	got = slurp(want, &len);
 	ck_assert_str_eq(got, "one");
 	free(got);
-	ck_assert_int_eq(dir_entries(), 4);
+	ck_assert_int_eq(dir_entries(dir), 4);
 	/* A gap is reused: the first free name wins. */
 	snprintf(want, sizeof(want), "%s.bad.2", path);
 	ck_assert_int_eq(unlink(want), 0);
@@ -748,7 +683,7 @@ END_TEST
 
 START_TEST(set_aside_errors)
 {
-	char	 np[256], small[8];
+	char	 np[PATH_MAX + 16], small[8];
 
 	errno = 0;
 	ck_assert_int_eq(state_set_aside(path, np, sizeof(np)), -1);
@@ -758,7 +693,7 @@ START_TEST(set_aside_errors)
 	ck_assert_int_eq(state_set_aside(path, small, sizeof(small)), -1);
 	ck_assert_int_eq(errno, ENAMETOOLONG);
 	ck_assert_int_eq(access(path, F_OK), 0);
-	ck_assert_int_eq(dir_entries(), 1);
+	ck_assert_int_eq(dir_entries(dir), 1);
 }
 END_TEST
 
@@ -1118,8 +1053,8 @@ START_TEST(bad_trailers)
 		"{\"end\":\"true\",\"keys\":1,\"crc32c\":\"@L\"}\n",
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n\n",
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n" KEY1,
-		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n"
-		    "{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n",
+		("{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n"
+		    "{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n"),
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}",
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\r",
 		"{\"end\":true,\"keys\":1,\"crc32c\":\"@L\"}\n\0",

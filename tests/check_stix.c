@@ -42,6 +42,7 @@
 #include <yajl_tree.h>
 
 #include "check.h"
+#include "testlib.h"
 #include "stix.h"
 
 Suite	*stix_suite(void);
@@ -1200,13 +1201,11 @@ static size_t
 each_line(const char *name, void (*fn)(const char *, size_t, void *),
     void *arg)
 {
-	const char *dir = getenv("TESTDATA");
 	char	 path[1024], line[4096];
 	FILE	*f;
 	size_t	 n = 0, len;
 
-	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir :
-	    "tests/data", name);
+	data_path(path, sizeof(path), name);
 	f = fopen(path, "r");
 	ck_assert_msg(f != NULL, "%s: cannot open (set TESTDATA)", path);
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -1302,32 +1301,17 @@ static size_t
 each_indicator(const char *name, void (*fn)(const char *, const char *,
     size_t *), size_t *counts)
 {
-	const char *dir = getenv("TESTDATA");
 	const char *objs_path[] = { "objects", NULL };
 	const char *type_path[] = { "type", NULL };
 	const char *id_path[] = { "id", NULL };
 	const char *pat_path[] = { "pattern", NULL };
-	char	 path[1024], err[256], *text;
-	FILE	*f;
-	long	 size;
+	char	 err[256], *text;
 	yajl_val root, objs;
 	size_t	 i, n = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir :
-	    "tests/data", name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "%s: cannot open (set TESTDATA)", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	size = ftell(f);
-	ck_assert_int_gt(size, 0);
-	rewind(f);
-	text = malloc((size_t)size + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_uint_eq(fread(text, 1, (size_t)size, f), (size_t)size);
-	text[size] = '\0';
-	fclose(f);
+	text = slurp_data(name, NULL);
 	root = yajl_tree_parse(text, err, sizeof(err));
-	ck_assert_msg(root != NULL, "%s: %s", path, err);
+	ck_assert_msg(root != NULL, "%s: %s", name, err);
 	objs = yajl_tree_get(root, objs_path, yajl_t_array);
 	ck_assert_ptr_nonnull(objs);
 	for (i = 0; i < YAJL_GET_ARRAY(objs)->len; i++) {

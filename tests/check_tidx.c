@@ -31,13 +31,14 @@
 #include "tidx_build.h"
 
 #include "check.h"
+#include "testlib.h"
 
 #define TICKS		10000000LL
 #define DAY		(86400LL * TICKS)
 #define T0		(1763640000LL * TICKS)	/* 2025-11-20T12:00:00Z */
 #define TABLE_END	(TIDX_HEADER_SIZE + 6 * TIDX_SECTION_SIZE)
 
-static char		 tmpdir[64];		/* The unchecked fixture's. */
+static char		 tmpdir[PATH_MAX / 2];		/* The unchecked fixture's. */
 static char		 small_path[PATH_MAX];	/* The small index file. */
 static struct tidx	*ix;			/* It, opened by small_setup. */
 
@@ -89,57 +90,7 @@ static const struct tidx_params small_params = {
  * Helpers.
  */
 
-static uint64_t rng_state;
-
-static uint64_t
-rng(void)
-{
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static uint16_t
-le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static void
-put16(unsigned char *p, uint16_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
+static uint64_t seed;
 
 /* An indicator as the tests give it: C strings, NULL for null. */
 struct trec {
@@ -209,47 +160,6 @@ mkpath(char *buf, const char *name)
 	int	 n = snprintf(buf, PATH_MAX, "%s/%s", tmpdir, name);
 
 	ck_assert(n > 0 && n < PATH_MAX);
-}
-
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-	struct stat	 st;
-	unsigned char	*buf;
-	size_t		 got = 0;
-	ssize_t		 n;
-	int		 fd;
-
-	ck_assert_int_ne(fd = open(path, O_RDONLY), -1);
-	ck_assert_int_eq(fstat(fd, &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	ck_assert_ptr_nonnull(buf);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		ck_assert_int_gt(n, 0);
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return buf;
-}
-
-static void
-spew(const char *path, const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	ssize_t	 n;
-	int	 fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ck_assert_int_ne(fd, -1);
-	while (len > 0) {
-		n = write(fd, p, len);
-		ck_assert_int_gt(n, 0);
-		p += n;
-		len -= (size_t)n;
-	}
-	ck_assert_int_eq(close(fd), 0);
 }
 
 /* Write buf as an index file, open it and return the status. */
@@ -451,35 +361,7 @@ check_small_entry(const struct tidx_ind *ind, size_t i)
 static void
 tmpdir_setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_tidx.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-/* Remove dir and everything in it (files and directories). */
-static void
-rmtree(const char *dir)
-{
-	char		 path[PATH_MAX];
-	struct dirent	*de;
-	struct stat	 sb;
-	DIR		*d;
-
-	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 ||
-			    strcmp(de->d_name, "..") == 0)
-				continue;
-			if (snprintf(path, sizeof(path), "%s/%s", dir,
-			    de->d_name) >= (int)sizeof(path))
-				continue;
-			if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-				rmtree(path);
-			else
-				unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
+	scratch_dir(tmpdir, sizeof(tmpdir), "check_tidx");
 }
 
 static void
@@ -597,14 +479,14 @@ START_TEST(test_lookup_random_misses)
 
 	for (j = 0; j < NSADDRS; j++)
 		parse(saddrs[j].text, &c[j]);
-	rng_state = 42;
+	seed = 42;
 	for (i = 0; i < 200000; i++) {
-		r = rng();
+		r = rnd(&seed);
 		if (i % 2 == 0)
 			addr_from_v4(&a, (uint32_t)r);
 		else {
 			memcpy(a.b, &r, 8);
-			r = rng();
+			r = rnd(&seed);
 			memcpy(a.b + 8, &r, 8);
 		}
 		for (stored = 0, j = 0; j < NSADDRS; j++)
@@ -1201,7 +1083,7 @@ big_v4(uint32_t i)
 static void
 big_v6(uint32_t i, struct addr *a)
 {
-	uint64_t r = rng();
+	uint64_t r = rnd(&seed);
 
 	a->b[0] = 0x20;
 	a->b[1] = 0x01;
@@ -1239,7 +1121,7 @@ START_TEST(test_many_addresses)
 		ck_assert_int_eq(tidx_builder_addr(b, &a,
 		    bstr(b, addr_format(&a, text)), i % BIGREC), TIDX_OK);
 	}
-	rng_state = 7;
+	seed = 7;
 	a6 = calloc(BIG6, sizeof(*a6));
 	ck_assert_ptr_nonnull(a6);
 	for (i = 0; i < BIG6; i++) {
@@ -1906,17 +1788,17 @@ START_TEST(test_random_damage)
 	orig = slurp(small_path, &len);
 	buf = malloc(len);
 	ck_assert_ptr_nonnull(buf);
-	rng_state = 99;
+	seed = 99;
 	for (i = 0; i < 3000; i++) {
 		memcpy(buf, orig, len);
-		n = 1 + (int)(rng() % 4);
+		n = 1 + (int)(rnd(&seed) % 4);
 		for (j = 0; j < n; j++) {
 			/* Half in the table, half in the sections. */
-			if (rng() % 2)
-				at = TIDX_HEADER_SIZE + rng() % (6 * 32);
+			if (rnd(&seed) % 2)
+				at = TIDX_HEADER_SIZE + rnd(&seed) % (6 * 32);
 			else
-				at = TABLE_END + rng() % (len - TABLE_END);
-			buf[at] = rng() % 3 ? (unsigned char)rng() :
+				at = TABLE_END + rnd(&seed) % (len - TABLE_END);
+			buf[at] = rnd(&seed) % 3 ? (unsigned char)rnd(&seed) :
 			    (unsigned char)(buf[at] ^ 0x80);
 		}
 		if (i % 2)
@@ -2002,7 +1884,7 @@ START_TEST(test_line_lookup_as_documented)
 		full += j == 8;
 	}
 	ck_assert_uint_gt(full, 10);
-	rng_state = 7;
+	seed = 7;
 	for (li = 0; li <= sizeof(lims) / sizeof(lims[0]); li++) {
 		put32(buf + e + 28, li < sizeof(lims) / sizeof(lims[0]) ?
 		    lims[li] : built);
@@ -2012,7 +1894,7 @@ START_TEST(test_line_lookup_as_documented)
 		for (i = 0; i < 5000 + 20000; i++)
 			for (j = 0; j < (i < 5000 ? 3 : 1); j++) {
 				k = i < 5000 ? crowd_key(i) + (uint32_t)j - 1 :
-				    (uint32_t)rng();
+				    (uint32_t)rnd(&seed);
 				addr_from_v4(&a, k);
 				want = spec_lookup(&l, &a, &probes);
 				got = tidx_lookup(x, &a);

@@ -9,7 +9,7 @@
  * strings.
  * Properties: nothing reads outside the input; in every record handed
  * over every string value is valid UTF-8 and NUL-terminated and every
- * number value is exactly one JSON number (json_is_number() agrees with
+ * number value is exactly one JSON number (jrec_is_number() agrees with
  * yajl); after JREC_SYNTAX there is a reason, and a stream's error
  * offset lies inside the input, and so does the offset past the last
  * record handed over;
@@ -22,6 +22,7 @@
 
 #include "fuzz.h"
 #include "jrec.h"
+#include "utf8.h"
 
 /* Paths of every depth, names that collide, and an empty name. */
 static const struct jfield fields[] = {
@@ -90,7 +91,7 @@ check_values(void *arg, struct jrec *r)
 			break;
 		case JV_NUMBER:
 			FUZZ_ASSERT(v->s != NULL && v->s[v->len] == '\0');
-			FUZZ_ASSERT(json_is_number(v->s, v->len));
+			FUZZ_ASSERT(jrec_is_number(v->s, v->len));
 			break;
 		case JV_ABSENT:
 		case JV_NULL:

@@ -206,7 +206,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*line = (const char *)data;
 	struct scan_hit	 hits[SCAN_MAXHITS], xhits[SCAN_MAXHITS];
 	struct seen	 sn, xs;
-	struct kv_event	 ev;
 	struct addr	 a;
 	enum scan_result sr, xr;
 	enum kvrec_status ks;
@@ -232,11 +231,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	} else
 		nhits = 0;
-
-	/* One record, as the single-record reader sees it. */
-	ks = kvrec_parse(kr, line, size, &ev);
-	if (ks == KVREC_MALFORMED)
-		FUZZ_ASSERT(kvrec_error(kr)[0] != '\0');
 
 	/* Every record of the line, as kv-match reads it. */
 	memset(&sn, 0, sizeof(sn));
