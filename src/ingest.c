@@ -40,6 +40,7 @@ enum {
 	F_EMAILSOURCEIPADDRESS, F_NETWORKCIDRBLOCK, F_TIMEGENERATED,
 	F_INDICATORID, F_ACTIVE, F_EXPIRATIONDATETIME, F_CONFIDENCESCORE,
 	F_THREATTYPE, F_DESCRIPTION, F_ACTIVITYGROUPNAMES, F_URL, F_TYPE,
+	F_SOURCESYSTEM,
 	/* ThreatIntelIndicators. */
 	T_ID, T_OBSKEY, T_OBSVALUE, T_PATTERN, T_DATAPATTERN, T_ISACTIVE,
 	T_REVOKED, T_ISDELETED, T_VALIDUNTIL, T_CONFIDENCE, T_DATADESC,
@@ -47,7 +48,7 @@ enum {
 	/* STIX 2.1 objects. */
 	S_TYPE, S_ID, S_PATTERN, S_PATTERNTYPE, S_VALIDUNTIL, S_REVOKED,
 	S_CONFIDENCE, S_MODIFIED, S_CREATED, S_DESCRIPTION, S_NAME, S_LABELS,
-	S_TYPES,
+	S_TYPES, S_CREATEDBY,
 	NFIELDS
 };
 
@@ -61,6 +62,7 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "ConfidenceScore" } }, { .path = { "ThreatType" } },
 	{ .path = { "Description" } }, { .path = { "ActivityGroupNames" } },
 	{ .path = { "Url" } }, { .path = { "Type" } },
+	{ .path = { "SourceSystem" } },
 	{ .path = { "Id" } }, { .path = { "ObservableKey" } },
 	{ .path = { "ObservableValue" } }, { .path = { "Pattern" } },
 	{ .path = { "Data", "pattern" } }, { .path = { "IsActive" } },
@@ -75,7 +77,8 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "modified" } }, { .path = { "created" } },
 	{ .path = { "description" } }, { .path = { "name" } },
 	{ .path = { "labels" }, .flags = JF_LIST },
-	{ .path = { "indicator_types" }, .flags = JF_LIST }
+	{ .path = { "indicator_types" }, .flags = JF_LIST },
+	{ .path = { "created_by_ref" } }
 };
 
 /*
@@ -98,6 +101,8 @@ struct cand {
 	int32_t	 conf;		/* TIDX_CONF_NULL: null. */
 	uint32_t id;		/* strref; also the step-4 key. */
 	uint32_t meta[5];	/* ThreatType .. Type strrefs. */
+	uint32_t source;	/* SourceSystem strref. */
+	uint32_t creator;	/* STIX created_by_ref strref, or null. */
 	uint32_t afirst, acount;
 	int	 active;
 	int	 has_exp;	/* 0: no expiry, and that means expired. */
@@ -139,6 +144,8 @@ struct ingest {
 	struct caddr		*addrs;
 	size_t			 naddrs, capaddrs;
 	struct u32map		 byid;
+	struct u32map		 names;		/* STIX identity id -> name. */
+	uint32_t		 source;	/* The input's feed name. */
 	struct xrange		*excl;		/* Sorted by lo. */
 	size_t			 nexcl, capexcl;
 	int			 excl_sorted;
@@ -197,6 +204,15 @@ map_reserve(struct u32map *m, size_t n)
 	free(old.e);
 }
 
+/* k's value, or ~0 when k is not in m. */
+static uint32_t
+map_find(const struct u32map *m, uint32_t k)
+{
+	size_t	 i = map_slot(m, k);
+
+	return m->e[i].k == k ? m->e[i].v : UINT32_MAX;
+}
+
 /* Return a pointer to k's value, inserting it (value ~0) when new. */
 static uint32_t *
 map_get(struct u32map *m, uint32_t k)
@@ -227,6 +243,8 @@ ingest_new(const struct ingest_opts *opts)
 	jrec_set_containers(in->jr, containers);
 	in->b = tidx_builder_new();
 	map_init(&in->byid, 1024);
+	map_init(&in->names, 16);
+	in->source = TIDX_STRNULL;
 	return in;
 }
 
@@ -242,6 +260,7 @@ ingest_free(struct ingest *in)
 	free(in->cands);
 	free(in->addrs);
 	free(in->byid.e);
+	free(in->names.e);
 	free(in);
 }
 
@@ -516,6 +535,8 @@ add_candidate(struct ingest *in, struct cand *c)
 	for (i = 0; i < 5; i++)
 		if (c->meta[i] == TIDX_STRFULL)
 			c->id = TIDX_STRFULL;
+	if (c->source == TIDX_STRFULL || c->creator == TIDX_STRFULL)
+		c->id = TIDX_STRFULL;
 	if (c->id == TIDX_STRFULL || in->ncands >= UINT32_MAX - 1 ||
 	    in->naddrs + in->npend >= UINT32_MAX - 1)
 		return reject(in, in->why, in->whylen,
@@ -689,6 +710,39 @@ lookback(struct ingest *in, int64_t *tg)
 	return 1;
 }
 
+/*
+ * The feed of a Sentinel row: its SourceSystem column, else the input's
+ * name.
+ */
+static void
+row_source(struct ingest *in, struct cand *c)
+{
+	const struct jval *v = val(in, F_SOURCESYSTEM);
+
+	c->source = is_empty(v) ? in->source : intern_val(in, v);
+	c->creator = TIDX_STRNULL;
+}
+
+/*
+ * A STIX identity object: remember its name for the indicators whose
+ * created_by_ref names it.
+ */
+static void
+take_identity(struct ingest *in)
+{
+	const struct jval *id = val(in, S_ID), *name = val(in, S_NAME);
+	uint32_t idref, nref;
+
+	if (id->type != JV_STRING || id->len == 0 ||
+	    name->type != JV_STRING || name->len == 0)
+		return;
+	idref = intern(in, id->s, id->len);
+	nref = intern(in, name->s, name->len);
+	if (idref >= TIDX_STRFULL || nref >= TIDX_STRFULL)
+		return;
+	*map_get(&in->names, idref) = nref;
+}
+
 /* A ThreatIntelligenceIndicator row (SPEC.md 2.1). */
 static int
 take_legacy(struct ingest *in)
@@ -735,6 +789,7 @@ take_legacy(struct ingest *in)
 	for (i = 0; i < 4; i++)
 		c.meta[i] = intern_val(in, val(in, F_THREATTYPE + i));
 	c.meta[4] = default_type(in, val(in, F_TYPE));
+	row_source(in, &c);
 	if (add_candidate(in, &c) == -1)
 		return -1;
 	return rc;
@@ -799,6 +854,7 @@ take_tii(struct ingest *in)
 	c.meta[2] = activity_groups(in, val(in, T_DATALABELS));
 	c.meta[3] = TIDX_STRNULL;
 	c.meta[4] = default_type(in, val(in, F_TYPE));
+	row_source(in, &c);
 	if (add_candidate(in, &c) == -1)
 		return -1;
 	return r;
@@ -815,6 +871,9 @@ take_stix(struct ingest *in)
 	v = val(in, S_TYPE);
 	if (v->type != JV_STRING || v->len != 9 ||
 	    memcmp(v->s, "indicator", 9) != 0) {
+		if (v->type == JV_STRING && v->len == 8 &&
+		    memcmp(v->s, "identity", 8) == 0)
+			take_identity(in);
 		in->st.not_indicator++;
 		return 0;
 	}
@@ -858,6 +917,10 @@ take_stix(struct ingest *in)
 	c.meta[2] = activity_groups(in, val(in, S_LABELS));
 	c.meta[3] = TIDX_STRNULL;
 	c.meta[4] = intern(in, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	c.source = in->source;
+	v = val(in, S_CREATEDBY);
+	c.creator = v->type == JV_STRING && v->len > 0 ?
+	    intern(in, v->s, v->len) : TIDX_STRNULL;
 	if (add_candidate(in, &c) == -1)
 		return -1;
 	return r;
@@ -984,6 +1047,43 @@ ingest_doc_error(struct ingest *in, uint64_t *offset)
 	return in->docwhy;
 }
 
+/*
+ * The IndicatorId of a list entry: FEED:prefix, the prefix in canonical
+ * form (RFC 5952 for IPv6, no length for a single address), so it does
+ * not depend on how the list wrote it or where.
+ */
+static uint32_t
+list_id(struct ingest *in, const struct caddr *ca)
+{
+	char	 buf[ADDR_STRLEN + 8], *out;
+	const char *feed;
+	uint32_t flen, ref;
+	size_t	 n;
+
+	addr_format(&ca->a, buf);
+	n = strlen(buf);
+	if (ca->plen < 128)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "/%u",
+		    addr_is_v4(&ca->a) ? ca->plen - 96u : ca->plen);
+	feed = tidx_builder_get(in->b, in->source, &flen);
+	if (feed == NULL)
+		flen = 0;
+	out = xmalloc(flen + 1 + n);
+	if (flen > 0)
+		memcpy(out, feed, flen);
+	out[flen] = ':';
+	memcpy(out + flen + 1, buf, n);
+	ref = intern(in, out, flen + 1 + n);
+	free(out);
+	return ref;
+}
+
+void
+ingest_set_source(struct ingest *in, const char *name, size_t len)
+{
+	in->source = name == NULL ? TIDX_STRNULL : intern(in, name, len);
+}
+
 int
 ingest_list_line(struct ingest *in, const char *line, size_t len,
     char *why, size_t whylen)
@@ -1025,13 +1125,19 @@ ingest_list_line(struct ingest *in, const char *line, size_t len,
 	}
 	if (pend_addr(in, p, n) == -1)
 		return -1;
+	if (in->npend == 0) {		/* Excluded. */
+		in->st.excluded++;
+		return 0;
+	}
 	c.tg = in->opts.now;
 	c.has_exp = 1;
 	c.exp = in->opts.ttl > 0 && in->opts.now < KTIME_NONE - in->opts.ttl ?
 	    in->opts.now + in->opts.ttl : KTIME_NONE;
 	c.active = 1;
 	c.conf = TIDX_CONF_NULL;
-	c.id = intern(in, p, n);
+	c.source = in->source;
+	c.creator = TIDX_STRNULL;
+	c.id = list_id(in, &in->pend[in->npend - 1]);
 	c.meta[0] = TIDX_STRNULL;
 	c.meta[1] = clen > 0 ? intern(in, comment, clen) :
 	    TIDX_STRNULL;
@@ -1174,9 +1280,11 @@ choose(struct ingest *in, struct amap *m)
 
 /* Hand candidate c to the builder as a record; its number, or -1. */
 static int64_t
-emit_record(struct tidx_builder *b, const struct cand *c)
+emit_record(const struct ingest *in, struct tidx_builder *b,
+    const struct cand *c)
 {
 	struct tidx_rec_ref r;
+	uint32_t name;
 
 	r.time_generated = c->tg;
 	r.expiration = c->exp;
@@ -1187,6 +1295,10 @@ emit_record(struct tidx_builder *b, const struct cand *c)
 	r.activity_groups = c->meta[2];
 	r.url = c->meta[3];
 	r.type = c->meta[4];
+	r.source = c->source;
+	if (c->creator != TIDX_STRNULL &&
+	    (name = map_find(&in->names, c->creator)) != UINT32_MAX)
+		r.source = name;
 	return tidx_builder_record(b, &r);
 }
 
@@ -1208,7 +1320,7 @@ emit(struct ingest *in, struct tidx_builder *b, struct amap *m, size_t i)
 		if (m->vals[s = amap_slot(m, ca)] != i + 1)
 			continue;
 		if (rec == -1) {
-			if ((rec = emit_record(b, c)) == -1)
+			if ((rec = emit_record(in, b, c)) == -1)
 				return TIDX_ERR_TOOBIG;
 			in->st.indicators++;
 		}

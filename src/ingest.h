@@ -82,12 +82,20 @@ int	 ingest_row(struct ingest *in, const char *line, size_t len,
 /*
  * Take one line of a plain list: an address or prefix, white space, and
  * an optional comment after '#' or ';' (which becomes the Description);
- * comment-only and empty lines are passed over.  The entry is its own
- * IndicatorId, is not aged by the lookback, and lives --ttl (opts.ttl)
+ * comment-only and empty lines are passed over.  The entry's IndicatorId
+ * is the feed's name, ':' and the canonical prefix; it is not aged by the lookback, and lives --ttl (opts.ttl)
  * or forever.  Returns 0, or -1 with why set.
  */
 int	 ingest_list_line(struct ingest *in, const char *line, size_t len,
 	    char *why, size_t whylen);
+
+/*
+ * Name the feed (SourceSystem) of the records read from now on that do
+ * not name their own (a Sentinel row's SourceSystem, a STIX indicator's
+ * created_by_ref identity): the len bytes at name, or null for NULL.
+ * Plain-list entries get the IndicatorId "NAME:prefix".
+ */
+void	 ingest_set_source(struct ingest *in, const char *name, size_t len);
 
 /*
  * Take one line of an --exclude list (the plain-list syntax; prefixes of
