@@ -344,23 +344,64 @@ static int
 reject(struct ingest *in, char *why, size_t whylen, const char *msg,
     const char *val, size_t vallen)
 {
-	char	 clip[64];
-	size_t	 i, n = vallen < sizeof(clip) - 1 ? vallen : sizeof(clip) - 1;
+	char	 clip[4 * 63 + 8];
 
 	if (val == NULL)
 		snprintf(why, whylen, "%s", msg);
 	else {
-		memcpy(clip, val, n);
-		clip[n] = '\0';
-		for (i = 0; i < n; i++)
-			if ((unsigned char)clip[i] < 0x20 || clip[i] == 0x7f ||
-			    clip[i] == '"')
-				clip[i] = '?';
-		snprintf(why, whylen, "%s: \"%s\"%s", msg, clip,
-		    n < vallen ? "..." : "");
+		ingest_quote(clip, sizeof(clip), val, vallen, 63);
+		snprintf(why, whylen, "%s: %s", msg, clip);
 	}
 	in->st.rejected++;
 	return -1;
+}
+
+size_t
+ingest_quote(char *dst, size_t dstlen, const char *s, size_t len,
+    size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	 i, o = 0;
+	char	 e[5];
+	size_t	 n;
+
+	if (dstlen == 0)
+		return 0;
+#define PUT(c) do { if (o + 1 < dstlen) dst[o++] = (c); } while (0)
+	PUT('"');
+	for (i = 0; i < len && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		n = 0;
+		switch (c) {
+		case '\t': e[n++] = '\\'; e[n++] = 't'; break;
+		case '\r': e[n++] = '\\'; e[n++] = 'r'; break;
+		case '\n': e[n++] = '\\'; e[n++] = 'n'; break;
+		case '"': e[n++] = '\\'; e[n++] = '"'; break;
+		case '\\': e[n++] = '\\'; e[n++] = '\\'; break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				e[n++] = '\\';
+				e[n++] = 'x';
+				e[n++] = hex[c >> 4];
+				e[n++] = hex[c & 15];
+			} else
+				e[n++] = (char)c;
+		}
+		if (o + n + 5 > dstlen)	/* Room for the close and "...". */
+			break;
+		memcpy(dst + o, e, n);
+		o += n;
+	}
+	PUT('"');
+	if (i < len) {
+		PUT('.');
+		PUT('.');
+		PUT('.');
+	}
+#undef PUT
+	dst[o] = '\0';
+	return o;
 }
 
 /* ---------------------------------------------------------------------
@@ -926,17 +967,60 @@ take_stix(struct ingest *in)
 	return r;
 }
 
+/*
+ * 1 when the record is an indicator of a known form: a STIX indicator,
+ * a ThreatIntelIndicators row, or an object with a column of the legacy
+ * table.  Other STIX objects are neither (nor unknown).
+ */
+static int
+legacy_form(struct ingest *in)
+{
+	int	 f;
+
+	for (f = F_NETWORKIP; f <= F_SOURCESYSTEM; f++)
+		if (val(in, f)->type != JV_ABSENT)
+			return 1;
+	return 0;
+}
+
+/* 1 when the STIX object's id reads type--suffix, as STIX ids do. */
+static int
+stix_id(struct ingest *in)
+{
+	const struct jval *v = val(in, S_ID);
+	size_t	 i;
+
+	for (i = 0; v->type == JV_STRING && i + 1 < v->len; i++)
+		if (v->s[i] == '-' && v->s[i + 1] == '-')
+			return i > 0;
+	return 0;
+}
+
 /* One record of the jrec: tell its kind and take it. */
 static int
 take_record(struct ingest *in)
 {
+	const struct jval *t;
+
 	in->st.rows++;
 	in->npend = 0;
-	if (!is_empty(val(in, S_TYPE)))
+	if (!is_empty(t = val(in, S_TYPE))) {
+		if (!stix_id(in))
+			in->st.unknown++;
+		else if (t->type == JV_STRING && t->len == 9 &&
+		    memcmp(t->s, "indicator", 9) == 0)
+			in->st.known++;
 		return take_stix(in);
+	}
 	if (!is_empty(val(in, T_OBSKEY)) || !is_empty(val(in, T_OBSVALUE)) ||
-	    !is_empty(val(in, T_PATTERN)) || !is_empty(val(in, T_ISACTIVE)))
+	    !is_empty(val(in, T_PATTERN)) || !is_empty(val(in, T_ISACTIVE))) {
+		in->st.known++;
 		return take_tii(in);
+	}
+	if (legacy_form(in))
+		in->st.known++;
+	else
+		in->st.unknown++;
 	return take_legacy(in);
 }
 
@@ -968,12 +1052,14 @@ ingest_row(struct ingest *in, const char *line, size_t len, char *why,
 		return 0;
 	case JREC_SYNTAX:
 		in->st.rows++;
+		in->st.unknown++;
 		in->st.malformed++;
 		in->st.rejected++;
 		snprintf(why, whylen, "malformed JSON: %s", jrec_error(in->jr));
 		return -1;
 	case JREC_NOTOBJECT:
 		in->st.rows++;
+		in->st.unknown++;
 		in->st.malformed++;
 		return reject(in, why, whylen, jrec_bad_reason(in->jr), NULL,
 		    0);
@@ -1024,6 +1110,7 @@ ingest_doc_end(struct ingest *in)
 	if (jrec_stream_end(in->jr) != JREC_OK)
 		return -1;
 	if ((n = jrec_nonobjects(in->jr)) > 0) {
+		in->st.unknown += n;
 		in->st.malformed += n;
 		in->st.rejected += n;
 		snprintf(in->docwhy, sizeof(in->docwhy), "%llu bad %s, the "
@@ -1120,11 +1207,15 @@ ingest_list_line(struct ingest *in, const char *line, size_t len,
 		end++;
 	if (end != p + n) {
 		in->st.bad_address++;
+		in->st.unknown++;
 		return reject(in, why, whylen, "not an IP address or prefix",
 		    p, n);
 	}
-	if (pend_addr(in, p, n) == -1)
+	if (pend_addr(in, p, n) == -1) {
+		in->st.unknown++;
 		return -1;
+	}
+	in->st.known++;
 	if (in->npend == 0) {		/* Excluded. */
 		in->st.excluded++;
 		return 0;

@@ -44,6 +44,10 @@ struct ingest_stats {
 	uint64_t shadowed;	/* Step 6: address kept for another one. */
 	uint64_t indicators;	/* Indicators written to the index. */
 	uint64_t addresses;	/* Addresses written to the index. */
+	/* Beside the above: the forms of the records. */
+	uint64_t known;		/* Indicators of a known form (taken or not). */
+	uint64_t unknown;	/* Records of no known form (not STIX objects
+				   other than indicators). */
 };
 
 struct ingest;
@@ -150,6 +154,16 @@ enum tidx_status ingest_finish(struct ingest *in, struct tidx_builder *b);
 const struct ingest_stats *ingest_stats(const struct ingest *in);
 
 /* Helpers shared with other readers of indicator values. */
+
+/*
+ * Write the first max bytes of s (len bytes) into dst (dstlen bytes) in
+ * double quotes, with tabs, line ends, quotes, backslashes and other
+ * control bytes escaped as in C ("\t", "\x01"), and "..." after the
+ * closing quote when s was cut.  Returns the length written (dst is
+ * NUL-terminated when dstlen > 0).
+ */
+size_t	 ingest_quote(char *dst, size_t dstlen, const char *s, size_t len,
+	    size_t max);
 
 /*
  * Parse an Active-like value: true, or a string "true" in any case, or 1.

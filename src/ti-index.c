@@ -278,6 +278,11 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 	feed_free(f);
 	if (ioerr)
 		errx(2, "%s not written: an input could not be read", out);
+	if (ingest_stats(in)->known == 0) {
+		/* Bad rows are reported already; this is the last word. */
+		(void)diag_summary("bad row", "bad rows");
+		errx(1, "%s not written: no records in any input", out);
+	}
 	b = ingest_builder(in);
 	if ((st = ingest_finish(in, b)) != TIDX_OK)
 		errx(2, "%s: %s", out, tidx_strerror(st));

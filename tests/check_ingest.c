@@ -271,6 +271,59 @@ ingest_teardown(void)
  * Core: the steps of SPEC 2.1.
  */
 
+/* Messages show tabs, quotes and control bytes escaped, cut with "...". */
+START_TEST(test_quote)
+{
+	char	 buf[64];
+
+	ck_assert_uint_eq(ingest_quote(buf, sizeof(buf), "a\tb\"c\\\x01", 7,
+	    60), strlen("\"a\\tb\\\"c\\\\\\x01\""));
+	ck_assert_str_eq(buf, "\"a\\tb\\\"c\\\\\\x01\"");
+	ingest_quote(buf, sizeof(buf), "abcdef", 6, 3);
+	ck_assert_str_eq(buf, "\"abc\"...");
+	ingest_quote(buf, 8, "abcdefghij", 10, 60);
+	ck_assert_uint_lt(strlen(buf), 8);
+	ck_assert_int_eq(buf[0], '"');
+	row_bad("{\"TimeGenerated\":\"2026-11-20T00:00:00Z\","
+	    "\"NetworkIP\":\"203.0.113.1\\t\\\"x\"}");
+	ck_assert_msg(strstr(why, "\"203.0.113.1\\t\\\"x\"") != NULL, "%s", why);
+}
+END_TEST
+
+/*
+ * The forms of records: indicators of a known form (legacy columns,
+ * ThreatIntelIndicators rows, STIX indicators, list entries that read
+ * as addresses) and records of none (JSON objects without a known
+ * member, non-STIX "type" objects, lines that are not addresses); STIX
+ * objects other than indicators are neither.
+ */
+START_TEST(test_record_forms)
+{
+	row_ok("{\"NetworkIP\":\"203.0.113.1\"}");
+	row_ok("{\"ObservableKey\":\"ipv4-addr:value\"}");
+	row_ok("{\"type\":\"indicator\",\"id\":\"indicator--1\","
+	    "\"pattern\":\"[ipv4-addr:value = '203.0.113.2']\"}");
+	ck_assert_uint_eq(st()->known, 3);
+	ck_assert_uint_eq(st()->unknown, 0);
+	row_ok("{\"type\":\"identity\",\"id\":\"identity--1\"}");
+	ck_assert_uint_eq(st()->known, 3);
+	ck_assert_uint_eq(st()->unknown, 0);
+	row_ok("{\"foo\":1}");
+	row_ok("{\"type\":\"metadata\",\"timestamp\":1}");
+	(void)row("not json");
+	ck_assert_uint_eq(st()->known, 3);
+	ck_assert_uint_eq(st()->unknown, 3);
+	ck_assert_int_eq(ingest_list_line(in, "10.0.0.1", 8, why,
+	    sizeof(why)), 0);
+	ck_assert_int_eq(ingest_list_line(in, "x,y", 3, why, sizeof(why)),
+	    -1);
+	ck_assert_int_eq(ingest_list_line(in, "# c", 3, why, sizeof(why)),
+	    0);
+	ck_assert_uint_eq(st()->known, 4);
+	ck_assert_uint_eq(st()->unknown, 4);
+}
+END_TEST
+
 /* The list line s, which must be taken. */
 static void
 list_ok(const char *s)
@@ -1448,6 +1501,8 @@ ingest_suite(void)
 	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
 	tcase_add_test(tc, test_address_columns);
 	tcase_add_test(tc, test_provenance);
+	tcase_add_test(tc, test_quote);
+	tcase_add_test(tc, test_record_forms);
 	tcase_add_test(tc, test_no_address);
 	tcase_add_test(tc, test_time_generated);
 	tcase_add_test(tc, test_lookback_edge);

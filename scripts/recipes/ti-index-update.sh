@@ -75,12 +75,18 @@ if [ -n "$FETCH_CMD" ]; then
 	FEED=$tmpfeed
 fi
 
-# ti-index exits 1 when it skipped some bad rows: the index is written.
+# ti-index exits 1 when it skipped some bad rows (the index is written)
+# and when no input gave a record (nothing is written).
 # shellcheck disable=SC2086 # A list of words.
 "$TI_INDEX" -q --source "$FEED_NAME" $TI_INDEX_OPTS -o "$tmpidx" "$FEED"
 st=$?
 if [ $st -gt 1 ]; then
 	echo "$prog: ti-index failed (exit $st); $INDEX kept" >&2
+	exit 1
+fi
+# An empty feed, or one of no known form, is written nowhere (exit 1).
+if [ ! -s "$tmpidx" ]; then
+	echo "$prog: ti-index wrote no index (no records); $INDEX kept" >&2
 	exit 1
 fi
 n=$("$TI_INDEX" --info --verify "$tmpidx" |
