@@ -135,6 +135,7 @@ alert_write(struct jout *j, const struct kv_event *ev,
 	member(j, "ResourceId", ev->m[KV_RESOURCEID]);
 	jout_map_close(j);
 	jout_array_close(j);
+	str(j, "SourceSystem", ind->source);
 	jout_map_close(j);
 	jout_end(j);
 }

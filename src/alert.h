@@ -7,8 +7,8 @@
  * OperationName, ResultType, CorrelationId, id_s, clientInfo_s,
  * httpStatusCode_d, identity_claim_appid_g,
  * identity_claim_http_schemas_microsoft_com_identity_claims_objectidentifier_g,
- * Type, timestamp; then AlertName, RuleId, Severity, Tactics, Techniques
- * and Entities.  Indicator members come from the index, the others from
+ * Type, timestamp; then AlertName, RuleId, Severity, Tactics, Techniques,
+ * Entities and SourceSystem (the indicator's feed).  Indicator members come from the index, the others from
  * the log record; a member missing from its source is null.
  */
 #ifndef ALERT_H

@@ -12,6 +12,8 @@
 #include "input.h"
 #include "xalloc.h"
 
+#define FEED_FIRST	240	/* Bytes of an input's first record kept. */
+
 struct feed {
 	struct ingest	*in;
 	struct input	*input;
@@ -21,6 +23,11 @@ struct feed {
 	int		 exclude;	/* Reading an --exclude list. */
 	int		 progress;	/* Show progress on stderr. */
 	time_t		 last;		/* Of the progress line. */
+	/* The input being read: what its first record looked like. */
+	char		 first[FEED_FIRST];
+	size_t		 firstlen;
+	uint64_t	 firstline;	/* 0: none yet. */
+	int		 firstdoc;	/* It was a JSON document. */
 };
 
 static int
@@ -65,11 +72,35 @@ blank_line(const char *p, size_t len)
 	return len == 0;
 }
 
+/* A line of a list that is only a comment. */
+static int
+comment_line(const char *p, size_t len)
+{
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	return len > 0 && (*p == '#' || *p == ';');
+}
+
+/* Keep the first line of the input that is neither blank nor comment. */
+static void
+keep_first(struct feed *r, const char *line, size_t len, int doc)
+{
+	if (r->firstline != 0 || blank_line(line, len) ||
+	    (!doc && comment_line(line, len)))
+		return;
+	r->firstlen = len < sizeof(r->first) ? len : sizeof(r->first);
+	memcpy(r->first, line, r->firstlen);
+	r->firstline = doc ? 1 : input_lineno(r->input);
+	r->firstdoc = doc;
+}
+
 static void
 op_line(void *arg, const char *line, size_t len)
 {
 	struct feed *r = arg;
-	char	 why[256];
+	char	 why[512];
 	int	 rc;
 
 	if (r->resniff) {
@@ -80,6 +111,8 @@ op_line(void *arg, const char *line, size_t len)
 		else
 			r->resniff = 1;
 	}
+	if (!r->exclude)
+		keep_first(r, line, len, 0);
 	if (r->exclude)
 		rc = ingest_exclude_line(r->in, line, len, why, sizeof(why));
 	else if (r->cur == INGEST_LIST)
@@ -123,7 +156,11 @@ op_doc_begin(void *arg)
 static int
 op_doc_feed(void *arg, const char *buf, size_t len)
 {
-	return ingest_doc_feed(((struct feed *)arg)->in, buf, len);
+	struct feed *r = arg;
+
+	if (!r->exclude)
+		keep_first(r, buf, len, 1);
+	return ingest_doc_feed(r->in, buf, len);
 }
 
 static int
@@ -199,12 +236,77 @@ feed_free(struct feed *r)
 	free(r);
 }
 
+/*
+ * Say what the first record of an input with no indicator record looked
+ * like, into buf: CSV or tab-separated text with its columns, JSON, or
+ * text.
+ */
+static void
+describe(const struct feed *r, char *buf, size_t len)
+{
+	const char *p = r->first, *e = r->first + r->firstlen, *nl;
+	const char *c;
+	char	 q[4 * FEED_FIRST + 8];
+	char	 sep;
+	size_t	 tabs, commas;
+
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	if ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL && !r->firstdoc)
+		e = nl;
+	while (e > p && (e[-1] == '\r' || e[-1] == ' '))
+		e--;
+	if (r->firstdoc || (p < e && (*p == '{' || *p == '['))) {
+		ingest_quote(q, sizeof(q), p, (size_t)(e - p), 60);
+		snprintf(buf, len, "looks like JSON of no known feed form, "
+		    "starting %s", q);
+		return;
+	}
+	/* The separator: whichever of tab and comma comes more often. */
+	for (tabs = commas = 0, c = p; c < e; c++) {
+		tabs += *c == '\t';
+		commas += *c == ',';
+	}
+	sep = tabs == 0 && commas == 0 ? 0 : tabs > commas ? '\t' : ',';
+	if (sep != 0) {
+		char	 cols[FEED_FIRST + 1];
+		size_t	 n = 0;
+
+		for (; p < e && n < sizeof(cols) - 1; p++)
+			if (*p == sep)
+				cols[n++] = ',';
+			else if (*p != '"' && !(*p == ' ' || *p == '\t'))
+				cols[n++] = *p;
+		ingest_quote(q, sizeof(q), cols, n, 120);
+		snprintf(buf, len, "looks like %s with columns %s: no address "
+		    "column", sep == ',' ? "CSV" : "tab-separated text", q);
+		return;
+	}
+	ingest_quote(q, sizeof(q), p, (size_t)(e - p), 60);
+	snprintf(buf, len, "looks like text, not a list of addresses: %s", q);
+}
+
 int
 feed_read(struct feed *r, const char *path)
 {
+	const struct ingest_stats *st = ingest_stats(r->in);
+	uint64_t known = st->known, unknown = st->unknown;
+	char	 what[2048];
+	int	 rc;
+
 	r->exclude = 0;
 	r->resniff = 0;
-	return input_read(r->input, path);
+	r->firstline = 0;
+	r->firstlen = 0;
+	if ((rc = input_read(r->input, path)) == -1)
+		return -1;
+	if (st->known == known && st->unknown > unknown &&
+	    r->firstline != 0) {
+		describe(r, what, sizeof(what));
+		diag_bad(input_name(r->input), r->firstline,
+		    "no indicator records: %s", what);
+	}
+	return rc;
 }
 
 int

@@ -40,6 +40,7 @@ enum {
 	F_EMAILSOURCEIPADDRESS, F_NETWORKCIDRBLOCK, F_TIMEGENERATED,
 	F_INDICATORID, F_ACTIVE, F_EXPIRATIONDATETIME, F_CONFIDENCESCORE,
 	F_THREATTYPE, F_DESCRIPTION, F_ACTIVITYGROUPNAMES, F_URL, F_TYPE,
+	F_SOURCESYSTEM,
 	/* ThreatIntelIndicators. */
 	T_ID, T_OBSKEY, T_OBSVALUE, T_PATTERN, T_DATAPATTERN, T_ISACTIVE,
 	T_REVOKED, T_ISDELETED, T_VALIDUNTIL, T_CONFIDENCE, T_DATADESC,
@@ -47,7 +48,7 @@ enum {
 	/* STIX 2.1 objects. */
 	S_TYPE, S_ID, S_PATTERN, S_PATTERNTYPE, S_VALIDUNTIL, S_REVOKED,
 	S_CONFIDENCE, S_MODIFIED, S_CREATED, S_DESCRIPTION, S_NAME, S_LABELS,
-	S_TYPES,
+	S_TYPES, S_CREATEDBY,
 	NFIELDS
 };
 
@@ -61,6 +62,7 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "ConfidenceScore" } }, { .path = { "ThreatType" } },
 	{ .path = { "Description" } }, { .path = { "ActivityGroupNames" } },
 	{ .path = { "Url" } }, { .path = { "Type" } },
+	{ .path = { "SourceSystem" } },
 	{ .path = { "Id" } }, { .path = { "ObservableKey" } },
 	{ .path = { "ObservableValue" } }, { .path = { "Pattern" } },
 	{ .path = { "Data", "pattern" } }, { .path = { "IsActive" } },
@@ -75,7 +77,8 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "modified" } }, { .path = { "created" } },
 	{ .path = { "description" } }, { .path = { "name" } },
 	{ .path = { "labels" }, .flags = JF_LIST },
-	{ .path = { "indicator_types" }, .flags = JF_LIST }
+	{ .path = { "indicator_types" }, .flags = JF_LIST },
+	{ .path = { "created_by_ref" } }
 };
 
 /*
@@ -98,6 +101,8 @@ struct cand {
 	int32_t	 conf;		/* TIDX_CONF_NULL: null. */
 	uint32_t id;		/* strref; also the step-4 key. */
 	uint32_t meta[5];	/* ThreatType .. Type strrefs. */
+	uint32_t source;	/* SourceSystem strref. */
+	uint32_t creator;	/* STIX created_by_ref strref, or null. */
 	uint32_t afirst, acount;
 	int	 active;
 	int	 has_exp;	/* 0: no expiry, and that means expired. */
@@ -139,6 +144,8 @@ struct ingest {
 	struct caddr		*addrs;
 	size_t			 naddrs, capaddrs;
 	struct u32map		 byid;
+	struct u32map		 names;		/* STIX identity id -> name. */
+	uint32_t		 source;	/* The input's feed name. */
 	struct xrange		*excl;		/* Sorted by lo. */
 	size_t			 nexcl, capexcl;
 	int			 excl_sorted;
@@ -197,6 +204,15 @@ map_reserve(struct u32map *m, size_t n)
 	free(old.e);
 }
 
+/* k's value, or ~0 when k is not in m. */
+static uint32_t
+map_find(const struct u32map *m, uint32_t k)
+{
+	size_t	 i = map_slot(m, k);
+
+	return m->e[i].k == k ? m->e[i].v : UINT32_MAX;
+}
+
 /* Return a pointer to k's value, inserting it (value ~0) when new. */
 static uint32_t *
 map_get(struct u32map *m, uint32_t k)
@@ -227,6 +243,8 @@ ingest_new(const struct ingest_opts *opts)
 	jrec_set_containers(in->jr, containers);
 	in->b = tidx_builder_new();
 	map_init(&in->byid, 1024);
+	map_init(&in->names, 16);
+	in->source = TIDX_STRNULL;
 	return in;
 }
 
@@ -242,6 +260,7 @@ ingest_free(struct ingest *in)
 	free(in->cands);
 	free(in->addrs);
 	free(in->byid.e);
+	free(in->names.e);
 	free(in);
 }
 
@@ -325,23 +344,64 @@ static int
 reject(struct ingest *in, char *why, size_t whylen, const char *msg,
     const char *val, size_t vallen)
 {
-	char	 clip[64];
-	size_t	 i, n = vallen < sizeof(clip) - 1 ? vallen : sizeof(clip) - 1;
+	char	 clip[4 * 63 + 8];
 
 	if (val == NULL)
 		snprintf(why, whylen, "%s", msg);
 	else {
-		memcpy(clip, val, n);
-		clip[n] = '\0';
-		for (i = 0; i < n; i++)
-			if ((unsigned char)clip[i] < 0x20 || clip[i] == 0x7f ||
-			    clip[i] == '"')
-				clip[i] = '?';
-		snprintf(why, whylen, "%s: \"%s\"%s", msg, clip,
-		    n < vallen ? "..." : "");
+		ingest_quote(clip, sizeof(clip), val, vallen, 63);
+		snprintf(why, whylen, "%s: %s", msg, clip);
 	}
 	in->st.rejected++;
 	return -1;
+}
+
+size_t
+ingest_quote(char *dst, size_t dstlen, const char *s, size_t len,
+    size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	 i, o = 0;
+	char	 e[5];
+	size_t	 n;
+
+	if (dstlen == 0)
+		return 0;
+#define PUT(c) do { if (o + 1 < dstlen) dst[o++] = (c); } while (0)
+	PUT('"');
+	for (i = 0; i < len && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		n = 0;
+		switch (c) {
+		case '\t': e[n++] = '\\'; e[n++] = 't'; break;
+		case '\r': e[n++] = '\\'; e[n++] = 'r'; break;
+		case '\n': e[n++] = '\\'; e[n++] = 'n'; break;
+		case '"': e[n++] = '\\'; e[n++] = '"'; break;
+		case '\\': e[n++] = '\\'; e[n++] = '\\'; break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				e[n++] = '\\';
+				e[n++] = 'x';
+				e[n++] = hex[c >> 4];
+				e[n++] = hex[c & 15];
+			} else
+				e[n++] = (char)c;
+		}
+		if (o + n + 5 > dstlen)	/* Room for the close and "...". */
+			break;
+		memcpy(dst + o, e, n);
+		o += n;
+	}
+	PUT('"');
+	if (i < len) {
+		PUT('.');
+		PUT('.');
+		PUT('.');
+	}
+#undef PUT
+	dst[o] = '\0';
+	return o;
 }
 
 /* ---------------------------------------------------------------------
@@ -516,6 +576,8 @@ add_candidate(struct ingest *in, struct cand *c)
 	for (i = 0; i < 5; i++)
 		if (c->meta[i] == TIDX_STRFULL)
 			c->id = TIDX_STRFULL;
+	if (c->source == TIDX_STRFULL || c->creator == TIDX_STRFULL)
+		c->id = TIDX_STRFULL;
 	if (c->id == TIDX_STRFULL || in->ncands >= UINT32_MAX - 1 ||
 	    in->naddrs + in->npend >= UINT32_MAX - 1)
 		return reject(in, in->why, in->whylen,
@@ -689,6 +751,39 @@ lookback(struct ingest *in, int64_t *tg)
 	return 1;
 }
 
+/*
+ * The feed of a Sentinel row: its SourceSystem column, else the input's
+ * name.
+ */
+static void
+row_source(struct ingest *in, struct cand *c)
+{
+	const struct jval *v = val(in, F_SOURCESYSTEM);
+
+	c->source = is_empty(v) ? in->source : intern_val(in, v);
+	c->creator = TIDX_STRNULL;
+}
+
+/*
+ * A STIX identity object: remember its name for the indicators whose
+ * created_by_ref names it.
+ */
+static void
+take_identity(struct ingest *in)
+{
+	const struct jval *id = val(in, S_ID), *name = val(in, S_NAME);
+	uint32_t idref, nref;
+
+	if (id->type != JV_STRING || id->len == 0 ||
+	    name->type != JV_STRING || name->len == 0)
+		return;
+	idref = intern(in, id->s, id->len);
+	nref = intern(in, name->s, name->len);
+	if (idref >= TIDX_STRFULL || nref >= TIDX_STRFULL)
+		return;
+	*map_get(&in->names, idref) = nref;
+}
+
 /* A ThreatIntelligenceIndicator row (SPEC.md 2.1). */
 static int
 take_legacy(struct ingest *in)
@@ -735,6 +830,7 @@ take_legacy(struct ingest *in)
 	for (i = 0; i < 4; i++)
 		c.meta[i] = intern_val(in, val(in, F_THREATTYPE + i));
 	c.meta[4] = default_type(in, val(in, F_TYPE));
+	row_source(in, &c);
 	if (add_candidate(in, &c) == -1)
 		return -1;
 	return rc;
@@ -799,6 +895,7 @@ take_tii(struct ingest *in)
 	c.meta[2] = activity_groups(in, val(in, T_DATALABELS));
 	c.meta[3] = TIDX_STRNULL;
 	c.meta[4] = default_type(in, val(in, F_TYPE));
+	row_source(in, &c);
 	if (add_candidate(in, &c) == -1)
 		return -1;
 	return r;
@@ -815,6 +912,9 @@ take_stix(struct ingest *in)
 	v = val(in, S_TYPE);
 	if (v->type != JV_STRING || v->len != 9 ||
 	    memcmp(v->s, "indicator", 9) != 0) {
+		if (v->type == JV_STRING && v->len == 8 &&
+		    memcmp(v->s, "identity", 8) == 0)
+			take_identity(in);
 		in->st.not_indicator++;
 		return 0;
 	}
@@ -858,22 +958,69 @@ take_stix(struct ingest *in)
 	c.meta[2] = activity_groups(in, val(in, S_LABELS));
 	c.meta[3] = TIDX_STRNULL;
 	c.meta[4] = intern(in, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
+	c.source = in->source;
+	v = val(in, S_CREATEDBY);
+	c.creator = v->type == JV_STRING && v->len > 0 ?
+	    intern(in, v->s, v->len) : TIDX_STRNULL;
 	if (add_candidate(in, &c) == -1)
 		return -1;
 	return r;
+}
+
+/*
+ * 1 when the record is an indicator of a known form: a STIX indicator,
+ * a ThreatIntelIndicators row, or an object with a column of the legacy
+ * table.  Other STIX objects are neither (nor unknown).
+ */
+static int
+legacy_form(struct ingest *in)
+{
+	int	 f;
+
+	for (f = F_NETWORKIP; f <= F_SOURCESYSTEM; f++)
+		if (val(in, f)->type != JV_ABSENT)
+			return 1;
+	return 0;
+}
+
+/* 1 when the STIX object's id reads type--suffix, as STIX ids do. */
+static int
+stix_id(struct ingest *in)
+{
+	const struct jval *v = val(in, S_ID);
+	size_t	 i;
+
+	for (i = 0; v->type == JV_STRING && i + 1 < v->len; i++)
+		if (v->s[i] == '-' && v->s[i + 1] == '-')
+			return i > 0;
+	return 0;
 }
 
 /* One record of the jrec: tell its kind and take it. */
 static int
 take_record(struct ingest *in)
 {
+	const struct jval *t;
+
 	in->st.rows++;
 	in->npend = 0;
-	if (!is_empty(val(in, S_TYPE)))
+	if (!is_empty(t = val(in, S_TYPE))) {
+		if (!stix_id(in))
+			in->st.unknown++;
+		else if (t->type == JV_STRING && t->len == 9 &&
+		    memcmp(t->s, "indicator", 9) == 0)
+			in->st.known++;
 		return take_stix(in);
+	}
 	if (!is_empty(val(in, T_OBSKEY)) || !is_empty(val(in, T_OBSVALUE)) ||
-	    !is_empty(val(in, T_PATTERN)) || !is_empty(val(in, T_ISACTIVE)))
+	    !is_empty(val(in, T_PATTERN)) || !is_empty(val(in, T_ISACTIVE))) {
+		in->st.known++;
 		return take_tii(in);
+	}
+	if (legacy_form(in))
+		in->st.known++;
+	else
+		in->st.unknown++;
 	return take_legacy(in);
 }
 
@@ -905,12 +1052,14 @@ ingest_row(struct ingest *in, const char *line, size_t len, char *why,
 		return 0;
 	case JREC_SYNTAX:
 		in->st.rows++;
+		in->st.unknown++;
 		in->st.malformed++;
 		in->st.rejected++;
 		snprintf(why, whylen, "malformed JSON: %s", jrec_error(in->jr));
 		return -1;
 	case JREC_NOTOBJECT:
 		in->st.rows++;
+		in->st.unknown++;
 		in->st.malformed++;
 		return reject(in, why, whylen, jrec_bad_reason(in->jr), NULL,
 		    0);
@@ -961,6 +1110,7 @@ ingest_doc_end(struct ingest *in)
 	if (jrec_stream_end(in->jr) != JREC_OK)
 		return -1;
 	if ((n = jrec_nonobjects(in->jr)) > 0) {
+		in->st.unknown += n;
 		in->st.malformed += n;
 		in->st.rejected += n;
 		snprintf(in->docwhy, sizeof(in->docwhy), "%llu bad %s, the "
@@ -982,6 +1132,43 @@ ingest_doc_error(struct ingest *in, uint64_t *offset)
 	}
 	*offset = jrec_error_offset(in->jr);
 	return in->docwhy;
+}
+
+/*
+ * The IndicatorId of a list entry: FEED:prefix, the prefix in canonical
+ * form (RFC 5952 for IPv6, no length for a single address), so it does
+ * not depend on how the list wrote it or where.
+ */
+static uint32_t
+list_id(struct ingest *in, const struct caddr *ca)
+{
+	char	 buf[ADDR_STRLEN + 8], *out;
+	const char *feed;
+	uint32_t flen, ref;
+	size_t	 n;
+
+	addr_format(&ca->a, buf);
+	n = strlen(buf);
+	if (ca->plen < 128)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "/%u",
+		    addr_is_v4(&ca->a) ? ca->plen - 96u : ca->plen);
+	feed = tidx_builder_get(in->b, in->source, &flen);
+	if (feed == NULL)
+		flen = 0;
+	out = xmalloc(flen + 1 + n);
+	if (flen > 0)
+		memcpy(out, feed, flen);
+	out[flen] = ':';
+	memcpy(out + flen + 1, buf, n);
+	ref = intern(in, out, flen + 1 + n);
+	free(out);
+	return ref;
+}
+
+void
+ingest_set_source(struct ingest *in, const char *name, size_t len)
+{
+	in->source = name == NULL ? TIDX_STRNULL : intern(in, name, len);
 }
 
 int
@@ -1020,18 +1207,28 @@ ingest_list_line(struct ingest *in, const char *line, size_t len,
 		end++;
 	if (end != p + n) {
 		in->st.bad_address++;
+		in->st.unknown++;
 		return reject(in, why, whylen, "not an IP address or prefix",
 		    p, n);
 	}
-	if (pend_addr(in, p, n) == -1)
+	if (pend_addr(in, p, n) == -1) {
+		in->st.unknown++;
 		return -1;
+	}
+	in->st.known++;
+	if (in->npend == 0) {		/* Excluded. */
+		in->st.excluded++;
+		return 0;
+	}
 	c.tg = in->opts.now;
 	c.has_exp = 1;
 	c.exp = in->opts.ttl > 0 && in->opts.now < KTIME_NONE - in->opts.ttl ?
 	    in->opts.now + in->opts.ttl : KTIME_NONE;
 	c.active = 1;
 	c.conf = TIDX_CONF_NULL;
-	c.id = intern(in, p, n);
+	c.source = in->source;
+	c.creator = TIDX_STRNULL;
+	c.id = list_id(in, &in->pend[in->npend - 1]);
 	c.meta[0] = TIDX_STRNULL;
 	c.meta[1] = clen > 0 ? intern(in, comment, clen) :
 	    TIDX_STRNULL;
@@ -1174,9 +1371,11 @@ choose(struct ingest *in, struct amap *m)
 
 /* Hand candidate c to the builder as a record; its number, or -1. */
 static int64_t
-emit_record(struct tidx_builder *b, const struct cand *c)
+emit_record(const struct ingest *in, struct tidx_builder *b,
+    const struct cand *c)
 {
 	struct tidx_rec_ref r;
+	uint32_t name;
 
 	r.time_generated = c->tg;
 	r.expiration = c->exp;
@@ -1187,6 +1386,10 @@ emit_record(struct tidx_builder *b, const struct cand *c)
 	r.activity_groups = c->meta[2];
 	r.url = c->meta[3];
 	r.type = c->meta[4];
+	r.source = c->source;
+	if (c->creator != TIDX_STRNULL &&
+	    (name = map_find(&in->names, c->creator)) != UINT32_MAX)
+		r.source = name;
 	return tidx_builder_record(b, &r);
 }
 
@@ -1208,7 +1411,7 @@ emit(struct ingest *in, struct tidx_builder *b, struct amap *m, size_t i)
 		if (m->vals[s = amap_slot(m, ca)] != i + 1)
 			continue;
 		if (rec == -1) {
-			if ((rec = emit_record(b, c)) == -1)
+			if ((rec = emit_record(in, b, c)) == -1)
 				return TIDX_ERR_TOOBIG;
 			in->st.indicators++;
 		}

@@ -44,6 +44,10 @@ struct ingest_stats {
 	uint64_t shadowed;	/* Step 6: address kept for another one. */
 	uint64_t indicators;	/* Indicators written to the index. */
 	uint64_t addresses;	/* Addresses written to the index. */
+	/* Beside the above: the forms of the records. */
+	uint64_t known;		/* Indicators of a known form (taken or not). */
+	uint64_t unknown;	/* Records of no known form (not STIX objects
+				   other than indicators). */
 };
 
 struct ingest;
@@ -82,12 +86,20 @@ int	 ingest_row(struct ingest *in, const char *line, size_t len,
 /*
  * Take one line of a plain list: an address or prefix, white space, and
  * an optional comment after '#' or ';' (which becomes the Description);
- * comment-only and empty lines are passed over.  The entry is its own
- * IndicatorId, is not aged by the lookback, and lives --ttl (opts.ttl)
+ * comment-only and empty lines are passed over.  The entry's IndicatorId
+ * is the feed's name, ':' and the canonical prefix; it is not aged by the lookback, and lives --ttl (opts.ttl)
  * or forever.  Returns 0, or -1 with why set.
  */
 int	 ingest_list_line(struct ingest *in, const char *line, size_t len,
 	    char *why, size_t whylen);
+
+/*
+ * Name the feed (SourceSystem) of the records read from now on that do
+ * not name their own (a Sentinel row's SourceSystem, a STIX indicator's
+ * created_by_ref identity): the len bytes at name, or null for NULL.
+ * Plain-list entries get the IndicatorId "NAME:prefix".
+ */
+void	 ingest_set_source(struct ingest *in, const char *name, size_t len);
 
 /*
  * Take one line of an --exclude list (the plain-list syntax; prefixes of
@@ -142,6 +154,16 @@ enum tidx_status ingest_finish(struct ingest *in, struct tidx_builder *b);
 const struct ingest_stats *ingest_stats(const struct ingest *in);
 
 /* Helpers shared with other readers of indicator values. */
+
+/*
+ * Write the first max bytes of s (len bytes) into dst (dstlen bytes) in
+ * double quotes, with tabs, line ends, quotes, backslashes and other
+ * control bytes escaped as in C ("\t", "\x01"), and "..." after the
+ * closing quote when s was cut.  Returns the length written (dst is
+ * NUL-terminated when dstlen > 0).
+ */
+size_t	 ingest_quote(char *dst, size_t dstlen, const char *s, size_t len,
+	    size_t max);
 
 /*
  * Parse an Active-like value: true, or a string "true" in any case, or 1.

@@ -86,6 +86,7 @@ ixreport_indicator(struct jout *j, const char *addr,
 	str_member(j, "ActivityGroupNames", ind->activity_groups);
 	str_member(j, "Url", ind->url);
 	str_member(j, "Type", ind->type);
+	str_member(j, "SourceSystem", ind->source);
 	jout_map_close(j);
 	jout_end(j);
 }

@@ -33,7 +33,7 @@
 #define DEFAULT_LOOKBACK (14LL * 86400 * KTIME_TICKS_PER_SEC)
 
 enum { OPT_NOW = 256, OPT_LOOKBACK, OPT_INFO, OPT_VERIFY, OPT_LOOKUP,
-	OPT_FORMAT, OPT_EXCLUDE, OPT_TTL };
+	OPT_FORMAT, OPT_EXCLUDE, OPT_TTL, OPT_SOURCE };
 
 static const struct option longopts[] = {
 	{ "output",	required_argument,	NULL, 'o' },
@@ -45,6 +45,7 @@ static const struct option longopts[] = {
 	{ "format",	required_argument,	NULL, OPT_FORMAT },
 	{ "exclude",	required_argument,	NULL, OPT_EXCLUDE },
 	{ "ttl",	required_argument,	NULL, OPT_TTL },
+	{ "source",	required_argument,	NULL, OPT_SOURCE },
 	{ "quiet",	no_argument,		NULL, 'q' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "version",	no_argument,		NULL, 'V' },
@@ -57,8 +58,9 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: ti-index [-q] [-o index] [--exclude file] "
 	    "[--format auto|json|list]\n"
-	    "                [--lookback dur] [--now time] [--ttl dur] "
-	    "[file ...]\n"
+	    "                [--lookback dur] [--now time] [--source name] "
+	    "[--ttl dur]\n"
+	    "                [file ...]\n"
 	    "       ti-index --info [--verify] index\n"
 	    "       ti-index --verify index\n"
 	    "       ti-index --lookup index address ...\n");
@@ -193,7 +195,33 @@ struct build {
 	char		**excludes;	/* --exclude files. */
 	int		 nexcludes;
 	int		 quiet;
+	const char	*source;	/* --source, or NULL. */
 };
+
+/*
+ * The feed name of input path: --source, else its base name ("stdin"
+ * for "-").
+ */
+static void
+set_source(struct ingest *in, const struct build *bo, const char *path)
+{
+	const char *base, *end;
+
+	if (bo->source != NULL) {
+		ingest_set_source(in, bo->source, strlen(bo->source));
+		return;
+	}
+	if (strcmp(path, "-") == 0) {
+		ingest_set_source(in, "stdin", 5);
+		return;
+	}
+	end = path + strlen(path);
+	while (end > path + 1 && end[-1] == '/')
+		end--;
+	for (base = end; base > path && base[-1] != '/'; base--)
+		;
+	ingest_set_source(in, base, (size_t)(end - base));
+}
 
 /* The bytes of the inputs that are regular files, to size the tables. */
 static uint64_t
@@ -241,15 +269,22 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 		argv = stdin_only;
 	}
 	ingest_reserve(in, inputs_size(argc, argv));
-	for (i = 0; i < argc; i++)
+	for (i = 0; i < argc; i++) {
+		set_source(in, bo, argv[i]);
 		if (feed_read(f, argv[i]) == -1) {
 			warn("%s", strcmp(argv[i], "-") == 0 ? "<stdin>" :
 			    argv[i]);
 			ioerr = 1;
 		}
+	}
 	feed_free(f);
 	if (ioerr)
 		errx(2, "%s not written: an input could not be read", out);
+	if (ingest_stats(in)->known == 0) {
+		/* Bad rows are reported already; this is the last word. */
+		(void)diag_summary("bad row", "bad rows");
+		errx(1, "%s not written: no records in any input", out);
+	}
 	b = ingest_builder(in);
 	if ((st = ingest_finish(in, b)) != TIDX_OK)
 		errx(2, "%s: %s", out, tidx_strerror(st));
@@ -297,6 +332,11 @@ main(int argc, char *argv[])
 			else
 				errx(2, "--format: not auto, json or list: %s",
 				    optarg);
+			break;
+		case OPT_SOURCE:
+			if (optarg[0] == '\0')
+				errx(2, "--source: empty name");
+			bo.source = optarg;
 			break;
 		case OPT_EXCLUDE:
 			bo.excludes[bo.nexcludes++] = optarg;

@@ -96,6 +96,18 @@ get_str(const struct tidx *ix, uint32_t ref, struct tidx_str *s)
 }
 
 /*
+ * The SourceSystem strref of record rec: its field from minor 1 on; a
+ * minor 0 file has reserved zero bytes there, read as null.
+ */
+static uint32_t
+rec_source(const struct tidx *ix, const unsigned char *rec)
+{
+	if (ix->info.major == 2 && ix->info.minor == 0)
+		return TIDX_STRNULL;
+	return tidx_rd32(rec + TIDX_REC_SOURCE);
+}
+
+/*
  * A range directory is sound: it never decreases and never passes the
  * number of ranges n.  (A constant 65537 reads, whatever the index size.)
  */
@@ -569,7 +581,8 @@ tidx_entry(const struct tidx *ix, uint64_t e, struct tidx_ind *ind)
 	    get_str(ix, tidx_rd32(meta + 4), &ind->description) == -1 ||
 	    get_str(ix, tidx_rd32(meta + 8), &ind->activity_groups) == -1 ||
 	    get_str(ix, tidx_rd32(meta + 12), &ind->url) == -1 ||
-	    get_str(ix, tidx_rd32(meta + 16), &ind->type) == -1)
+	    get_str(ix, tidx_rd32(meta + 16), &ind->type) == -1 ||
+	    get_str(ix, rec_source(ix, rec), &ind->source) == -1)
 		return TIDX_ERR_DAMAGED;
 	return TIDX_OK;
 }
@@ -689,6 +702,7 @@ verify_records_strings(const struct tidx *ix)
 	for (i = 0; i < ix->sec[TIDX_RECORDS].count; i++) {
 		r = ix->recs + i * TIDX_REC_SIZE;
 		if (get_str(ix, tidx_rd32(r + TIDX_REC_ID), &str) == -1 ||
+		    get_str(ix, rec_source(ix, r), &str) == -1 ||
 		    tidx_rd32(r + TIDX_REC_META) >= ix->sec[TIDX_META].count)
 			return -1;
 	}

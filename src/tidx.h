@@ -18,7 +18,7 @@
  *   OFFSET SIZE DESCRIPTION
  *        0    8 Magic "TI-INDEX".
  *        8    2 Major version (2).  A reader refuses other majors.
- *       10    2 Minor version (0).  A reader reads every minor of its major.
+ *       10    2 Minor version (1).  A reader reads every minor of its major.
  *       12    4 Header size in bytes (128); the section table follows it.
  *       16    4 Number of entries in the section table (at most 64).
  *       20    4 CRC-32C of the header and the section table, computed with
@@ -53,7 +53,8 @@
  *       16    4 strref IndicatorId.
  *       20    4 Index into META.
  *       24    4 ConfidenceScore (signed); INT32_MIN when null.
- *       28    4 Reserved, zero.
+ *       28    4 strref SourceSystem (minor 1 on; zero and read as
+ *               null in minor 0 files).
  *   2 ENTRIES, 8-byte elements, one per indexed address:
  *        0    4 Index into RECORDS.
  *        4    4 strref of the address text as the indicator wrote it.
@@ -107,7 +108,7 @@
 
 #define TIDX_MAGIC		"TI-INDEX"
 #define TIDX_MAJOR		2
-#define TIDX_MINOR		0
+#define TIDX_MINOR		1
 #define TIDX_HEADER_SIZE	128
 #define TIDX_SECTION_SIZE	32
 #define TIDX_MAX_SECTIONS	64
@@ -146,7 +147,7 @@ enum tidx_section_field {
 /* Element fields and sizes of the sections, as in the table above. */
 enum tidx_element_field {
 	TIDX_REC_TIME = 0, TIDX_REC_EXPIRY = 8, TIDX_REC_ID = 16,
-	TIDX_REC_META = 20, TIDX_REC_CONF = 24, TIDX_REC_RESERVED = 28,
+	TIDX_REC_META = 20, TIDX_REC_CONF = 24, TIDX_REC_SOURCE = 28,
 	TIDX_REC_SIZE = 32,
 	TIDX_ENT_REC = 0, TIDX_ENT_TEXT = 4, TIDX_ENT_SIZE = 8,
 	TIDX_SLOT4_KEY = 0, TIDX_SLOT4_VAL = 4, TIDX_SLOT4_SIZE = 8,
@@ -200,7 +201,7 @@ struct tidx_ind {
 	int64_t		expiration;	/* INT64_MAX: no expiry. */
 	int32_t		confidence;	/* TIDX_CONF_NULL: null. */
 	struct tidx_str	id, threat_type, description, activity_groups,
-			url, type, addr_text;
+			url, type, source, addr_text;	/* source: SourceSystem. */
 	uint32_t	record;		/* Index of the indicator's record. */
 };
 

@@ -107,7 +107,8 @@ tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_ref *in)
 	for (i = 0; i < 5; i++)
 		if (ref[i] == TIDX_STRFULL)
 			return -1;
-	if (b->nrecs >= UINT32_MAX - 1 || in->id == TIDX_STRFULL)
+	if (b->nrecs >= UINT32_MAX - 1 || in->id == TIDX_STRFULL ||
+	    in->source == TIDX_STRFULL)
 		return -1;
 	memcpy(meta, ref, TIDX_META_SIZE);
 	/* A tuple's number is its position in the pool of tuples. */
@@ -124,7 +125,7 @@ tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_ref *in)
 	tidx_wr32(r + TIDX_REC_ID, in->id);
 	tidx_wr32(r + TIDX_REC_META, mref / META_REC);
 	tidx_wr32(r + TIDX_REC_CONF, (uint32_t)in->confidence);
-	tidx_wr32(r + TIDX_REC_RESERVED, 0);
+	tidx_wr32(r + TIDX_REC_SOURCE, in->source);
 	return (int64_t)b->nrecs++;
 }
 
@@ -196,7 +197,7 @@ add_section(struct layout *o, uint32_t kind, const void *data, int own,
 
 /*
  * Call fn(arg, r) for every string reference r the index will hold that
- * is not null: each record's id, each entry's text, each field of each
+ * is not null: each record's id and source, each entry's text, each field of each
  * META tuple.
  */
 static void
@@ -207,8 +208,9 @@ each_strref(const struct tidx_builder *b, unsigned char *ents,
 	const struct {
 		unsigned char	*base;	/* NULL when count is 0. */
 		uint64_t	 at, count, stride;
-	} set[3] = {
+	} set[4] = {
 		{ b->recs, TIDX_REC_ID, b->nrecs, TIDX_REC_SIZE },
+		{ b->recs, TIDX_REC_SOURCE, b->nrecs, TIDX_REC_SIZE },
 		{ ents, TIDX_ENT_TEXT, b->nents, TIDX_ENT_SIZE },
 		{ meta, 0, nmeta * 5, 4 },
 	};
@@ -216,7 +218,7 @@ each_strref(const struct tidx_builder *b, unsigned char *ents,
 	uint64_t i;
 	int	 k;
 
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < 4; k++)
 		for (i = 0; i < set[k].count; i++) {
 			r = set[k].base + set[k].at + i * set[k].stride;
 			if (tidx_rd32(r) != TIDX_STRNULL)

@@ -35,7 +35,7 @@ struct tidx_rec_ref {
 	int64_t		time_generated, expiration;
 	int32_t		confidence;	/* TIDX_CONF_NULL: null. */
 	uint32_t	id, threat_type, description, activity_groups, url,
-			type;
+			type, source;	/* source: SourceSystem, the feed. */
 };
 
 struct tidx_builder;

@@ -317,7 +317,7 @@ ranges_setup(void)
 	r.confidence = TIDX_CONF_NULL;
 	r.id = tidx_builder_string(b, "ranges", 6);
 	r.threat_type = r.description = r.activity_groups = r.url =
-	    r.type = TIDX_STRNULL;
+	    r.type = r.source = TIDX_STRNULL;
 	rec = tidx_builder_record(b, &r);
 	ck_assert_int_ge(rec, 0);
 	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++) {

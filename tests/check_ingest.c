@@ -234,6 +234,138 @@ ingest_teardown(void)
  * Core: the steps of SPEC 2.1.
  */
 
+/* Messages show tabs, quotes and control bytes escaped, cut with "...". */
+START_TEST(test_quote)
+{
+	char	 buf[64];
+
+	ck_assert_uint_eq(ingest_quote(buf, sizeof(buf), "a\tb\"c\\\x01", 7,
+	    60), strlen("\"a\\tb\\\"c\\\\\\x01\""));
+	ck_assert_str_eq(buf, "\"a\\tb\\\"c\\\\\\x01\"");
+	ingest_quote(buf, sizeof(buf), "abcdef", 6, 3);
+	ck_assert_str_eq(buf, "\"abc\"...");
+	ingest_quote(buf, 8, "abcdefghij", 10, 60);
+	ck_assert_uint_lt(strlen(buf), 8);
+	ck_assert_int_eq(buf[0], '"');
+	row_bad("{\"TimeGenerated\":\"2026-11-20T00:00:00Z\","
+	    "\"NetworkIP\":\"203.0.113.1\\t\\\"x\"}");
+	ck_assert_msg(strstr(why, "\"203.0.113.1\\t\\\"x\"") != NULL, "%s", why);
+}
+END_TEST
+
+/*
+ * The forms of records: indicators of a known form (legacy columns,
+ * ThreatIntelIndicators rows, STIX indicators, list entries that read
+ * as addresses) and records of none (JSON objects without a known
+ * member, non-STIX "type" objects, lines that are not addresses); STIX
+ * objects other than indicators are neither.
+ */
+START_TEST(test_record_forms)
+{
+	row_ok("{\"NetworkIP\":\"203.0.113.1\"}");
+	row_ok("{\"ObservableKey\":\"ipv4-addr:value\"}");
+	row_ok("{\"type\":\"indicator\",\"id\":\"indicator--1\","
+	    "\"pattern\":\"[ipv4-addr:value = '203.0.113.2']\"}");
+	ck_assert_uint_eq(st()->known, 3);
+	ck_assert_uint_eq(st()->unknown, 0);
+	row_ok("{\"type\":\"identity\",\"id\":\"identity--1\"}");
+	ck_assert_uint_eq(st()->known, 3);
+	ck_assert_uint_eq(st()->unknown, 0);
+	row_ok("{\"foo\":1}");
+	row_ok("{\"type\":\"metadata\",\"timestamp\":1}");
+	(void)row("not json");
+	ck_assert_uint_eq(st()->known, 3);
+	ck_assert_uint_eq(st()->unknown, 3);
+	ck_assert_int_eq(ingest_list_line(in, "10.0.0.1", 8, why,
+	    sizeof(why)), 0);
+	ck_assert_int_eq(ingest_list_line(in, "x,y", 3, why, sizeof(why)),
+	    -1);
+	ck_assert_int_eq(ingest_list_line(in, "# c", 3, why, sizeof(why)),
+	    0);
+	ck_assert_uint_eq(st()->known, 4);
+	ck_assert_uint_eq(st()->unknown, 4);
+}
+END_TEST
+
+/* The list line s, which must be taken. */
+static void
+list_ok(const char *s)
+{
+	memset(why, 0, sizeof(why));
+	ck_assert_msg(ingest_list_line(in, s, strlen(s), why,
+	    sizeof(why)) == 0, "%s: %s", s, why);
+}
+
+/* Assert the SourceSystem of addr's indicator. */
+static void
+source_is(const char *addr, const char *want)
+{
+	struct tidx_ind	 ind;
+
+	ck_assert_msg(find(addr, &ind), "%s not in the index", addr);
+	str_is(ind.source, want);
+}
+
+/*
+ * Provenance: a Sentinel row's SourceSystem, a STIX identity named by
+ * created_by_ref (before or after the indicator), else the input's name;
+ * a list entry's id is FEED:canonical-prefix, so two feeds naming one
+ * prefix give the same winner in any order.
+ */
+START_TEST(test_provenance)
+{
+	int	 order;
+
+	for (order = 0; order < 2; order++) {
+		ingest_free(in);
+		in = ingest_new(&(struct ingest_opts){ now, LOOKBACK, 0 });
+		ingest_set_source(in, order ? "b.txt" : "a.txt", 5);
+		list_ok("198.51.100.0/24 ; SBL256894");
+		list_ok("2001:DB8:0:0::0/32");
+		ingest_set_source(in, order ? "a.txt" : "b.txt", 5);
+		list_ok("198.51.100.7/24");
+		list_ok("203.0.113.9");
+		ingest_set_source(in, "feed", 4);
+		row_ok("{\"TimeGenerated\":\"2026-11-19T00:00:00Z\","
+		    "\"IndicatorId\":\"r1\",\"NetworkIP\":\"192.0.2.1\","
+		    "\"Active\":true,"
+		    "\"ExpirationDateTime\":\"2099-01-01T00:00:00Z\","
+		    "\"SourceSystem\":\"SecurityGraph\"}");
+		row_ok("{\"TimeGenerated\":\"2026-11-19T00:00:00Z\","
+		    "\"IndicatorId\":\"r2\",\"NetworkIP\":\"192.0.2.2\","
+		    "\"Active\":true,"
+		    "\"ExpirationDateTime\":\"2099-01-01T00:00:00Z\"}");
+		row_ok("{\"type\":\"indicator\",\"id\":\"indicator--1\","
+		    "\"pattern\":\"[ipv4-addr:value = '192.0.2.3']\","
+		    "\"created_by_ref\":\"identity--x\"}");
+		row_ok("{\"type\":\"identity\",\"id\":\"identity--x\","
+		    "\"name\":\"CIRCL\"}");
+		row_ok("{\"type\":\"indicator\",\"id\":\"indicator--2\","
+		    "\"pattern\":\"[ipv4-addr:value = '192.0.2.4']\","
+		    "\"created_by_ref\":\"identity--unknown\"}");
+		finish();
+		has("198.51.100.1", "a.txt:198.51.100.0/24");
+		source_is("198.51.100.1", "a.txt");
+		{
+			struct tidx_ind	 d;
+
+			ck_assert(find("198.51.100.1", &d));
+			str_is(d.description, order ? NULL : "SBL256894");
+		}
+		has("2001:db8::5", order ? "b.txt:2001:db8::/32" :
+		    "a.txt:2001:db8::/32");
+		has("203.0.113.9", order ? "a.txt:203.0.113.9" :
+		    "b.txt:203.0.113.9");
+		source_is("192.0.2.1", "SecurityGraph");
+		source_is("192.0.2.2", "feed");
+		source_is("192.0.2.3", "CIRCL");
+		source_is("192.0.2.4", "feed");
+		tidx_close(ix);
+		ix = NULL;
+	}
+}
+END_TEST
+
 START_TEST(test_address_columns)
 {
 	row_ok("{\"IndicatorId\":\"a\",\"NetworkIP\":\"203.0.113.1\","
@@ -1326,6 +1458,9 @@ ingest_suite(void)
 	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
 	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
 	tcase_add_test(tc, test_address_columns);
+	tcase_add_test(tc, test_provenance);
+	tcase_add_test(tc, test_quote);
+	tcase_add_test(tc, test_record_forms);
 	tcase_add_test(tc, test_no_address);
 	tcase_add_test(tc, test_time_generated);
 	tcase_add_test(tc, test_lookback_edge);

@@ -24,7 +24,7 @@
  * a temporary directory (a checked fixture), writes alerts through a jout
  * to a temporary file and compares the exact line: the 22 members of the
  * rule's projection in order, then AlertName, RuleId, Severity, Tactics,
- * Techniques and Entities; Kusto times with seven digits; ConfidenceScore
+ * Techniques, Entities and SourceSystem; Kusto times with seven digits; ConfidenceScore
  * and httpStatusCode_d as numbers or null; Type from the indicator;
  * missing members null; every member of a resource log record and of an
  * AZKVAuditLogs row under its AzureDiagnostics name; alerts written from
@@ -1412,6 +1412,7 @@ ix_setup(void)
 	r.activity_groups = S("APT-X");
 	r.url = S("http://bad.example/");
 	r.type = SNULL;
+	r.source = S("feed-a");
 	rec = tidx_builder_record(b, &r);
 	ck_assert_int_ge(rec, 0);
 	a = ip("203.0.113.7");
@@ -1426,6 +1427,7 @@ ix_setup(void)
 	r.id = S("ind-2");
 	r.threat_type = r.description = r.activity_groups = r.url = SNULL;
 	r.type = S("ThreatIntelIndicators");
+	r.source = SNULL;
 	rec = tidx_builder_record(b, &r);
 	ck_assert_int_ge(rec, 0);
 	a = ip("2001:db8::1");
@@ -1443,6 +1445,7 @@ ix_setup(void)
 	r.activity_groups = S("\x01\x1f");
 	r.url = S("");
 	r.type = S("t");
+	r.source = S("t");
 	rec = tidx_builder_record(b, &r);
 	ck_assert_int_ge(rec, 0);
 	a = ip("198.51.100.23");
@@ -1592,6 +1595,7 @@ static const char *const alert_keys[] = {
 	"id_s", "clientInfo_s", "httpStatusCode_d", "identity_claim_appid_g",
 	OID, "Type", "timestamp",
 	"AlertName", "RuleId", "Severity", "Tactics", "Techniques", "Entities",
+	"SourceSystem",
 };
 
 /*
@@ -1643,8 +1647,8 @@ START_TEST(alert_exact)
 	    "\"Tactics\":[\"CommandAndControl\"],"
 	    "\"Techniques\":[\"T1071\"],"
 	    "\"Entities\":[{\"Type\":\"ip\",\"Address\":\"203.0.113.7\"},"
-	    "{\"Type\":\"azure-resource\",\"ResourceId\":\"" RID "\"}]"
-	    "}\n");
+	    "{\"Type\":\"azure-resource\",\"ResourceId\":\"" RID "\"}],"
+	    "\"SourceSystem\":\"feed-a\"}\n");
 	free(out);
 }
 END_TEST
@@ -1655,7 +1659,7 @@ START_TEST(alert_member_order)
 	yajl_val v = tree(out), e;
 	size_t	 i, n = sizeof(alert_keys) / sizeof(alert_keys[0]);
 
-	ck_assert_uint_eq(n, 28);
+	ck_assert_uint_eq(n, 29);
 	ck_assert_uint_eq(v->u.object.len, n);
 	for (i = 0; i < n; i++)
 		ck_assert_str_eq(v->u.object.keys[i], alert_keys[i]);
@@ -1731,13 +1735,14 @@ START_TEST(alert_indicator_nulls)
 	assert_raw(out, "IndicatorId", "\"ind-2\"");
 	/* No expiry is no ExpirationDateTime. */
 	assert_raw(out, "ExpirationDateTime", "null");
+	assert_raw(out, "SourceSystem", "null");
 	assert_raw(out, "ConfidenceScore", "null");
 	assert_raw(out, "Type", "\"ThreatIntelIndicators\"");
 	/* Addresses as each source wrote them. */
 	assert_raw(out, "TI_ipEntity", "\"2001:0DB8::1\"");
 	assert_raw(out, "ClientIP", "\"2001:DB8::1\"");
 	assert_raw(out, "Address", "\"2001:DB8::1\"");
-	ck_assert_uint_eq(v->u.object.len, 28);
+	ck_assert_uint_eq(v->u.object.len, 29);
 	yajl_tree_free(v);
 	free(out);
 }
@@ -1984,8 +1989,8 @@ START_TEST(alert_resource_log)
 	    "\"Tactics\":[\"CommandAndControl\"],"
 	    "\"Techniques\":[\"T1071\"],"
 	    "\"Entities\":[{\"Type\":\"ip\",\"Address\":\"203.0.113.7\"},"
-	    "{\"Type\":\"azure-resource\",\"ResourceId\":\"" RID "\"}]"
-	    "}\n");
+	    "{\"Type\":\"azure-resource\",\"ResourceId\":\"" RID "\"}],"
+	    "\"SourceSystem\":\"feed-a\"}\n");
 	yajl_tree_free(tree(out));
 	free(out);
 }
@@ -2007,7 +2012,7 @@ START_TEST(alert_resource_log_nulls)
 		if (strcmp(alert_keys[i], "httpStatusCode_d") != 0)
 			ck_assert_msg(YAJL_IS_NULL(member(v, alert_keys[i])),
 			    "%s", alert_keys[i]);
-	ck_assert_uint_eq(v->u.object.len, 28);
+	ck_assert_uint_eq(v->u.object.len, 29);
 	yajl_tree_free(v);
 	free(out);
 }
@@ -2033,7 +2038,7 @@ START_TEST(alert_azkv)
 	assert_raw(out, "timestamp", "\"" TG_TEXT "\"");
 	ck_assert_str_eq(YAJL_GET_STRING(member(member(v,
 	    "Entities")->u.array.values[1], "ResourceId")), RID);
-	ck_assert_uint_eq(v->u.object.len, 28);
+	ck_assert_uint_eq(v->u.object.len, 29);
 	yajl_tree_free(v);
 	free(out);
 }

@@ -46,19 +46,20 @@ static struct tidx	*ix;			/* It, opened by small_setup. */
 struct srec {
 	int64_t		 tg, exp;
 	int32_t		 conf;
-	const char	*id, *tt, *desc, *ag, *url, *type;
+	const char	*id, *tt, *desc, *ag, *url, *type, *src;
 };
 
 static const struct srec srecs[] = {
 	{ T0, T0 + DAY, 80, "ind-1", "Botnet", "C2 server", "APT1,APT2",
-	    "http://example.com/x", "ThreatIntelligenceIndicator" },
+	    "http://example.com/x", "ThreatIntelligenceIndicator",
+	    "drop.txt" },
 	{ T0 - 1, INT64_MAX, TIDX_CONF_NULL, "ind-2", NULL, NULL, NULL, NULL,
-	    NULL },
+	    NULL, NULL },
 	{ 0, INT64_MIN, INT32_MAX, "ind-3", "Botnet", "", "APT1,APT2",
-	    "http://example.com/x", "ThreatIntelligenceIndicator" },
+	    "http://example.com/x", "ThreatIntelligenceIndicator", "" },
 	{ INT64_MIN, -1, INT32_MIN + 1, "ind-\xc3\xa9", "Botnet", "C2 server",
 	    "APT1,APT2", "http://example.com/x",
-	    "ThreatIntelligenceIndicator" }
+	    "ThreatIntelligenceIndicator", "SecurityGraph" }
 };
 #define NSRECS	(sizeof(srecs) / sizeof(srecs[0]))
 
@@ -97,7 +98,7 @@ struct trec {
 	int64_t		 time_generated, expiration;
 	int32_t		 confidence;
 	const char	*id, *threat_type, *description, *activity_groups,
-			*url, *type;
+			*url, *type, *source;
 };
 
 /* The builder's reference of the C string s (NULL: null). */
@@ -122,6 +123,7 @@ add_rec(struct tidx_builder *b, const struct trec *t)
 	r.activity_groups = bstr(b, t->activity_groups);
 	r.url = bstr(b, t->url);
 	r.type = bstr(b, t->type);
+	r.source = bstr(b, t->source);
 	return tidx_builder_record(b, &r);
 }
 
@@ -295,6 +297,7 @@ build_small(const char *path, const struct tidx_params *p)
 		r.activity_groups = srecs[i].ag;
 		r.url = srecs[i].url;
 		r.type = srecs[i].type;
+		r.source = srecs[i].src;
 		ck_assert_int_eq(add_rec(b, &r), (int64_t)i);
 	}
 	for (i = 0; i < NSADDRS; i++) {
@@ -310,7 +313,7 @@ build_small(const char *path, const struct tidx_params *p)
 static uint64_t
 small_nstrings(void)
 {
-	const char	*all[NSRECS * 6 + NSADDRS];
+	const char	*all[NSRECS * 7 + NSADDRS];
 	size_t		 n = 0, i, j;
 	uint64_t	 d = 0;
 
@@ -321,6 +324,7 @@ small_nstrings(void)
 		all[n++] = srecs[i].ag;
 		all[n++] = srecs[i].url;
 		all[n++] = srecs[i].type;
+		all[n++] = srecs[i].src;
 	}
 	for (i = 0; i < NSADDRS; i++)
 		all[n++] = saddrs[i].text;
@@ -351,6 +355,7 @@ check_small_entry(const struct tidx_ind *ind, size_t i)
 	str_is(ind->activity_groups, r->ag);
 	str_is(ind->url, r->url);
 	str_is(ind->type, r->type);
+	str_is(ind->source, r->src);
 	str_is(ind->addr_text, saddrs[i].text);
 }
 
@@ -929,7 +934,8 @@ START_TEST(test_layout_small)
 		str_is(s, r->id);
 		ck_assert_uint_lt(le32(rec + 20), l.count[TIDX_META]);
 		ck_assert_int_eq((int32_t)le32(rec + 24), r->conf);
-		ck_assert_uint_eq(le32(rec + 28), 0);
+		spec_str(&l, le32(rec + 28), &s);
+		str_is(s, r->src);
 		meta = l.p + l.off[TIDX_META] + le32(rec + 20) * 20;
 		spec_str(&l, le32(meta), &s);
 		str_is(s, r->tt);
@@ -1409,6 +1415,27 @@ START_TEST(test_versions)
 	tidx_get_info(x, &info);
 	ck_assert_uint_eq(info.major, 2);
 	ck_assert_uint_eq(info.minor, 7);
+	ck_assert_int_eq(probe_all(x), (int)NSADDRS);
+	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
+	tidx_close(x);
+	/*
+	 * Minor 0 (format 2.0) held reserved zero bytes where 2.1 keeps the
+	 * SourceSystem: read as null, whatever they hold, and the rest as
+	 * before.
+	 */
+	put16(buf + 10, 0);
+	fix_hcrc(buf, len);
+	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+	{
+		struct tidx_ind ind;
+		struct addr	a;
+
+		parse(saddrs[0].text, &a);
+		ck_assert_int_eq(tidx_entry(x, (uint64_t)tidx_lookup(x, &a),
+		    &ind), TIDX_OK);
+		ck_assert_ptr_null(ind.source.p);
+		str_is(ind.id, srecs[saddrs[0].rec].id);
+	}
 	ck_assert_int_eq(probe_all(x), (int)NSADDRS);
 	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
 	tidx_close(x);
@@ -1965,6 +1992,7 @@ START_TEST(test_unused_strings)
 			r.activity_groups = TIDX_STRNULL;
 			r.url = TIDX_STRNULL;
 			r.type = bstr(b, "T");
+			r.source = TIDX_STRNULL;
 			ck_assert_int_eq(tidx_builder_record(b, &r), i);
 			t = bstr(b, text);
 			parse(text, &a);
@@ -1993,6 +2021,7 @@ START_TEST(test_unused_strings)
 			str_is(ind.threat_type, "C2");
 			str_is(ind.description, i % 2 ? NULL : "shared");
 			str_is(ind.type, "T");
+			str_is(ind.source, NULL);
 			ck_assert_ptr_null(ind.url.p);
 			ck_assert_int_eq(ind.confidence, i);
 		}

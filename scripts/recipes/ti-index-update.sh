@@ -23,6 +23,13 @@
 #			  az monitor log-analytics query -w WORKSPACE --analytics-query @ti.kql
 #	FEED		Instead of FETCH_CMD: a file that is already there (for
 #			ti-index-update.path, when another job fetches).
+#	FEED_NAME	The feed's name, passed as ti-index --source: the
+#			SourceSystem of its indicators and the start of its
+#			list entries' IndicatorIds (default: the base name of
+#			FEED, else "feed").  The feed is read from a temporary
+#			file, whose name changes at every run: a fixed name
+#			keeps the ids the same at every rebuild, so kv-match
+#			does not alert anew on every indicator.
 #	INDEX		The index (default /var/lib/ti/ti.idx).
 #	MIN_INDICATORS	The fewest indicators a new index may hold (default 1).
 #	TI_INDEX	The program (default ti-index on PATH).
@@ -42,6 +49,11 @@ TI_INDEX=${TI_INDEX:-ti-index}
 TI_INDEX_OPTS=${TI_INDEX_OPTS:-}
 FETCH_CMD=${FETCH_CMD:-}
 FEED=${FEED:-}
+if [ -n "$FEED" ]; then
+	FEED_NAME=${FEED_NAME:-$(basename "$FEED")}
+else
+	FEED_NAME=${FEED_NAME:-feed}
+fi
 
 if [ -z "$FETCH_CMD" ] && [ -z "$FEED" ]; then
 	echo "$prog: set FETCH_CMD (a command printing the feed) or FEED" >&2
@@ -63,12 +75,18 @@ if [ -n "$FETCH_CMD" ]; then
 	FEED=$tmpfeed
 fi
 
-# ti-index exits 1 when it skipped some bad rows: the index is written.
+# ti-index exits 1 when it skipped some bad rows (the index is written)
+# and when no input gave a record (nothing is written).
 # shellcheck disable=SC2086 # A list of words.
-"$TI_INDEX" -q $TI_INDEX_OPTS -o "$tmpidx" "$FEED"
+"$TI_INDEX" -q --source "$FEED_NAME" $TI_INDEX_OPTS -o "$tmpidx" "$FEED"
 st=$?
 if [ $st -gt 1 ]; then
 	echo "$prog: ti-index failed (exit $st); $INDEX kept" >&2
+	exit 1
+fi
+# An empty feed, or one of no known form, is written nowhere (exit 1).
+if [ ! -s "$tmpidx" ]; then
+	echo "$prog: ti-index wrote no index (no records); $INDEX kept" >&2
 	exit 1
 fi
 n=$("$TI_INDEX" --info --verify "$tmpidx" |
