@@ -2,10 +2,13 @@
  * feed.c: reading ti-index's inputs into an ingestion with the input
  * layer.  See feed.h.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "feed.h"
@@ -22,6 +25,7 @@ struct feed {
 	int		 resniff;	/* Tell it again from the next line. */
 	int		 exclude;	/* Reading an --exclude list. */
 	int		 progress;	/* Show progress on stderr. */
+	const char	*source;	/* --source, or NULL. */
 	time_t		 last;		/* Of the progress line. */
 	/* The input being read: what its first record looked like. */
 	char		 first[FEED_FIRST];
@@ -213,8 +217,51 @@ static const struct input_ops ops = {
 	op_doc_handled, op_doc_error, op_broken, op_idle, op_between
 };
 
+/*
+ * The feed name of input path: --source, else its base name ("stdin"
+ * for "-").
+ */
+static void
+set_source(struct feed *r, const char *path)
+{
+	struct ingest *in = r->in;
+	const char *base, *end;
+
+	if (r->source != NULL) {
+		ingest_set_source(in, r->source, strlen(r->source));
+		return;
+	}
+	if (strcmp(path, "-") == 0) {
+		ingest_set_source(in, "stdin", 5);
+		return;
+	}
+	end = path + strlen(path);
+	while (end > path + 1 && end[-1] == '/')
+		end--;
+	for (base = end; base > path && base[-1] != '/'; base--)
+		;
+	ingest_set_source(in, base, (size_t)(end - base));
+}
+
+uint64_t
+feed_size(int argc, char **argv)
+{
+	struct stat st;
+	uint64_t n = 0;
+	int	 i, r;
+
+	for (i = 0; i < argc; i++) {
+		r = strcmp(argv[i], "-") == 0 ? fstat(STDIN_FILENO, &st) :
+		    stat(argv[i], &st);
+		if (r == 0 && S_ISREG(st.st_mode))
+			n += (uint64_t)st.st_size;
+	}
+	return n;
+}
+
 struct feed *
-feed_new(struct ingest *in, enum ingest_format format, int progress)
+feed_new(struct ingest *in, enum ingest_format format, const char *source,
+    int progress)
 {
 	struct feed *r = xcalloc(1, sizeof(*r));
 	struct input_conf ic = { FEED_MAX_LINE, FEED_READ_SIZE, 0, 0 };
@@ -222,6 +269,7 @@ feed_new(struct ingest *in, enum ingest_format format, int progress)
 	r->in = in;
 	r->format = format;
 	r->progress = progress;
+	r->source = source;
 	r->input = input_new(&ic, &ops, r);
 	return r;
 }
@@ -289,6 +337,7 @@ describe(const struct feed *r, char *buf, size_t len)
 int
 feed_read(struct feed *r, const char *path)
 {
+	set_source(r, path);
 	const struct ingest_stats *st = ingest_stats(r->in);
 	uint64_t known = st->known, unknown = st->unknown;
 	char	 what[2048];
@@ -320,3 +369,35 @@ feed_exclude(struct feed *r, const char *path)
 	r->exclude = 0;
 	return rc;
 }
+
+void
+feed_summary(const struct ingest_stats *s, const char *out)
+{
+	fprintf(stderr, "ti-index: %s: %llu rows, %llu indicators, "
+	    "%llu addresses; skipped: %llu malformed, %llu no address, "
+	    "%llu no time, "
+	    "%llu old, %llu bad address, %llu excluded, %llu superseded, "
+	    "%llu inactive, %llu expired, %llu shadowed\n", out,
+	    (unsigned long long)s->rows, (unsigned long long)s->indicators,
+	    (unsigned long long)s->addresses,
+	    (unsigned long long)s->malformed,
+	    (unsigned long long)s->no_address, (unsigned long long)s->no_time,
+	    (unsigned long long)s->too_old,
+	    (unsigned long long)s->bad_address,
+	    (unsigned long long)s->excluded,
+	    (unsigned long long)s->superseded,
+	    (unsigned long long)s->inactive, (unsigned long long)s->expired,
+	    (unsigned long long)s->shadowed);
+	if (s->compound || s->not_indicator ||
+	    s->excluded_addresses != s->excluded)
+		fprintf(stderr, "ti-index: %s: also %llu STIX objects that "
+		    "are not indicators, %llu patterns that are not plain "
+		    "address matches, %llu addresses excluded\n", out,
+		    (unsigned long long)s->not_indicator,
+		    (unsigned long long)s->compound,
+		    (unsigned long long)s->excluded_addresses);
+	if (s->reserved)
+		fprintf(stderr, "ti-index: %s: %llu of the excluded addresses "
+		    "are reserved\n", out, (unsigned long long)s->reserved);
+}
+

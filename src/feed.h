@@ -21,11 +21,12 @@ struct feed;
 
 /*
  * Return a feed into in (borrowed) with the format forced (INGEST_AUTO:
- * told from the content), showing progress on stderr when progress is
- * set.  Free with feed_free.
+ * told from the content), naming the feed of every input source
+ * (--source; NULL: each input's base name, "stdin" for "-"), showing
+ * progress on stderr when progress is set.  Free with feed_free.
  */
 struct feed *feed_new(struct ingest *in, enum ingest_format format,
-	    int progress);
+	    const char *source, int progress);
 void	 feed_free(struct feed *f);
 
 /*
@@ -35,5 +36,11 @@ void	 feed_free(struct feed *f);
  */
 int	 feed_read(struct feed *f, const char *path);
 int	 feed_exclude(struct feed *f, const char *path);
+
+/* The bytes of the inputs that are regular files, to size the tables. */
+uint64_t feed_size(int argc, char **argv);
+
+/* Print the counts of an ingestion into index out on stderr. */
+void	 feed_summary(const struct ingest_stats *s, const char *out);
 
 #endif /* FEED_H */

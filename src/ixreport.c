@@ -2,9 +2,13 @@
  * ixreport.c: the JSON that ti-index prints about an index.  See
  * ixreport.h.
  */
+#include <err.h>
+#include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
+#include "addr.h"
 #include "ixreport.h"
 #include "ktime.h"
 
@@ -90,3 +94,85 @@ ixreport_indicator(struct jout *j, const char *addr,
 	jout_map_close(j);
 	jout_end(j);
 }
+
+/* ---- The commands ---------------------------------------------------- */
+
+/* Flush and check stdout; exit 2 when anything written was lost. */
+static void
+finish_stdout(struct jout *j)
+{
+	if (jout_flush(j) == -1) {
+		errno = jout_error(j);
+		err(2, "write error");
+	}
+	jout_free(j);
+}
+
+static struct tidx *
+open_index(const char *path)
+{
+	struct tidx	*ix;
+	enum tidx_status st;
+
+	if ((st = tidx_open(path, &ix)) != TIDX_OK) {
+		if (st == TIDX_ERR_IO)
+			err(2, "%s", path);
+		errx(2, "%s: %s", path, tidx_strerror(st));
+	}
+	return ix;
+}
+
+/* --info and --verify. */
+int
+ixreport_info_cmd(const char *path, int info, int verify)
+{
+	struct tidx	*ix = open_index(path);
+	struct tidx_info in;
+	enum tidx_status st;
+	struct jout	*j;
+
+	if (verify && (st = tidx_verify(ix)) != TIDX_OK) {
+		tidx_close(ix);
+		errx(2, "%s: %s", path, tidx_strerror(st));
+	}
+	if (info) {
+		tidx_get_info(ix, &in);
+		j = jout_new(STDOUT_FILENO);
+		ixreport_info(j, path, &in, verify);
+		finish_stdout(j);
+	}
+	tidx_close(ix);
+	return 0;
+}
+
+int
+ixreport_lookup_cmd(const char *path, int argc, char **argv)
+{
+	struct tidx	*ix = open_index(path);
+	struct jout	*j = jout_new(STDOUT_FILENO);
+	struct tidx_ind	 ind;
+	struct addr	 a;
+	enum tidx_status st;
+	int64_t		 e;
+	int		 i, found = 0, bad = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (addr_parse(argv[i], strlen(argv[i]), &a) == -1) {
+			warnx("%s: not an IP address", argv[i]);
+			bad = 1;
+			continue;
+		}
+		if ((e = tidx_lookup(ix, &a)) < 0)
+			continue;
+		if ((st = tidx_entry(ix, (uint64_t)e, &ind)) != TIDX_OK)
+			errx(2, "%s: %s", path, tidx_strerror(st));
+		found++;
+		ixreport_indicator(j, argv[i], &ind);
+	}
+	finish_stdout(j);
+	tidx_close(ix);
+	if (bad && found == 0)
+		return 2;
+	return found ? 0 : 1;
+}
+

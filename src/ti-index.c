@@ -78,116 +78,6 @@ print_exit(void (*fn)(FILE *))
 	exit(0);
 }
 
-/* Flush and check stdout; exit 2 when anything written was lost. */
-static void
-finish_stdout(struct jout *j)
-{
-	if (jout_flush(j) == -1) {
-		errno = jout_error(j);
-		err(2, "write error");
-	}
-	jout_free(j);
-}
-
-static struct tidx *
-open_index(const char *path)
-{
-	struct tidx	*ix;
-	enum tidx_status st;
-
-	if ((st = tidx_open(path, &ix)) != TIDX_OK) {
-		if (st == TIDX_ERR_IO)
-			err(2, "%s", path);
-		errx(2, "%s: %s", path, tidx_strerror(st));
-	}
-	return ix;
-}
-
-/* --info and --verify. */
-static int
-cmd_info(const char *path, int info, int verify)
-{
-	struct tidx	*ix = open_index(path);
-	struct tidx_info in;
-	enum tidx_status st;
-	struct jout	*j;
-
-	if (verify && (st = tidx_verify(ix)) != TIDX_OK) {
-		tidx_close(ix);
-		errx(2, "%s: %s", path, tidx_strerror(st));
-	}
-	if (info) {
-		tidx_get_info(ix, &in);
-		j = jout_new(STDOUT_FILENO);
-		ixreport_info(j, path, &in, verify);
-		finish_stdout(j);
-	}
-	tidx_close(ix);
-	return 0;
-}
-
-static int
-cmd_lookup(const char *path, int argc, char **argv)
-{
-	struct tidx	*ix = open_index(path);
-	struct jout	*j = jout_new(STDOUT_FILENO);
-	struct tidx_ind	 ind;
-	struct addr	 a;
-	enum tidx_status st;
-	int64_t		 e;
-	int		 i, found = 0, bad = 0;
-
-	for (i = 0; i < argc; i++) {
-		if (addr_parse(argv[i], strlen(argv[i]), &a) == -1) {
-			warnx("%s: not an IP address", argv[i]);
-			bad = 1;
-			continue;
-		}
-		if ((e = tidx_lookup(ix, &a)) < 0)
-			continue;
-		if ((st = tidx_entry(ix, (uint64_t)e, &ind)) != TIDX_OK)
-			errx(2, "%s: %s", path, tidx_strerror(st));
-		found++;
-		ixreport_indicator(j, argv[i], &ind);
-	}
-	finish_stdout(j);
-	tidx_close(ix);
-	if (bad && found == 0)
-		return 2;
-	return found ? 0 : 1;
-}
-
-static void
-summary(const struct ingest_stats *s, const char *out)
-{
-	fprintf(stderr, "ti-index: %s: %llu rows, %llu indicators, "
-	    "%llu addresses; skipped: %llu malformed, %llu no address, "
-	    "%llu no time, "
-	    "%llu old, %llu bad address, %llu excluded, %llu superseded, "
-	    "%llu inactive, %llu expired, %llu shadowed\n", out,
-	    (unsigned long long)s->rows, (unsigned long long)s->indicators,
-	    (unsigned long long)s->addresses,
-	    (unsigned long long)s->malformed,
-	    (unsigned long long)s->no_address, (unsigned long long)s->no_time,
-	    (unsigned long long)s->too_old,
-	    (unsigned long long)s->bad_address,
-	    (unsigned long long)s->excluded,
-	    (unsigned long long)s->superseded,
-	    (unsigned long long)s->inactive, (unsigned long long)s->expired,
-	    (unsigned long long)s->shadowed);
-	if (s->compound || s->not_indicator ||
-	    s->excluded_addresses != s->excluded)
-		fprintf(stderr, "ti-index: %s: also %llu STIX objects that "
-		    "are not indicators, %llu patterns that are not plain "
-		    "address matches, %llu addresses excluded\n", out,
-		    (unsigned long long)s->not_indicator,
-		    (unsigned long long)s->compound,
-		    (unsigned long long)s->excluded_addresses);
-	if (s->reserved)
-		fprintf(stderr, "ti-index: %s: %llu of the excluded addresses "
-		    "are reserved\n", out, (unsigned long long)s->reserved);
-}
-
 /* What to build from: the options besides the ingestion's own. */
 struct build {
 	const char	*out;
@@ -198,48 +88,6 @@ struct build {
 	const char	*source;	/* --source, or NULL. */
 };
 
-/*
- * The feed name of input path: --source, else its base name ("stdin"
- * for "-").
- */
-static void
-set_source(struct ingest *in, const struct build *bo, const char *path)
-{
-	const char *base, *end;
-
-	if (bo->source != NULL) {
-		ingest_set_source(in, bo->source, strlen(bo->source));
-		return;
-	}
-	if (strcmp(path, "-") == 0) {
-		ingest_set_source(in, "stdin", 5);
-		return;
-	}
-	end = path + strlen(path);
-	while (end > path + 1 && end[-1] == '/')
-		end--;
-	for (base = end; base > path && base[-1] != '/'; base--)
-		;
-	ingest_set_source(in, base, (size_t)(end - base));
-}
-
-/* The bytes of the inputs that are regular files, to size the tables. */
-static uint64_t
-inputs_size(int argc, char **argv)
-{
-	struct stat st;
-	uint64_t n = 0;
-	int	 i, r;
-
-	for (i = 0; i < argc; i++) {
-		r = strcmp(argv[i], "-") == 0 ? fstat(STDIN_FILENO, &st) :
-		    stat(argv[i], &st);
-		if (r == 0 && S_ISREG(st.st_mode))
-			n += (uint64_t)st.st_size;
-	}
-	return n;
-}
-
 static int
 cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
     char **argv)
@@ -247,7 +95,7 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 	const char	*out = bo->out;
 	int		 quiet = bo->quiet;
 	struct ingest	*in = ingest_new(opts);
-	struct feed	*f = feed_new(in, bo->format, !quiet &&
+	struct feed	*f = feed_new(in, bo->format, bo->source, !quiet &&
 			    isatty(STDERR_FILENO));
 	struct tidx_builder *b;
 	struct tidx_params p;
@@ -268,9 +116,8 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 		argc = 1;
 		argv = stdin_only;
 	}
-	ingest_reserve(in, inputs_size(argc, argv));
+	ingest_reserve(in, feed_size(argc, argv));
 	for (i = 0; i < argc; i++) {
-		set_source(in, bo, argv[i]);
 		if (feed_read(f, argv[i]) == -1) {
 			warn("%s", strcmp(argv[i], "-") == 0 ? "<stdin>" :
 			    argv[i]);
@@ -297,7 +144,7 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 		errx(2, "%s: %s", out, tidx_strerror(st));
 	}
 	if (!quiet)
-		summary(ingest_stats(in), out);
+		feed_summary(ingest_stats(in), out);
 	tidx_builder_free(b);
 	ingest_free(in);
 	return diag_summary("bad row", "bad rows");
@@ -391,14 +238,14 @@ main(int argc, char *argv[])
 			usage(stderr);
 			return 2;
 		}
-		return cmd_info(argv[0], info, verify);
+		return ixreport_info_cmd(argv[0], info, verify);
 	}
 	if (lookup) {
 		if (argc < 2) {
 			usage(stderr);
 			return 2;
 		}
-		return cmd_lookup(argv[0], argc - 1, argv + 1);
+		return ixreport_lookup_cmd(argv[0], argc - 1, argv + 1);
 	}
 	return cmd_build(&bo, &opts, argc, argv);
 }

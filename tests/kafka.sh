@@ -26,7 +26,7 @@
 # record matches, so the keyed alerts of the match stage are the records.
 #
 # Every wait is bounded, and all of them together by KAFKA_BUDGET seconds
-# (100); the cluster and every process the script starts are stopped on
+# (200; the cluster itself lives at most 420 s); the cluster and every process the script starts are stopped on
 # success and on failure.  The matchers' consumer group is watched
 # through kcat's debug output (-d cgrp) until every member holds its share
 # of the partitions: data produced before that would be read after a
@@ -100,7 +100,7 @@ ko() { fail=$((fail + 1)); echo "FAIL $* ($(($(date +%s) - t0)) s)"; }
 # until_ SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds
 # (0) or SECONDS have passed (1); never past the deadline of the whole
 # script, so that a failure makes the waits after it short.
-deadline=$(($(date +%s) + ${KAFKA_BUDGET:-100}))
+deadline=$(($(date +%s) + ${KAFKA_BUDGET:-200}))
 until_() {
 	_ue=$(($(date +%s) + $1))
 	[ $_ue -le $deadline ] || _ue=$deadline
@@ -113,7 +113,7 @@ until_() {
 
 # The cluster lives while fd 7 (its stdin) is open, at most 150 s.
 mkfifo "$w/mc.in"
-setsid "$MOCKCLUSTER" -t 150 logs1:4 alerts1:2 logs2:4 alerts2:2 out2:1 \
+setsid "$MOCKCLUSTER" -t 420 logs1:4 alerts1:2 logs2:4 alerts2:2 out2:1 \
     <"$w/mc.in" >"$w/bootstrap" 2>"$w/mc.err" &
 mcpid=$!
 exec 7>"$w/mc.in"
