@@ -5,6 +5,10 @@
  * One set of callbacks follows the nesting of the text.  Outside a
  * record it looks for where records stand (the top, a top-level array,
  * a container member's array, the rows of a query API answer's tables);
+ * an object that stands there is read as a record until one of its
+ * members turns out to be a container, at the top or one level down (an
+ * envelope in a top-level array or in an envelope's array: outer keeps
+ * the array it stands in for after its container's array);
  * inside one it narrows the fields whose path matches the current key
  * path (key_at) and keeps the values of those it completes (scalar).  A
  * row of a table is a record whose members are its cells, each keyed by
@@ -45,6 +49,8 @@ struct jrec {
 	const char	*cname[JREC_MAXCONTAINERS];	/* Container names. */
 	size_t		 clen[JREC_MAXCONTAINERS];
 	int		 ncont;
+	uint64_t	 clenmask;	/* Lengths of the names, bit per length
+					   below 63; bit 63: longer. */
 	size_t		(*flen)[JREC_MAXDEPTH];	/* Lengths of the names. */
 	struct jval	*vals;
 	size_t		*offs;		/* Value offsets into arena. */
@@ -55,6 +61,8 @@ struct jrec {
 	int		 root;		/* Depth inside the record's object. */
 	int		 in_array;	/* Depth inside a record's array, or 0. */
 	int		 cont;		/* Depth inside a container array, or 0. */
+	int		 outer;		/* Inside an envelope that stands in an
+					   array: that array's cont, or 0. */
 	int		 containers;	/* Records may stand in containers. */
 	enum pending	 pending;	/* See enum pending. */
 	/* A query API answer: depths inside its arrays and objects, or 0. */
@@ -480,8 +488,13 @@ cb_map_key(void *ctx, const unsigned char *k, size_t len)
 	d = rel(jr);
 	if (d <= JREC_MAXDEPTH && !jr->in_array)
 		key_at(jr, d, (const char *)k, len);
-	/* A member of a top-level object: maybe a container. */
-	if (jr->containers && jr->root == 1 && jr->depth == 1)
+	/*
+	 * A member of a top-level object, or of an object in a top-level
+	 * array or a container's array at the top: maybe a container.
+	 */
+	if (jr->containers && jr->depth == jr->root &&
+	    (jr->clenmask >> (len < 63 ? len : 63) & 1) != 0 &&
+	    (jr->root == 1 || (jr->root == jr->cont + 1 && jr->outer == 0)))
 		jr->pending = container(jr, (const char *)k, len);
 	return 1;
 }
@@ -533,8 +546,14 @@ cb_start_array(void *ctx)
 	struct jrec *jr = ctx;
 
 	if ((jr->pending == P_CONT || jr->pending == P_TABLES) &&
-	    jr->root == 1 && jr->depth == 1) {
-		/* A container's array: it holds records, or tables. */
+	    jr->root != 0 && jr->depth == jr->root) {
+		/*
+		 * A container's array: it holds records, or tables.  The
+		 * object it is a member of is not a record.  When that
+		 * object stands in an array, the array goes on after it.
+		 */
+		if (jr->root != 1 && jr->pending == P_CONT)
+			jr->outer = jr->cont;
 		jr->root = 0;
 		if (jr->pending == P_CONT)
 			jr->cont = jr->depth + 1;
@@ -605,8 +624,10 @@ cb_end_array(void *ctx)
 	}
 	if (jr->in_array == jr->depth)
 		jr->in_array = 0;
-	if (jr->cont == jr->depth)
-		jr->cont = 0;
+	if (jr->cont == jr->depth) {
+		jr->cont = jr->outer;
+		jr->outer = 0;
+	}
 	if (jr->tbl == jr->depth)
 		jr->tbl = 0;
 	if (jr->colarr == jr->depth)
@@ -706,10 +727,13 @@ void
 jrec_set_containers(struct jrec *jr, const char *const *names)
 {
 	jr->ncont = 0;
+	jr->clenmask = 0;
 	while (names != NULL && names[jr->ncont] != NULL &&
 	    jr->ncont < JREC_MAXCONTAINERS) {
 		jr->cname[jr->ncont] = names[jr->ncont];
 		jr->clen[jr->ncont] = strlen(names[jr->ncont]);
+		jr->clenmask |= 1ULL << (jr->clen[jr->ncont] < 63 ?
+		    jr->clen[jr->ncont] : 63);
 		jr->ncont++;
 	}
 }
@@ -783,7 +807,7 @@ start(struct jrec *jr, int containers, int multiple,
 		yajl_free(jr->h);
 	memset(jr->vals, 0, jr->nfields * sizeof(*jr->vals));
 	jr->alen = 0;
-	jr->depth = jr->in_array = jr->root = jr->cont = 0;
+	jr->depth = jr->in_array = jr->root = jr->cont = jr->outer = 0;
 	jr->pending = P_NONE;
 	jr->stopped = 0;
 	jr->tbl = jr->table = jr->colarr = jr->colobj = jr->rowarr = 0;

@@ -75,7 +75,8 @@ struct jrec *jrec_new(const struct jfield *fields, size_t nfields);
 void	 jrec_free(struct jrec *jr);
 
 /*
- * Name the members of a top-level object that hold records, for
+ * Name the members of a top-level object (or of an object one level
+ * down, see jrec_parse_records) that hold records, for
  * jrec_parse_records and the stream (names: NULL-terminated, at most
  * JREC_MAXCONTAINERS, borrowed for the reader's life; NULL for none).
  * Such a member whose value is an array holds the records as its
@@ -120,7 +121,12 @@ const char *jrec_error(const struct jrec *jr);
  * itself when it is an object; the objects of a top-level array; and, when
  * a top-level object has a member named as a container (see
  * jrec_set_containers) whose value is an array, the records it holds
- * instead of the object itself.  Values at the top or in a top-level
+ * instead of the object itself.  The same holds one level down: an
+ * object in a top-level array or in such a container's array that has
+ * a container member holding an array is an envelope, not a record, and
+ * its container's elements are the records, each handed over (and
+ * jrec_stream_handled moved past it) in turn; deeper, a container
+ * member is an ordinary member.  Values at the top or in a top-level
  * array that are not objects, and rows of a query API answer that cannot
  * be read, are bad records: counted (jrec_nonobjects, the first one's
  * reason in jrec_bad_reason), not handed over.  Other values in a

@@ -6,7 +6,7 @@
  * inside a string value is never taken for a key, and depth counts
  * brackets outside strings, so the depth of every key is known.  A key
  * spelled with escapes ("Caller\u0049PAddress") would be missed, so any
- * escape in a key at depth 1 or 3 makes its answer unsure; so does an
+ * escape in a key at depth 1, 3 or 5 makes its answer unsure; so does an
  * escape in an address (the full parse decodes it).  A value that is not
  * a string (null, a number) is no address.
  *
@@ -139,7 +139,8 @@ scan_scalar(const char *line, size_t len, struct scan_hit *hits,
 			k = p + 1;
 			if ((p = skip_string(k, end, &esc)) == NULL)
 				return SCAN_UNSURE;
-			if ((depth != 1 && depth != 3) || !colon_after(p, end))
+			if ((depth != 1 && depth != 3 && depth != 5) ||
+			    !colon_after(p, end))
 				continue;
 			if (esc)
 				return SCAN_UNSURE;	/* An escaped key. */

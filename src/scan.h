@@ -5,8 +5,9 @@
  * one in a thousand is in the index.  scan_callers() lists the string
  * values of the members named CallerIPAddress (AzureDiagnostics),
  * callerIpAddress (resource logs) and CallerIpAddress (AZKVAuditLogs) of a
- * line that is one object: those at depth 1 (members of the line's object)
- * and at depth 3 (members of the records of a {"records":[...]} envelope)
+ * line that is one object: those at depth 1 (members of the line's object),
+ * at depth 3 (members of the records of a {"records":[...]} envelope) and
+ * at depth 5 (of an envelope inside an envelope's array, see jrec.h)
  * and, for speed, possibly others that read like such members (at other
  * depths, or text inside a string value after an escaped quote).  For any
  * line that is valid JSON the list is complete: a record whose caller
@@ -40,7 +41,7 @@ enum scan_result scan_callers(const char *line, size_t len,
 	    struct scan_hit *hits, size_t *nhits);
 
 /*
- * The exact answer of the tokenizer: only the members at depth 1 and 3,
+ * The exact answer of the tokenizer: only the members at depth 1, 3 and 5,
  * and SCAN_UNSURE for a line whose strings or brackets do not close where
  * the object does.  scan_callers() gives it for lines with a backslash;
  * for the others it may list members of the three names at other depths

@@ -1104,8 +1104,109 @@ START_TEST(test_tables)
 	shape("{\"o\":{\"tables\":[]},\"a\":1}", JREC_OK, "a=#1 o=C ;", 0, "");
 	shape("{\"tables\":{\"columns\":[]},\"a\":1}", JREC_OK, "a=#1 ;", 0,
 	    "");
-	/* Records of other containers beside it. */
-	shape("[{\"a\":1},{\"tables\":[1]}]", JREC_OK, "a=#1 ;;", 0, "");
+	/* An answer in a top-level array: its table is not an object. */
+	shape("[{\"a\":1},{\"tables\":[1]}]", JREC_OK, "a=#1 ;", 1,
+	    "a table is not a JSON object");
+}
+END_TEST
+
+/*
+ * An envelope one level down (an object in a top-level array, or in an
+ * envelope's array, with a container member holding an array) holds
+ * records: its container's elements are handed over, not it.  One level
+ * further down, a container member is an ordinary member.
+ */
+START_TEST(test_envelopes_nested)
+{
+	jrec_set_containers(jr, names_all);
+	/* In a top-level array, beside plain records. */
+	shape("[{\"records\":[{\"a\":1},{\"a\":2}]},{\"a\":3},"
+	    "{\"value\":[{\"a\":4}]}]", JREC_OK, "a=#1 ;a=#2 ;a=#3 ;a=#4 ;",
+	    0, "");
+	shape("[\n{\"records\":[{\"a\":1},{\"a\":2}]},\n"
+	    "{\"records\":[{\"a\":3}]}\n]\n", JREC_OK,
+	    "a=#1 ;a=#2 ;a=#3 ;", 0, "");
+	/* In an envelope's array. */
+	shape("{\"records\":[{\"a\":1},{\"records\":[{\"a\":2},{\"a\":3}]},"
+	    "{\"a\":4}]}", JREC_OK, "a=#1 ;a=#2 ;a=#3 ;a=#4 ;", 0, "");
+	shape("{\"value\":[{\"records\":[{\"a\":1}]},{\"value\":[{\"a\":2}]}"
+	    "]}", JREC_OK, "a=#1 ;a=#2 ;", 0, "");
+	/* The envelope's other members are no record, before or after. */
+	shape("[{\"b\":true,\"o\":{\"records\":[{\"a\":8}]},\"records\":"
+	    "[{\"a\":1}],\"n\":5,\"o\":{\"a\":9},\"value\":[{\"a\":7}]},"
+	    "{\"a\":2}]", JREC_OK, "a=#1 ;a=#2 ;", 0, "");
+	/* A name with an escape is the name. */
+	shape("[{\"recor\\u0064s\":[{\"a\":1}]}]", JREC_OK, "a=#1 ;", 0,
+	    "");
+	/* Bounded: two levels down, a container member is just a member. */
+	shape("[{\"records\":[{\"records\":[{\"a\":1}],\"a\":2}]}]",
+	    JREC_OK, "a=#2 ;", 0, "");
+	shape("{\"records\":[{\"value\":[{\"value\":[{\"a\":1}],\"a\":2},"
+	    "{\"a\":3}]},{\"a\":4}]}", JREC_OK, "a=#2 ;a=#3 ;a=#4 ;", 0, "");
+	/* A query API answer inside. */
+	shape("[{\"tables\":[{\"columns\":[{\"name\":\"a\"}],\"rows\":"
+	    "[[1],[2]]}]},{\"a\":3}]", JREC_OK, "a=#1 ;a=#2 ;a=#3 ;", 0, "");
+	shape("{\"value\":[{\"tables\":[{\"columns\":[{\"name\":\"a\"}],"
+	    "\"rows\":[[1],[2,3]]}]},{\"a\":4}]}", JREC_OK, "a=#1 ;a=#4 ;",
+	    1, "row 2 of table 1: 2 cells for 1 column");
+	/* Bad values inside: passed over, as in a top envelope's array. */
+	shape("[{\"records\":[1,\"x\",null,[{\"a\":0}],{\"a\":1}]},2]",
+	    JREC_OK, "a=#1 ;", 1, "not a JSON object");
+	shape("[{\"records\":[1,2]}]", JREC_OK, "", 0, "");
+	shape("{\"records\":[{\"records\":[]},{\"value\":[true]}]}",
+	    JREC_OK, "", 0, "");
+	/* A container member that is not an array: an ordinary record. */
+	shape("[{\"records\":5,\"a\":1},{\"records\":{\"a\":2}}]",
+	    JREC_OK, "a=#1 ;;", 0, "");
+	shape("{\"records\":[{\"value\":\"x\",\"a\":1}]}", JREC_OK,
+	    "a=#1 ;", 0, "");
+	/* Broken: the records before the error were handed over. */
+	shape("[{\"records\":[{\"a\":1},{\"a\":2},", JREC_SYNTAX,
+	    "a=#1 ;a=#2 ;", 0, NULL);
+	shape("[\n{\"records\":[{\"a\":1},{\"a\":2}]}\n"
+	    "{\"records\":[{\"a\":3}]}\n", JREC_SYNTAX, "a=#1 ;a=#2 ;", 0,
+	    NULL);
+	shape("{\"records\":[\n{\"records\":[{\"a\":1}]}\n"
+	    "{\"records\":[{\"a\":2}]}\n", JREC_SYNTAX, "a=#1 ;", 0, NULL);
+	shape("{\"value\":[\n{\"records\":[{\"a\":1},{\"a\":2}]}\n",
+	    JREC_SYNTAX, "a=#1 ;a=#2 ;", 0, NULL);
+	/* Containers not named: the object is the record. */
+	jrec_set_containers(jr, NULL);
+	shape("[{\"records\":[{\"a\":1}],\"a\":2}]", JREC_OK, "a=#2 ;", 0,
+	    "");
+}
+END_TEST
+
+/*
+ * In a stream: past each record of an envelope in an array, handled
+ * moves on; the texts after it are read as at the start.
+ */
+START_TEST(test_stream_envelopes_nested)
+{
+	static const char t[] = "[\n{\"records\":[{\"a\":1},{\"a\":2}]}\n"
+	    "{\"records\":[{\"a\":3}]}\n";
+	static const char u[] = "[{\"value\":[{\"a\":1}]},{\"a\":2}]\n"
+	    "{\"records\":[{\"a\":3},{\"records\":[{\"a\":4}]}]}\n"
+	    "{\"value\":[{\"a\":5}],\"a\":6}\n";
+	struct got g;
+
+	jrec_set_containers(jr, names_all);
+	memset(&g, 0, sizeof(g));
+	jrec_stream_begin(jr, collect, &g);
+	ck_assert_int_eq(jrec_stream_feed(jr, t, sizeof(t) - 1), JREC_SYNTAX);
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_uint_eq(jrec_stream_handled(jr),
+	    strstr(t, "{\"a\":2}") + 7 - t);
+	ck_assert_uint_eq(jrec_nonobjects(jr), 0);
+
+	memset(&g, 0, sizeof(g));
+	jrec_stream_begin(jr, collect, &g);
+	ck_assert_int_eq(jrec_stream_feed(jr, u, sizeof(u) - 1), JREC_OK);
+	ck_assert_int_eq(jrec_stream_end(jr), JREC_OK);
+	ck_assert_str_eq(g.text, "a=#1 ;a=#2 ;a=#3 ;a=#4 ;a=#5 ;");
+	ck_assert_uint_eq(g.pos[3], strstr(u, "{\"a\":4}") + 7 - u);
+	ck_assert_uint_eq(jrec_stream_handled(jr),
+	    strstr(u, "{\"a\":5}") + 7 - u);
 }
 END_TEST
 
@@ -1464,6 +1565,8 @@ jrec_suite(void)
 	tcase_add_checked_fixture(tc, jrec_setup, jrec_teardown);
 	tcase_add_test(tc, test_containers_named);
 	tcase_add_test(tc, test_tables);
+	tcase_add_test(tc, test_envelopes_nested);
+	tcase_add_test(tc, test_stream_envelopes_nested);
 	tcase_add_test(tc, test_tables_bad);
 	tcase_add_test(tc, test_tables_many_columns);
 	tcase_add_test(tc, test_json_text);

@@ -1143,10 +1143,18 @@ START_TEST(records_envelope_nonobjects)
 	    KVREC_EVENT);
 	ck_assert_uint_eq(sn.calls, 1);
 	assert_seen(&sn, 0, KVREC_EVENT, "1.2.3.4");
-	/* A record's own "records" member is just a member. */
+	/*
+	 * An envelope in an envelope's array holds records, not one; a
+	 * level deeper, a "records" member is just a member.
+	 */
 	ck_assert_int_eq(records("{\"records\":[{" RLV ",\"records\":[{" RLV
 	    ",\"callerIpAddress\":\"9.9.9.9\"}],\"callerIpAddress\":"
 	    "\"1.2.3.4\"}]}", &sn), KVREC_EVENT);
+	ck_assert_uint_eq(sn.calls, 1);
+	assert_seen(&sn, 0, KVREC_EVENT, "9.9.9.9");
+	ck_assert_int_eq(records("{\"records\":[{\"records\":[{" RLV
+	    ",\"records\":[{" RLV ",\"callerIpAddress\":\"9.9.9.9\"}],"
+	    "\"callerIpAddress\":\"1.2.3.4\"}]}]}", &sn), KVREC_EVENT);
 	ck_assert_uint_eq(sn.calls, 1);
 	assert_seen(&sn, 0, KVREC_EVENT, "1.2.3.4");
 	/* A "records" member that is not an array: an ordinary record. */

@@ -4,8 +4,9 @@
  * it.  scan_callers() runs a quick pass (SSE2/AVX2 or bytewise) that looks
  * for the names' text wherever it stands, and hands lines with a \u
  * escape to the exact tokenizer, scan_callers_exact(), which lists only
- * the members at depth 1 (the line's object) and at depth 3 (the records
- * of a {"records":[...]} envelope).  Every line any test scans goes
+ * the members at depth 1 (the line's object), at depth 3 (the records
+ * of a {"records":[...]} envelope) and at depth 5 (of an envelope in an
+ * envelope's array).  Every line any test scans goes
  * through both, from heap copies of exactly its size: the answer checked
  * is the exact one, and the quick answer must contain it in order (extra
  * addresses only after one of the names' text), or equal it on a line
@@ -17,7 +18,7 @@
  * with \f and \v), member names that the tokenizer must not take (inside
  * string values, nested objects and arrays at depth 2 and 4), exact
  * skipping of escapes in other values, every case that must give
- * SCAN_UNSURE (escapes in keys at depth 1 or 3 or in an address, more
+ * SCAN_UNSURE (escapes in keys at depth 1, 3 or 5 or in an address, more
  * than SCAN_MAXHITS addresses, framing, content after the object), the
  * quick pass's own answers (extra members, escapes other than \u) and
  * the key at every offset across vector steps.  "Limits" scans every
@@ -474,10 +475,11 @@ START_TEST(name_in_string_value)
 END_TEST
 
 /*
- * Members of the names at depths other than 1 and 3 are not listed: at 2
- * (a member of a record's member, or of an envelope's member) and at 4
- * (a member of a record's member in an envelope) and deeper.  Depth 3 is
- * listed wherever it is, envelope or not (an extra address is harmless).
+ * Members of the names at depths other than 1, 3 and 5 are not listed: at
+ * 2 (a member of a record's member, or of an envelope's member), at 4 (a
+ * member of a record's member in an envelope) and at 6 and deeper.
+ * Depths 3 and 5 are listed wherever they are, envelope or not (an extra
+ * address is harmless).
  */
 START_TEST(depth_decoys)
 {
@@ -489,10 +491,9 @@ START_TEST(depth_decoys)
 		"{\"identity\":{\"callerIpAddress\":\"1.2.3.4\"}}",
 		"{\"records\":[{\"properties\":{\"callerIpAddress\":"
 		    "\"1.2.3.4\"}}]}",
-		"{\"records\":[{\"p\":[{\"CallerIpAddress\":\"1.2.3.4\"}]}]}",
 		"{\"records\":[[{\"CallerIPAddress\":\"1.2.3.4\"}]]}",
-		"{\"records\":[{\"p\":{\"q\":{\"CallerIPAddress\":"
-		    "\"1.2.3.4\"}}}]}",
+		"{\"records\":[{\"p\":{\"q\":{\"r\":{\"CallerIPAddress\":"
+		    "\"1.2.3.4\"}}}}]}",
 		"{\"p\":{\"CallerIpAddress\":\"1.2.3.4\"},\"records\":[]}",
 	};
 
@@ -505,11 +506,16 @@ START_TEST(depth_decoys)
 	LIST("{\"p\":[{\"CallerIPAddress\":\"1.2.3.4\"}]}", "1.2.3.4");
 	LIST("{\"p\":{\"q\":{\"CallerIPAddress\":\"1.2.3.4\"}}}", "1.2.3.4");
 	LIST("{\"p\":[{\"callerIpAddress\":\"1.2.3.4\"}]}", "1.2.3.4");
-	/* Decoys at 2 and 4 around the records of an envelope. */
+	/* Depth 5: the records of an envelope in an envelope's array. */
+	LIST("{\"records\":[{\"p\":[{\"CallerIpAddress\":\"1.2.3.4\"}]}]}",
+	    "1.2.3.4");
+	LIST("{\"records\":[{\"records\":[{\"callerIpAddress\":\"1.2.3.4\"},"
+	    "{\"p\":{\"callerIpAddress\":\"9.9.9.9\"}}]}]}", "1.2.3.4");
+	/* Decoys at 2, 4 and 6 around the records of an envelope. */
 	LIST("{\"p\":{\"CallerIPAddress\":\"9.9.9.9\"},\"records\":["
 	    "{\"properties\":{\"callerIpAddress\":\"9.9.9.9\"},"
 	    "\"callerIpAddress\":\"1.2.3.4\",\"identity\":{\"claim\":"
-	    "{\"CallerIpAddress\":\"9.9.9.9\"}}}]}", "1.2.3.4");
+	    "{\"x\":{\"CallerIpAddress\":\"9.9.9.9\"}}}}]}", "1.2.3.4");
 	/* Brackets and braces in strings inside a nested value. */
 	LIST("{\"p\":{\"x\":\"}}]]{\",\"y\":[\"]\",\"{\"]},"
 	    "\"CallerIPAddress\":\"1.2.3.4\"}", "1.2.3.4");
@@ -577,7 +583,7 @@ START_TEST(escapes_skipped)
 END_TEST
 
 /*
- * A key spelled with escapes might be one of the names: at depth 1 or 3,
+ * A key spelled with escapes might be one of the names: at depth 1, 3 or 5,
  * any escaped key makes the answer unsure.  At other depths it cannot be
  * a record's caller member and the answer stays certain.
  */
@@ -605,6 +611,10 @@ START_TEST(escape_in_key)
 		"{\"records\":[{\"a\\/b\":1,\"callerIpAddress\":\"1.2.3.4\"}]}",
 		"{\"p\":{\"q\":{\"x\\ty\":1}}}",
 		"{\"p\":[{\"\\u0041\":1}]}",
+		/* Depth 5: in a record of an envelope in an envelope. */
+		"{\"records\":[{\"records\":[{\"caller\\u0049pAddress\":"
+		    "\"1.2.3.4\"}]}]}",
+		"{\"records\":[{\"p\":{\"a\\nb\":{\"c\\td\":1}}}]}",
 	};
 
 	assert_results(unsure, NELEM(unsure), SCAN_UNSURE);
@@ -618,7 +628,7 @@ START_TEST(escape_in_key)
 	    "\"1.2.3.4\"}]}", "1.2.3.4");
 	LIST("{\"records\":[{\"properties\":{\"caller\\u0049pAddress\":"
 	    "\"9.9.9.9\"},\"callerIpAddress\":\"1.2.3.4\"}]}", "1.2.3.4");
-	EMPTY("{\"records\":[{\"p\":{\"a\\nb\":{\"c\\td\":1}}}]}");
+	EMPTY("{\"records\":[{\"p\":{\"a\\nb\":[[{\"c\\td\":1}]]}}]}");
 	/* Escapes in a value at depth 1 or 3: not keys. */
 	LIST("{\"a\":\"x\\ny\",\"records\":[{\"b\":\"\\u0041\","
 	    "\"callerIpAddress\":\"1.2.3.4\"}]}", "1.2.3.4");
