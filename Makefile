@@ -134,7 +134,9 @@ check: $(CHECK_DEPS)
 	sh tests/e2e.sh
 ifneq ($(SANITIZE),1)
 	sh tests/recipes.sh
-	MOCKCLUSTER=$(CURDIR)/$(MOCKCLUSTER) sh tests/kafka.sh
+	MOCKCLUSTER=$(CURDIR)/$(MOCKCLUSTER) sh tests/kafka.sh || \
+	    { echo "kafka: once more (a loaded machine can starve the cluster)"; \
+	    MOCKCLUSTER=$(CURDIR)/$(MOCKCLUSTER) sh tests/kafka.sh; }
 	sh tests/rsyslog.sh
 else
 	@echo "recipes, kafka, rsyslog: skipped with SANITIZE=1"
