@@ -336,16 +336,17 @@ k=$(read_topic alerts2 | grep -c .)
 # A member's last commit may be refused when the group is already
 # rebalancing because another member left (the mock refuses it, as a
 # broker may): the match stage then reads again what it read since its
-# previous commit, at most the 400 records produced around the stop.
+# previous commit (on a loaded machine that can be more than the 400
+# records produced around the stop, so no upper bound is asserted).
 # Nothing is lost: every record read became a keyed alert, each read once
 # by the dedup stage (one partition each, no rebalance), and its --state
 # keeps the records read again from alerting.
-if [ "$sts" = 00000 ] && [ "$m" -ge 1800 ] && [ "$m" -le 2200 ] &&
+if [ "$sts" = 00000 ] && [ "$m" -ge 1800 ] &&
     [ "$k" = "$m" ] && [ "$d" = "$k" ] && [ "$(lines "$w/want4")" = 240 ] &&
     cmp -s "$w/want4" "$w/got4"; then
 	ok "restart: 1800 records, $((m - 1800)) read again by the match stage, every keyed alert deduplicated once, 240 alerts, one per burst"
 else
-	ko "restart: exits $sts; records matched $m (1800 to 2200), keyed" \
+	ko "restart: exits $sts; records matched $m (at least 1800), keyed" \
 	    "alerts $k, read by dedup $d (as many); $(lines "$w/got4")" \
 	    "alerts, want 240; diff want got:"
 	diff "$w/want4" "$w/got4" | head -5
