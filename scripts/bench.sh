@@ -10,7 +10,7 @@
 # page-cached file of AzureDiagnostics Key Vault lines beside wc -l, cat
 # and grepcidr -f (given all 1e6 addresses); jq doing the same lookup on a
 # slice of the file (both times less the harness's own, which is a sizable
-# part of kv-match's short run there); lookup cost; start-up; then a
+# part of kv-match's short run there); lookup cost; start-up;
 # the two-stage topology (SPEC 8) on the same file: the dedup stage in
 # alerts/s and the CPU of both stages against one kv-match; then a
 # PASS/FAIL line per target.  The counts of matching lines are compared across the tools.  Side-by-side commands
