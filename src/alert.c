@@ -7,15 +7,9 @@
 
 #include "akey.h"
 #include "alert.h"
+#include "ixreport.h"
 #include "ktime.h"
 #include "xalloc.h"
-
-static void
-str(struct jout *j, const char *key, struct tidx_str s)
-{
-	jout_key(j, key);
-	jout_str(j, s.p, s.len);
-}
 
 /* A log member, keeping its JSON type; objects and arrays become null. */
 static void
@@ -77,19 +71,15 @@ alert_write(struct jout *j, const struct kv_event *ev,
 	jout_map_open(j);
 	jout_key(j, "KeyVaultEvents_TimeGenerated");
 	jout_time(j, ev->time);
-	str(j, "Description", ind->description);
-	str(j, "ActivityGroupNames", ind->activity_groups);
-	str(j, "IndicatorId", ind->id);
-	str(j, "ThreatType", ind->threat_type);
-	str(j, "Url", ind->url);
+	ixreport_str(j, "Description", ind->description);
+	ixreport_str(j, "ActivityGroupNames", ind->activity_groups);
+	ixreport_str(j, "IndicatorId", ind->id);
+	ixreport_str(j, "ThreatType", ind->threat_type);
+	ixreport_str(j, "Url", ind->url);
 	jout_key(j, "ExpirationDateTime");
 	jout_time(j, ind->expiration);
-	jout_key(j, "ConfidenceScore");
-	if (ind->confidence == TIDX_CONF_NULL)
-		jout_null(j);
-	else
-		jout_int(j, ind->confidence);
-	str(j, "TI_ipEntity", ind->addr_text);
+	ixreport_confidence(j, ind->confidence);
+	ixreport_str(j, "TI_ipEntity", ind->addr_text);
 	jout_key(j, "ClientIP");
 	jout_str(j, ev->addr_text, ev->addr_len);
 	for (i = 0; i < KV_NMEMBERS; i++) {
@@ -99,7 +89,7 @@ alert_write(struct jout *j, const struct kv_event *ev,
 			member(j, kvrec_member_names[i], ev->m[i]);
 	}
 	if (ind->type.p != NULL)
-		str(j, "Type", ind->type);
+		ixreport_str(j, "Type", ind->type);
 	else {
 		jout_key(j, "Type");
 		jout_str(j, "ThreatIntelligenceIndicator", 27);
@@ -135,7 +125,7 @@ alert_write(struct jout *j, const struct kv_event *ev,
 	member(j, "ResourceId", ev->m[KV_RESOURCEID]);
 	jout_map_close(j);
 	jout_array_close(j);
-	str(j, "SourceSystem", ind->source);
+	ixreport_str(j, "SourceSystem", ind->source);
 	jout_map_close(j);
 	jout_end(j);
 }

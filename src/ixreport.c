@@ -12,8 +12,18 @@
 #include "ixreport.h"
 #include "ktime.h"
 
-static void
-str_member(struct jout *j, const char *key, struct tidx_str s)
+void
+ixreport_confidence(struct jout *j, int32_t confidence)
+{
+	jout_key(j, "ConfidenceScore");
+	if (confidence == TIDX_CONF_NULL)
+		jout_null(j);
+	else
+		jout_int(j, confidence);
+}
+
+void
+ixreport_str(struct jout *j, const char *key, struct tidx_str s)
 {
 	jout_key(j, key);
 	jout_str(j, s.p, s.len);
@@ -74,23 +84,19 @@ ixreport_indicator(struct jout *j, const char *addr,
 	jout_map_open(j);
 	jout_key(j, "address");
 	jout_str(j, addr, strlen(addr));
-	str_member(j, "IndicatorId", ind->id);
-	str_member(j, "TI_ipEntity", ind->addr_text);
+	ixreport_str(j, "IndicatorId", ind->id);
+	ixreport_str(j, "TI_ipEntity", ind->addr_text);
 	jout_key(j, "TimeGenerated");
 	jout_time(j, ind->time_generated);
 	jout_key(j, "ExpirationDateTime");
 	jout_time(j, ind->expiration);
-	jout_key(j, "ConfidenceScore");
-	if (ind->confidence == TIDX_CONF_NULL)
-		jout_null(j);
-	else
-		jout_int(j, ind->confidence);
-	str_member(j, "ThreatType", ind->threat_type);
-	str_member(j, "Description", ind->description);
-	str_member(j, "ActivityGroupNames", ind->activity_groups);
-	str_member(j, "Url", ind->url);
-	str_member(j, "Type", ind->type);
-	str_member(j, "SourceSystem", ind->source);
+	ixreport_confidence(j, ind->confidence);
+	ixreport_str(j, "ThreatType", ind->threat_type);
+	ixreport_str(j, "Description", ind->description);
+	ixreport_str(j, "ActivityGroupNames", ind->activity_groups);
+	ixreport_str(j, "Url", ind->url);
+	ixreport_str(j, "Type", ind->type);
+	ixreport_str(j, "SourceSystem", ind->source);
 	jout_map_close(j);
 	jout_end(j);
 }

@@ -9,6 +9,12 @@
 #include "jout.h"
 #include "tidx.h"
 
+/* A member key holding the index string s (null when s is null). */
+void	 ixreport_str(struct jout *j, const char *key, struct tidx_str s);
+
+/* The member ConfidenceScore: a number, or null (TIDX_CONF_NULL). */
+void	 ixreport_confidence(struct jout *j, int32_t confidence);
+
 /* One object: the index at path, its header and counts. */
 void	 ixreport_info(struct jout *j, const char *path,
 	    const struct tidx_info *in, int verified);
