@@ -20,8 +20,6 @@
 struct feed {
 	struct ingest	*in;
 	struct input	*input;
-	enum ingest_format format;	/* Forced, or INGEST_AUTO. */
-	enum ingest_format cur;		/* Of the input being read. */
 	int		 resniff;	/* Tell it again from the next line. */
 	int		 exclude;	/* Reading an --exclude list. */
 	int		 progress;	/* Show progress on stderr. */
@@ -38,12 +36,8 @@ static int
 op_sniff(void *arg, const char *buf, size_t len)
 {
 	struct feed *r = arg;
-	int	 doc = 0;
 
-	r->cur = r->exclude ? INGEST_LIST : ingest_sniff(buf, len, &doc);
-	if (r->format != INGEST_AUTO && !r->exclude)
-		r->cur = r->format;
-	return r->cur == INGEST_JSON && doc;
+	return !r->exclude && ingest_sniff_document(r->in, buf, len);
 }
 
 /* Progress on a terminal: at most once a second. */
@@ -108,21 +102,16 @@ op_line(void *arg, const char *line, size_t len)
 	int	 rc;
 
 	if (r->resniff) {
-		/* After a broken document: a list or NDJSON. */
+		/* After a broken document: told anew from the lines. */
 		r->resniff = 0;
-		if (!blank_line(line, len))
-			r->cur = ingest_sniff(line, len, &rc);
-		else
-			r->resniff = 1;
+		ingest_input_begin(r->in);
 	}
 	if (!r->exclude)
 		keep_first(r, line, len, 0);
 	if (r->exclude)
 		rc = ingest_exclude_line(r->in, line, len, why, sizeof(why));
-	else if (r->cur == INGEST_LIST)
-		rc = ingest_list_line(r->in, line, len, why, sizeof(why));
 	else
-		rc = ingest_row(r->in, line, len, why, sizeof(why));
+		rc = ingest_line(r->in, line, len, why, sizeof(why));
 	if (rc == -1)
 		diag_bad(input_name(r->input), input_lineno(r->input),
 		    "%s, %s skipped", why, r->exclude ? "exclusion" : "row");
@@ -199,7 +188,7 @@ op_broken(void *arg, uint64_t line, const char *why)
 
 	diag_bad(input_name(r->input), line, "broken JSON document: %s",
 	    why);
-	r->resniff = r->format == INGEST_AUTO;
+	r->resniff = 1;
 }
 
 static void op_idle(void *arg) { (void)arg; }
@@ -260,14 +249,12 @@ feed_size(int argc, char **argv)
 }
 
 struct feed *
-feed_new(struct ingest *in, enum ingest_format format, const char *source,
-    int progress)
+feed_new(struct ingest *in, const char *source, int progress)
 {
 	struct feed *r = xcalloc(1, sizeof(*r));
 	struct input_conf ic = { FEED_MAX_LINE, FEED_READ_SIZE, 0, 0 };
 
 	r->in = in;
-	r->format = format;
 	r->progress = progress;
 	r->source = source;
 	r->input = input_new(&ic, &ops, r);
@@ -347,6 +334,7 @@ feed_read(struct feed *r, const char *path)
 	r->resniff = 0;
 	r->firstline = 0;
 	r->firstlen = 0;
+	ingest_input_begin(r->in);
 	if ((rc = input_read(r->input, path)) == -1)
 		return -1;
 	if (st->known == known && st->unknown > unknown &&

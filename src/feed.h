@@ -20,13 +20,13 @@
 struct feed;
 
 /*
- * Return a feed into in (borrowed) with the format forced (INGEST_AUTO:
- * told from the content), naming the feed of every input source
+ * Return a feed into in (borrowed; its --format set with
+ * ingest_set_format), naming the feed of every input source
  * (--source; NULL: each input's base name, "stdin" for "-"), showing
  * progress on stderr when progress is set.  Free with feed_free.
  */
-struct feed *feed_new(struct ingest *in, enum ingest_format format,
-	    const char *source, int progress);
+struct feed *feed_new(struct ingest *in, const char *source,
+	    int progress);
 void	 feed_free(struct feed *f);
 
 /*

@@ -30,56 +30,9 @@
 #include "ingest.h"
 #include "jrec.h"
 #include "ktime.h"
-#include "stix.h"
+#include "source.h"
 #include "tidx_build.h"
 #include "xalloc.h"
-
-enum {
-	/* ThreatIntelligenceIndicator (legacy). */
-	F_NETWORKIP, F_NETWORKDESTINATIONIP, F_NETWORKSOURCEIP,
-	F_EMAILSOURCEIPADDRESS, F_NETWORKCIDRBLOCK, F_TIMEGENERATED,
-	F_INDICATORID, F_ACTIVE, F_EXPIRATIONDATETIME, F_CONFIDENCESCORE,
-	F_THREATTYPE, F_DESCRIPTION, F_ACTIVITYGROUPNAMES, F_URL, F_TYPE,
-	F_SOURCESYSTEM,
-	/* ThreatIntelIndicators. */
-	T_ID, T_OBSKEY, T_OBSVALUE, T_PATTERN, T_DATAPATTERN, T_ISACTIVE,
-	T_REVOKED, T_ISDELETED, T_VALIDUNTIL, T_CONFIDENCE, T_DATADESC,
-	T_DATANAME, T_DATALABELS, T_DATATYPES,
-	/* STIX 2.1 objects. */
-	S_TYPE, S_ID, S_PATTERN, S_PATTERNTYPE, S_VALIDUNTIL, S_REVOKED,
-	S_CONFIDENCE, S_MODIFIED, S_CREATED, S_DESCRIPTION, S_NAME, S_LABELS,
-	S_TYPES, S_CREATEDBY,
-	NFIELDS
-};
-
-static const struct jfield fields[NFIELDS] = {
-	{ .path = { "NetworkIP" } }, { .path = { "NetworkDestinationIP" } },
-	{ .path = { "NetworkSourceIP" } },
-	{ .path = { "EmailSourceIpAddress" } },
-	{ .path = { "NetworkCidrBlock" } }, { .path = { "TimeGenerated" } },
-	{ .path = { "IndicatorId" } }, { .path = { "Active" } },
-	{ .path = { "ExpirationDateTime" } },
-	{ .path = { "ConfidenceScore" } }, { .path = { "ThreatType" } },
-	{ .path = { "Description" } }, { .path = { "ActivityGroupNames" } },
-	{ .path = { "Url" } }, { .path = { "Type" } },
-	{ .path = { "SourceSystem" } },
-	{ .path = { "Id" } }, { .path = { "ObservableKey" } },
-	{ .path = { "ObservableValue" } }, { .path = { "Pattern" } },
-	{ .path = { "Data", "pattern" } }, { .path = { "IsActive" } },
-	{ .path = { "Revoked" } }, { .path = { "IsDeleted" } },
-	{ .path = { "ValidUntil" } }, { .path = { "Confidence" } },
-	{ .path = { "Data", "description" } }, { .path = { "Data", "name" } },
-	{ .path = { "Data", "labels" }, .flags = JF_LIST },
-	{ .path = { "Data", "indicator_types" }, .flags = JF_LIST },
-	{ .path = { "type" } }, { .path = { "id" } }, { .path = { "pattern" } },
-	{ .path = { "pattern_type" } }, { .path = { "valid_until" } },
-	{ .path = { "revoked" } }, { .path = { "confidence" } },
-	{ .path = { "modified" } }, { .path = { "created" } },
-	{ .path = { "description" } }, { .path = { "name" } },
-	{ .path = { "labels" }, .flags = JF_LIST },
-	{ .path = { "indicator_types" }, .flags = JF_LIST },
-	{ .path = { "created_by_ref" } }
-};
 
 /*
  * Members whose array holds the records: an Azure Monitor envelope, a
@@ -89,23 +42,30 @@ static const struct jfield fields[NFIELDS] = {
 static const char *const containers[] = { "records", "objects", "value",
     "indicators", "tables", NULL };
 
-#define NOEXPIRY_BAD	INT64_MIN	/* Expiry present but unparsable. */
-#define DEFAULT_TYPE	"ThreatIntelligenceIndicator"
 #define MAXADDRS	4096		/* Addresses of one record. */
 #define MIN_PLEN4	(96 + 8)	/* The shortest prefix: /8 ... */
 #define MIN_PLEN6	16		/* ... and /16. */
 
+/*
+ * The readers of JSON records, in the order they are asked to claim a
+ * record (the last claims anything), and the text readers, likewise.
+ * The JSON text reader (json_text below) comes first among the latter.
+ */
+static const struct source_json *const json_readers[] = {
+	&source_spamhaus, &source_stix, &source_sentinel
+};
+#define NJSON	(sizeof(json_readers) / sizeof(json_readers[0]))
+
+static const struct source_text json_text;
+static const struct source_text *const text_readers[] = {
+	&json_text, &source_list
+};
+#define NTEXT	(sizeof(text_readers) / sizeof(text_readers[0]))
+
 /* A record that passed steps 1-3; its addresses are in the caddr array. */
 struct cand {
-	int64_t	 tg, exp;	/* exp: KTIME_NONE none, NOEXPIRY_BAD bad. */
-	int32_t	 conf;		/* TIDX_CONF_NULL: null. */
-	uint32_t id;		/* strref; also the step-4 key. */
-	uint32_t meta[5];	/* ThreatType .. Type strrefs. */
-	uint32_t source;	/* SourceSystem strref. */
-	uint32_t creator;	/* STIX created_by_ref strref, or null. */
+	struct source_rec r;
 	uint32_t afirst, acount;
-	int	 active;
-	int	 has_exp;	/* 0: no expiry, and that means expired. */
 };
 
 struct caddr {
@@ -152,9 +112,17 @@ struct ingest {
 	/* One record's addresses before they become a candidate. */
 	struct caddr		 pend[MAXADDRS];
 	size_t			 npend;
-	const char		*bad_value;	/* For a stix callback. */
-	int			 bad;
-	/* The record being read, for the callbacks of jrec. */
+	/* The JSON readers' fields, one table (a member read once), and
+	   where each reader's fields are in it. */
+	struct jfield		 fields[64];
+	uint8_t			 map[NJSON][64];
+	const struct source_json *fjson;	/* --format, or NULL. */
+	/* The input being read: its text reader, once claimed. */
+	const struct source_text *ftext;	/* --format, or NULL. */
+	const struct source_text *text;
+	struct source_state	 tstate;
+	int			 forced;	/* --format named one. */
+	/* The record being read: where to say why it is bad. */
 	char			*why;
 	size_t			 whylen;
 	int			 rc;
@@ -230,16 +198,48 @@ map_get(struct u32map *m, uint32_t k)
 	return &m->e[i].v;
 }
 
+/*
+ * The index of field f in the readers' table (n fields so far), added
+ * when no reader named its member before.
+ */
+static size_t
+add_field(struct ingest *in, size_t *n, const struct jfield *f)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < *n; i++) {
+		for (k = 0; k < JREC_MAXDEPTH; k++)
+			if ((f->path[k] == NULL) != (in->fields[i].path[k] ==
+			    NULL) || (f->path[k] != NULL &&
+			    strcmp(f->path[k], in->fields[i].path[k]) != 0))
+				break;
+		if (k == JREC_MAXDEPTH) {
+			if (f->flags != in->fields[i].flags)
+				abort();	/* Two readings of one member. */
+			return i;
+		}
+	}
+	if (*n == sizeof(in->fields) / sizeof(in->fields[0]))
+		abort();		/* jrec reads at most 64 fields. */
+	in->fields[*n] = *f;
+	return (*n)++;
+}
+
 struct ingest *
 ingest_new(const struct ingest_opts *opts)
 {
 	struct ingest *in = xcalloc(1, sizeof(*in));
+	size_t	 i, j, n = 0;
 
 	in->opts = *opts;
 	/* now - lookback, saturating: both come from the command line. */
 	in->oldest = opts->lookback > 0 && opts->now < INT64_MIN +
 	    opts->lookback ? INT64_MIN : opts->now - opts->lookback;
-	in->jr = jrec_new(fields, NFIELDS);
+	for (i = 0; i < NJSON; i++)
+		for (j = 0; j < json_readers[i]->nfields; j++)
+			in->map[i][j] = (uint8_t)add_field(in, &n,
+			    &json_readers[i]->fields[j]);
+	in->jr = jrec_new(in->fields, n);
 	jrec_set_containers(in->jr, containers);
 	in->b = tidx_builder_new();
 	map_init(&in->byid, 1024);
@@ -270,79 +270,72 @@ ingest_stats(const struct ingest *in)
 	return &in->st;
 }
 
-/* Empty in the rule's sense: missing, null or "". */
-static int
-is_empty(const struct jval *v)
+/* ---------------------------------------------------------------------
+ * What the readers are given (source.h).
+ */
+
+struct ingest_stats *
+ingest_counts(struct ingest *in)
 {
-	return v->type == JV_ABSENT || v->type == JV_NULL ||
-	    (v->type == JV_STRING && v->len == 0);
+	return &in->st;
+}
+
+int64_t
+ingest_now(const struct ingest *in)
+{
+	return in->opts.now;
+}
+
+int64_t
+ingest_ttl_expiry(const struct ingest *in)
+{
+	return in->opts.ttl > 0 && in->opts.now < KTIME_NONE - in->opts.ttl ?
+	    in->opts.now + in->opts.ttl : KTIME_NONE;
 }
 
 int
-ingest_truthy(int type, const char *s, size_t len, int b)
+ingest_in_lookback(struct ingest *in, int64_t tg)
 {
-	if (type == JV_BOOL)
-		return b;
-	if (type == JV_STRING)
-		return (len == 4 && strncasecmp(s, "true", 4) == 0) ||
-		    (len == 1 && s[0] == '1');
-	if (type == JV_NUMBER)
-		return len == 1 && s[0] == '1';
-	return 0;
+	if (tg < in->oldest) {
+		in->st.too_old++;
+		return 0;
+	}
+	return 1;
 }
 
-int
-ingest_confidence(int type, const char *s, size_t len, int32_t *v)
-{
-	char	 buf[64], *end;
-	double	 d;
-
-	if ((type != JV_NUMBER && type != JV_STRING) || len >= sizeof(buf) ||
-	    !jrec_is_number(s, len))
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	errno = 0;
-	d = strtod(buf, &end);
-	if (*end != '\0' || errno != 0 || !isfinite(d) ||
-	    d > INT32_MAX || d <= INT32_MIN)
-		return -1;
-	*v = (int32_t)lround(d);
-	return 0;
-}
-
-/* The reference of the len bytes at s in the builder (see tidx_build.h). */
-static uint32_t
-intern(struct ingest *in, const char *s, size_t len)
+uint32_t
+ingest_intern(struct ingest *in, const char *s, size_t len)
 {
 	return tidx_builder_string(in->b, s, len);
 }
 
-static uint32_t
-intern_val(struct ingest *in, const struct jval *v)
+uint32_t
+ingest_intern_val(struct ingest *in, const struct jval *v)
 {
 	if (v->type == JV_STRING || v->type == JV_NUMBER)
-		return intern(in, v->s, v->len);
+		return ingest_intern(in, v->s, v->len);
 	if (v->type == JV_BOOL)
-		return intern(in, v->b ? "true" : "false",
+		return ingest_intern(in, v->b ? "true" : "false",
 		    v->b ? 4 : 5);
 	return TIDX_STRNULL;
 }
 
-/* An indicator id: Kusto groups a missing one with "". */
-static uint32_t
-id_of(struct ingest *in, const struct jval *v)
+uint32_t
+ingest_feed(const struct ingest *in)
 {
-	return is_empty(v) ? intern(in, "", 0) : intern_val(in, v);
+	return in->source;
 }
 
-/*
- * Count a bad row and say why: msg, then, when val is not NULL, a quoted,
- * printable prefix of the bad value.
- */
-static int
-reject(struct ingest *in, char *why, size_t whylen, const char *msg,
-    const char *val, size_t vallen)
+void
+ingest_name_creator(struct ingest *in, uint32_t id, uint32_t name)
+{
+	*map_get(&in->names, id) = name;
+}
+
+/* Say why into why (whylen bytes): msg, then a quoted prefix of val. */
+static void
+say_why(char *why, size_t whylen, const char *msg, const char *val,
+    size_t vallen)
 {
 	char	 clip[4 * 63 + 8];
 
@@ -352,8 +345,29 @@ reject(struct ingest *in, char *why, size_t whylen, const char *msg,
 		ingest_quote(clip, sizeof(clip), val, vallen, 63);
 		snprintf(why, whylen, "%s: %s", msg, clip);
 	}
+}
+
+int
+ingest_reject(struct ingest *in, const char *msg, const char *val,
+    size_t vallen)
+{
+	if (in->why != NULL)
+		say_why(in->why, in->whylen, msg, val, vallen);
 	in->st.rejected++;
 	return -1;
+}
+
+void
+ingest_begin_record(struct ingest *in)
+{
+	in->st.rows++;
+	in->npend = 0;
+}
+
+size_t
+ingest_pending(const struct ingest *in)
+{
+	return in->npend;
 }
 
 size_t
@@ -468,24 +482,6 @@ user_excluded(struct ingest *in, const struct addr *a, unsigned plen)
 	return 0;
 }
 
-/* Strip white space and a trailing comment ('#' or ';') from a line. */
-static void
-list_trim(const char **s, size_t *len)
-{
-	const char *p = *s, *e = *s + *len, *c;
-
-	for (c = p; c < e; c++)
-		if (*c == '#' || *c == ';')
-			break;
-	e = c;
-	while (p < e && isspace((unsigned char)*p))
-		p++;
-	while (e > p && isspace((unsigned char)e[-1]))
-		e--;
-	*s = p;
-	*len = (size_t)(e - p);
-}
-
 int
 ingest_exclude_line(struct ingest *in, const char *line, size_t len,
     char *why, size_t whylen)
@@ -495,7 +491,7 @@ ingest_exclude_line(struct ingest *in, const char *line, size_t len,
 	const char *err, *p = line, *end;
 	size_t	 n = len;
 
-	list_trim(&p, &n);
+	source_list_trim(&p, &n);
 	if (n == 0)
 		return 0;
 	end = p;
@@ -525,12 +521,8 @@ ingest_exclude_line(struct ingest *in, const char *line, size_t len,
  * Candidates.
  */
 
-/*
- * Add one address text of the current record to the pending list (steps
- * 1 and 3).  Returns 0, or -1 when it does not parse (why is set).
- */
-static int
-pend_addr(struct ingest *in, const char *s, size_t len)
+int
+ingest_addr(struct ingest *in, const char *s, size_t len)
 {
 	struct caddr *c;
 	const char *err;
@@ -542,7 +534,7 @@ pend_addr(struct ingest *in, const char *s, size_t len)
 	c = &in->pend[in->npend];
 	if (parse_prefix(s, len, &c->a, &plen, &err, 0) == -1) {
 		in->st.bad_address++;
-		return reject(in, in->why, in->whylen, err, s, len);
+		return ingest_reject(in, err, s, len);
 	}
 	cls = addr_prefix_class(&c->a, plen);
 	if (cls != ADDR_INDEXABLE || user_excluded(in, &c->a, plen)) {
@@ -551,21 +543,17 @@ pend_addr(struct ingest *in, const char *s, size_t len)
 		return 0;
 	}
 	c->plen = (uint8_t)plen;
-	if ((c->text = intern(in, s, len)) == TIDX_STRFULL)
-		return reject(in, in->why, in->whylen,
-		    "too many strings for one index", NULL, 0);
+	if ((c->text = ingest_intern(in, s, len)) == TIDX_STRFULL)
+		return ingest_reject(in, "too many strings for one index",
+		    NULL, 0);
 	in->npend++;
 	return 0;
 }
 
-/*
- * Step 4 for a record with its pending addresses: keep the latest version
- * per indicator id.  Counts the record as excluded when it has no address
- * left.
- */
-static int
-add_candidate(struct ingest *in, struct cand *c)
+int
+ingest_add(struct ingest *in, const struct source_rec *r)
 {
+	struct cand c;
 	uint32_t *slot;
 	size_t	 i;
 
@@ -573,15 +561,16 @@ add_candidate(struct ingest *in, struct cand *c)
 		in->st.excluded++;
 		return 0;
 	}
+	c.r = *r;
 	for (i = 0; i < 5; i++)
-		if (c->meta[i] == TIDX_STRFULL)
-			c->id = TIDX_STRFULL;
-	if (c->source == TIDX_STRFULL || c->creator == TIDX_STRFULL)
-		c->id = TIDX_STRFULL;
-	if (c->id == TIDX_STRFULL || in->ncands >= UINT32_MAX - 1 ||
+		if (r->meta[i] == TIDX_STRFULL)
+			c.r.id = TIDX_STRFULL;
+	if (r->source == TIDX_STRFULL || r->creator == TIDX_STRFULL)
+		c.r.id = TIDX_STRFULL;
+	if (c.r.id == TIDX_STRFULL || in->ncands >= UINT32_MAX - 1 ||
 	    in->naddrs + in->npend >= UINT32_MAX - 1)
-		return reject(in, in->why, in->whylen,
-		    "too many indicators for one index", NULL, 0);
+		return ingest_reject(in, "too many indicators for one index",
+		    NULL, 0);
 	if (in->naddrs + in->npend > in->capaddrs) {
 		while (in->naddrs + in->npend > in->capaddrs)
 			in->capaddrs = in->capaddrs ? in->capaddrs * 2 : 1024;
@@ -590,10 +579,10 @@ add_candidate(struct ingest *in, struct cand *c)
 	}
 	memcpy(in->addrs + in->naddrs, in->pend, in->npend *
 	    sizeof(*in->pend));
-	c->afirst = (uint32_t)in->naddrs;
-	c->acount = (uint32_t)in->npend;
+	c.afirst = (uint32_t)in->naddrs;
+	c.acount = (uint32_t)in->npend;
 	in->naddrs += in->npend;
-	slot = map_get(&in->byid, c->id);
+	slot = map_get(&in->byid, c.r.id);
 	if (*slot == UINT32_MAX) {
 		if (in->ncands == in->capcands) {
 			in->capcands = in->capcands ? in->capcands * 2 : 1024;
@@ -601,427 +590,35 @@ add_candidate(struct ingest *in, struct cand *c)
 			    sizeof(*in->cands));
 		}
 		*slot = (uint32_t)in->ncands;
-		in->cands[in->ncands++] = *c;
-	} else if (c->tg >= in->cands[*slot].tg) {
-		in->cands[*slot] = *c;
+		in->cands[in->ncands++] = c;
+	} else if (c.r.tg >= in->cands[*slot].r.tg) {
+		in->cands[*slot] = c;
 		in->st.superseded++;
 	} else
 		in->st.superseded++;
 	return 0;
 }
 
-static const struct jval *
-val(const struct ingest *in, int f)
-{
-	return jrec_get(in->jr, (size_t)f);
-}
-
-/* A time member: 0 and *t, 1 when empty, -1 when it does not parse. */
-static int
-time_of(const struct jval *v, int64_t *t)
-{
-	if (is_empty(v))
-		return 1;
-	if (v->type != JV_STRING || ktime_parse(v->s, v->len, t) == -1)
-		return -1;
-	return 0;
-}
-
-static int
-time_reject(struct ingest *in, const char *name, const struct jval *v)
-{
-	char	 msg[64];
-
-	snprintf(msg, sizeof(msg), "%s is not a time", name);
-	return reject(in, in->why, in->whylen, msg,
-	    v->type == JV_STRING ? v->s : NULL, v->len);
-}
-
-/* ActivityGroupNames from "ActivityGroup:NAME" labels, comma-separated. */
-static uint32_t
-activity_groups(struct ingest *in, const struct jval *labels)
-{
-	static const char pre[] = "ActivityGroup:";
-	char	*buf;
-	size_t	 n = 0, i = 0, j;
-	uint32_t ref;
-
-	if (labels->type != JV_STRING)
-		return TIDX_STRNULL;
-	buf = xmalloc(labels->len + 1);
-	while (i < labels->len) {
-		for (j = i; j < labels->len && labels->s[j] != '\n'; j++)
-			;
-		if (j - i > sizeof(pre) - 1 &&
-		    strncasecmp(labels->s + i, pre, sizeof(pre) - 1) == 0) {
-			if (n > 0)
-				buf[n++] = ',';
-			memcpy(buf + n, labels->s + i + sizeof(pre) - 1,
-			    j - i - (sizeof(pre) - 1));
-			n += j - i - (sizeof(pre) - 1);
-		}
-		i = j + 1;
-	}
-	ref = n > 0 ? intern(in, buf, n) : TIDX_STRNULL;
-	free(buf);
-	return ref;
-}
-
-/* The first line of a JF_LIST value (the first string of the array). */
-static uint32_t
-first_of(struct ingest *in, const struct jval *v)
-{
-	const char *nl;
-
-	if (v->type != JV_STRING || v->len == 0)
-		return TIDX_STRNULL;
-	nl = memchr(v->s, '\n', v->len);
-	return intern(in, v->s, nl ? (size_t)(nl - v->s) : v->len);
-}
-
-static uint32_t
-default_type(struct ingest *in, const struct jval *v)
-{
-	return is_empty(v) ? intern(in, DEFAULT_TYPE,
-	    strlen(DEFAULT_TYPE)) : intern_val(in, v);
-}
-
-/* stix_addresses() callback: one address of the pattern. */
-static void
-stix_addr(void *arg, const char *s, size_t len)
-{
-	struct ingest *in = arg;
-
-	if (pend_addr(in, s, len) == -1)
-		in->bad = 1;
-}
-
-/*
- * The addresses of a STIX pattern.  Returns 0 when some were pending, 1
- * when the record names none it can index (counted), -1 when bad.
+/* ---------------------------------------------------------------------
+ * JSON records.
  */
-static int
-pattern_addrs(struct ingest *in, const struct jval *p)
-{
-	enum stix_status st;
 
-	if (p->type != JV_STRING) {
-		in->st.no_address++;
-		return 1;
-	}
-	in->bad = 0;
-	switch ((st = stix_addresses(p->s, p->len, stix_addr, in))) {
-	case STIX_OK:
-		return in->bad ? -1 : 0;
-	case STIX_NOADDR:
-		in->st.no_address++;
-		return 1;
-	case STIX_COMPOUND:
-		in->st.compound++;
-		return 1;
-	case STIX_SYNTAX:
-		break;
-	}
-	return reject(in, in->why, in->whylen, stix_strerror(st), p->s,
-	    p->len);
-}
-
-/*
- * Step 2 for a row's TimeGenerated: 1 and *tg for a row in the lookback;
- * else the row is counted (no time, or too old), a bad time reported,
- * and the value to return for the row returned.
- */
-static int
-lookback(struct ingest *in, int64_t *tg)
-{
-	const struct jval *v = val(in, F_TIMEGENERATED);
-
-	switch (time_of(v, tg)) {
-	case 1:
-		in->st.no_time++;
-		return 0;
-	case -1:
-		in->st.no_time++;
-		return time_reject(in, "TimeGenerated", v);
-	}
-	if (*tg < in->oldest) {
-		in->st.too_old++;
-		return 0;
-	}
-	return 1;
-}
-
-/*
- * The feed of a Sentinel row: its SourceSystem column, else the input's
- * name.
- */
-static void
-row_source(struct ingest *in, struct cand *c)
-{
-	const struct jval *v = val(in, F_SOURCESYSTEM);
-
-	c->source = is_empty(v) ? in->source : intern_val(in, v);
-	c->creator = TIDX_STRNULL;
-}
-
-/*
- * A STIX identity object: remember its name for the indicators whose
- * created_by_ref names it.
- */
-static void
-take_identity(struct ingest *in)
-{
-	const struct jval *id = val(in, S_ID), *name = val(in, S_NAME);
-	uint32_t idref, nref;
-
-	if (id->type != JV_STRING || id->len == 0 ||
-	    name->type != JV_STRING || name->len == 0)
-		return;
-	idref = intern(in, id->s, id->len);
-	nref = intern(in, name->s, name->len);
-	if (idref >= TIDX_STRFULL || nref >= TIDX_STRFULL)
-		return;
-	*map_get(&in->names, idref) = nref;
-}
-
-/* A ThreatIntelligenceIndicator row (SPEC.md 2.1). */
-static int
-take_legacy(struct ingest *in)
-{
-	static const int order[5] = { F_NETWORKIP, F_NETWORKDESTINATIONIP,
-	    F_NETWORKSOURCEIP, F_EMAILSOURCEIPADDRESS, F_NETWORKCIDRBLOCK };
-	const struct jval *v, *addrv = NULL;
-	struct cand	 c;
-	int		 i, r, rc = 0;
-
-	/* Step 1: the first non-empty address column. */
-	for (i = 0; i < 5 && addrv == NULL; i++)
-		if (!is_empty(v = val(in, order[i])))
-			addrv = v;
-	if (addrv == NULL) {
-		in->st.no_address++;
-		return 0;
-	}
-	/* Step 2: the lookback. */
-	if ((r = lookback(in, &c.tg)) != 1)
-		return r;
-	/* Step 3. */
-	if (addrv->type != JV_STRING) {
-		in->st.bad_address++;
-		return reject(in, in->why, in->whylen, "not an IP address",
-		    NULL, 0);
-	}
-	if (pend_addr(in, addrv->s, addrv->len) == -1)
-		return -1;
-	v = val(in, F_EXPIRATIONDATETIME);
-	c.has_exp = !is_empty(v);
-	c.exp = KTIME_NONE;
-	if (c.has_exp && time_of(v, &c.exp) == -1) {
-		c.exp = NOEXPIRY_BAD;
-		rc = time_reject(in, "ExpirationDateTime", v);
-	}
-	v = val(in, F_ACTIVE);
-	c.active = ingest_truthy((int)v->type, v->s, v->len, v->b);
-	v = val(in, F_CONFIDENCESCORE);
-	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
-		c.conf = TIDX_CONF_NULL;
-	v = val(in, F_INDICATORID);
-	c.id = id_of(in, v);
-	for (i = 0; i < 4; i++)
-		c.meta[i] = intern_val(in, val(in, F_THREATTYPE + i));
-	c.meta[4] = default_type(in, val(in, F_TYPE));
-	row_source(in, &c);
-	if (add_candidate(in, &c) == -1)
-		return -1;
-	return rc;
-}
-
-/* A ThreatIntelIndicators row: STIX in a Sentinel table. */
-static int
-take_tii(struct ingest *in)
-{
-	static const char *const keys[] = { "ipv4-addr:value",
-	    "ipv6-addr:value", "network-traffic:src_ref.value",
-	    "network-traffic:dst_ref.value" };
-	const struct jval *v, *k;
-	struct cand	 c;
-	size_t		 i;
-	int		 r, obs = 0;
-
-	if ((r = lookback(in, &c.tg)) != 1)
-		return r;
-	/* The observable when it is an address, else the pattern. */
-	k = val(in, T_OBSKEY);
-	v = val(in, T_OBSVALUE);
-	for (i = 0; k->type == JV_STRING && i < 4; i++)
-		if (k->len == strlen(keys[i]) &&
-		    memcmp(k->s, keys[i], k->len) == 0)
-			obs = 1;
-	if (obs && v->type == JV_STRING && v->len > 0) {
-		if (pend_addr(in, v->s, v->len) == -1)
-			return -1;
-	} else {
-		v = val(in, T_PATTERN);
-		if (is_empty(v))
-			v = val(in, T_DATAPATTERN);
-		if ((r = pattern_addrs(in, v)) != 0)
-			return r < 0 ? -1 : 0;
-	}
-	v = val(in, T_VALIDUNTIL);
-	c.has_exp = 1;			/* No ValidUntil: no expiry. */
-	c.exp = KTIME_NONE;
-	if (time_of(v, &c.exp) == -1) {
-		c.exp = NOEXPIRY_BAD;
-		(void)time_reject(in, "ValidUntil", v);
-		r = -1;
-	} else
-		r = 0;
-	v = val(in, T_ISACTIVE);
-	c.active = ingest_truthy((int)v->type, v->s, v->len, v->b);
-	v = val(in, T_REVOKED);
-	if (ingest_truthy((int)v->type, v->s, v->len, v->b))
-		c.active = 0;
-	v = val(in, T_ISDELETED);
-	if (ingest_truthy((int)v->type, v->s, v->len, v->b))
-		c.active = 0;
-	v = val(in, T_CONFIDENCE);
-	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
-		c.conf = TIDX_CONF_NULL;
-	v = val(in, T_ID);
-	c.id = id_of(in, v);
-	c.meta[0] = first_of(in, val(in, T_DATATYPES));
-	v = val(in, T_DATADESC);
-	c.meta[1] = intern_val(in, is_empty(v) ? val(in, T_DATANAME) : v);
-	c.meta[2] = activity_groups(in, val(in, T_DATALABELS));
-	c.meta[3] = TIDX_STRNULL;
-	c.meta[4] = default_type(in, val(in, F_TYPE));
-	row_source(in, &c);
-	if (add_candidate(in, &c) == -1)
-		return -1;
-	return r;
-}
-
-/* A STIX 2.1 object; only indicators are read. */
-static int
-take_stix(struct ingest *in)
-{
-	const struct jval *v;
-	struct cand	 c;
-	int		 r;
-
-	v = val(in, S_TYPE);
-	if (v->type != JV_STRING || v->len != 9 ||
-	    memcmp(v->s, "indicator", 9) != 0) {
-		if (v->type == JV_STRING && v->len == 8 &&
-		    memcmp(v->s, "identity", 8) == 0)
-			take_identity(in);
-		in->st.not_indicator++;
-		return 0;
-	}
-	v = val(in, S_PATTERNTYPE);
-	if (v->type == JV_STRING && !(v->len == 4 &&
-	    memcmp(v->s, "stix", 4) == 0)) {
-		in->st.no_address++;	/* A Sigma, YARA ... pattern. */
-		return 0;
-	}
-	/* The version time: modified, else created; no lookback. */
-	v = val(in, S_MODIFIED);
-	if (is_empty(v))
-		v = val(in, S_CREATED);
-	switch (time_of(v, &c.tg)) {
-	case 1:
-		c.tg = in->opts.now;
-		break;
-	case -1:
-		return time_reject(in, "modified", v);
-	}
-	if ((r = pattern_addrs(in, val(in, S_PATTERN))) != 0)
-		return r < 0 ? -1 : 0;
-	v = val(in, S_VALIDUNTIL);
-	c.has_exp = 1;
-	c.exp = KTIME_NONE;
-	r = 0;
-	if (time_of(v, &c.exp) == -1) {
-		c.exp = NOEXPIRY_BAD;
-		r = time_reject(in, "valid_until", v);
-	}
-	v = val(in, S_REVOKED);
-	c.active = !ingest_truthy((int)v->type, v->s, v->len, v->b);
-	v = val(in, S_CONFIDENCE);
-	if (ingest_confidence((int)v->type, v->s, v->len, &c.conf) == -1)
-		c.conf = TIDX_CONF_NULL;
-	v = val(in, S_ID);
-	c.id = id_of(in, v);
-	c.meta[0] = first_of(in, val(in, S_TYPES));
-	v = val(in, S_DESCRIPTION);
-	c.meta[1] = intern_val(in, is_empty(v) ? val(in, S_NAME) : v);
-	c.meta[2] = activity_groups(in, val(in, S_LABELS));
-	c.meta[3] = TIDX_STRNULL;
-	c.meta[4] = intern(in, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
-	c.source = in->source;
-	v = val(in, S_CREATEDBY);
-	c.creator = v->type == JV_STRING && v->len > 0 ?
-	    intern(in, v->s, v->len) : TIDX_STRNULL;
-	if (add_candidate(in, &c) == -1)
-		return -1;
-	return r;
-}
-
-/*
- * 1 when the record is an indicator of a known form: a STIX indicator,
- * a ThreatIntelIndicators row, or an object with a column of the legacy
- * table.  Other STIX objects are neither (nor unknown).
- */
-static int
-legacy_form(struct ingest *in)
-{
-	int	 f;
-
-	for (f = F_NETWORKIP; f <= F_SOURCESYSTEM; f++)
-		if (val(in, f)->type != JV_ABSENT)
-			return 1;
-	return 0;
-}
-
-/* 1 when the STIX object's id reads type--suffix, as STIX ids do. */
-static int
-stix_id(struct ingest *in)
-{
-	const struct jval *v = val(in, S_ID);
-	size_t	 i;
-
-	for (i = 0; v->type == JV_STRING && i + 1 < v->len; i++)
-		if (v->s[i] == '-' && v->s[i + 1] == '-')
-			return i > 0;
-	return 0;
-}
-
-/* One record of the jrec: tell its kind and take it. */
+/* One record of the jrec: the first reader that claims it takes it. */
 static int
 take_record(struct ingest *in)
 {
-	const struct jval *t;
+	struct source_jv v;
+	size_t	 i;
 
-	in->st.rows++;
-	in->npend = 0;
-	if (!is_empty(t = val(in, S_TYPE))) {
-		if (!stix_id(in))
-			in->st.unknown++;
-		else if (t->type == JV_STRING && t->len == 9 &&
-		    memcmp(t->s, "indicator", 9) == 0)
-			in->st.known++;
-		return take_stix(in);
+	ingest_begin_record(in);
+	v.jr = in->jr;
+	for (i = 0; i < NJSON; i++) {
+		v.map = in->map[i];
+		if (in->fjson != NULL ? in->fjson == json_readers[i] :
+		    json_readers[i]->claim(&v))
+			return json_readers[i]->take(in, &v);
 	}
-	if (!is_empty(val(in, T_OBSKEY)) || !is_empty(val(in, T_OBSVALUE)) ||
-	    !is_empty(val(in, T_PATTERN)) || !is_empty(val(in, T_ISACTIVE))) {
-		in->st.known++;
-		return take_tii(in);
-	}
-	if (legacy_form(in))
-		in->st.known++;
-	else
-		in->st.unknown++;
-	return take_legacy(in);
+	return 0;			/* Not reached: the last claims all. */
 }
 
 /* jrec callback for a line: keep the first bad record's reason. */
@@ -1039,12 +636,15 @@ each_row(void *arg, struct jrec *jr)
 	return 0;
 }
 
-int
-ingest_row(struct ingest *in, const char *line, size_t len, char *why,
-    size_t whylen)
+/* The JSON text reader: one line of NDJSON (a record, or records). */
+static int
+json_line(struct ingest *in, struct source_state *st, const char *line,
+    size_t len)
 {
-	in->why = why;
-	in->whylen = whylen;
+	char	*why = in->why;
+	size_t	 whylen = in->whylen;
+
+	(void)st;
 	in->rc = 0;
 	switch (jrec_parse_records(in->jr, line, len, each_row, in)) {
 	case JREC_EMPTY:
@@ -1061,15 +661,13 @@ ingest_row(struct ingest *in, const char *line, size_t len, char *why,
 		in->st.rows++;
 		in->st.unknown++;
 		in->st.malformed++;
-		return reject(in, why, whylen, jrec_bad_reason(in->jr), NULL,
-		    0);
+		return ingest_reject(in, jrec_bad_reason(in->jr), NULL, 0);
 	case JREC_OK:
 		break;
 	}
 	if (jrec_nonobjects(in->jr) > 0 && in->rc == 0) {
 		in->st.malformed++;
-		return reject(in, why, whylen, jrec_bad_reason(in->jr), NULL,
-		    0);
+		return ingest_reject(in, jrec_bad_reason(in->jr), NULL, 0);
 	}
 	return in->rc;
 }
@@ -1134,14 +732,10 @@ ingest_doc_error(struct ingest *in, uint64_t *offset)
 	return in->docwhy;
 }
 
-/*
- * The IndicatorId of a list entry: FEED:prefix, the prefix in canonical
- * form (RFC 5952 for IPv6, no length for a single address), so it does
- * not depend on how the list wrote it or where.
- */
-static uint32_t
-list_id(struct ingest *in, const struct caddr *ca)
+uint32_t
+ingest_list_id(struct ingest *in)
 {
+	const struct caddr *ca = &in->pend[in->npend - 1];
 	char	 buf[ADDR_STRLEN + 8], *out;
 	const char *feed;
 	uint32_t flen, ref;
@@ -1160,7 +754,7 @@ list_id(struct ingest *in, const struct caddr *ca)
 		memcpy(out, feed, flen);
 	out[flen] = ':';
 	memcpy(out + flen + 1, buf, n);
-	ref = intern(in, out, flen + 1 + n);
+	ref = ingest_intern(in, out, flen + 1 + n);
 	free(out);
 	return ref;
 }
@@ -1168,89 +762,170 @@ list_id(struct ingest *in, const struct caddr *ca)
 void
 ingest_set_source(struct ingest *in, const char *name, size_t len)
 {
-	in->source = name == NULL ? TIDX_STRNULL : intern(in, name, len);
+	in->source = name == NULL ? TIDX_STRNULL :
+	    ingest_intern(in, name, len);
+}
+
+/* ---------------------------------------------------------------------
+ * Inputs and their readers.
+ */
+
+/* Past a UTF-8 byte-order mark and white space. */
+static const char *
+text_start(const char *p, size_t len)
+{
+	const char *e = p + len;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	return p < e ? p : NULL;
+}
+
+static enum source_claim
+json_claim(struct source_state *st, const char *line, size_t len,
+    int forced, char *why, size_t whylen)
+{
+	const char *p = text_start(line, len);
+
+	(void)st;
+	(void)why;
+	(void)whylen;
+	if (p == NULL)
+		return SOURCE_NO;
+	return forced || *p == '{' || *p == '[' ? SOURCE_RECORD : SOURCE_NO;
+}
+
+static const struct source_text json_text = { "json", json_claim,
+    json_line };
+
+/* The readers --format name picks: 0, or -1 for an unknown name. */
+static int
+format_readers(const char *name, const struct source_json **j,
+    const struct source_text **t)
+{
+	size_t	 i;
+
+	*j = NULL;
+	*t = NULL;
+	if (strcmp(name, "auto") == 0)
+		return 0;
+	for (i = 0; i < NJSON; i++)
+		if (strcmp(name, json_readers[i]->name) == 0) {
+			*j = json_readers[i];
+			*t = &json_text;
+			return 0;
+		}
+	for (i = 0; i < NTEXT; i++)
+		if (strcmp(name, text_readers[i]->name) == 0) {
+			*t = text_readers[i];
+			return 0;
+		}
+	return -1;
 }
 
 int
-ingest_list_line(struct ingest *in, const char *line, size_t len,
-    char *why, size_t whylen)
+ingest_format_valid(const char *name)
 {
-	const char *p = line, *end, *comment;
-	struct cand c;
-	size_t	 n = len, clen = 0;
+	const struct source_json *j;
+	const struct source_text *t;
 
-	/* The comment after the address becomes the Description. */
-	for (comment = line; comment < line + len; comment++)
-		if (*comment == '#' || *comment == ';')
-			break;
-	if (comment < line + len) {
-		const char *ce = line + len;
-
-		comment++;
-		while (comment < ce && isspace((unsigned char)*comment))
-			comment++;
-		while (ce > comment && isspace((unsigned char)ce[-1]))
-			ce--;
-		clen = (size_t)(ce - comment);
-	}
-	list_trim(&p, &n);
-	if (n == 0) {
-		in->st.blank++;
-		return 0;
-	}
-	in->st.rows++;
-	in->npend = 0;
-	in->why = why;
-	in->whylen = whylen;
-	end = p;
-	while (end < p + n && !isspace((unsigned char)*end))
-		end++;
-	if (end != p + n) {
-		in->st.bad_address++;
-		in->st.unknown++;
-		return reject(in, why, whylen, "not an IP address or prefix",
-		    p, n);
-	}
-	if (pend_addr(in, p, n) == -1) {
-		in->st.unknown++;
-		return -1;
-	}
-	in->st.known++;
-	if (in->npend == 0) {		/* Excluded. */
-		in->st.excluded++;
-		return 0;
-	}
-	c.tg = in->opts.now;
-	c.has_exp = 1;
-	c.exp = in->opts.ttl > 0 && in->opts.now < KTIME_NONE - in->opts.ttl ?
-	    in->opts.now + in->opts.ttl : KTIME_NONE;
-	c.active = 1;
-	c.conf = TIDX_CONF_NULL;
-	c.source = in->source;
-	c.creator = TIDX_STRNULL;
-	c.id = list_id(in, &in->pend[in->npend - 1]);
-	c.meta[0] = TIDX_STRNULL;
-	c.meta[1] = clen > 0 ? intern(in, comment, clen) :
-	    TIDX_STRNULL;
-	c.meta[2] = c.meta[3] = TIDX_STRNULL;
-	c.meta[4] = intern(in, DEFAULT_TYPE, strlen(DEFAULT_TYPE));
-	return add_candidate(in, &c);
+	return format_readers(name, &j, &t) == 0;
 }
 
-enum ingest_format
-ingest_sniff(const char *buf, size_t len, int *document)
+int
+ingest_set_format(struct ingest *in, const char *name)
 {
-	int	 d = jrec_is_document(buf, len);
+	return format_readers(name, &in->fjson, &in->ftext);
+}
+
+const char *
+ingest_format_names(void)
+{
+	static char names[256];
+	size_t	 i, n;
+
+	if (names[0] != '\0')
+		return names;
+	n = (size_t)snprintf(names, sizeof(names), "auto");
+	for (i = 0; i < NTEXT && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, ", %s",
+		    text_readers[i]->name);
+	for (i = 0; i < NJSON && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, ", %s",
+		    json_readers[i]->name);
+	return names;
+}
+
+void
+ingest_input_begin(struct ingest *in)
+{
+	in->text = NULL;
+	memset(&in->tstate, 0, sizeof(in->tstate));
+}
+
+int
+ingest_sniff_document(const struct ingest *in, const char *buf,
+    size_t len)
+{
+	if (in->ftext != NULL && in->ftext != &json_text)
+		return 0;
+	return jrec_is_document(buf, len) == 1;
+}
+
+/*
+ * Offer a line to the readers until one claims the input: 1 when the
+ * line is a record of the reader that did, 0 when it was a header or no
+ * reader wanted it (passed over), -1 when the --format reader refused it
+ * (why set).
+ */
+static int
+claim_input(struct ingest *in, const char *line, size_t len)
+{
+	enum source_claim c;
 	size_t	 i;
 
-	*document = d == 1;
-	if (d >= 0)
-		return INGEST_JSON;
-	for (i = 0; i < len; i++)	/* Nothing but white space: JSON. */
-		if (!isspace((unsigned char)buf[i]) &&
-		    !(i < 3 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0))
-			return INGEST_LIST;
-	return INGEST_JSON;
+	if (in->ftext != NULL) {
+		c = in->ftext->claim(&in->tstate, line, len, 1, in->why,
+		    in->whylen);
+		if (c == SOURCE_NO)
+			return text_start(line, len) == NULL ? 0 : -1;
+		in->text = in->ftext;
+		return c == SOURCE_RECORD;
+	}
+	for (i = 0; i < NTEXT; i++) {
+		c = text_readers[i]->claim(&in->tstate, line, len, 0, in->why,
+		    in->whylen);
+		if (c != SOURCE_NO) {
+			in->text = text_readers[i];
+			return c == SOURCE_RECORD;
+		}
+	}
+	return 0;
+}
+
+int
+ingest_line(struct ingest *in, const char *line, size_t len, char *why,
+    size_t whylen)
+{
+	int	 rc;
+
+	in->why = why;
+	in->whylen = whylen;
+	if (in->text == NULL) {
+		if ((rc = claim_input(in, line, len)) == 0) {
+			in->st.blank++;
+			return 0;
+		}
+		if (rc == -1) {
+			in->st.rows++;
+			in->st.unknown++;
+			in->st.rejected++;
+			return -1;
+		}
+	}
+	return in->text->line(in, &in->tstate, line, len);
 }
 
 /* Step 6 order: 1 when candidate x is preferred to y. */
@@ -1261,12 +936,12 @@ better(const struct ingest *in, const struct cand *x, const struct cand *y)
 	uint32_t xl, yl;
 	int	 c;
 
-	if (x->tg != y->tg)
-		return x->tg > y->tg;
-	if (x->conf != y->conf)
-		return x->conf > y->conf;	/* Null is INT32_MIN. */
-	xs = tidx_builder_get(in->b, x->id, &xl);
-	ys = tidx_builder_get(in->b, y->id, &yl);
+	if (x->r.tg != y->r.tg)
+		return x->r.tg > y->r.tg;
+	if (x->r.conf != y->r.conf)
+		return x->r.conf > y->r.conf;	/* Null is INT32_MIN. */
+	xs = tidx_builder_get(in->b, x->r.id, &xl);
+	ys = tidx_builder_get(in->b, y->r.id, &yl);
 	c = memcmp(xs, ys, xl < yl ? xl : yl);
 	return c < 0 || (c == 0 && xl < yl);
 }
@@ -1317,11 +992,11 @@ drop_inactive(struct ingest *in)
 	for (i = 0; i < in->ncands; i++) {
 		struct cand *c = &in->cands[i];
 
-		if (!c->active) {
+		if (!c->r.active) {
 			in->st.inactive++;
 			c->acount = 0;
-		} else if (!c->has_exp || c->exp == NOEXPIRY_BAD ||
-		    c->exp <= in->opts.now) {
+		} else if (!c->r.has_exp || c->r.exp == SOURCE_EXPIRY_BAD ||
+		    c->r.exp <= in->opts.now) {
 			in->st.expired++;
 			c->acount = 0;
 		}
@@ -1377,18 +1052,18 @@ emit_record(const struct ingest *in, struct tidx_builder *b,
 	struct tidx_rec_ref r;
 	uint32_t name;
 
-	r.time_generated = c->tg;
-	r.expiration = c->exp;
-	r.confidence = c->conf;
-	r.id = c->id;
-	r.threat_type = c->meta[0];
-	r.description = c->meta[1];
-	r.activity_groups = c->meta[2];
-	r.url = c->meta[3];
-	r.type = c->meta[4];
-	r.source = c->source;
-	if (c->creator != TIDX_STRNULL &&
-	    (name = map_find(&in->names, c->creator)) != UINT32_MAX)
+	r.time_generated = c->r.tg;
+	r.expiration = c->r.exp;
+	r.confidence = c->r.conf;
+	r.id = c->r.id;
+	r.threat_type = c->r.meta[0];
+	r.description = c->r.meta[1];
+	r.activity_groups = c->r.meta[2];
+	r.url = c->r.meta[3];
+	r.type = c->r.meta[4];
+	r.source = c->r.source;
+	if (c->r.creator != TIDX_STRNULL &&
+	    (name = map_find(&in->names, c->r.creator)) != UINT32_MAX)
 		r.source = name;
 	return tidx_builder_record(b, &r);
 }

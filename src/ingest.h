@@ -1,12 +1,13 @@
 /*
- * ingest.h: turning indicator rows into the indicators an index keeps.
+ * ingest.h: turning indicator records into the indicators an index keeps.
  *
- * This module applies SPEC.md section 2.1 to Sentinel
- * ThreatIntelligenceIndicator rows, one JSON object per call: the choice
- * of address, the lookback, the exclusions, the latest row per IndicatorId,
- * Active and expiry, and one indicator per address.  Rows are fed with
- * ingest_row(); ingest_finish() makes the choices that need every row and
- * hands the result to an index builder.
+ * This module applies SPEC.md section 2.1 to the records of every feed
+ * format of SPEC.md 5 (the source readers, source.h): the choice of
+ * address, the lookback, the exclusions, the latest record per
+ * IndicatorId, Active and expiry, and one indicator per address.  Inputs
+ * are fed line by line (ingest_line) or as JSON documents
+ * (ingest_doc_*); ingest_finish() makes the choices that need every
+ * record and hands the result to an index builder.
  */
 #ifndef INGEST_H
 #define INGEST_H
@@ -27,7 +28,7 @@ struct ingest_opts {
 struct ingest_stats {
 	uint64_t rows;		/* Rows (JSON objects) read. */
 	uint64_t blank;		/* Empty lines, not counted as rows. */
-	uint64_t rejected;	/* Reported as bad input (see ingest_row). */
+	uint64_t rejected;	/* Reported as bad input (see ingest_line). */
 	uint64_t malformed;	/* Of those, not JSON or not an object. */
 	uint64_t no_address;	/* Step 1: no address column set. */
 	uint64_t no_time;	/* Step 2: TimeGenerated missing or bad. */
@@ -52,45 +53,53 @@ struct ingest_stats {
 
 struct ingest;
 
-enum ingest_format {
-	INGEST_AUTO,		/* Tell from the content. */
-	INGEST_JSON,		/* NDJSON, or one document over many lines. */
-	INGEST_LIST		/* A plain list of addresses and prefixes. */
-};
-
-/*
- * Tell the format of an input from its first len bytes (at least its
- * first line, when it has one): a text that starts with '[', or with '{'
- * without ending the JSON text on its first line, is a document
- * (*document set); other JSON is NDJSON; anything else is a plain list.
- */
-enum ingest_format ingest_sniff(const char *buf, size_t len, int *document);
-
 /* Return a new ingestion with the given options (free: ingest_free). */
 struct ingest *ingest_new(const struct ingest_opts *opts);
 void	 ingest_free(struct ingest *in);
 
 /*
- * Take one line of NDJSON: a JSON object, or an array or bundle of them
- * on one line.  Returns 0 when its records were used or filtered by the
- * rule, or -1 when it is bad input: not JSON, not an object, or a time or
- * address that is present but does not parse (a STIX pattern that is not
- * one, an address prefix shorter than /8 or /16).  Then why (whylen
- * bytes) says what was wrong (for the first bad record of the line).  A
- * row with a bad expiry still takes part in step 4, as the rule's null
- * would, and can never be kept.
+ * Force the format of every input (--format): "auto" (tell it from each
+ * input's content), "json" (any JSON form), or a reader's name (see
+ * ingest_format_names).  0, or -1 for an unknown name.
  */
-int	 ingest_row(struct ingest *in, const char *line, size_t len,
-	    char *why, size_t whylen);
+int	 ingest_set_format(struct ingest *in, const char *name);
+
+/* 1 when ingest_set_format takes name, else 0. */
+int	 ingest_format_valid(const char *name);
+
+/* The names ingest_set_format takes, comma-separated. */
+const char *ingest_format_names(void);
 
 /*
- * Take one line of a plain list: an address or prefix, white space, and
- * an optional comment after '#' or ';' (which becomes the Description);
- * comment-only and empty lines are passed over.  The entry's IndicatorId
- * is the feed's name, ':' and the canonical prefix; it is not aged by the lookback, and lives --ttl (opts.ttl)
- * or forever.  Returns 0, or -1 with why set.
+ * An input begins: its format is told anew from its first lines (or the
+ * forced one reads it).  Also after a broken JSON document, for the
+ * lines read again.
  */
-int	 ingest_list_line(struct ingest *in, const char *line, size_t len,
+void	 ingest_input_begin(struct ingest *in);
+
+/*
+ * 1 when the first line of an input (len bytes, possibly cut) starts a
+ * JSON document spread over lines (an array, an envelope, a
+ * pretty-printed object), to be fed with ingest_doc_*; else 0, and the
+ * input is read with ingest_line.
+ */
+int	 ingest_sniff_document(const struct ingest *in, const char *buf,
+	    size_t len);
+
+/*
+ * Take one line of the input.  The first lines go to the source readers
+ * until one claims the input (NDJSON, a plain list, ...); then each line
+ * goes to it.  Returns 0 when the line's records were used, passed over
+ * or filtered by the rule, or -1 when it is bad input: then why (whylen
+ * bytes) says what was wrong (for the first bad record of the line).  A
+ * JSON line is bad when it is not JSON, not an object, or has a time or
+ * address that is present but does not parse (a STIX pattern that is
+ * not one, an address prefix shorter than /8 or /16).  A row with a bad
+ * expiry still takes part in step 4, as the rule's null would, and can
+ * never be kept.  A list line is bad when it is not an address or prefix
+ * and an optional '#' or ';' comment (which becomes the Description).
+ */
+int	 ingest_line(struct ingest *in, const char *line, size_t len,
 	    char *why, size_t whylen);
 
 /*
@@ -164,17 +173,5 @@ const struct ingest_stats *ingest_stats(const struct ingest *in);
  */
 size_t	 ingest_quote(char *dst, size_t dstlen, const char *s, size_t len,
 	    size_t max);
-
-/*
- * Parse an Active-like value: true, or a string "true" in any case, or 1.
- * Returns 1 for true, 0 for anything else.
- */
-int	 ingest_truthy(int type, const char *s, size_t len, int b);
-
-/*
- * Parse a confidence: a JSON number or a string holding one, rounded to
- * the nearest integer.  Returns 0 and sets *v, or -1 (null).
- */
-int	 ingest_confidence(int type, const char *s, size_t len, int32_t *v);
 
 #endif /* INGEST_H */

@@ -57,7 +57,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: ti-index [-q] [-o index] [--exclude file] "
-	    "[--format auto|json|list]\n"
+	    "[--format NAME]\n"
 	    "                [--lookback dur] [--now time] [--source name] "
 	    "[--ttl dur]\n"
 	    "                [file ...]\n"
@@ -81,7 +81,7 @@ print_exit(void (*fn)(FILE *))
 /* What to build from: the options besides the ingestion's own. */
 struct build {
 	const char	*out;
-	enum ingest_format	 format;
+	const char	*format;	/* --format. */
 	char		**excludes;	/* --exclude files. */
 	int		 nexcludes;
 	int		 quiet;
@@ -95,7 +95,7 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 	const char	*out = bo->out;
 	int		 quiet = bo->quiet;
 	struct ingest	*in = ingest_new(opts);
-	struct feed	*f = feed_new(in, bo->format, bo->source, !quiet &&
+	struct feed	*f = feed_new(in, bo->source, !quiet &&
 			    isatty(STDERR_FILENO));
 	struct tidx_builder *b;
 	struct tidx_params p;
@@ -104,6 +104,8 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 	int		 i, ioerr = 0;
 	static char	*stdin_only[] = { "-", NULL };
 
+	if (bo->format != NULL)
+		(void)ingest_set_format(in, bo->format);	/* Checked. */
 	if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode))
 		errx(2, "%s: exists and is not a regular file; not replaced",
 		    out);
@@ -170,15 +172,10 @@ main(int argc, char *argv[])
 			bo.out = optarg;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "auto") == 0)
-				bo.format = INGEST_AUTO;
-			else if (strcmp(optarg, "json") == 0)
-				bo.format = INGEST_JSON;
-			else if (strcmp(optarg, "list") == 0)
-				bo.format = INGEST_LIST;
-			else
-				errx(2, "--format: not auto, json or list: %s",
-				    optarg);
+			if (!ingest_format_valid(optarg))
+				errx(2, "--format: not one of %s: %s",
+				    ingest_format_names(), optarg);
+			bo.format = optarg;
 			break;
 		case OPT_SOURCE:
 			if (optarg[0] == '\0')

@@ -8,7 +8,7 @@
  * the rule in order: the address column, the lookback, parsing and
  * exclusion, the latest row per IndicatorId, Active and expiry, and one
  * indicator per address; "Input" covers bad and blank lines and the
- * helpers ingest_truthy() and ingest_confidence(); "Limits" covers many
+ * helpers source_truthy() and source_confidence(); "Limits" covers many
  * indicators and reproducible output.  The "now" of every test is
  * 2026-11-20T12:00:00Z and the lookback 14 days.
  */
@@ -29,6 +29,7 @@
 #include "ingest.h"
 #include "jrec.h"
 #include "ktime.h"
+#include "source.h"
 #include "tidx.h"
 
 #include "check.h"
@@ -50,7 +51,7 @@ static char		 tmpdir[PATH_MAX / 2];	/* The unchecked fixture's. */
 static int64_t		 now;
 static struct ingest	*in;		/* The checked fixture's. */
 static struct tidx	*ix;		/* What finish() opened. */
-static char		 why[256];	/* ingest_row's reason. */
+static char		 why[256];	/* ingest_line's reason. */
 
 /* ---------------------------------------------------------------------
  * Helpers.
@@ -66,11 +67,52 @@ ticks(const char *text)
 	return t;
 }
 
+static void mode(int json);
+
 static int
 row(const char *line)
 {
 	memset(why, 0, sizeof(why));
-	return ingest_row(in, line, strlen(line), why, sizeof(why));
+	mode(1);
+	return ingest_line(in, line, strlen(line), why, sizeof(why));
+}
+
+/* Read the lines that follow as JSON (json 1) or as a plain list. */
+static void
+mode(int json)
+{
+	static const struct ingest *cur;
+	static int cur_json;
+
+	if (cur == in && cur_json == json)
+		return;
+	ck_assert_int_eq(ingest_set_format(in, json ? "json" : "list"), 0);
+	ingest_input_begin(in);
+	cur = in;
+	cur_json = json;
+}
+
+static void
+list_mode(void)
+{
+	mode(0);
+}
+
+/* source_truthy and source_confidence of a value of type t. */
+static int
+truthy(enum jval_type t, const char *s, size_t len, int b)
+{
+	struct jval v = { t, s, len, b };
+
+	return source_truthy(&v);
+}
+
+static int
+confidence(enum jval_type t, const char *s, size_t len, int32_t *conf)
+{
+	struct jval v = { t, s, len, 0 };
+
+	return source_confidence(&v, conf);
 }
 
 /* A row that must be taken (or filtered by the rule): 0. */
@@ -272,15 +314,19 @@ START_TEST(test_record_forms)
 	ck_assert_uint_eq(st()->known, 3);
 	ck_assert_uint_eq(st()->unknown, 0);
 	row_ok("{\"foo\":1}");
-	row_ok("{\"type\":\"metadata\",\"timestamp\":1}");
+	row_ok("{\"type\":\"report\",\"timestamp\":1}");
 	(void)row("not json");
 	ck_assert_uint_eq(st()->known, 3);
 	ck_assert_uint_eq(st()->unknown, 3);
-	ck_assert_int_eq(ingest_list_line(in, "10.0.0.1", 8, why,
+	/* A Spamhaus metadata line is not an indicator either. */
+	row_ok("{\"type\":\"metadata\",\"timestamp\":1,\"records\":0}");
+	ck_assert_uint_eq(st()->unknown, 3);
+	list_mode();
+	ck_assert_int_eq(ingest_line(in, "10.0.0.1", 8, why,
 	    sizeof(why)), 0);
-	ck_assert_int_eq(ingest_list_line(in, "x,y", 3, why, sizeof(why)),
+	ck_assert_int_eq(ingest_line(in, "x,y", 3, why, sizeof(why)),
 	    -1);
-	ck_assert_int_eq(ingest_list_line(in, "# c", 3, why, sizeof(why)),
+	ck_assert_int_eq(ingest_line(in, "# c", 3, why, sizeof(why)),
 	    0);
 	ck_assert_uint_eq(st()->known, 4);
 	ck_assert_uint_eq(st()->unknown, 4);
@@ -292,7 +338,8 @@ static void
 list_ok(const char *s)
 {
 	memset(why, 0, sizeof(why));
-	ck_assert_msg(ingest_list_line(in, s, strlen(s), why,
+	list_mode();
+	ck_assert_msg(ingest_line(in, s, strlen(s), why,
 	    sizeof(why)) == 0, "%s: %s", s, why);
 }
 
@@ -1039,7 +1086,7 @@ START_TEST(test_blank)
 }
 END_TEST
 
-/* ingest_row reads len bytes, and why is cut to whylen. */
+/* ingest_line reads len bytes, and why is cut to whylen. */
 START_TEST(test_row_bounds)
 {
 	static const char line[] = "{\"IndicatorId\":\"a\","
@@ -1050,10 +1097,11 @@ START_TEST(test_row_bounds)
 	    "so that the reason would not fit in a small buffer\"}";
 	char	 small[8];
 
-	ck_assert_int_eq(ingest_row(in, line, strlen(line) -
+	mode(1);
+	ck_assert_int_eq(ingest_line(in, line, strlen(line) -
 	    strlen(" and then garbage"), why, sizeof(why)), 0);
 	memset(small, 'x', sizeof(small));
-	ck_assert_int_eq(ingest_row(in, bad, strlen(bad), small,
+	ck_assert_int_eq(ingest_line(in, bad, strlen(bad), small,
 	    sizeof(small)), -1);
 	ck_assert_ptr_nonnull(memchr(small, '\0', sizeof(small)));
 	ck_assert_uint_gt(strlen(small), 0);
@@ -1065,25 +1113,25 @@ END_TEST
 
 START_TEST(test_truthy)
 {
-	ck_assert_int_eq(ingest_truthy(JV_BOOL, NULL, 0, 1), 1);
-	ck_assert_int_eq(ingest_truthy(JV_BOOL, NULL, 0, 0), 0);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "true", 4, 0), 1);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "True", 4, 0), 1);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "TRUE", 4, 0), 1);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "TrUe", 4, 0), 1);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "1", 1, 0), 1);
-	ck_assert_int_eq(ingest_truthy(JV_NUMBER, "1", 1, 0), 1);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "true!", 4, 0), 1);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "true!", 5, 0), 0);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "tru", 3, 0), 0);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "false", 5, 0), 0);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "", 0, 0), 0);
-	ck_assert_int_eq(ingest_truthy(JV_STRING, "yes", 3, 0), 0);
-	ck_assert_int_eq(ingest_truthy(JV_NUMBER, "0", 1, 0), 0);
-	ck_assert_int_eq(ingest_truthy(JV_NUMBER, "2", 1, 0), 0);
-	ck_assert_int_eq(ingest_truthy(JV_NULL, NULL, 0, 1), 0);
-	ck_assert_int_eq(ingest_truthy(JV_ABSENT, NULL, 0, 1), 0);
-	ck_assert_int_eq(ingest_truthy(JV_COMPLEX, NULL, 0, 1), 0);
+	ck_assert_int_eq(truthy(JV_BOOL, NULL, 0, 1), 1);
+	ck_assert_int_eq(truthy(JV_BOOL, NULL, 0, 0), 0);
+	ck_assert_int_eq(truthy(JV_STRING, "true", 4, 0), 1);
+	ck_assert_int_eq(truthy(JV_STRING, "True", 4, 0), 1);
+	ck_assert_int_eq(truthy(JV_STRING, "TRUE", 4, 0), 1);
+	ck_assert_int_eq(truthy(JV_STRING, "TrUe", 4, 0), 1);
+	ck_assert_int_eq(truthy(JV_STRING, "1", 1, 0), 1);
+	ck_assert_int_eq(truthy(JV_NUMBER, "1", 1, 0), 1);
+	ck_assert_int_eq(truthy(JV_STRING, "true!", 4, 0), 1);
+	ck_assert_int_eq(truthy(JV_STRING, "true!", 5, 0), 0);
+	ck_assert_int_eq(truthy(JV_STRING, "tru", 3, 0), 0);
+	ck_assert_int_eq(truthy(JV_STRING, "false", 5, 0), 0);
+	ck_assert_int_eq(truthy(JV_STRING, "", 0, 0), 0);
+	ck_assert_int_eq(truthy(JV_STRING, "yes", 3, 0), 0);
+	ck_assert_int_eq(truthy(JV_NUMBER, "0", 1, 0), 0);
+	ck_assert_int_eq(truthy(JV_NUMBER, "2", 1, 0), 0);
+	ck_assert_int_eq(truthy(JV_NULL, NULL, 0, 1), 0);
+	ck_assert_int_eq(truthy(JV_ABSENT, NULL, 0, 1), 0);
+	ck_assert_int_eq(truthy(JV_COMPLEX, NULL, 0, 1), 0);
 }
 END_TEST
 
@@ -1092,37 +1140,37 @@ START_TEST(test_confidence_helper)
 	int32_t	 v;
 
 	v = 0;
-	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "75", 2, &v), 0);
+	ck_assert_int_eq(confidence(JV_NUMBER, "75", 2, &v), 0);
 	ck_assert_int_eq(v, 75);
-	ck_assert_int_eq(ingest_confidence(JV_STRING, "75", 2, &v), 0);
+	ck_assert_int_eq(confidence(JV_STRING, "75", 2, &v), 0);
 	ck_assert_int_eq(v, 75);
-	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "87.6", 4, &v), 0);
+	ck_assert_int_eq(confidence(JV_NUMBER, "87.6", 4, &v), 0);
 	ck_assert_int_eq(v, 88);
-	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "-87.6", 5, &v), 0);
+	ck_assert_int_eq(confidence(JV_NUMBER, "-87.6", 5, &v), 0);
 	ck_assert_int_eq(v, -88);
-	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "0.4", 3, &v), 0);
+	ck_assert_int_eq(confidence(JV_NUMBER, "0.4", 3, &v), 0);
 	ck_assert_int_eq(v, 0);
 	/* Only len bytes are read. */
-	ck_assert_int_eq(ingest_confidence(JV_STRING, "753", 2, &v), 0);
+	ck_assert_int_eq(confidence(JV_STRING, "753", 2, &v), 0);
 	ck_assert_int_eq(v, 75);
-	ck_assert_int_eq(ingest_confidence(JV_STRING, "high", 4, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_STRING, "", 0, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_STRING, "7 5", 3, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_NULL, NULL, 0, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_BOOL, NULL, 0, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_ABSENT, NULL, 0, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_COMPLEX, NULL, 0, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "1e10", 4, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_NUMBER, "-1e10", 5, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_STRING, "nan", 3, &v), -1);
-	ck_assert_int_eq(ingest_confidence(JV_STRING, "Infinity", 8, &v),
+	ck_assert_int_eq(confidence(JV_STRING, "high", 4, &v), -1);
+	ck_assert_int_eq(confidence(JV_STRING, "", 0, &v), -1);
+	ck_assert_int_eq(confidence(JV_STRING, "7 5", 3, &v), -1);
+	ck_assert_int_eq(confidence(JV_NULL, NULL, 0, &v), -1);
+	ck_assert_int_eq(confidence(JV_BOOL, NULL, 0, &v), -1);
+	ck_assert_int_eq(confidence(JV_ABSENT, NULL, 0, &v), -1);
+	ck_assert_int_eq(confidence(JV_COMPLEX, NULL, 0, &v), -1);
+	ck_assert_int_eq(confidence(JV_NUMBER, "1e10", 4, &v), -1);
+	ck_assert_int_eq(confidence(JV_NUMBER, "-1e10", 5, &v), -1);
+	ck_assert_int_eq(confidence(JV_STRING, "nan", 3, &v), -1);
+	ck_assert_int_eq(confidence(JV_STRING, "Infinity", 8, &v),
 	    -1);
 }
 END_TEST
 
 /*
- * ingest_confidence() takes "a JSON number or a string holding one"
- * (ingest.h): what strtod(3) reads but JSON does not (hexadecimal, a
+ * source_confidence() takes "a JSON number or a string holding one"
+ * (source.h): what strtod(3) reads but JSON does not (hexadecimal, a
  * leading '+' or '.', a trailing '.') is null: "0x1A" is not 26.
  */
 START_TEST(test_confidence_not_json_number)
@@ -1135,7 +1183,7 @@ START_TEST(test_confidence_not_json_number)
 
 	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
 		v = -12345;
-		ck_assert_msg(ingest_confidence(JV_STRING, junk[i],
+		ck_assert_msg(confidence(JV_STRING, junk[i],
 		    strlen(junk[i]), &v) == -1,
 		    "\"%s\" read as confidence %d", junk[i], v);
 	}

@@ -103,7 +103,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tidx_params p;
 	struct tidx	*ix;
 	struct tidx_info info;
-	enum ingest_format f;
 	const uint8_t	*nl;
 	char		 why[256];
 	uint64_t	 bad = 0;
@@ -128,9 +127,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* As ti-index does: tell the format from the first line. */
 	nl = memchr(data, '\n', size);
 	first = nl != NULL ? (size_t)(nl - data) + 1 : size;
-	f = ingest_sniff((const char *)data, first, &document);
-	FUZZ_ASSERT(f == INGEST_JSON || f == INGEST_LIST);
-	if (f == INGEST_JSON && document) {
+	ingest_input_begin(in);
+	document = ingest_sniff_document(in, (const char *)data, first);
+	FUZZ_ASSERT(document == 0 || document == 1);
+	if (document) {
 		/* Fed in pieces whose sizes come from the input. */
 		ingest_doc_begin(in, doc_bad, &bad);
 		chunk = size > 0 ? 1 + data[size - 1] % 97 : 1;
@@ -149,12 +149,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(e != NULL && e[0] != '\0');
 			FUZZ_ASSERT(rc == -2 || off <= size);
 		}
-	} else if (f == INGEST_JSON)
-		bad = by_line(in, data, size, ingest_row);
-	else
-		bad = by_line(in, data, size, ingest_list_line);
+	} else
+		bad = by_line(in, data, size, ingest_line);
 	st = ingest_stats(in);
-	FUZZ_ASSERT(st->rejected >= bad || f == INGEST_LIST);
+	FUZZ_ASSERT(st->rejected >= bad);
 
 	/* Whatever was read makes a sound index. */
 	b = ingest_builder(in);

@@ -1,0 +1,233 @@
+/*
+ * source.h: the source readers of ti-index, and what ingest gives them.
+ *
+ * A source reader turns one input format into indicator records for the
+ * rule of SPEC.md 2.1 (ingest.c).  There are two kinds:
+ *
+ * - JSON record readers (struct source_json) read records that ingest
+ *   has parsed with one jrec: each names the members it needs, says
+ *   whether a record is of its form, and takes it.  The records of a
+ *   JSON text go to the first reader in the table that claims them.
+ * - Text readers (struct source_text) read an input line by line.  The
+ *   first lines of an input are offered to each reader in table order
+ *   until one claims the input (a header line, or a first record); that
+ *   reader reads the rest of it.
+ *
+ * A reader takes a record in three steps: ingest_begin_record(), then
+ * ingest_addr() for each address (steps 1 and 3 of the rule), then
+ * ingest_add() with the record's other values (step 4).  Steps 5 and 6
+ * happen at the end, in ingest.c.  A new format is one file with its
+ * reader, and one row in the table of its kind (ingest.c).
+ */
+#ifndef SOURCE_H
+#define SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest.h"
+#include "jrec.h"
+
+#define SOURCE_DEFAULT_TYPE	"ThreatIntelligenceIndicator"
+#define SOURCE_EXPIRY_BAD	INT64_MIN	/* Present but unparsable. */
+
+/* The values of an indicator record besides its addresses. */
+struct source_rec {
+	int64_t	 tg;		/* Version time (ticks): step 4 and 6. */
+	int64_t	 exp;		/* Expiry: KTIME_NONE none, or
+				   SOURCE_EXPIRY_BAD. */
+	int	 has_exp;	/* 0: no expiry column, which means expired
+				   (the legacy table's rule). */
+	int	 active;
+	int32_t	 conf;		/* TIDX_CONF_NULL: null. */
+	uint32_t id;		/* IndicatorId strref; the step-4 key. */
+	uint32_t meta[5];	/* ThreatType, Description,
+				   ActivityGroupNames, Url, Type strrefs. */
+	uint32_t source;	/* SourceSystem strref. */
+	uint32_t creator;	/* STIX created_by_ref strref, or null. */
+};
+
+/* ---- What ingest gives the readers (ingest.c). ---- */
+
+/* The counts, for the reader to add to (struct ingest_stats). */
+struct ingest_stats *ingest_counts(struct ingest *in);
+
+/* The run's now (ticks), and now + --ttl (KTIME_NONE: no --ttl). */
+int64_t	 ingest_now(const struct ingest *in);
+int64_t	 ingest_ttl_expiry(const struct ingest *in);
+
+/*
+ * Step 2 for a row with a TimeGenerated tg: 1 when it lies in the
+ * lookback, else 0 (counted as too old).
+ */
+int	 ingest_in_lookback(struct ingest *in, int64_t tg);
+
+/*
+ * Intern the len bytes at s (a string reference of the index builder), or
+ * a JSON value's text (null for anything but a string, number or bool).
+ * TIDX_STRFULL when the index has no room left (ingest_add refuses the
+ * record then).
+ */
+uint32_t ingest_intern(struct ingest *in, const char *s, size_t len);
+uint32_t ingest_intern_val(struct ingest *in, const struct jval *v);
+
+/* The reference of the current input's feed name (may be null). */
+uint32_t ingest_feed(const struct ingest *in);
+
+/* Name the creator id (a STIX identity) for SourceSystem. */
+void	 ingest_name_creator(struct ingest *in, uint32_t id, uint32_t name);
+
+/*
+ * Count the record as bad input and say why: msg, then, when val is not
+ * NULL, a quoted, printable prefix of the vallen bytes at val.  Returns
+ * -1, what a reader returns for the record.
+ */
+int	 ingest_reject(struct ingest *in, const char *msg, const char *val,
+	    size_t vallen);
+
+/* A record begins: counted as a row, no address pending. */
+void	 ingest_begin_record(struct ingest *in);
+
+/*
+ * Steps 1 and 3 for one address or prefix (len bytes at s) of the
+ * record: pending when it parses and is not excluded (else counted as
+ * excluded).  Returns 0, or -1 when it is not an address or prefix (the
+ * record is rejected).
+ */
+int	 ingest_addr(struct ingest *in, const char *s, size_t len);
+
+/* The addresses pending for the record. */
+size_t	 ingest_pending(const struct ingest *in);
+
+/*
+ * The IndicatorId of a list entry: the feed name, ':' and the canonical
+ * form of the last pending address or prefix (RFC 5952 for IPv6, no
+ * length for an address), so it does not depend on how the feed wrote
+ * it.  Call only when ingest_pending() > 0.
+ */
+uint32_t ingest_list_id(struct ingest *in);
+
+/*
+ * Step 4 for the record and its pending addresses: keep the latest
+ * version per r->id.  A record with no address left is counted as
+ * excluded.  Returns 0, or -1 when the index is full (rejected).
+ */
+int	 ingest_add(struct ingest *in, const struct source_rec *r);
+
+/* ---- Helpers shared by readers (source.c). ---- */
+
+/* Empty in the rule's sense: missing, null or "". */
+int	 source_empty(const struct jval *v);
+
+/*
+ * An Active-like value: true, or a string "true" in any case, or 1.
+ * Returns 1 for true, 0 for anything else.
+ */
+int	 source_truthy(const struct jval *v);
+
+/*
+ * A confidence: a JSON number or a string holding one, rounded to the
+ * nearest integer.  Returns 0 and sets *conf, or -1 (null).
+ */
+int	 source_confidence(const struct jval *v, int32_t *conf);
+
+/* A time member: 0 and *t, 1 when empty, -1 when it does not parse. */
+int	 source_time(const struct jval *v, int64_t *t);
+
+/* Reject the record for a time member name that does not parse. */
+int	 source_time_reject(struct ingest *in, const char *name,
+	    const struct jval *v);
+
+/* The first line of a JF_LIST value (the first string), interned. */
+uint32_t source_first(struct ingest *in, const struct jval *v);
+
+/*
+ * ActivityGroupNames from the "ActivityGroup:NAME" lines of a JF_LIST
+ * value of labels, comma-separated, interned (null when none).
+ */
+uint32_t source_labels(struct ingest *in, const struct jval *labels);
+
+/*
+ * The addresses of a STIX pattern, pended.  Returns 0 when some were
+ * pending, 1 when the record names none it can index (counted), -1 when
+ * bad (rejected).
+ */
+int	 source_pattern(struct ingest *in, const struct jval *p);
+
+/* ---- JSON record readers. ---- */
+
+/* A record's values, as a reader sees them. */
+struct source_jv {
+	struct jrec	*jr;
+	const uint8_t	*map;	/* The reader's fields -> the jrec's. */
+};
+
+/* The value of the reader's field f (an index into its own table). */
+static inline const struct jval *
+source_get(const struct source_jv *v, int f)
+{
+	return jrec_get(v->jr, v->map[f]);
+}
+
+struct source_json {
+	const char		*name;		/* Its --format value. */
+	const struct jfield	*fields;	/* The members it reads. */
+	size_t			 nfields;
+	/* 1 when the record is of this reader's form. */
+	int	(*claim)(const struct source_jv *v);
+	/*
+	 * Take the record (ingest_begin_record has been called): count it
+	 * as known or unknown, then 0, or -1 when it is bad input (with
+	 * ingest_reject).
+	 */
+	int	(*take)(struct ingest *in, const struct source_jv *v);
+};
+
+extern const struct source_json source_sentinel;	/* src_sentinel.c */
+extern const struct source_json source_stix;		/* src_stix.c */
+extern const struct source_json source_spamhaus;	/* src_spamhaus.c */
+
+/* ---- Text readers. ---- */
+
+#define SOURCE_MAXCOLS	64	/* Columns a text reader may map. */
+
+/* What a text reader keeps about the input it reads. */
+struct source_state {
+	char	 sep;			/* Column separator, or 0. */
+	int	 ncols;			/* Columns of the header. */
+	int16_t	 col[SOURCE_MAXCOLS];	/* Reader's role -> column, -1. */
+	int	 flags;			/* The reader's own. */
+};
+
+enum source_claim {
+	SOURCE_NO = 0,		/* Not this reader's input. */
+	SOURCE_HEADER,		/* Its input; the line was its header. */
+	SOURCE_RECORD		/* Its input; the line is a record. */
+};
+
+struct source_text {
+	const char	*name;		/* Its --format value. */
+	/*
+	 * Offered each line of an input, from its first, until a reader
+	 * claims the input; st was zeroed before the first line.
+	 * forced: the reader was chosen with --format (claim if at all
+	 * possible, or say in why (whylen bytes) why not and return
+	 * SOURCE_NO).
+	 */
+	enum source_claim (*claim)(struct source_state *st, const char *line,
+	    size_t len, int forced, char *why, size_t whylen);
+	/*
+	 * One line of its input (not the header): 0, or -1 when it is bad
+	 * (with ingest_reject).  Blank and comment lines are the reader's
+	 * to pass over.
+	 */
+	int	(*line)(struct ingest *in, struct source_state *st,
+	    const char *line, size_t len);
+};
+
+extern const struct source_text source_list;	/* src_list.c */
+
+/* Strip white space and a trailing comment ('#' or ';') from a line. */
+void	 source_list_trim(const char **s, size_t *len);
+
+#endif /* SOURCE_H */
