@@ -378,8 +378,8 @@ feed_summary(const struct ingest_stats *s, const char *out)
 	    (unsigned long long)s->shadowed);
 	if (s->compound || s->not_indicator ||
 	    s->excluded_addresses != s->excluded)
-		fprintf(stderr, "ti-index: %s: also %llu STIX objects that "
-		    "are not indicators, %llu patterns that are not plain "
+		fprintf(stderr, "ti-index: %s: also %llu records that are "
+		    "not indicators, %llu patterns that are not plain "
 		    "address matches, %llu addresses excluded\n", out,
 		    (unsigned long long)s->not_indicator,
 		    (unsigned long long)s->compound,

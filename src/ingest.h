@@ -38,7 +38,8 @@ struct ingest_stats {
 	uint64_t excluded_addresses;	/* Addresses (or prefixes) excluded. */
 	uint64_t reserved;	/* Of those, in reserved space (step 3). */
 	uint64_t compound;	/* STIX patterns that are not plain matches. */
-	uint64_t not_indicator;	/* STIX objects other than indicators. */
+	uint64_t not_indicator;	/* Records that are not indicators (STIX
+				   objects, feed metadata). */
 	uint64_t superseded;	/* Step 4: a later row of the same id won. */
 	uint64_t inactive;	/* Step 5: Active is not true. */
 	uint64_t expired;	/* Step 5: expiry missing or not after now. */

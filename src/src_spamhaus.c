@@ -45,8 +45,13 @@ take(struct ingest *in, const struct source_jv *v)
 	const struct jval *c = V(P_CIDR);
 	struct source_rec r;
 
-	if (c->type == JV_ABSENT) {	/* The metadata line. */
-		st->not_indicator++;
+	if (c->type == JV_ABSENT) {
+		if (metadata(v))
+			st->not_indicator++;
+		else {			/* Forced with --format. */
+			st->unknown++;
+			st->no_address++;
+		}
 		return 0;
 	}
 	st->known++;

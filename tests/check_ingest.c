@@ -333,6 +333,46 @@ START_TEST(test_record_forms)
 }
 END_TEST
 
+/*
+ * Spamhaus DROP JSON: a cidr is a list entry (FEED:prefix, the SBL id its
+ * Description); an empty cidr is no address, one that is not a string or
+ * not a prefix a bad row; a STIX-looking "type" does not make a cidr
+ * record a STIX object, and --format spamhaus reads a record without
+ * cidr as one of no known form.
+ */
+START_TEST(test_spamhaus)
+{
+	struct tidx_ind	 ind;
+
+	ingest_set_source(in, "drop", 4);
+	row_ok("{\"cidr\":\"198.51.100.0/24\",\"sblid\":\"SBL9\","
+	    "\"rir\":\"arin\"}");
+	row_ok("{\"cidr\":\"\",\"sblid\":\"SBL8\"}");
+	ck_assert_uint_eq(st()->no_address, 1);
+	row_bad("{\"cidr\":5}");
+	ck_assert_msg(strstr(why, "cidr") != NULL, "%s", why);
+	row_bad("{\"cidr\":\"198.51.100.0/33\"}");
+	row_ok("{\"cidr\":\"203.0.113.0/25\",\"type\":\"indicator\"}");
+	row_ok("{\"type\":\"metadata\",\"records\":2}");
+	ck_assert_uint_eq(st()->known, 5);
+	ck_assert_uint_eq(st()->not_indicator, 1);
+	ck_assert_uint_eq(st()->unknown, 0);
+	ck_assert_int_eq(ingest_set_format(in, "spamhaus"), 0);
+	ingest_input_begin(in);
+	ck_assert_int_eq(ingest_line(in, "{\"NetworkIP\":\"192.0.2.1\"}",
+	    25, why, sizeof(why)), 0);
+	ck_assert_uint_eq(st()->not_indicator, 1);
+	ck_assert_uint_eq(st()->unknown, 1);
+	finish();
+	has("198.51.100.7", "drop:198.51.100.0/24");
+	ck_assert_int_eq(find("198.51.100.7", &ind), 1);
+	ck_assert_int_eq(ind.description.len, 4);
+	ck_assert_int_eq(memcmp(ind.description.p, "SBL9", 4), 0);
+	has("203.0.113.1", "drop:203.0.113.0/25");
+	hasnt("192.0.2.1");
+}
+END_TEST
+
 /* The list line s, which must be taken. */
 static void
 list_ok(const char *s)
@@ -1509,6 +1549,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_provenance);
 	tcase_add_test(tc, test_quote);
 	tcase_add_test(tc, test_record_forms);
+	tcase_add_test(tc, test_spamhaus);
 	tcase_add_test(tc, test_no_address);
 	tcase_add_test(tc, test_time_generated);
 	tcase_add_test(tc, test_lookback_edge);
