@@ -415,3 +415,31 @@ addr_prefix_last(const struct addr *a, unsigned plen, struct addr *last)
 	for (i = 0; i < 16; i++)
 		last->b[i] |= (uint8_t)(0xffu >> prefix_bits(plen, i));
 }
+
+int
+addr_parse_indicator(const char *s, size_t len, struct addr *a,
+    unsigned *plen, unsigned min4, unsigned min6)
+{
+	int	 rc;
+
+	if ((rc = addr_parse_prefix(s, len, a, plen)) != 0)
+		return rc;
+	if (*plen < (addr_is_v4(a) ? 96 + min4 : min6) &&
+	    addr_prefix_class(a, *plen) == ADDR_INDEXABLE)
+		return ADDR_ERR_SHORT;
+	return 0;
+}
+
+const char *
+addr_strerror(int err)
+{
+	switch (err) {
+	case ADDR_ERR_ADDRESS:
+		return "not an IP address";
+	case ADDR_ERR_LENGTH:
+		return "bad prefix length";
+	case ADDR_ERR_SHORT:
+		return "prefix too short";
+	}
+	return "no error";
+}

@@ -75,9 +75,10 @@ int	addr_excluded(const struct addr *a);
  */
 char	*addr_format(const struct addr *a, char *buf);
 
-/* addr_parse_prefix() results besides 0. */
+/* addr_parse_prefix() and addr_parse_indicator() results besides 0. */
 #define ADDR_ERR_ADDRESS	(-1)	/* Not an address. */
 #define ADDR_ERR_LENGTH		(-2)	/* A prefix length out of range. */
+#define ADDR_ERR_SHORT		(-3)	/* Shorter than the least allowed. */
 
 /*
  * Parse the len bytes at s as "address" or "address/length", the length
@@ -89,6 +90,17 @@ char	*addr_format(const struct addr *a, char *buf);
  */
 int	addr_parse_prefix(const char *s, size_t len, struct addr *a,
 	    unsigned *plen);
+
+/*
+ * As addr_parse_prefix, for an indicator: also ADDR_ERR_SHORT for a
+ * prefix shorter than min4 bits (IPv4, counted in 32) or min6 bits (IPv6)
+ * that is not wholly inside excluded space (see addr_prefix_class).
+ */
+int	addr_parse_indicator(const char *s, size_t len, struct addr *a,
+	    unsigned *plen, unsigned min4, unsigned min6);
+
+/* What an ADDR_ERR_* result means, for a message. */
+const char *addr_strerror(int err);
 
 /* Set *last to the last address of the prefix a/plen (128-bit form). */
 void	addr_prefix_last(const struct addr *a, unsigned plen,

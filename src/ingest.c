@@ -43,7 +43,7 @@ static const char *const containers[] = { "records", "objects", "value",
     "indicators", "tables", NULL };
 
 #define MAXADDRS	4096		/* Addresses of one record. */
-#define MIN_PLEN4	(96 + 8)	/* The shortest prefix: /8 ... */
+#define MIN_PLEN4	8		/* The shortest prefix: /8 ... */
 #define MIN_PLEN6	16		/* ... and /16. */
 
 /*
@@ -422,31 +422,6 @@ ingest_quote(char *dst, size_t dstlen, const char *s, size_t len,
  * Addresses and prefixes.
  */
 
-/*
- * Parse an address or prefix of an indicator (any_length 0: no prefix
- * shorter than /8 or /16) or of an exclusion list (any_length 1).  0, or
- * -1 with *err saying why.
- */
-static int
-parse_prefix(const char *s, size_t len, struct addr *a, unsigned *plen,
-    const char **err, int any_length)
-{
-	switch (addr_parse_prefix(s, len, a, plen)) {
-	case ADDR_ERR_ADDRESS:
-		*err = "not an IP address";
-		return -1;
-	case ADDR_ERR_LENGTH:
-		*err = "bad prefix length";
-		return -1;
-	}
-	if (!any_length && *plen < (addr_is_v4(a) ? MIN_PLEN4 : MIN_PLEN6) &&
-	    addr_prefix_class(a, *plen) == ADDR_INDEXABLE) {
-		*err = "prefix too short (shorter than /8 or /16)";
-		return -1;
-	}
-	return 0;
-}
-
 static int
 cmp_xrange(const void *x, const void *y)
 {
@@ -490,6 +465,7 @@ ingest_exclude_line(struct ingest *in, const char *line, size_t len,
 	unsigned plen;
 	const char *err, *p = line, *end;
 	size_t	 n = len;
+	int	 rc = 0;
 
 	source_list_trim(&p, &n);
 	if (n == 0)
@@ -498,9 +474,9 @@ ingest_exclude_line(struct ingest *in, const char *line, size_t len,
 	while (end < p + n && !isspace((unsigned char)*end))
 		end++;
 	if (end != p + n ||
-	    parse_prefix(p, (size_t)(end - p), &a, &plen, &err, 1) == -1) {
-		if (end != p + n)
-			err = "not an IP address or prefix";
+	    (rc = addr_parse_prefix(p, (size_t)(end - p), &a, &plen)) != 0) {
+		err = end != p + n ? "not an IP address or prefix" :
+		    addr_strerror(rc);
 		snprintf(why, whylen, "%s: \"%.*s\"", err,
 		    (int)(end - p > 60 ? 60 : end - p), p);
 		return -1;
@@ -525,16 +501,19 @@ int
 ingest_addr(struct ingest *in, const char *s, size_t len)
 {
 	struct caddr *c;
-	const char *err;
 	unsigned plen;
 	enum addr_class cls;
+	int	 rc;
 
 	if (in->npend == MAXADDRS)
 		return 0;
 	c = &in->pend[in->npend];
-	if (parse_prefix(s, len, &c->a, &plen, &err, 0) == -1) {
+	if ((rc = addr_parse_indicator(s, len, &c->a, &plen, MIN_PLEN4,
+	    MIN_PLEN6)) != 0) {
 		in->st.bad_address++;
-		return ingest_reject(in, err, s, len);
+		return ingest_reject(in, rc == ADDR_ERR_SHORT ?
+		    "prefix too short (shorter than /8 or /16)" :
+		    addr_strerror(rc), s, len);
 	}
 	cls = addr_prefix_class(&c->a, plen);
 	if (cls != ADDR_INDEXABLE || user_excluded(in, &c->a, plen)) {

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "diag.h"
 #include "ktime.h"
 #include "pipeline.h"
@@ -29,6 +30,7 @@
 #define DEFAULT_MAX_DELAY	(7 * 86400LL * KTIME_TICKS_PER_SEC)
 #define DEFAULT_MAX_LINE	(16 * 1024 * 1024)
 #define READ_SIZE		(256 * 1024)	/* Also the read-ahead chunk. */
+#define DUR_EXAMPLES		"like 1h, 90m, 0s"
 #define DEFAULT_STATE_INTERVAL	(60LL * KTIME_TICKS_PER_SEC)
 
 enum { OPT_WINDOW = 256, OPT_STATS, OPT_MAX_KEYS, OPT_MAX_LINE,
@@ -71,40 +73,6 @@ usage(FILE *f)
 
 /* ---- Options and the run ---------------------------------------------- */
 
-static long long
-parse_count(const char *opt, const char *s, long long min)
-{
-	char	*end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < min)
-		errx(2, "%s: not a whole number of at least %lld: %s", opt,
-		    min, s);
-	return v;
-}
-
-static int64_t
-parse_dur(const char *opt, const char *s)
-{
-	int64_t	 d;
-
-	if (ktime_parse_duration(s, &d) == -1)
-		errx(2, "%s: not a duration (like 1h, 90m, 0s): %s", opt, s);
-	return d;
-}
-
-/* Print to stdout and exit: 0, or 2 when stdout could not take it. */
-static void __attribute__((noreturn))
-print_exit(void (*fn)(FILE *))
-{
-	fn(stdout);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "write error");
-	exit(0);
-}
-
 static void version(FILE *f) { fprintf(f, "kv-match %s\n", VERSION); }
 
 int
@@ -124,27 +92,28 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "hi:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i': ixpath = optarg; break;
-		case OPT_WINDOW: c.window = parse_dur("--window", optarg); break;
+		case OPT_WINDOW: c.window = cli_duration("--window", optarg, DUR_EXAMPLES); break;
 		case OPT_STATS: stats = 1; break;
 		case OPT_MAX_DELAY:
-			c.max_delay = parse_dur("--max-delay", optarg);
+			c.max_delay = cli_duration("--max-delay", optarg, DUR_EXAMPLES);
 			break;
 		case OPT_KEY: c.match.key = 1; break;
 		case OPT_DEDUP_ONLY: c.match.dedup_only = 1; break;
 		case OPT_MAX_KEYS:
-			c.max_keys = (size_t)parse_count("--max-keys", optarg, 1);
+			c.max_keys = (size_t)cli_count("--max-keys", optarg, 1);
 			break;
 		case OPT_MAX_LINE:
-			c.input.max_line = (size_t)parse_count("--max-line", optarg,
-			    1);
+			c.input.max_line = (size_t)cli_count("--max-line",
+			    optarg, 1);
 			break;
 		case OPT_VALIDATE: c.match.validate = 1; break;
 		case OPT_STATE: c.state = optarg; break;
 		case OPT_STATE_INTERVAL:
-			c.state_interval = parse_dur("--state-interval", optarg);
+			c.state_interval = cli_duration("--state-interval",
+			    optarg, DUR_EXAMPLES);
 			break;
-		case 'h': print_exit(usage);
-		case 'V': print_exit(version);
+		case 'h': cli_print_exit(usage);
+		case 'V': cli_print_exit(version);
 		default:
 			usage(stderr);
 			return 2;
@@ -160,8 +129,8 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	if ((env = getenv("KV_MATCH_READ_SIZE")) != NULL && *env != '\0')
-		c.input.read_size = (size_t)parse_count("KV_MATCH_READ_SIZE", env,
-		    1);
+		c.input.read_size = (size_t)cli_count("KV_MATCH_READ_SIZE",
+		    env, 1);
 	ix = NULL;
 	if (ixpath != NULL && (st = tidx_open(ixpath, &ix)) != TIDX_OK) {
 		if (st == TIDX_ERR_IO)

@@ -116,6 +116,15 @@ int	 ingest_add(struct ingest *in, const struct source_rec *r);
 
 /* ---- Helpers shared by readers (source.c). ---- */
 
+/*
+ * Fill r for an entry of a feed that gives no time, id or state of its
+ * own (a block list line): version time now, not aged by the lookback;
+ * expiry now + --ttl or none; active; IndicatorId FEED:prefix of the last
+ * pending address (ingest_list_id); the input's feed; Type the default;
+ * the other members null.  Call when ingest_pending() > 0.
+ */
+void	 source_feed_entry(struct ingest *in, struct source_rec *r);
+
 /* Empty in the rule's sense: missing, null or "". */
 int	 source_empty(const struct jval *v);
 

@@ -69,19 +69,8 @@ take(struct ingest *in, const struct source_jv *v)
 		st->excluded++;
 		return 0;
 	}
-	r.tg = ingest_now(in);
-	r.has_exp = 1;
-	r.exp = ingest_ttl_expiry(in);
-	r.active = 1;
-	r.conf = TIDX_CONF_NULL;
-	r.source = ingest_feed(in);
-	r.creator = TIDX_STRNULL;
-	r.id = ingest_list_id(in);
-	r.meta[0] = TIDX_STRNULL;
+	source_feed_entry(in, &r);
 	r.meta[1] = ingest_intern_val(in, V(P_SBLID));
-	r.meta[2] = r.meta[3] = TIDX_STRNULL;
-	r.meta[4] = ingest_intern(in, SOURCE_DEFAULT_TYPE,
-	    strlen(SOURCE_DEFAULT_TYPE));
 	return ingest_add(in, &r);
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "cli.h"
 #include "diag.h"
 #include "ingest.h"
 #include "jout.h"
@@ -31,6 +32,7 @@
 #include "xalloc.h"
 
 #define DEFAULT_LOOKBACK (14LL * 86400 * KTIME_TICKS_PER_SEC)
+#define DUR_EXAMPLES	"like 14d, 36h, 90m"
 
 enum { OPT_NOW = 256, OPT_LOOKBACK, OPT_INFO, OPT_VERIFY, OPT_LOOKUP,
 	OPT_FORMAT, OPT_EXCLUDE, OPT_TTL, OPT_SOURCE };
@@ -67,16 +69,6 @@ usage(FILE *f)
 }
 
 static void version(FILE *f) { fprintf(f, "ti-index %s\n", VERSION); }
-
-/* Print to stdout and exit: 0, or 2 when stdout could not take it. */
-static void __attribute__((noreturn))
-print_exit(void (*fn)(FILE *))
-{
-	fn(stdout);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(2, "write error");
-	exit(0);
-}
 
 /* What to build from: the options besides the ingestion's own. */
 struct build {
@@ -152,97 +144,94 @@ cmd_build(const struct build *bo, struct ingest_opts *opts, int argc,
 	return diag_summary("bad row", "bad rows");
 }
 
+/* What the command line asks for besides a build. */
+enum mode { BUILD, INFO, VERIFY, INFO_VERIFY, LOOKUP };
+
+/*
+ * Read the options into bo and opts; the mode asked for, or exit 2 on a
+ * usage error.
+ */
+static enum mode
+options(int argc, char *argv[], struct build *bo, struct ingest_opts *opts)
+{
+	int	 ch, info = 0, verify = 0, lookup = 0;
+
+	bo->out = "ti.idx";
+	bo->excludes = xcalloc((size_t)argc, sizeof(*bo->excludes));
+	opts->now = ktime_now();
+	opts->lookback = DEFAULT_LOOKBACK;
+	opts->ttl = 0;
+	while ((ch = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o': bo->out = optarg; break;
+		case OPT_FORMAT:
+			if (!ingest_format_valid(optarg))
+				errx(2, "--format: not one of %s: %s",
+				    ingest_format_names(), optarg);
+			bo->format = optarg;
+			break;
+		case OPT_SOURCE:
+			if (optarg[0] == '\0')
+				errx(2, "--source: empty name");
+			bo->source = optarg;
+			break;
+		case OPT_EXCLUDE: bo->excludes[bo->nexcludes++] = optarg; break;
+		case OPT_TTL:
+			opts->ttl = cli_duration("--ttl", optarg, DUR_EXAMPLES);
+			break;
+		case OPT_NOW:
+			if (ktime_parse(optarg, strlen(optarg), &opts->now) == -1)
+				errx(2, "--now: not an RFC 3339 time: %s",
+				    optarg);
+			break;
+		case OPT_LOOKBACK:
+			opts->lookback = cli_duration("--lookback", optarg,
+			    DUR_EXAMPLES);
+			break;
+		case OPT_INFO: info = 1; break;
+		case OPT_VERIFY: verify = 1; break;
+		case OPT_LOOKUP: lookup = 1; break;
+		case 'q': bo->quiet = 1; break;
+		case 'h': cli_print_exit(usage);
+		case 'V': cli_print_exit(version);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (lookup && (info || verify)) {
+		warnx("%s and --lookup cannot be combined",
+		    info ? "--info" : "--verify");
+		usage(stderr);
+		exit(2);
+	}
+	return lookup ? LOOKUP : info && verify ? INFO_VERIFY : info ? INFO :
+	    verify ? VERIFY : BUILD;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct ingest_opts opts;
 	static struct build bo;	/* Static: reachable until exit. */
-	int		 ch, info = 0, verify = 0, lookup = 0;
+	enum mode m;
 
 	xalloc_exit_on_failure("ti-index");
-	memset(&bo, 0, sizeof(bo));
-	bo.out = "ti.idx";
-	bo.excludes = xcalloc((size_t)argc, sizeof(*bo.excludes));
-	opts.now = ktime_now();
-	opts.lookback = DEFAULT_LOOKBACK;
-	opts.ttl = 0;
-	while ((ch = getopt_long(argc, argv, "ho:qV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			bo.out = optarg;
-			break;
-		case OPT_FORMAT:
-			if (!ingest_format_valid(optarg))
-				errx(2, "--format: not one of %s: %s",
-				    ingest_format_names(), optarg);
-			bo.format = optarg;
-			break;
-		case OPT_SOURCE:
-			if (optarg[0] == '\0')
-				errx(2, "--source: empty name");
-			bo.source = optarg;
-			break;
-		case OPT_EXCLUDE:
-			bo.excludes[bo.nexcludes++] = optarg;
-			break;
-		case OPT_TTL:
-			if (ktime_parse_duration(optarg, &opts.ttl) == -1)
-				errx(2, "--ttl: not a duration "
-				    "(like 14d, 36h, 90m): %s", optarg);
-			break;
-		case OPT_NOW:
-			if (ktime_parse(optarg, strlen(optarg), &opts.now) == -1)
-				errx(2, "--now: not an RFC 3339 time: %s",
-				    optarg);
-			break;
-		case OPT_LOOKBACK:
-			if (ktime_parse_duration(optarg, &opts.lookback) == -1)
-				errx(2, "--lookback: not a duration "
-				    "(like 14d, 36h, 90m): %s", optarg);
-			break;
-		case OPT_INFO:
-			info = 1;
-			break;
-		case OPT_VERIFY:
-			verify = 1;
-			break;
-		case OPT_LOOKUP:
-			lookup = 1;
-			break;
-		case 'q':
-			bo.quiet = 1;
-			break;
-		case 'h':
-			print_exit(usage);
-		case 'V':
-			print_exit(version);
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	m = options(argc, argv, &bo, &opts);
 	argc -= optind;
 	argv += optind;
-
-	if (lookup && (info || verify)) {
-		warnx("%s and --lookup cannot be combined",
-		    info ? "--info" : "--verify");
-		usage(stderr);
-		return 2;
-	}
-	if (info || verify) {
-		if (argc != 1) {
-			usage(stderr);
-			return 2;
-		}
-		return ixreport_info_cmd(argv[0], info, verify);
-	}
-	if (lookup) {
-		if (argc < 2) {
-			usage(stderr);
-			return 2;
-		}
+	switch (m) {
+	case BUILD:
+		return cmd_build(&bo, &opts, argc, argv);
+	case LOOKUP:
+		if (argc < 2)
+			break;
 		return ixreport_lookup_cmd(argv[0], argc - 1, argv + 1);
+	default:
+		if (argc != 1)
+			break;
+		return ixreport_info_cmd(argv[0], m != VERIFY, m != INFO);
 	}
-	return cmd_build(&bo, &opts, argc, argv);
+	usage(stderr);
+	return 2;
 }

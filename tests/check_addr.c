@@ -832,6 +832,37 @@ START_TEST(prefix_refused)
 }
 END_TEST
 
+/*
+ * An indicator's prefix: shorter than the least allowed is refused only
+ * in indexable space (224.0.0.0/3 lies wholly in excluded space, and
+ * 10.0.0.0/7 does not); the minimum counts IPv4 lengths in 32 bits.
+ */
+START_TEST(prefix_indicator)
+{
+	struct addr a;
+	unsigned plen;
+
+	ck_assert_int_eq(addr_parse_indicator("198.51.100.0/8", 14, &a, &plen,
+	    8, 16), 0);
+	ck_assert_uint_eq(plen, 96 + 8);
+	ck_assert_int_eq(addr_parse_indicator("198.0.0.0/7", 11, &a, &plen,
+	    8, 16), ADDR_ERR_SHORT);
+	ck_assert_int_eq(addr_parse_indicator("224.0.0.0/3", 11, &a, &plen,
+	    8, 16), 0);
+	ck_assert_int_eq(addr_parse_indicator("2001:db8::/16", 13, &a, &plen,
+	    8, 16), 0);
+	ck_assert_int_eq(addr_parse_indicator("2001:db8::/15", 13, &a, &plen,
+	    8, 16), ADDR_ERR_SHORT);
+	ck_assert_int_eq(addr_parse_indicator("192.0.2.0/33", 12, &a, &plen,
+	    8, 16), ADDR_ERR_LENGTH);
+	ck_assert_int_eq(addr_parse_indicator("192.0.2", 7, &a, &plen, 8, 16),
+	    ADDR_ERR_ADDRESS);
+	ck_assert_str_eq(addr_strerror(ADDR_ERR_SHORT), "prefix too short");
+	ck_assert_str_eq(addr_strerror(ADDR_ERR_ADDRESS), "not an IP address");
+	ck_assert_str_eq(addr_strerror(ADDR_ERR_LENGTH), "bad prefix length");
+}
+END_TEST
+
 Suite *
 addr_suite(void)
 {
@@ -869,6 +900,7 @@ addr_suite(void)
 	tc = tcase_create("Prefixes");
 	tcase_add_test(tc, prefix_parse);
 	tcase_add_test(tc, prefix_refused);
+	tcase_add_test(tc, prefix_indicator);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
