@@ -338,11 +338,15 @@ say_why(char *why, size_t whylen, const char *msg, const char *val,
     size_t vallen)
 {
 	char	 clip[4 * 63 + 8];
+	size_t	 room = strlen(msg) + 4 < whylen ? whylen - strlen(msg) - 3 :
+		    1;
 
 	if (val == NULL)
 		snprintf(why, whylen, "%s", msg);
 	else {
-		ingest_quote(clip, sizeof(clip), val, vallen, 63);
+		/* Cut the value, not the message, to fit why. */
+		ingest_quote(clip, room < sizeof(clip) ? room : sizeof(clip),
+		    val, vallen, 63);
 		snprintf(why, whylen, "%s: %s", msg, clip);
 	}
 }

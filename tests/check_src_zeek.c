@@ -334,6 +334,25 @@ START_TEST(test_zeek_bad)
 END_TEST
 
 /*
+ * A value of control bytes is shown escaped and cut so that the reason
+ * fits its buffer whole: the message, and the quote closed with "...".
+ */
+START_TEST(test_zeek_why_fits)
+{
+	char	 text[512];
+
+	snprintf(text, sizeof(text), "#fields\tindicator\tindicator_type\n"
+	    "203.0.113.1\tIntel%0200d\n", 0);
+	memset(strstr(text, "Intel") + 5, 3, 200);
+	input_str("long.dat", "auto", text);
+	ck_assert_int_eq(nbad, 1);
+	why_has("indicator_type is not Intel::TYPE: \"Intel\\x03");
+	ck_assert_uint_lt(strlen(firstwhy), sizeof(firstwhy) - 1);
+	ck_assert_str_eq(firstwhy + strlen(firstwhy) - 4, "\"...");
+}
+END_TEST
+
+/*
  * Not an Intel file: a Zeek log's #fields line without indicator and
  * indicator_type is reported once, and its rows are of no known form;
  * rows before any #fields line, with --format zeek, are bad.
@@ -505,6 +524,7 @@ src_zeek_suite(void)
 	tcase_add_test(z, test_zeek_btest);
 	tcase_add_test(z, test_zeek_headers);
 	tcase_add_test(z, test_zeek_bad);
+	tcase_add_test(z, test_zeek_why_fits);
 	tcase_add_test(z, test_zeek_not_intel);
 	tcase_add_test(z, test_zeek_separator);
 	suite_add_tcase(s, z);
