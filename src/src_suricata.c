@@ -32,12 +32,14 @@ struct col {
 	size_t	 len;
 };
 
-/* The line trimmed of white space (and a CR). */
+/* The text trimmed of a UTF-8 byte-order mark and white space (a CR). */
 static void
 trim(const char **s, size_t *len)
 {
 	const char *p = *s, *e = *s + *len;
 
+	if (*len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
 	while (p < e && isspace((unsigned char)*p))
 		p++;
 	while (e > p && isspace((unsigned char)e[-1]))

@@ -47,11 +47,16 @@ sep_of(const struct source_state *st)
 	return (st->flags & F_SEP) ? st->sep : '\t';
 }
 
-/* The line without a trailing CR. */
+/* The line without a UTF-8 byte-order mark and a trailing CR. */
 static size_t
-chomp(const char *line, size_t len)
+chomp(const char **line, size_t len)
 {
-	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n'))
+	if (len >= 3 && memcmp(*line, "\xef\xbb\xbf", 3) == 0) {
+		*line += 3;
+		len -= 3;
+	}
+	while (len > 0 && ((*line)[len - 1] == '\r' ||
+	    (*line)[len - 1] == '\n'))
 		len--;
 	return len;
 }
@@ -127,7 +132,7 @@ claim(struct source_state *st, const char *line, size_t len, int forced,
 {
 	char	 sep;
 
-	len = chomp(line, len);
+	len = chomp(&line, len);
 	if (separator_line(line, len, &sep) == 0) {
 		st->sep = sep;
 		st->flags |= F_SEP;
@@ -199,7 +204,7 @@ take(struct ingest *in, struct source_state *st, const char *line,
 	char	 sep = sep_of(st), msg[80];
 	int	 i, k, nf;
 
-	len = chomp(line, len);
+	len = chomp(&line, len);
 	if (len > 0 && line[0] == '#')
 		return header(in, st, line, len);
 	for (p = line; p < line + len && isspace((unsigned char)*p); p++)

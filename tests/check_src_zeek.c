@@ -251,14 +251,15 @@ START_TEST(test_zeek_btest)
 END_TEST
 
 /*
- * The log header lines Zeek writes, CRLF line ends, meta.url, null
+ * The log header lines Zeek writes (after a UTF-8 byte-order mark), CRLF
+ * line ends, meta.url, null
  * markers, no meta.source (the input's feed names the rows), a
  * #separator that is not a tab, and a second #fields line.
  */
 START_TEST(test_zeek_headers)
 {
 	input_str("intel.txt", "auto",
-	    "#separator \\x09\r\n"
+	    "\xef\xbb\xbf#separator \\x09\r\n"
 	    "#set_separator\t,\r\n"
 	    "#empty_field\t(empty)\r\n"
 	    "#unset_field\t-\r\n"
@@ -490,7 +491,8 @@ END_TEST
 /*
  * The first line that is not a comment decides: the categories file
  * (id,name,description) is not a reputation file; a bad first row makes
- * the input another reader's, unless --format suricata forces it.
+ * the input another reader's, unless --format suricata forces it; a
+ * UTF-8 byte-order mark is not part of the first line.
  */
 START_TEST(test_suricata_claim)
 {
@@ -506,8 +508,11 @@ START_TEST(test_suricata_claim)
 	input_str("auto.list", "auto", "203.0.113.1,1,x\n"
 	    "203.0.113.3,1,100\n");
 	ck_assert_int_eq(nbad, 2);		/* Read as a block list. */
+	input_str("bom.list", "auto", "\xef\xbb\xbf" "203.0.113.4,2,127\n");
+	ck_assert_int_eq(nbad, 0);
 	finish();
 	rep("203.0.113.2", "forced.list:203.0.113.2:1", "1", 79);
+	rep("203.0.113.4", "bom.list:203.0.113.4:2", "2", 100);
 	hasnt("203.0.113.3");
 }
 END_TEST
