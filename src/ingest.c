@@ -58,7 +58,7 @@ static const struct source_json *const json_readers[] = {
 
 static const struct source_text json_text;
 static const struct source_text *const text_readers[] = {
-	&json_text, &source_list
+	&json_text, &source_zeek, &source_suricata, &source_list
 };
 #define NTEXT	(sizeof(text_readers) / sizeof(text_readers[0]))
 
@@ -338,11 +338,15 @@ say_why(char *why, size_t whylen, const char *msg, const char *val,
     size_t vallen)
 {
 	char	 clip[4 * 63 + 8];
+	size_t	 room = strlen(msg) + 4 < whylen ? whylen - strlen(msg) - 3 :
+		    1;
 
 	if (val == NULL)
 		snprintf(why, whylen, "%s", msg);
 	else {
-		ingest_quote(clip, sizeof(clip), val, vallen, 63);
+		/* Cut the value, not the message, to fit why. */
+		ingest_quote(clip, room < sizeof(clip) ? room : sizeof(clip),
+		    val, vallen, 63);
 		snprintf(why, whylen, "%s: %s", msg, clip);
 	}
 }
@@ -714,6 +718,13 @@ ingest_doc_error(struct ingest *in, uint64_t *offset)
 uint32_t
 ingest_list_id(struct ingest *in)
 {
+	return ingest_entry_id(in, in->source, NULL, 0);
+}
+
+uint32_t
+ingest_entry_id(struct ingest *in, uint32_t feedref, const char *suffix,
+    size_t slen)
+{
 	const struct caddr *ca = &in->pend[in->npend - 1];
 	char	 buf[ADDR_STRLEN + 8], *out;
 	const char *feed;
@@ -725,15 +736,20 @@ ingest_list_id(struct ingest *in)
 	if (ca->plen < 128)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "/%u",
 		    addr_is_v4(&ca->a) ? ca->plen - 96u : ca->plen);
-	feed = tidx_builder_get(in->b, in->source, &flen);
+	feed = feedref == TIDX_STRNULL || feedref == TIDX_STRFULL ? NULL :
+	    tidx_builder_get(in->b, feedref, &flen);
 	if (feed == NULL)
 		flen = 0;
-	out = xmalloc(flen + 1 + n);
+	if (suffix == NULL)
+		slen = 0;
+	out = xmalloc(flen + 1 + n + slen);
 	if (flen > 0)
 		memcpy(out, feed, flen);
 	out[flen] = ':';
 	memcpy(out + flen + 1, buf, n);
-	ref = ingest_intern(in, out, flen + 1 + n);
+	if (slen > 0)
+		memcpy(out + flen + 1 + n, suffix, slen);
+	ref = ingest_intern(in, out, flen + 1 + n + slen);
 	free(out);
 	return ref;
 }

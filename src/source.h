@@ -108,6 +108,15 @@ size_t	 ingest_pending(const struct ingest *in);
 uint32_t ingest_list_id(struct ingest *in);
 
 /*
+ * The same with the feed name feed (a string reference; null gives an
+ * empty name) instead of the input's, for a record that names its feed
+ * (a Zeek meta.source), and the slen bytes at suffix (may be NULL)
+ * appended: "FEED:prefix" + suffix.
+ */
+uint32_t ingest_entry_id(struct ingest *in, uint32_t feed,
+	    const char *suffix, size_t slen);
+
+/*
  * Step 4 for the record and its pending addresses: keep the latest
  * version per r->id.  A record with no address left is counted as
  * excluded.  Returns 0, or -1 when the index is full (rejected).
@@ -234,6 +243,8 @@ struct source_text {
 	    const char *line, size_t len);
 };
 
+extern const struct source_text source_zeek;	/* src_zeek.c */
+extern const struct source_text source_suricata; /* src_suricata.c */
 extern const struct source_text source_list;	/* src_list.c */
 
 /* Strip white space and a trailing comment ('#' or ';') from a line. */
