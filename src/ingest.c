@@ -58,7 +58,7 @@ static const struct source_json *const json_readers[] = {
 
 static const struct source_text json_text;
 static const struct source_text *const text_readers[] = {
-	&json_text, &source_list
+	&json_text, &source_csv, &source_list
 };
 #define NTEXT	(sizeof(text_readers) / sizeof(text_readers[0]))
 

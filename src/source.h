@@ -225,6 +225,7 @@ struct source_text {
 	    const char *line, size_t len);
 };
 
+extern const struct source_text source_csv;	/* src_csv.c */
 extern const struct source_text source_list;	/* src_list.c */
 
 /* Strip white space and a trailing comment ('#' or ';') from a line. */
