@@ -45,6 +45,7 @@ enum role {
 #define F_TYPED		0x01	/* Only rows whose type names an IP. */
 #define F_MISP		0x02	/* MISP's export (uuid, type, value). */
 #define F_NOHEADER	0x04	/* --format csv, no header read yet. */
+#define F_BADHEADER	0x08	/* A line that was not a header was seen. */
 
 #define NAMEMAX		40	/* Longest column name that can match. */
 
@@ -247,10 +248,30 @@ parse_header(struct source_state *st, const char *line, size_t len,
 	return 0;
 }
 
+/*
+ * parse_header() for the first line that is not a comment, and, with
+ * --format csv, for each line after it until one is a header.
+ */
+static int
+header(struct source_state *st, const char *line, size_t len, char *why,
+    size_t whylen)
+{
+	int	 bad = st->flags & F_BADHEADER;
+
+	if (parse_header(st, line, len, why, whylen) == 0)
+		return 0;
+	if (bad)
+		snprintf(why, whylen, "a row before any CSV header with an "
+		    "address column");
+	st->flags = F_NOHEADER | F_BADHEADER;
+	return -1;
+}
+
 static enum source_claim
 claim(struct source_state *st, const char *line, size_t len, int forced,
     char *why, size_t whylen)
 {
+	struct source_state tmp;
 	char	 scratch[256];
 
 	strip_line(&line, &len);
@@ -258,15 +279,18 @@ claim(struct source_state *st, const char *line, size_t len, int forced,
 		if (!forced)
 			return SOURCE_NO;
 		/* Claim now: the header comes after the comments. */
-		st->flags = F_NOHEADER;
+		st->flags |= F_NOHEADER;
 		return SOURCE_HEADER;
 	}
-	if (!forced) {
-		why = scratch;
-		whylen = sizeof(scratch);
-	}
-	return parse_header(st, line, len, why, whylen) == 0 ?
-	    SOURCE_HEADER : SOURCE_NO;
+	if (forced)
+		return header(st, line, len, why, whylen) == 0 ?
+		    SOURCE_HEADER : SOURCE_NO;
+	/* The state is the next reader's while this one has not claimed. */
+	tmp = *st;
+	if (header(&tmp, line, len, scratch, sizeof(scratch)) == -1)
+		return SOURCE_NO;
+	*st = tmp;
+	return SOURCE_HEADER;
 }
 
 /*
@@ -581,11 +605,10 @@ take(struct ingest *in, struct source_state *st, const char *line,
 		return 0;
 	}
 	if (st->flags & F_NOHEADER) {
-		if (parse_header(st, line, len, why, sizeof(why)) == 0) {
+		if (header(st, line, len, why, sizeof(why)) == 0) {
 			cnt->blank++;
 			return 0;
 		}
-		st->flags = F_NOHEADER;
 		ingest_begin_record(in);
 		cnt->unknown++;
 		return ingest_reject(in, why, NULL, 0);
