@@ -240,7 +240,7 @@ parse_header(struct source_state *st, const char *line, size_t len,
 		    q);
 		return -1;
 	}
-	st->ncols = ncols > INT16_MAX + 1 ? INT16_MAX + 1 : (int)ncols;
+	st->ncols = (int)ncols;		/* At most one a byte of a line. */
 	if (arank >= NADDR - NTYPED && st->col[R_TYPE] != -1)
 		st->flags |= F_TYPED;
 	if (uuid && value && st->col[R_TYPE] != -1)
