@@ -338,11 +338,14 @@ say_why(char *why, size_t whylen, const char *msg, const char *val,
     size_t vallen)
 {
 	char	 clip[4 * 63 + 8];
+	size_t	 room = whylen > strlen(msg) + 3 + 8 ?
+	    whylen - strlen(msg) - 3 : 0;	/* The quote fits whole. */
 
-	if (val == NULL)
+	if (val == NULL || room == 0)
 		snprintf(why, whylen, "%s", msg);
 	else {
-		ingest_quote(clip, sizeof(clip), val, vallen, 63);
+		ingest_quote(clip, room < sizeof(clip) ? room : sizeof(clip),
+		    val, vallen, 63);
 		snprintf(why, whylen, "%s: %s", msg, clip);
 	}
 }

@@ -435,20 +435,17 @@ misp_date(const char *s, size_t len, int64_t *t)
 	int64_t	 secs = 0;
 	size_t	 i;
 
-	if (len == 8 && strspn(s, "0123456789") >= 8) {
+	for (i = 0; i < len && i < 11 && s[i] >= '0' && s[i] <= '9'; i++)
+		secs = secs * 10 + (s[i] - '0');
+	if (i == 0 || i != len)
+		return ktime_parse(s, len, t);
+	if (len == 8) {
 		snprintf(buf, sizeof(buf), "%.4s-%.2s-%.2s", s, s + 4, s + 6);
 		if (ktime_parse(buf, 10, t) == 0)
 			return 0;
 	}
-	if (len > 0 && len <= 11) {
-		for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			secs = secs * 10 + (s[i] - '0');
-		if (i == len) {
-			*t = secs * KTIME_TICKS_PER_SEC;
-			return 0;
-		}
-	}
-	return ktime_parse(s, len, t);
+	*t = secs * KTIME_TICKS_PER_SEC;	/* At most 11 digits. */
+	return 0;
 }
 
 /* A role's value in the row, or NULL when the feed has no such column. */

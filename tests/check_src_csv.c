@@ -325,13 +325,21 @@ START_TEST(test_bad_rows)
 	bad("198.51.100.24,\"a\"b,c", "after a closing quote");
 	bad("198.51.100.300,a,b", "not an IP address");
 	bad("198.51.100.0/4,a,b", "prefix");
+	/* A reason fits its buffer whole, however its value is escaped. */
+	bad("\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"
+	    "\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"
+	    "\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"
+	    "\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"
+	    "\x01\x01\x01\x01,a,b", "not an IP address: \"\\x01");
+	ck_assert_uint_lt(strlen(why), sizeof(why) - 1);
+	ck_assert(strstr(why, "...") != NULL);
 	ok(",a,b");
 	ok("198.51.100.25,,");
 	ok("10.1.2.3,,");
 	ok("198.51.100.26,a,b");
-	ck_assert_uint_eq(st()->rejected, 7);
+	ck_assert_uint_eq(st()->rejected, 8);
 	ck_assert_uint_eq(st()->malformed, 5);
-	ck_assert_uint_eq(st()->bad_address, 2);
+	ck_assert_uint_eq(st()->bad_address, 3);
 	ck_assert_uint_eq(st()->no_address, 1);
 	ck_assert_uint_eq(st()->excluded, 1);
 	finish();
