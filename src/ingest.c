@@ -58,7 +58,8 @@ static const struct source_json *const json_readers[] = {
 
 static const struct source_text json_text;
 static const struct source_text *const text_readers[] = {
-	&json_text, &source_zeek, &source_suricata, &source_list
+	&json_text, &source_zeek, &source_csv, &source_suricata,
+	&source_list
 };
 #define NTEXT	(sizeof(text_readers) / sizeof(text_readers[0]))
 
@@ -338,13 +339,12 @@ say_why(char *why, size_t whylen, const char *msg, const char *val,
     size_t vallen)
 {
 	char	 clip[4 * 63 + 8];
-	size_t	 room = strlen(msg) + 4 < whylen ? whylen - strlen(msg) - 3 :
-		    1;
+	size_t	 room = whylen > strlen(msg) + 3 + 8 ?
+	    whylen - strlen(msg) - 3 : 0;	/* The quote fits whole. */
 
-	if (val == NULL)
+	if (val == NULL || room == 0)
 		snprintf(why, whylen, "%s", msg);
 	else {
-		/* Cut the value, not the message, to fit why. */
 		ingest_quote(clip, room < sizeof(clip) ? room : sizeof(clip),
 		    val, vallen, 63);
 		snprintf(why, whylen, "%s: %s", msg, clip);

@@ -243,6 +243,7 @@ struct source_text {
 	    const char *line, size_t len);
 };
 
+extern const struct source_text source_csv;	/* src_csv.c */
 extern const struct source_text source_zeek;	/* src_zeek.c */
 extern const struct source_text source_suricata; /* src_suricata.c */
 extern const struct source_text source_list;	/* src_list.c */

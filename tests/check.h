@@ -24,6 +24,7 @@ Suite	*stix_suite(void);
 Suite	*hostile_suite(void);	/* Damaged indexes, yajl limits. */
 Suite	*input_suite(void);
 Suite	*match_suite(void);
+Suite	*src_csv_suite(void);
 Suite	*src_zeek_suite(void);	/* Zeek Intel and Suricata readers. */
 
 #endif
