@@ -38,7 +38,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 LIB_SRCS = src/addr.c src/afile.c src/akey.c src/alert.c src/crc32c.c \
 	   src/dedup.c src/diag.c src/dstage.c src/feed.c src/hash.c \
 	   src/ingest.c src/source.c src/src_list.c src/src_sentinel.c \
-	   src/src_spamhaus.c src/src_stix.c \
+	   src/src_misp.c src/src_spamhaus.c src/src_stix.c \
 	   src/input.c src/ixreport.c src/jout.c src/jrec.c src/ktime.c \
 	   src/kvrec.c src/lineread.c src/match.c src/pipeline.c src/scan.c \
 	   src/state.c src/stix.c src/strpool.c src/tidx.c src/tidx_build.c \
