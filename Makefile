@@ -50,6 +50,7 @@ TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_afile.c \
 	   tests/check_dedup.c tests/check_kvrec.c tests/check_state.c \
 	   tests/check_stix.c tests/check_hostile.c tests/check_akey.c \
 	   tests/check_dstage.c tests/check_input.c tests/check_match.c \
+	   tests/check_src_misp.c \
 	   tests/testlib.c
 
 # Objects go to build/ (build/san/ with SANITIZE=1) so that the two kinds

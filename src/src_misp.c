@@ -664,7 +664,6 @@ push_scope(struct misp *m, struct frame *f)
 	sc->first = m->nheld;
 	f->role = R_SCOPE;
 	f->scope = (uint8_t)m->nsc++;
-	m->seen = 1;
 }
 
 static int
@@ -694,6 +693,7 @@ cb_start(struct misp *m, int map)
 		switch (p->next) {
 		case V_EVENT:
 			role = map ? R_SCOPE : R_OTHER;
+			m->seen |= map;
 			break;
 		case V_ATTRS:
 			role = map ? R_OTHER : R_ATTRS;

@@ -24,5 +24,6 @@ Suite	*stix_suite(void);
 Suite	*hostile_suite(void);	/* Damaged indexes, yajl limits. */
 Suite	*input_suite(void);
 Suite	*match_suite(void);
+Suite	*src_misp_suite(void);
 
 #endif
