@@ -755,13 +755,14 @@ cb_key(void *arg, const unsigned char *k, size_t len)
 		} else
 			push_scope(m, f);
 	}
-	switch (f->role) {
-	case R_SCOPE:
+	if (f->role == R_SCOPE) {
 		if (is_key(k, len, "Orgc"))
 			f->next = V_ORGC;
 		else if (is_key(k, len, "info"))
 			f->next = V_INFO;
-		/* FALLTHROUGH */
+	}
+	switch (f->role) {
+	case R_SCOPE:
 	case R_WRAP:
 	case R_OTHER:
 		if (is_key(k, len, "Event"))
