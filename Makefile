@@ -38,7 +38,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 LIB_SRCS = src/addr.c src/afile.c src/akey.c src/alert.c src/cli.c \
 	   src/crc32c.c src/dedup.c src/diag.c src/dstage.c src/feed.c \
 	   src/hash.c src/ingest.c src/source.c src/src_csv.c src/src_list.c \
-	   src/src_sentinel.c src/src_spamhaus.c src/src_stix.c \
+	   src/src_misp.c src/src_sentinel.c src/src_spamhaus.c src/src_stix.c \
 	   src/src_suricata.c src/src_zeek.c \
 	   src/input.c src/ixreport.c src/jout.c src/jrec.c src/ktime.c \
 	   src/kvrec.c src/lineread.c src/match.c src/pipeline.c src/scan.c \
@@ -53,6 +53,7 @@ TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_afile.c \
 	   tests/check_dstage.c tests/check_input.c tests/check_match.c \
 	   tests/check_src_zeek.c \
 	   tests/check_src_csv.c \
+	   tests/check_src_misp.c \
 	   tests/testlib.c
 
 # Objects go to build/ (build/san/ with SANITIZE=1) so that the two kinds

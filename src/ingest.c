@@ -56,6 +56,14 @@ static const struct source_json *const json_readers[] = {
 };
 #define NJSON	(sizeof(json_readers) / sizeof(json_readers[0]))
 
+/*
+ * The readers of whole JSON texts: a JSON line, or a JSON document, goes
+ * to the first that claims it (from its first bytes), else to the jrec
+ * and the JSON record readers.
+ */
+static const struct source_doc *const doc_readers[] = { &source_misp };
+#define NDOC	(sizeof(doc_readers) / sizeof(doc_readers[0]))
+
 static const struct source_text json_text;
 static const struct source_text *const text_readers[] = {
 	&json_text, &source_zeek, &source_csv, &source_suricata,
@@ -130,6 +138,16 @@ struct ingest {
 	void			(*doc_bad)(void *, uint64_t, const char *);
 	void			*doc_arg;
 	char			 docwhy[256];
+	/* The readers of whole JSON texts: --format, their states, the one
+	   reading the current text (NULL: the jrec), and the document's
+	   first bytes while no reader has claimed or refused them. */
+	const struct source_doc	*fdoc;
+	void			*dstate[NDOC];
+	const struct source_doc	*doc;
+	int			 doc_line;	/* Reading a JSON line. */
+	int			 doc_undecided;
+	char			*held;
+	size_t			 nheld, capheld;
 };
 
 static void
@@ -252,9 +270,15 @@ ingest_new(const struct ingest_opts *opts)
 void
 ingest_free(struct ingest *in)
 {
+	size_t	 i;
+
 	if (in == NULL)
 		return;
 	jrec_free(in->jr);
+	for (i = 0; i < NDOC; i++)
+		if (in->dstate[i] != NULL)
+			doc_readers[i]->destroy(in->dstate[i]);
+	free(in->held);
 	if (!in->b_given)
 		tidx_builder_free(in->b);
 	free(in->excl);
@@ -619,15 +643,109 @@ each_row(void *arg, struct jrec *jr)
 	return 0;
 }
 
+/* ---------------------------------------------------------------------
+ * Readers of whole JSON texts (source_doc).
+ */
+
+static const char *text_start(const char *p, size_t len);
+
+/*
+ * The reader of a JSON text that begins with the len bytes at buf (all
+ * of it when complete): YES and *d, NO (the jrec's), or MORE.  --format
+ * with a JSON record reader's name leaves every text to the jrec.
+ */
+static enum source_doc_claim
+doc_claim(const struct ingest *in, const char *buf, size_t len,
+    int complete, const struct source_doc **d)
+{
+	enum source_doc_claim c, rc = SOURCE_DOC_NO;
+	size_t	 i;
+
+	*d = NULL;
+	if (in->fjson != NULL || (complete && text_start(buf, len) == NULL))
+		return SOURCE_DOC_NO;
+	if (in->fdoc != NULL) {
+		*d = in->fdoc;
+		return SOURCE_DOC_YES;
+	}
+	for (i = 0; i < NDOC && rc == SOURCE_DOC_NO; i++)
+		if ((c = doc_readers[i]->claim(buf, len, complete)) ==
+		    SOURCE_DOC_YES)
+			*d = doc_readers[i];
+		else
+			rc = c;
+	return *d != NULL ? SOURCE_DOC_YES : rc;
+}
+
+/* Reader d's state, made at its first text. */
+static void *
+doc_state(struct ingest *in, const struct source_doc *d)
+{
+	size_t	 i;
+
+	for (i = 0; doc_readers[i] != d; i++)
+		;
+	if (in->dstate[i] == NULL)
+		in->dstate[i] = d->create(in);
+	return in->dstate[i];
+}
+
+/* A reader rejected a record ending at off: as each_row or each_doc. */
+static void
+doc_rejected(void *arg, uint64_t off)
+{
+	struct ingest *in = arg;
+
+	if (in->doc_line) {
+		if (in->rc == 0) {
+			in->rc = -1;
+			in->why = in->docwhy;	/* Keep the first reason. */
+			in->whylen = sizeof(in->docwhy);
+		}
+	} else if (in->doc_bad != NULL)
+		in->doc_bad(in->doc_arg, off, in->docwhy);
+}
+
+/* A JSON line that reader d claimed. */
+static int
+doc_line(struct ingest *in, const struct source_doc *d, const char *line,
+    size_t len)
+{
+	void	*s = doc_state(in, d);
+	char	*why = in->why;
+	size_t	 whylen = in->whylen;
+	uint64_t off;
+	int	 rc;
+
+	in->rc = 0;
+	in->doc_line = 1;
+	d->begin(s, doc_rejected, in);
+	if ((rc = d->feed(s, line, len)) == 0)
+		rc = d->end(s);
+	in->doc_line = 0;
+	if (rc == -1) {
+		in->st.rows++;
+		in->st.unknown++;
+		in->st.malformed++;
+		in->st.rejected++;
+		snprintf(why, whylen, "malformed JSON: %s", d->error(s, &off));
+		return -1;
+	}
+	return rc == -2 ? -1 : in->rc;
+}
+
 /* The JSON text reader: one line of NDJSON (a record, or records). */
 static int
 json_line(struct ingest *in, struct source_state *st, const char *line,
     size_t len)
 {
+	const struct source_doc *d;
 	char	*why = in->why;
 	size_t	 whylen = in->whylen;
 
 	(void)st;
+	if (doc_claim(in, line, len, 1, &d) == SOURCE_DOC_YES)
+		return doc_line(in, d, line, len);
 	in->rc = 0;
 	switch (jrec_parse_records(in->jr, line, len, each_row, in)) {
 	case JREC_EMPTY:
@@ -668,26 +786,97 @@ each_doc(void *arg, struct jrec *jr)
 	return 0;
 }
 
+/*
+ * A document's reader: reader d, or the jrec (d NULL); then its first
+ * bytes (the len at buf).  0, or -1 on a syntax error.
+ */
+static int
+doc_choose(struct ingest *in, const struct source_doc *d, const char *buf,
+    size_t len)
+{
+	in->doc_undecided = 0;
+	in->doc = d;
+	if (d != NULL) {
+		in->why = in->docwhy;
+		in->whylen = sizeof(in->docwhy);
+		d->begin(doc_state(in, d), doc_rejected, in);
+	} else
+		jrec_stream_begin(in->jr, each_doc, in);
+	return len > 0 ? ingest_doc_feed(in, buf, len) : 0;
+}
+
+/* Hold len more bytes of a document's start. */
+static void
+hold(struct ingest *in, const char *buf, size_t len)
+{
+	if (in->nheld + len > in->capheld) {
+		while (in->nheld + len > in->capheld)
+			in->capheld = in->capheld ? 2 * in->capheld : 65536;
+		in->held = xreallocarray(in->held, in->capheld, 1);
+	}
+	memcpy(in->held + in->nheld, buf, len);
+	in->nheld += len;
+}
+
+/*
+ * The document's first bytes are held until a reader of whole texts
+ * claims them, or none does (then the jrec reads the document): see
+ * doc_claim; a claim looks at SOURCE_DOC_CLAIM_MAX bytes at most.
+ */
 void
 ingest_doc_begin(struct ingest *in,
     void (*bad)(void *, uint64_t, const char *), void *arg)
 {
 	in->doc_bad = bad;
 	in->doc_arg = arg;
-	jrec_stream_begin(in->jr, each_doc, in);
+	in->doc = NULL;
+	in->nheld = 0;
+	in->doc_undecided = 1;
 }
 
 int
 ingest_doc_feed(struct ingest *in, const char *buf, size_t len)
 {
+	const struct source_doc *d;
+	enum source_doc_claim c;
+
+	if (in->doc_undecided) {
+		if (in->nheld > 0) {
+			hold(in, buf, len);
+			buf = in->held;
+			len = in->nheld;
+		}
+		if ((c = doc_claim(in, buf, len, 0, &d)) == SOURCE_DOC_MORE) {
+			if (in->nheld == 0)
+				hold(in, buf, len);
+			return 0;
+		}
+		in->nheld = 0;
+		return doc_choose(in, d, buf, len);
+	}
+	if (in->doc != NULL)
+		return in->doc->feed(doc_state(in, in->doc), buf, len);
 	return jrec_stream_feed(in->jr, buf, len) == JREC_OK ? 0 : -1;
 }
 
 int
 ingest_doc_end(struct ingest *in)
 {
+	const struct source_doc *d;
 	uint64_t n;
 
+	if (in->doc_undecided) {
+		(void)doc_claim(in, in->held, in->nheld, 1, &d);
+		n = in->nheld;
+		in->nheld = 0;
+		if (doc_choose(in, d, in->held, (size_t)n) == -1)
+			return -1;
+	}
+	if (in->doc != NULL) {
+		in->why = in->docwhy;
+		in->whylen = sizeof(in->docwhy);
+		return in->doc->end(doc_state(in, in->doc));
+	}
 	if (jrec_stream_end(in->jr) != JREC_OK)
 		return -1;
 	if ((n = jrec_nonobjects(in->jr)) > 0) {
@@ -705,6 +894,18 @@ ingest_doc_end(struct ingest *in)
 const char *
 ingest_doc_error(struct ingest *in, uint64_t *offset)
 {
+	const char *err;
+
+	if (in->doc != NULL) {
+		err = in->doc->error(doc_state(in, in->doc), offset);
+		if (err[0] != '\0') {
+			in->st.malformed++;
+			in->st.rejected++;
+			snprintf(in->docwhy, sizeof(in->docwhy),
+			    "malformed JSON: %s", err);
+		}
+		return in->docwhy;
+	}
 	if (jrec_error(in->jr)[0] != '\0') {
 		in->st.malformed++;
 		in->st.rejected++;
@@ -798,14 +999,21 @@ static const struct source_text json_text = { "json", json_claim,
 /* The readers --format name picks: 0, or -1 for an unknown name. */
 static int
 format_readers(const char *name, const struct source_json **j,
-    const struct source_text **t)
+    const struct source_doc **d, const struct source_text **t)
 {
 	size_t	 i;
 
 	*j = NULL;
+	*d = NULL;
 	*t = NULL;
 	if (strcmp(name, "auto") == 0)
 		return 0;
+	for (i = 0; i < NDOC; i++)
+		if (strcmp(name, doc_readers[i]->name) == 0) {
+			*d = doc_readers[i];
+			*t = &json_text;
+			return 0;
+		}
 	for (i = 0; i < NJSON; i++)
 		if (strcmp(name, json_readers[i]->name) == 0) {
 			*j = json_readers[i];
@@ -824,15 +1032,16 @@ int
 ingest_format_valid(const char *name)
 {
 	const struct source_json *j;
+	const struct source_doc *d;
 	const struct source_text *t;
 
-	return format_readers(name, &j, &t) == 0;
+	return format_readers(name, &j, &d, &t) == 0;
 }
 
 int
 ingest_set_format(struct ingest *in, const char *name)
 {
-	return format_readers(name, &in->fjson, &in->ftext);
+	return format_readers(name, &in->fjson, &in->fdoc, &in->ftext);
 }
 
 const char *
@@ -850,6 +1059,9 @@ ingest_format_names(void)
 	for (i = 0; i < NJSON && n < sizeof(names); i++)
 		n += (size_t)snprintf(names + n, sizeof(names) - n, ", %s",
 		    json_readers[i]->name);
+	for (i = 0; i < NDOC && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, ", %s",
+		    doc_readers[i]->name);
 	return names;
 }
 
@@ -1117,5 +1329,9 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 uint64_t
 ingest_doc_handled(struct ingest *in)
 {
+	if (in->doc_undecided)
+		return 0;
+	if (in->doc != NULL)
+		return in->doc->handled(doc_state(in, in->doc));
 	return jrec_stream_handled(in->jr);
 }

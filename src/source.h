@@ -2,7 +2,7 @@
  * source.h: the source readers of ti-index, and what ingest gives them.
  *
  * A source reader turns one input format into indicator records for the
- * rule of SPEC.md 2.1 (ingest.c).  There are two kinds:
+ * rule of SPEC.md 2.1 (ingest.c).  There are three kinds:
  *
  * - JSON record readers (struct source_json) read records that ingest
  *   has parsed with one jrec: each names the members it needs, says
@@ -12,6 +12,10 @@
  *   first lines of an input are offered to each reader in table order
  *   until one claims the input (a header line, or a first record); that
  *   reader reads the rest of it.
+ * - JSON text readers (struct source_doc) read whole JSON texts with a
+ *   parser of their own, for formats whose records nest deeper than a
+ *   jrec reads (MISP events).  A reader claims a text from its first
+ *   bytes: a JSON line of NDJSON, or a JSON document fed in pieces.
  *
  * A reader takes a record in three steps: ingest_begin_record(), then
  * ingest_addr() for each address (steps 1 and 3 of the rule), then
@@ -204,6 +208,60 @@ struct source_json {
 extern const struct source_json source_sentinel;	/* src_sentinel.c */
 extern const struct source_json source_stix;		/* src_stix.c */
 extern const struct source_json source_spamhaus;	/* src_spamhaus.c */
+
+/* ---- JSON text readers. ---- */
+
+enum source_doc_claim {
+	SOURCE_DOC_NO = 0,	/* Not this reader's text. */
+	SOURCE_DOC_YES,		/* Its text. */
+	SOURCE_DOC_MORE		/* Cannot tell yet: offer more bytes. */
+};
+
+#define SOURCE_DOC_CLAIM_MAX	(64 * 1024)	/* Bytes a claim looks at. */
+
+/*
+ * A reader of whole JSON texts.  ingest offers the first bytes of a text
+ * to claim(); the reader that claims it reads the whole text: begin(),
+ * then feed() with the text in pieces (from its first byte, a UTF-8
+ * byte-order mark included), then end().  The reader takes its records
+ * as the others do (ingest_begin_record ... ingest_add) and calls
+ * bad(arg, offset) after each record it rejected, offset being just
+ * past the record from the start of the text (ingest_reject has said
+ * why).
+ */
+struct source_doc {
+	const char	*name;		/* Its --format value. */
+	/*
+	 * The len bytes at buf begin a JSON text (complete: they are all
+	 * of it).  YES, NO, or MORE (only when !complete and len <
+	 * SOURCE_DOC_CLAIM_MAX).  A text that is not JSON is not claimed.
+	 */
+	enum source_doc_claim (*claim)(const char *buf, size_t len,
+	    int complete);
+	/* A reader's state for in (freed with destroy). */
+	void	*(*create)(struct ingest *in);
+	void	 (*destroy)(void *st);
+	/* A text begins; bad is called for each record rejected. */
+	void	 (*begin)(void *st, void (*bad)(void *, uint64_t), void *arg);
+	/* 0, or -1 on a syntax error (the rest of the text is lost). */
+	int	 (*feed)(void *st, const char *buf, size_t len);
+	/*
+	 * The text ends: 0, -1 when it is not complete JSON (a syntax
+	 * error), -2 when it holds nothing of the reader's form (it was
+	 * counted as a row of unknown form and rejected: ingest_reject
+	 * said why).
+	 */
+	int	 (*end)(void *st);
+	/* After a syntax error: its reason and offset. */
+	const char *(*error)(void *st, uint64_t *offset);
+	/*
+	 * The offset just past the last record taken (also after a syntax
+	 * error: the records read before it are taken), or 0.
+	 */
+	uint64_t (*handled)(void *st);
+};
+
+extern const struct source_doc source_misp;		/* src_misp.c */
 
 /* ---- Text readers. ---- */
 

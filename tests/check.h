@@ -26,5 +26,6 @@ Suite	*input_suite(void);
 Suite	*match_suite(void);
 Suite	*src_csv_suite(void);
 Suite	*src_zeek_suite(void);	/* Zeek Intel and Suricata readers. */
+Suite	*src_misp_suite(void);
 
 #endif

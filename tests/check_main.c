@@ -31,6 +31,7 @@ main(void)
 	srunner_add_suite(sr, match_suite());
 	srunner_add_suite(sr, src_csv_suite());
 	srunner_add_suite(sr, src_zeek_suite());
+	srunner_add_suite(sr, src_misp_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
