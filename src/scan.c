@@ -383,7 +383,8 @@ scan_callers(const char *line, size_t len, struct scan_hit *hits,
 /*
  * The string whose opening quote is at p[-1]: return its closing quote,
  * or NULL when it does not end on the line or holds what yajl rejects (a
- * control byte, a bad escape).  *esc is set when it holds an escape.
+ * control byte, a bad escape).  *esc gets 1 when it holds an escape, 2
+ * when a byte from 0x80 up (jrec.h may change such text), or both.
  */
 static const char *
 rec_string(const char *p, const char *end, int *esc)
@@ -423,12 +424,13 @@ special:
 		if (c == '"')
 			return p;
 		if (c >= 0x80) {
+			*esc |= 2;
 			p++;
 			continue;
 		}
 		if (c < 0x20 || end - p < 2)
 			return NULL;
-		*esc = 1;
+		*esc |= 1;
 		switch (p[1]) {
 		case '"': case '\\': case '/': case 'b': case 'f': case 'n':
 		case 'r': case 't':
@@ -598,7 +600,7 @@ scan_record(const char *line, size_t len, struct scan_rec *r)
 			    (q = rec_string(p + 1, end, &esc)) == NULL)
 				return -1;
 			if (depth == 1) {
-				if (esc)
+				if (esc & 1)
 					return -1;
 				if ((member = rec_member(p + 1,
 				    (size_t)(q - p - 1))) == -2)

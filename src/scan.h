@@ -74,7 +74,8 @@ struct scan_rec {
  * is an object, none of whose members is named "records", "value" or
  * "tables" (it is one record, not a container) or has a key with an
  * escape, and each of whose members named in enum scan_member is a string
- * without escapes wherever it occurs; then r->m[i] is the last occurrence
+ * of printable ASCII without escapes wherever it occurs; then r->m[i] is
+ * the last occurrence
  * of member i, the value jrec.h gives it.  Returns -1 for anything else,
  * and for what it cannot tell (white space other than space, tab and CR,
  * nesting deeper than 64, a control byte in a string): the full parse
