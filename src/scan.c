@@ -522,7 +522,8 @@ rec_ws(const char *p, const char *end)
 }
 
 int
-scan_record(const char *line, size_t len, struct scan_rec *r)
+scan_members(const char *line, size_t len,
+    int (*member_of)(const char *, size_t), struct scan_hit *m, size_t nm)
 {
 	const char *p = line, *end = line + len, *q;
 	uint64_t stack = 0;	/* Bit d: level d + 1 is an array. */
@@ -530,8 +531,8 @@ scan_record(const char *line, size_t len, struct scan_rec *r)
 	enum { S_VALUE, S_VALUE_OR_CLOSE, S_KEY, S_KEY_OR_CLOSE, S_AFTER }
 		 state = S_VALUE;
 
-	for (i = 0; i < SM_NMEMBERS; i++)
-		r->m[i].p = NULL;
+	for (i = 0; i < (int)nm; i++)
+		m[i].p = NULL;
 	p = rec_ws(p, end);
 	if (p >= end || *p != '{')
 		return -1;
@@ -555,8 +556,8 @@ scan_record(const char *line, size_t len, struct scan_rec *r)
 				if (member >= 0) {
 					if (esc)
 						return -1;
-					r->m[member].p = p + 1;
-					r->m[member].len = (size_t)(q - p - 1);
+					m[member].p = p + 1;
+					m[member].len = (size_t)(q - p - 1);
 				}
 				p = q + 1;
 			} else if (member >= 0)
@@ -602,8 +603,9 @@ scan_record(const char *line, size_t len, struct scan_rec *r)
 			if (depth == 1) {
 				if (esc & 1)
 					return -1;
-				if ((member = rec_member(p + 1,
-				    (size_t)(q - p - 1))) == -2)
+				if ((member = member_of(p + 1,
+				    (size_t)(q - p - 1))) == -2 ||
+				    member >= (int)nm)
 					return -1;
 			}
 			p = rec_ws(q + 1, end);
@@ -628,4 +630,10 @@ scan_record(const char *line, size_t len, struct scan_rec *r)
 			break;
 		}
 	}
+}
+
+int
+scan_record(const char *line, size_t len, struct scan_rec *r)
+{
+	return scan_members(line, len, rec_member, r->m, SM_NMEMBERS);
 }

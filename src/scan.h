@@ -85,6 +85,17 @@ struct scan_rec {
 int	scan_record(const char *line, size_t len, struct scan_rec *r);
 
 /*
+ * The same reading with other members: member_of(k, n) gives the index
+ * (below nm) in m of the member whose key at depth 1 is the n bytes at k
+ * (no escapes), -1 for a member not read, -2 for one that makes the line
+ * unsure (-1 returned).  scan_record() is scan_members() with the members
+ * of enum scan_member, and containers -2.
+ */
+int	scan_members(const char *line, size_t len,
+	    int (*member_of)(const char *, size_t), struct scan_hit *m,
+	    size_t nm);
+
+/*
  * Choose the instruction set of scan_callers(): "avx512", "avx2", "sse2"
  * (x86-64) or "bytewise"; NULL for the best the CPU has, which is the
  * default.  Returns -1 (and changes nothing) when the CPU lacks it.  For
