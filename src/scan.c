@@ -548,7 +548,8 @@ scan_members(const char *line, size_t len,
 				state = S_AFTER;
 				break;
 			}
-			/* FALLTHROUGH */
+			state = S_VALUE;	/* The same byte again. */
+			continue;
 		case S_VALUE:
 			if (*p == '"') {
 				if ((q = rec_string(p + 1, end, &esc)) == NULL)
@@ -595,7 +596,8 @@ scan_members(const char *line, size_t len,
 				state = S_AFTER;
 				break;
 			}
-			/* FALLTHROUGH */
+			state = S_KEY;		/* The same byte again. */
+			continue;
 		case S_KEY:
 			if (*p != '"' ||
 			    (q = rec_string(p + 1, end, &esc)) == NULL)
