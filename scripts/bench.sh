@@ -24,6 +24,8 @@
 #   BENCH_KV_MB     size of the Key Vault log file, MB [1024]
 #   BENCH_SLICE_MB  the slice given to jq and grepcidr, MB [64]
 #   BENCH_SEED      the generator's seed [42]
+#   BENCH_FLOOD_MB  size of the flood file (every line from one of 20
+#                   listed addresses, nearly all suppressed), MB [185]
 #   BENCH_SKIP_1E7  1: leave out everything with 10,000,000 indicators [0]
 #   BENCH_JQ_ALL    1: give jq all 1e6 indicator addresses rather than only
 #                   those that occur in the slice (its best case) [0]
@@ -45,6 +47,7 @@ RUNS7=${BENCH_RUNS_1E7:-3}
 KV_MB=${BENCH_KV_MB:-1024}
 SLICE_MB=${BENCH_SLICE_MB:-64}
 SEED=${BENCH_SEED:-42}
+FLOOD_MB=${BENCH_FLOOD_MB:-185}
 SKIP7=${BENCH_SKIP_1E7:-0}
 JQ_ALL=${BENCH_JQ_ALL:-0}
 DIR=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ti-kv-bench}
@@ -69,10 +72,10 @@ die() {
 	exit 2
 }
 
-for v in "$RUNS" "$RUNS7" "$KV_MB" "$SLICE_MB" "$SEED"; do
+for v in "$RUNS" "$RUNS7" "$KV_MB" "$SLICE_MB" "$SEED" "$FLOOD_MB"; do
 	case $v in
 	''|*[!0-9]*) die "BENCH_RUNS, BENCH_RUNS_1E7, BENCH_KV_MB, \
-BENCH_SLICE_MB and BENCH_SEED take whole numbers (got '$v')" ;;
+BENCH_SLICE_MB, BENCH_SEED and BENCH_FLOOD_MB take whole numbers (got '$v')" ;;
 	esac
 done
 if [ "$RUNS" -lt 1 ] || [ "$RUNS7" -lt 1 ] || [ "$KV_MB" -lt 1 ] ||
@@ -150,6 +153,7 @@ TI6=$DIR/ti-v$GV-s$SEED-n$N6.ndjson
 TI7=$DIR/ti-v$GV-s$SEED-n$N7.ndjson
 export KV="$DIR/kv-v$GV-s$SEED-n$N6-h$HITRATE-${KV_MB}MB.ndjson"
 export SLICE="$DIR/kv-v$GV-s$SEED-n$N6-h$HITRATE-${KV_MB}MB.slice$SLICE_MB.ndjson"
+export FLOOD="$DIR/flood-v$GV-s$SEED-n20-${FLOOD_MB}MB.ndjson"
 export ADDRS6="$DIR/addrs-v$GV-s$SEED-n$N6.txt"
 export IDX6="$DIR/ti-n$N6.idx"
 export IDX7="$DIR/ti-n$N7.idx"
@@ -158,6 +162,7 @@ gen "$TI6" ti $N6 "$SEED"
 [ "$SKIP7" = 1 ] || gen "$TI7" ti $N7 "$SEED"
 gen "$KV" kv "$KV_MB" $N6 "$SEED" $HITRATE
 gen "$ADDRS6" addrs $N6 "$SEED" $N6
+gen "$FLOOD" flood "$FLOOD_MB" 20 "$SEED"
 if [ ! -s "$SLICE" ]; then
 	n=$(head -c $((SLICE_MB * 1000000)) "$KV" | wc -l)
 	head -n "$n" "$KV" >"$SLICE.tmp.$$" || die "cannot write $SLICE"
@@ -382,6 +387,42 @@ if [ $HAVE_TIME = 1 ]; then
 	st_cpu_x=$(calc "($(median "$T/st1.c") + $(median "$T/st2.c")) / $(median "$T/kv.c")")
 fi
 
+# ---- A flood, and the dedup stage on its alerts ----------------------------
+# 20 listed addresses hammering the vaults: every line matches, all but a
+# few are suppressed (the quick suppression of match.c).  The dedup stage
+# then reads every match of the flood, keyed (--window 0s --key): a
+# stream of alerts nearly all suppressed.
+
+flood_bytes=$(bytes_of "$FLOOD")
+flood_lines=$(wc -l <"$FLOOD" | tr -d ' ')
+"$KVM" -i "$IDX6" --stats <"$FLOOD" >/dev/null 2>"$T/fstats" ||
+    say "warning: kv-match on the flood exited with status $?"
+fl_alerts=$(sed -n 's/.*"alerts":\([0-9]*\).*/\1/p' "$T/fstats")
+fl_supp=$(sed -n 's/.*"suppressed":\([0-9]*\).*/\1/p' "$T/fstats")
+fl_parsed=$(sed -n 's/.*"parsed":\([0-9]*\).*/\1/p' "$T/fstats")
+export FKEYED="$T/fkeyed"
+"$KVM" -i "$IDX6" --window 0s --key <"$FLOOD" >"$FKEYED" ||
+    say "warning: kv-match --key on the flood exited with status $?"
+fkeyed_n=$(wc -l <"$FKEYED" | tr -d ' ')
+fkeyed_bytes=$(bytes_of "$FKEYED")
+cat "$FLOOD" "$FKEYED" >/dev/null
+i=1
+while [ $i -le "$RUNS" ]; do
+	say "the flood, and the dedup stage on its alerts, round $i of $RUNS"
+	timed fl '"$KVM" -i "$IDX6" <"$FLOOD" >/dev/null'
+	timed flwc 'wc -l <"$FLOOD" >/dev/null'
+	timed dd '"$KVM" --dedup-only <"$FKEYED" >/dev/null'
+	timed ddwc 'wc -l <"$FKEYED" >/dev/null'
+	i=$((i + 1))
+done
+fl_rate=$(rate "$flood_bytes" "$(median "$T/fl.t")")
+flwc_rate=$(rate "$flood_bytes" "$(median "$T/flwc.t")")
+r_fl=$(ratio "$fl_rate" "$flwc_rate")
+dd_aps=$(calc "$fkeyed_n * 1e9 / $(median "$T/dd.t")")
+dd_rate=$(rate "$fkeyed_bytes" "$(median "$T/dd.t")")
+ddwc_rate=$(rate "$fkeyed_bytes" "$(median "$T/ddwc.t")")
+r_dd=$(ratio "$dd_rate" "$ddwc_rate")
+
 # ---- jq and grepcidr on the slice ----------------------------------------
 
 slice_bytes=$(bytes_of "$SLICE")
@@ -519,6 +560,13 @@ else
 	row "grepcidr" "-" "" "skipped: grepcidr not installed"
 fi
 echo
+echo "  a flood: $(f3 "$(calc "$flood_bytes / 1e6")") MB, $flood_lines lines from 20 listed addresses, 2-22 ms apart"
+row "kv-match < flood (MB/s)" "$(f3 "$fl_rate")" "" "alerts $fl_alerts, suppressed $fl_supp, parsed $fl_parsed"
+row "wc -l < flood (MB/s)" "$(f3 "$flwc_rate")"
+row "kv-match / wc -l, flood" "$(f3 "$r_fl")x"
+row "dedup stage on its keyed alerts (alerts/s)" "$(f3 "$dd_aps")" "" "$fkeyed_n alerts, $(f3 "$(calc "$fkeyed_bytes / 1e6")") MB"
+row "  (MB/s)" "$(f3 "$dd_rate")" "" "wc -l: $(f3 "$ddwc_rate") MB/s, ratio $(f3 "$r_dd")x"
+echo
 echo "  jq doing the same lookup on the first $(f3 "$(calc "$slice_bytes / 1e6")") MB ($slice_lines lines)"
 row "kv-match < slice (MB/s)" "$(f3 "$skv_rate")" "" "$slice_kv_n lines match (--window 0s)"
 row "  harness time taken off both (ms)" "$(f3 "$(calc "${noop_ns:-0} / 1e6")")" "" "date, time and sh -c alone"
@@ -588,6 +636,8 @@ echo "targets (SPEC 7)"
 verdict "$(judge "$r_wc" min 0.5)" "kv-match >= 0.5x wc -l, page-cached file" "$(f3 "$r_wc")x"
 verdict "$(judge "$r_pipe" min 1)" "cat file | kv-match >= cat file | wc -l" "$(f3 "$r_pipe")x"
 verdict "$(judge "${r_jq:-}" min 50)" "kv-match >= 50x jq" "$(f3 "${r_jq:-}")x"
+verdict "$(judge "$fl_rate" min 1000)" "kv-match >= 1 GB/s under a flood" "$(f3 "$fl_rate") MB/s"
+verdict "$(judge "$dd_aps" min 1000000)" "kv-match --dedup-only >= 1e6 alerts/s" "$(f3 "$dd_aps")"
 verdict "$(judge "${r_gc:-}" min 25)" "kv-match >= 25x grepcidr -f" "$(f3 "${r_gc:-}")x"
 worst7=
 [ -n "${lk_hit_ns_7:-}" ] &&

@@ -14,6 +14,11 @@
  *	row below N as CallerIPAddress; the others have addresses that are
  *	never indicators.  About 2% of lines hold a backslash escape in
  *	ResultDescription, as real exports sometimes do.
+ *   gendata flood MB N SEED
+ *	The same rows under a flood: every line has the address of one of
+ *	indicator rows 0 to N-1 (N is small: 20 listed addresses hammering
+ *	the vaults), and lines are 2 to 22 ms apart (about 300,000 an hour),
+ *	so nearly every line matches and all but a few are suppressed.
  *   gendata addrs N SEED COUNT
  *	COUNT addresses of random indicator rows below N, one a line; every
  *	address of rows 0 to N-1 once, in row order, when COUNT >= N.
@@ -446,8 +451,13 @@ out_version(const struct vault *v, const char *name)
 	out_hex(gd_mix(h), 16, 0);
 }
 
+/*
+ * Lines with increasing times, step_min to step_min + step_span ticks
+ * apart.
+ */
 static void
-gen_kv(uint64_t bytes, uint64_t n, uint64_t seed, double hitrate)
+gen_kv(uint64_t bytes, uint64_t n, uint64_t seed, double hitrate,
+    int64_t step_min, uint64_t step_span)
 {
 	struct vault	 vaults[NVAULTS];
 	uint64_t	 subs[NSUBS][2], apps[NAPPS][2], oids[NAPPS][2];
@@ -517,8 +527,7 @@ gen_kv(uint64_t bytes, uint64_t n, uint64_t seed, double hitrate)
 		default:
 			break;
 		}
-		/* Increasing time: 10 to 90 ms apart. */
-		t += 100000 + (int64_t)gd_below(&r, 800000);
+		t += step_min + (int64_t)gd_below(&r, step_span);
 		if (gd_next(&r) < hit_below)
 			addr = gd_below(&r, n);
 		else
@@ -698,6 +707,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: gendata ti N SEED\n"
 	    "       gendata kv MB N SEED HITRATE\n"
+	    "       gendata flood MB N SEED\n"
 	    "       gendata addrs N SEED COUNT\n"
 	    "       gendata now | version\n");
 	exit(2);
@@ -743,8 +753,14 @@ main(int argc, char *argv[])
 			    argv[5]);
 		gen_kv(number(argv[2], 0, UINT64_MAX / 1000000) * 1000000,
 		    number(argv[3], 1, GD_ROWS_MAX),
-		    number(argv[4], 0, UINT64_MAX), rate);
-	} else
+		    number(argv[4], 0, UINT64_MAX), rate,
+		    100000, 800000);	/* 10 to 90 ms apart. */
+	} else if (argc == 5 && strcmp(argv[1], "flood") == 0)
+		gen_kv(number(argv[2], 0, UINT64_MAX / 1000000) * 1000000,
+		    number(argv[3], 1, GD_ROWS_MAX),
+		    number(argv[4], 0, UINT64_MAX), 1.0,
+		    20000, 200000);	/* 2 to 22 ms apart. */
+	else
 		usage();
 	flush_out();
 	if (fflush(stdout) == EOF || ferror(stdout))

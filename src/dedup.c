@@ -378,6 +378,22 @@ dedup_check(struct dedup *d, const char *id, size_t idlen,
 	return record(d, id, idlen, a, t, d->window);
 }
 
+int
+dedup_covered(struct dedup *d, const char *id, size_t idlen,
+    const struct addr *a, int64_t t)
+{
+	struct entry *e;
+	size_t	 slot;
+
+	if (d->window == 0)
+		return 0;
+	e = find(d, key_hash(id, idlen, a), id, idlen, a, &slot);
+	if (e == NULL || !covered(e, t, d->window))
+		return 0;
+	saw(d, t);	/* As dedup_check: the horizon, then the table. */
+	return 1;
+}
+
 void
 dedup_restore(struct dedup *d, const char *id, size_t idlen,
     const struct addr *a, int64_t t)

@@ -62,6 +62,16 @@ int	 dedup_check(struct dedup *d, const char *id, size_t idlen,
 	    const struct addr *a, int64_t t);
 
 /*
+ * Without recording anything: when dedup_check(d, id, idlen, a, t) would
+ * return 0 (a time of the key is less than the window from t), do what it
+ * does then (only the horizon may move) and return 1; else change
+ * nothing and return 0.  So a caller can suppress a match before it has
+ * read the whole record, and call dedup_check only for one that alerts.
+ */
+int	 dedup_covered(struct dedup *d, const char *id, size_t idlen,
+	    const struct addr *a, int64_t t);
+
+/*
  * Put back an alert time t of a key (when loading a saved table): t
  * joins the key's alert times unless it is there already, and counts as
  * a match seen for the horizon.  Nothing is stored with a window of 0.

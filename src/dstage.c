@@ -8,9 +8,8 @@
 #include "dstage.h"
 #include "jrec.h"
 #include "ktime.h"
+#include "scan.h"
 #include "xalloc.h"
-
-#define SCAN_MAXDEPTH	64
 
 enum { F_ID, F_IP, F_TIME, NFIELDS };
 
@@ -20,14 +19,11 @@ static const struct jfield fields[NFIELDS] = {
 	[F_TIME] = { .path = { "KeyVaultEvents_TimeGenerated" } }
 };
 
-static const char *const names[NFIELDS] = {
-	"IndicatorId", "ClientIP", "KeyVaultEvents_TimeGenerated"
-};
-
 struct dstage {
 	struct dedup	*d;
 	struct jrec	*jr;
 	const char	*why;
+	int		 parse_only;
 	struct dstage_counts c;
 };
 
@@ -57,27 +53,6 @@ dstage_free(struct dstage *s)
 	free(s);
 }
 
-static int
-is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Return 1 when the n bytes at p hold a backslash or a control byte. */
-static int
-needs_parse(const char *p, size_t n)
-{
-	size_t	 i;
-	unsigned char c;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)p[i];
-		if (c < 0x20 || c == '\\' || c == 0x7f)
-			return 1;
-	}
-	return 0;
-}
-
 static const char *
 skip_ws(const char *p, const char *e)
 {
@@ -86,92 +61,44 @@ skip_ws(const char *p, const char *e)
 	return p;
 }
 
+/* The field a key at the top names (scan_members). */
+static int
+field_of(const char *k, size_t n)
+{
+	switch (n) {
+	case 8:
+		return memcmp(k, "ClientIP", 8) == 0 ? F_IP : -1;
+	case 11:
+		return memcmp(k, "IndicatorId", 11) == 0 ? F_ID : -1;
+	case 28:
+		return memcmp(k, "KeyVaultEvents_TimeGenerated", 28) == 0 ?
+		    F_TIME : -1;
+	default:
+		return -1;
+	}
+}
+
 /*
- * The quick scan of an object without backslashes or control bytes:
- * find the three members at the top level (the last of a repeated one)
- * and check the structure.  Returns 0 when the line is an object with
- * the three as strings, -1 when it cannot tell (the full parse decides).
+ * The quick scan: 0 when the line is an object yajl reads, with the
+ * three members at the top as strings without escapes (v filled as the
+ * full parse would), else -1 (the full parse decides).
  */
 static int
 scan(const char *p, size_t n, struct sval v[NFIELDS])
 {
-	const char *e = p + n, *q;
-	char	 stack[SCAN_MAXDEPTH];
-	int	 depth = 0, want_key = 0, f;
+	struct scan_hit h[NFIELDS];
+	int	 f;
 
-	memset(v, 0, NFIELDS * sizeof(*v));
-	p = skip_ws(p, e);
-	if (p == e || *p != '{')
+	if (scan_members(p, n, field_of, h, NFIELDS) == -1)
 		return -1;
-	for (; p < e; p++) {
-		switch (*p) {
-		case '"':
-			if ((q = memchr(p + 1, '"', (size_t)(e - p - 1))) ==
-			    NULL)
-				return -1;
-			if (!(depth == 1 && want_key)) {
-				p = q;
-				break;
-			}
-			want_key = 0;
-			for (f = 0; f < NFIELDS; f++)
-				if ((size_t)(q - p - 1) == strlen(names[f]) &&
-				    memcmp(p + 1, names[f], (size_t)(q - p -
-				    1)) == 0)
-					break;
-			p = skip_ws(q + 1, e);
-			if (p == e || *p != ':')
-				return -1;
-			p = skip_ws(p + 1, e);
-			if (p == e)
-				return -1;
-			if (*p != '"') {
-				if (f < NFIELDS)
-					return -1;	/* Not a string. */
-				p--;
-				break;
-			}
-			if ((q = memchr(p + 1, '"', (size_t)(e - p - 1))) ==
-			    NULL)
-				return -1;
-			if (f < NFIELDS) {
-				v[f].s = p + 1;
-				v[f].len = (size_t)(q - p - 1);
-				v[f].found = 1;
-			}
-			p = q;
-			break;
-		case '{':
-		case '[':
-			if (depth == SCAN_MAXDEPTH)
-				return -1;
-			stack[depth++] = *p;
-			want_key = depth == 1;
-			break;
-		case '}':
-		case ']':
-			if (depth == 0 || stack[depth - 1] != (*p == '}' ?
-			    '{' : '['))
-				return -1;
-			if (--depth == 0) {
-				if (skip_ws(p + 1, e) != e)
-					return -1;
-				for (f = 0; f < NFIELDS; f++)
-					if (!v[f].found)
-						return -1;
-				return 0;
-			}
-			break;
-		case ',':
-			want_key = depth == 1;
-			break;
-		default:
-			if (depth == 1 && want_key && !is_ws(*p))
-				return -1;	/* A key that is no string. */
-			break;
-		}
+	for (f = 0; f < NFIELDS; f++) {
+		if (h[f].p == NULL)
+			return -1;
+		v[f].s = h[f].p;
+		v[f].len = h[f].len;
+		v[f].found = 1;
 	}
-	return -1;
+	return 0;
 }
 
 /* The full parse; 0 with v filled, or -1 with s->why set. */
@@ -230,7 +157,7 @@ dstage_line(struct dstage *s, const char *line, size_t len,
 		line = tab + 1;
 		len = (size_t)(e - line);
 	}
-	if (!needs_parse(line, len) && scan(line, len, v) == 0)
+	if (!s->parse_only && scan(line, len, v) == 0)
 		s->c.scanned++;
 	else if (parse(s, line, len, v) == -1) {
 		s->c.malformed++;
@@ -254,6 +181,12 @@ dstage_line(struct dstage *s, const char *line, size_t len,
 	*alert = line;
 	*alen = len;
 	return DSTAGE_KEPT;
+}
+
+void
+dstage_parse_only(struct dstage *s, int on)
+{
+	s->parse_only = on;
 }
 
 const char *

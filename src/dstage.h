@@ -10,11 +10,11 @@
  * object with those three members as strings (an address and a time
  * that parse) is malformed.
  *
- * A line without a backslash or a control byte is read by a quick scan
- * that finds the three members at the top level and checks the line's
- * structure (strings, nesting, separators); any other line, or one the
- * scan cannot read with certainty, is parsed in full (jrec.h).  Both
- * give the same answer for every alert kv-match writes.
+ * A line is read by a quick scan (scan_members, scan.h) that checks it
+ * is one JSON text as yajl reads it and finds the three members at the
+ * top level; a line it cannot read with certainty (an escape or a byte
+ * from 0x80 up in one of the three, a member missing or not a string) is
+ * parsed in full (jrec.h).  Both give the same answer for every line.
  */
 #ifndef DSTAGE_H
 #define DSTAGE_H
@@ -49,6 +49,9 @@ void	 dstage_free(struct dstage *s);
  */
 enum dstage_result dstage_line(struct dstage *s, const char *line,
 	    size_t len, const char **alert, size_t *alen);
+
+/* With on, parse every line in full (for tests: no quick scan). */
+void	 dstage_parse_only(struct dstage *s, int on);
 
 /* After DSTAGE_MALFORMED, why (a short text, valid until the next line). */
 const char *dstage_error(const struct dstage *s);

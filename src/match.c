@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
 #include "alert.h"
 #include "diag.h"
 #include "dstage.h"
+#include "ktime.h"
 #include "kvrec.h"
 #include "match.h"
 #include "scan.h"
@@ -199,6 +201,75 @@ full(struct match *m, const char *name, uint64_t lineno, const char *line,
 	}
 }
 
+/* 1 when the string s (n bytes) contains needle, ignoring case. */
+static int
+contains_ci(const char *s, size_t n, const char *needle)
+{
+	size_t	 k = strlen(needle), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (strncasecmp(s + i, needle, k) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The quick path of a line with an indexed address: when scan_record()
+ * reads it with certainty as one vault event whose time and address
+ * parse, whose address was looked up for p, whose indicator has not
+ * expired at its time, and which the window suppresses, count it as the
+ * full parse would (records, matched, suppressed) and return 1.  Else
+ * change nothing and return 0: the full parse decides.
+ */
+static int
+quick_suppress(struct match *m, const struct pending *p)
+{
+	struct scan_rec	 r;
+	const struct scan_hit *t, *a, *rt, *rid;
+	struct tidx_ind	 ind;
+	struct addr	 ad;
+	int64_t		 time;
+	size_t		 i;
+
+	if (scan_record(p->line, p->len, &r) == -1)
+		return 0;
+	rt = &r.m[SM_RESOURCETYPE];
+	rid = &r.m[SM_RL_RESOURCEID];
+	if (rt->p != NULL) {
+		/* AzureDiagnostics (kvrec.h). */
+		if (rt->len != 6 || strncasecmp(rt->p, "VAULTS", 6) != 0)
+			return 0;
+		t = &r.m[SM_TIMEGENERATED];
+		a = &r.m[SM_CALLER];
+	} else if (rid->p != NULL || r.m[SM_RL_TIME].p != NULL ||
+	    r.m[SM_RL_CALLER].p != NULL) {
+		/* A resource log. */
+		if (rid->p == NULL || !contains_ci(rid->p, rid->len,
+		    "/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/"))
+			return 0;
+		t = &r.m[SM_RL_TIME];
+		a = &r.m[SM_RL_CALLER];
+	} else
+		return 0;
+	if (t->p == NULL || a->p == NULL ||
+	    ktime_parse(t->p, t->len, &time) == -1 ||
+	    addr_parse(a->p, a->len, &ad) == -1)
+		return 0;
+	for (i = 0; i < p->naddrs; i++)
+		if (addr_cmp(&p->a[i], &ad) == 0)
+			break;
+	if (i == p->naddrs || p->e[i] < 0 ||
+	    tidx_entry(m->ix, (uint64_t)p->e[i], &ind) != TIDX_OK ||
+	    time >= ind.expiration ||
+	    !dedup_covered(m->dd, ind.id.p ? ind.id.p : "", ind.id.len, &ad,
+	    time))
+		return 0;
+	m->c.records++;
+	m->c.matched++;
+	m->c.suppressed++;
+	return 1;
+}
+
 void
 match_flush(struct match *m)
 {
@@ -217,6 +288,8 @@ match_flush(struct match *m)
 		m->c.not_indexed++;
 		return;
 	}
+	if (quick_suppress(m, p))
+		return;
 	m->use_pending = 1;
 	full(m, p->name, p->lineno, p->line, p->len);
 	m->use_pending = 0;

@@ -6,7 +6,13 @@
  * (scan.h), each address is looked up once (prefetched, and looked up
  * while the next line is scanned), the line is parsed in full (kvrec.h)
  * only when an address is in the index or the scan is unsure, then the
- * expiry, the window (dedup.h) and the alert (alert.h).  Lines that are
+ * expiry, the window (dedup.h) and the alert (alert.h).  Under a flood
+ * most matches are suppressed: a line with an indexed address that
+ * scan_record() (scan.h) reads with certainty as one vault event, whose
+ * time parses, whose indicator has not expired and which the window
+ * suppresses (dedup_covered) is counted as the full parse would count it
+ * (records, matched, suppressed) without one; the full parse is left for
+ * the lines that alert or that the quick pass cannot read.  Lines that are
  * containers of records ({"records":[...]}, {"value":[...]},
  * {"tables":[...]}) and documents spread over lines are always parsed in
  * full, record by record.

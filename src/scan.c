@@ -363,3 +363,279 @@ scan_callers(const char *line, size_t len, struct scan_hit *hits,
 	}
 	return scan_scalar(line, len, hits, nhits);
 }
+
+/*
+ * ---- scan_record(): a whole line checked, a few members read ----------
+ *
+ * A tokenizer with the grammar of RFC 8259 (as yajl's lexer and parser
+ * apply it; stricter where that is simpler: white space, nesting), which
+ * skips the inside of strings 16 bytes a step with SSE2.  Measured on
+ * flood lines it reads about 2 GB/s; a version that visits the tokens of
+ * 64-byte blocks through bit masks was slower (a branch per token).
+ */
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define REC_MAXDEPTH	64
+
+/*
+ * The string whose opening quote is at p[-1]: return its closing quote,
+ * or NULL when it does not end on the line or holds what yajl rejects (a
+ * control byte, a bad escape).  *esc gets 1 when it holds an escape, 2
+ * when a byte from 0x80 up (jrec.h may change such text), or both.
+ */
+static const char *
+rec_string(const char *p, const char *end, int *esc)
+{
+	unsigned char c;
+	int	 i;
+
+	*esc = 0;
+	for (;;) {
+#if defined(__SSE2__)
+		const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+		const __m128i sp = _mm_set1_epi8(0x20);
+
+		/* Signed: bytes from 0x80 up compare below 0x20 too. */
+		while (end - p >= 16) {
+			__m128i	 v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(v, q),
+			    _mm_cmpeq_epi8(v, bs)), _mm_cmplt_epi8(v, sp)));
+
+			if (mask != 0) {
+				p += __builtin_ctz(mask);
+				goto special;
+			}
+			p += 16;
+		}
+#endif
+		while (p < end && *p != '"' && *p != '\\' &&
+		    (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
+			p++;
+		if (p >= end)
+			return NULL;
+#if defined(__SSE2__)
+special:
+#endif
+		c = (unsigned char)*p;
+		if (c == '"')
+			return p;
+		if (c >= 0x80) {
+			*esc |= 2;
+			p++;
+			continue;
+		}
+		if (c < 0x20 || end - p < 2)
+			return NULL;
+		*esc |= 1;
+		switch (p[1]) {
+		case '"': case '\\': case '/': case 'b': case 'f': case 'n':
+		case 'r': case 't':
+			p += 2;
+			continue;
+		case 'u':
+			if (end - p < 6)
+				return NULL;
+			for (i = 2; i < 6; i++)
+				if (!((p[i] >= '0' && p[i] <= '9') ||
+				    ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')))
+					return NULL;
+			p += 6;
+			continue;
+		default:
+			return NULL;
+		}
+	}
+}
+
+/* A JSON number at p (RFC 8259, as yajl lexes it): past it, or NULL. */
+static const char *
+rec_number(const char *p, const char *end)
+{
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end)
+		return NULL;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (p < end && *p == '.') {
+		if (++p >= end || *p < '0' || *p > '9')
+			return NULL;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		if (++p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return NULL;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	return p;
+}
+
+/* The member a key at depth 1 names: an enum scan_member, -1 none, -2 a
+ * container (the line is not one record). */
+static int
+rec_member(const char *k, size_t n)
+{
+	switch (n) {
+	case 4:
+		return memcmp(k, "time", 4) == 0 ? SM_RL_TIME : -1;
+	case 5:
+		return memcmp(k, "value", 5) == 0 ? -2 : -1;
+	case 6:
+		return memcmp(k, "tables", 6) == 0 ? -2 : -1;
+	case 7:
+		return memcmp(k, "records", 7) == 0 ? -2 : -1;
+	case 10:
+		return memcmp(k, "resourceId", 10) == 0 ? SM_RL_RESOURCEID : -1;
+	case 12:
+		return memcmp(k, "ResourceType", 12) == 0 ? SM_RESOURCETYPE :
+		    -1;
+	case 13:
+		return memcmp(k, "TimeGenerated", 13) == 0 ? SM_TIMEGENERATED :
+		    -1;
+	case 15:
+		return memcmp(k, "CallerIPAddress", 15) == 0 ? SM_CALLER :
+		    memcmp(k, "callerIpAddress", 15) == 0 ? SM_RL_CALLER : -1;
+	default:
+		return -1;
+	}
+}
+
+static const char *
+rec_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p;
+}
+
+int
+scan_members(const char *line, size_t len,
+    int (*member_of)(const char *, size_t), struct scan_hit *m, size_t nm)
+{
+	const char *p = line, *end = line + len, *q;
+	uint64_t stack = 0;	/* Bit d: level d + 1 is an array. */
+	int	 depth = 0, member = -1, esc, i;
+	enum { S_VALUE, S_VALUE_OR_CLOSE, S_KEY, S_KEY_OR_CLOSE, S_AFTER }
+		 state = S_VALUE;
+
+	for (i = 0; i < (int)nm; i++)
+		m[i].p = NULL;
+	p = rec_ws(p, end);
+	if (p >= end || *p != '{')
+		return -1;
+	for (;;) {
+		p = rec_ws(p, end);
+		if (p >= end)
+			return state == S_AFTER && depth == 0 ? 0 : -1;
+		switch (state) {
+		case S_VALUE_OR_CLOSE:
+			if (*p == ']') {
+				depth--;
+				p++;
+				state = S_AFTER;
+				break;
+			}
+			state = S_VALUE;	/* The same byte again. */
+			continue;
+		case S_VALUE:
+			if (*p == '"') {
+				if ((q = rec_string(p + 1, end, &esc)) == NULL)
+					return -1;
+				if (member >= 0) {
+					if (esc)
+						return -1;
+					m[member].p = p + 1;
+					m[member].len = (size_t)(q - p - 1);
+				}
+				p = q + 1;
+			} else if (member >= 0)
+				return -1;	/* Not a string. */
+			else if (*p == '{' || *p == '[') {
+				if (depth == REC_MAXDEPTH)
+					return -1;
+				if (*p == '[')
+					stack |= (uint64_t)1 << depth;
+				else
+					stack &= ~((uint64_t)1 << depth);
+				depth++;
+				state = *p == '[' ? S_VALUE_OR_CLOSE :
+				    S_KEY_OR_CLOSE;
+				p++;
+				break;
+			} else if (*p == 't' && end - p >= 4 &&
+			    memcmp(p, "true", 4) == 0)
+				p += 4;
+			else if (*p == 'f' && end - p >= 5 &&
+			    memcmp(p, "false", 5) == 0)
+				p += 5;
+			else if (*p == 'n' && end - p >= 4 &&
+			    memcmp(p, "null", 4) == 0)
+				p += 4;
+			else if ((p = rec_number(p, end)) == NULL)
+				return -1;
+			member = -1;
+			state = S_AFTER;
+			break;
+		case S_KEY_OR_CLOSE:
+			if (*p == '}') {
+				depth--;
+				p++;
+				state = S_AFTER;
+				break;
+			}
+			state = S_KEY;		/* The same byte again. */
+			continue;
+		case S_KEY:
+			if (*p != '"' ||
+			    (q = rec_string(p + 1, end, &esc)) == NULL)
+				return -1;
+			if (depth == 1) {
+				if (esc & 1)
+					return -1;
+				if ((member = member_of(p + 1,
+				    (size_t)(q - p - 1))) == -2 ||
+				    member >= (int)nm)
+					return -1;
+			}
+			p = rec_ws(q + 1, end);
+			if (p >= end || *p != ':')
+				return -1;
+			p++;
+			state = S_VALUE;
+			break;
+		case S_AFTER:
+			if (depth == 0)
+				return -1;	/* More after the object. */
+			if (*p == ',') {
+				state = stack >> (depth - 1) & 1 ? S_VALUE :
+				    S_KEY;
+				p++;
+			} else if (*p == (stack >> (depth - 1) & 1 ? ']' :
+			    '}')) {
+				depth--;
+				p++;
+			} else
+				return -1;
+			break;
+		}
+	}
+}
+
+int
+scan_record(const char *line, size_t len, struct scan_rec *r)
+{
+	return scan_members(line, len, rec_member, r->m, SM_NMEMBERS);
+}

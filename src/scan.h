@@ -53,6 +53,49 @@ enum scan_result scan_callers_exact(const char *line, size_t len,
 	    struct scan_hit *hits, size_t *nhits);
 
 /*
+ * The members of a record that decide, on their own, what the full parse
+ * (kvrec.h) makes of a line that is one object: the AzureDiagnostics
+ * shape's ResourceType, TimeGenerated and CallerIPAddress, and a resource
+ * log's resourceId, time and callerIpAddress.
+ */
+enum scan_member {
+	SM_RESOURCETYPE, SM_TIMEGENERATED, SM_CALLER,
+	SM_RL_RESOURCEID, SM_RL_TIME, SM_RL_CALLER,
+	SM_NMEMBERS
+};
+
+struct scan_rec {
+	struct scan_hit	 m[SM_NMEMBERS];	/* p NULL: absent. */
+};
+
+/*
+ * Read a line as yajl and jrec.h would, for the members above.  Returns 0
+ * when the line is certainly one JSON text (exactly as yajl reads it) that
+ * is an object, none of whose members is named "records", "value" or
+ * "tables" (it is one record, not a container) or has a key with an
+ * escape, and each of whose members named in enum scan_member is a string
+ * of printable ASCII without escapes wherever it occurs; then r->m[i] is
+ * the last occurrence
+ * of member i, the value jrec.h gives it.  Returns -1 for anything else,
+ * and for what it cannot tell (white space other than space, tab and CR,
+ * nesting deeper than 64, a control byte in a string): the full parse
+ * decides.  Bytes from 0x80 up are taken as yajl takes them (jrec.h does
+ * not validate UTF-8).
+ */
+int	scan_record(const char *line, size_t len, struct scan_rec *r);
+
+/*
+ * The same reading with other members: member_of(k, n) gives the index
+ * (below nm) in m of the member whose key at depth 1 is the n bytes at k
+ * (no escapes), -1 for a member not read, -2 for one that makes the line
+ * unsure (-1 returned).  scan_record() is scan_members() with the members
+ * of enum scan_member, and containers -2.
+ */
+int	scan_members(const char *line, size_t len,
+	    int (*member_of)(const char *, size_t), struct scan_hit *m,
+	    size_t nm);
+
+/*
  * Choose the instruction set of scan_callers(): "avx512", "avx2", "sse2"
  * (x86-64) or "bytewise"; NULL for the best the CPU has, which is the
  * default.  Returns -1 (and changes nothing) when the CPU lacks it.  For

@@ -218,6 +218,72 @@ START_TEST(every_truncation)
 }
 END_TEST
 
+/*
+ * The quick scan against the full parse alone (dstage_parse_only): every
+ * one-byte change and every byte left out of tricky alerts (escapes in
+ * other members, nested members of the same names, a repeated member,
+ * non-ASCII text, numbers, literals, a key prefix) gets the same result
+ * from both, and a kept alert the same bytes.
+ */
+START_TEST(quick_vs_full)
+{
+	static const char *const base[] = {
+		ALERT("2026-03-05T10:00:00.0000000Z", "ti-1", "203.0.113.10"),
+		"198.51.100.0/ti%202\t{\"KeyVaultEvents_TimeGenerated\":"
+		    "\"2026-03-05T10:20:00Z\",\"x\":{\"IndicatorId\":\"no\"},"
+		    "\"IndicatorId\":\"ti 2\",\"d\":\"J\xc3\xbcrgen \\u0027q\\u0027\","
+		    "\"ClientIP\":\"2001:db8::5\",\"n\":[-1.5e+2,true,false,{}],"
+		    "\"IndicatorId\":\"ti-2\"}",
+	};
+	static const char alphabet[] = "\"\\{}[],:1t .\t\x01x\xff";
+	struct dedup *dq = dedup_new(HOUR, HOUR, 100);
+	struct dedup *dp = dedup_new(HOUR, HOUR, 100);
+	struct dstage *q = dstage_new(dq), *f = dstage_new(dp);
+	char	 line[512];
+	size_t	 b, i, k, len, n, nq, nf;
+	const char *pq, *pf;
+	enum dstage_result rq, rf;
+	struct dstage_counts c;
+
+	dstage_parse_only(f, 1);
+	for (b = 0; b < sizeof(base) / sizeof(base[0]); b++) {
+		len = strlen(base[b]);
+		ck_assert_uint_lt(len, sizeof(line));
+		for (i = 0; i <= len; i++)
+			for (k = 0; k <= sizeof(alphabet) - 1; k++) {
+				memcpy(line, base[b], len);
+				n = len;
+				if (i == len)
+					;	/* The line as it is. */
+				else if (k < sizeof(alphabet) - 1)
+					line[i] = alphabet[k];
+				else {
+					memmove(line + i, line + i + 1,
+					    len - i - 1);
+					n--;
+				}
+				rq = dstage_line(q, line, n, &pq, &nq);
+				rf = dstage_line(f, line, n, &pf, &nf);
+				ck_assert_msg(rq == rf, "%.*s: %d and %d",
+				    (int)n, line, (int)rq, (int)rf);
+				if (rq == DSTAGE_KEPT)
+					ck_assert(pq == pf && nq == nf);
+			}
+	}
+	dstage_get_counts(q, &c);
+	ck_assert_uint_gt(c.scanned, 100);
+	ck_assert_uint_gt(c.kept, 2);
+	ck_assert_uint_gt(c.suppressed, 100);
+	ck_assert_uint_gt(c.malformed, 100);
+	dstage_get_counts(f, &c);
+	ck_assert_uint_eq(c.scanned, 0);
+	dstage_free(q);
+	dstage_free(f);
+	dedup_free(dq);
+	dedup_free(dp);
+}
+END_TEST
+
 Suite *
 dstage_suite(void)
 {
@@ -232,6 +298,7 @@ dstage_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, scan_or_parse);
 	tcase_add_test(tc, every_truncation);
+	tcase_add_test(tc, quick_vs_full);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -16,6 +16,10 @@
  * events, without an address or a time, expired) to a fast and a
  * validating matcher side by side: match_counters_check() holds after
  * every step on both, and both write the same alerts, byte for byte.
+ * "Floods" does the same with lines that all name an indexed address,
+ * most of them suppressed (the quick suppression of match.c), in many
+ * spellings the quick pass must leave to the full parse: there every
+ * counter must agree with the validating matcher's, exactly.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -647,6 +651,198 @@ START_TEST(random_sequence)
 }
 END_TEST
 
+/* ---- Floods ----------------------------------------------------------- */
+
+/*
+ * Lines that all name an indexed address where the scan sees it, so the
+ * fast path must count them exactly as the full parse does: the common
+ * vault event in many spellings, and the records the quick suppression
+ * cannot read with certainty (escapes in the time or a key, repeated
+ * members, other member orders, envelopes, other shapes, odd case,
+ * members that are not strings, damage after the address, an indicator
+ * expired at the record's time).  @A is the address, @T the time, @D
+ * the time's date and 'T'.
+ */
+static const char *const flood_fmt[] = {
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"OperationName\":\"SecretGet\",\"DurationMs\":12,\"ok\":true,\"n\":null,\"x\":[1,-2.5e3,{\"a\":[]}]}",
+	"{\"CallerIPAddress\":\"@A\",\"TimeGenerated\":\"@T\",\"ResourceType\":\"vaults\"}",
+	" {\"TimeGenerated\" : \"@T\" ,\t\"ResourceType\":\"Vaults\", \"CallerIPAddress\":\"@A\"} \r",
+	"{\"ResourceType\":\"VAULTS\",\"CallerIPAddress\":\"@A\",\"TimeGenerated\":\"@T\",\"ResultDescription\":\"caller \\u0027x\\u0027 \\\"y\\\"\\r\\n\\/\"}",
+	"{\"ResourceType\":\"VAULTS\",\"CallerIPAddress\":\"@A\",\"TimeGenerated\":\"@T\",\"who\":\"J\xc3\xbcrgen \xff\"}",
+	/* The time with an escape: the full parse decodes it. */
+	"{\"ResourceType\":\"VAULTS\",\"CallerIPAddress\":\"@A\",\"TimeGenerated\":\"@D\\u0031@T\"}",
+	"{\"ResourceType\":\"VAULTS\",\"CallerIPAddress\":\"@A\",\"TimeGenerated\":\"@T\\u0000\"}",
+	/* Repeated members: the last counts. */
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"2026-11-21T10:00:00Z\",\"CallerIPAddress\":\"@A\",\"TimeGenerated\":\"@T\"}",
+	"{\"ResourceType\":\"STORAGE\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"ResourceType\":\"VAULTS\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"ResourceType\":\"STORAGE\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"CallerIPAddress\":\"192.0.2.99\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"192.0.2.99\",\"CallerIPAddress\":\"@A\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"TimeGenerated\":null}",
+	/* Members of the same names deeper down do not count. */
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"x\":{\"ResourceType\":\"STORAGE\",\"TimeGenerated\":\"bad\",\"CallerIPAddress\":\"192.0.2.99\"},\"CallerIPAddress\":\"@A\"}",
+	/* Escaped keys, containers, other shapes. */
+	"{\"Resource\\u0054ype\":\"STORAGE\",\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\"}",
+	"{\"records\":[{\"time\":\"@T\",\"resourceId\":\"/SUBSCRIPTIONS/S/RESOURCEGROUPS/R/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV\",\"callerIpAddress\":\"@A\"},{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\"}]}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"records\":[]}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"value\":\"x\"}",
+	"{\"time\":\"@T\",\"resourceId\":\"/subscriptions/s/resourceGroups/r/providers/Microsoft.KeyVault/vaults/kv\",\"callerIpAddress\":\"@A\"}",
+	"{\"time\":\"@T\",\"resourceId\":\"/SUBSCRIPTIONS/S/PROVIDERS/MICROSOFT.STORAGE/ACCOUNTS/A\",\"callerIpAddress\":\"@A\"}",
+	"{\"TimeGenerated\":\"@T\",\"Type\":\"AZKVAuditLogs\",\"CallerIpAddress\":\"@A\"}",
+	/* Not strings, not times. */
+	"{\"ResourceType\":null,\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\"}",
+	"{\"ResourceType\":[\"VAULTS\"],\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":20261120,\"CallerIPAddress\":\"@A\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"yesterday\",\"CallerIPAddress\":\"@A\"}",
+	"{\"ResourceType\":\"VAULTS \",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\"}",
+	/* Damage after the address. */
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":tru}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":01}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":1.}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":\"a\\qb\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":\"a\\u12G4\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":\"a\tb\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":[1,]}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":{\"a\":1,}}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":[}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\" \"x\":1}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\"} {}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":\"}",
+	"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"@T\",\"CallerIPAddress\":\"@A\",\"x\":1}}",
+};
+#define NFLOOD	(sizeof(flood_fmt) / sizeof(flood_fmt[0]))
+
+/* Format fmt with address a and time t (as above) into s. */
+static void
+flood_fill(char *s, size_t cap, const char *fmt, const char *a,
+    const char *t)
+{
+	size_t	 n = 0, k;
+	const char *v;
+
+	for (; *fmt != '\0'; fmt++) {
+		v = NULL;
+		if (fmt[0] == '@' && (fmt[1] == 'A' || fmt[1] == 'T' ||
+		    fmt[1] == 'D')) {
+			v = fmt[1] == 'A' ? a : t;
+			k = fmt[1] == 'D' ? 11 : strlen(v);
+			fmt++;
+		} else {
+			v = fmt;
+			k = 1;
+		}
+		ck_assert_uint_lt(n + k, cap);
+		memcpy(s + n, v, k);
+		n += k;
+	}
+	s[n] = '\0';
+}
+
+/* The common line (format 0) most of the time, else any. */
+static void
+flood_line(char *s, size_t cap)
+{
+	static const char *const addrs[] = {
+		"203.0.113.7", "2001:db8::1", "2001:DB8:0::1", "10.9.3.4",
+		"198.51.100.23"
+	};
+	char	 t[32];
+	unsigned k = rnd(3) ? 0 : rnd(NFLOOD);
+
+	if (rnd(8) == 0)	/* Around the expiry of ind-1 (203.0.113.7). */
+		snprintf(t, sizeof(t), "2026-1%s:%02u:00Z", rnd(2) ?
+		    "1-30T23" : "2-01T00", rnd(60));
+	else
+		snprintf(t, sizeof(t), "2026-11-20T%02u:%02u:%02u.5Z",
+		    10 + rnd(4), rnd(60), rnd(60));
+	flood_fill(s, cap, flood_fmt[k], addrs[rnd(sizeof(addrs) /
+	    sizeof(addrs[0]))], t);
+}
+
+START_TEST(flood_sequence)
+{
+	struct m f, v;
+	const struct match_counters *cf, *cv;
+	char	 lines[2][1024], *af, *av;
+	unsigned i, cur = 0;
+	size_t	 o;
+
+	rnd_state = 0x243f6a8885a308d3ULL + (uint64_t)_i;
+	m_open(&f, 0, HOUR);
+	m_open(&v, 1, HOUR);
+	for (i = 0; i < 2500; i++) {
+		cur ^= 1;
+		flood_line(lines[cur], sizeof(lines[cur]));
+		match_line(f.m, "in", i + 1, lines[cur], strlen(lines[cur]));
+		match_line(v.m, "in", i + 1, lines[cur], strlen(lines[cur]));
+		if (rnd(5) == 0) {
+			match_flush(f.m);
+			match_flush(v.m);
+			for (o = 0; o < NOUT; o++)
+				ck_assert_msg(get(match_counters(f.m), o) ==
+				    get(match_counters(v.m), o),
+				    "line %u: %s: %s differs", i + 1,
+				    lines[cur], outcomes[o].name);
+		}
+	}
+	match_flush(f.m);
+	match_flush(v.m);
+	cf = match_counters(f.m);
+	cv = match_counters(v.m);
+	ck_assert_int_eq(match_counters_check(cf), 0);
+	for (o = 0; o < NOUT; o++)
+		ck_assert_msg(get(cf, o) == get(cv, o), "%s: %llu and %llu",
+		    outcomes[o].name, (unsigned long long)get(cf, o),
+		    (unsigned long long)get(cv, o));
+	ck_assert_uint_eq(cf->records, cv->records);
+	ck_assert_uint_eq(cf->matched, cv->matched);
+	/* Every kind of outcome, and most suppressed without a parse. */
+	for (o = 0; o < NOUT; o++)
+		if (strcmp(outcomes[o].name, "no_address") != 0)
+			ck_assert_msg(get(cf, o) > 5, "%s", outcomes[o].name);
+	ck_assert_uint_gt(cf->suppressed, 1200);
+	ck_assert_uint_lt(cf->parsed, cv->parsed - 1200);
+	af = m_alerts(&f);
+	av = m_alerts(&v);
+	ck_assert_uint_eq(nlines(af), cf->alerts);
+	ck_assert(strcmp(af, av) == 0);
+	free(af);
+	free(av);
+	m_close(&f);
+	m_close(&v);
+}
+END_TEST
+
+/* Each flood line alone, after an alert of its key: the same outcome. */
+START_TEST(flood_each)
+{
+	struct m f, v;
+	char	 line[1024];
+	size_t	 o;
+	static const char first[] = REC("203.0.113.7", "10:00:00");
+	static const char first6[] = REC("2001:db8::1", "10:00:00");
+
+	m_open(&f, 0, HOUR);
+	m_open(&v, 1, HOUR);
+	match_line(f.m, "in", 1, first, strlen(first));
+	match_line(v.m, "in", 1, first, strlen(first));
+	match_line(f.m, "in", 2, first6, strlen(first6));
+	match_line(v.m, "in", 2, first6, strlen(first6));
+	flood_fill(line, sizeof(line), flood_fmt[_i], _i % 2 ?
+	    "203.0.113.7" : "2001:db8::1", "2026-11-20T10:20:00Z");
+	match_line(f.m, "in", 3, line, strlen(line));
+	match_line(v.m, "in", 3, line, strlen(line));
+	match_flush(f.m);
+	match_flush(v.m);
+	for (o = 0; o < NOUT; o++)
+		ck_assert_msg(get(match_counters(f.m), o) ==
+		    get(match_counters(v.m), o), "%s: %s differs", line,
+		    outcomes[o].name);
+	m_close(&f);
+	m_close(&v);
+}
+END_TEST
+
 Suite *
 match_suite(void)
 {
@@ -670,6 +866,12 @@ match_suite(void)
 	tc = tcase_create("Random");
 	tcase_add_checked_fixture(tc, ix_setup, ix_teardown);
 	tcase_add_loop_test(tc, random_sequence, 0, 4);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Floods");
+	tcase_add_checked_fixture(tc, ix_setup, ix_teardown);
+	tcase_add_loop_test(tc, flood_sequence, 0, 3);
+	tcase_add_loop_test(tc, flood_each, 0, (int)NFLOOD);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -43,6 +43,7 @@
 
 #include "check.h"
 #include "testlib.h"
+#include "jrec.h"
 #include "kvrec.h"
 #include "scan.h"
 
@@ -2393,6 +2394,84 @@ START_TEST(scanners_agree)
 END_TEST
 
 /* Fixtures: the quick pass on each instruction set. */
+/* ---- scan_record ------------------------------------------------------ */
+
+/*
+ * scan_record() must never accept what yajl rejects, nor read a member
+ * otherwise than jrec: every base line, then every one-byte change, every
+ * byte left out and every prefix of it, is checked against jrec_check
+ * and jrec_parse.
+ */
+static void
+record_agrees(struct jrec *jr, const char *line, size_t len, int *accepted)
+{
+	struct scan_rec r;
+	const struct jval *v;
+	size_t	 i;
+
+	if (scan_record(line, len, &r) == -1)
+		return;
+	(*accepted)++;
+	ck_assert_msg(jrec_check(jr, line, len) == JREC_OK, "%.*s", (int)len,
+	    line);
+	ck_assert_int_eq(jrec_parse(jr, line, len), JREC_OK);
+	for (i = 0; i < SM_NMEMBERS; i++) {
+		v = jrec_get(jr, i);
+		if (r.m[i].p == NULL) {
+			ck_assert_msg(v->type == JV_ABSENT, "%.*s: member %zu",
+			    (int)len, line, i);
+			continue;
+		}
+		ck_assert_msg(v->type == JV_STRING && v->len == r.m[i].len &&
+		    memcmp(v->s, r.m[i].p, v->len) == 0, "%.*s: member %zu",
+		    (int)len, line, i);
+	}
+}
+
+START_TEST(record_vs_yajl)
+{
+	static const struct jfield fields[SM_NMEMBERS] = {
+		[SM_RESOURCETYPE] = { .path = { "ResourceType" } },
+		[SM_TIMEGENERATED] = { .path = { "TimeGenerated" } },
+		[SM_CALLER] = { .path = { "CallerIPAddress" } },
+		[SM_RL_RESOURCEID] = { .path = { "resourceId" } },
+		[SM_RL_TIME] = { .path = { "time" } },
+		[SM_RL_CALLER] = { .path = { "callerIpAddress" } },
+	};
+	static const char *const base[] = {
+		"{\"ResourceType\":\"VAULTS\",\"TimeGenerated\":\"2026-11-20T10:00:00Z\",\"CallerIPAddress\":\"203.0.113.7\",\"n\":-12.5e+3,\"b\":[true,false,null,{}],\"s\":\"a\\u0027\\\"b\\\\\"}",
+		"{\"time\":\"2026-11-20T10:00:00Z\",\"x\":{\"time\":\"no\"},\"resourceId\":\"/A/VAULTS/B\",\"callerIpAddress\":\"2001:db8::1\",\"time\":\"t2\"}",
+		" { \"a\" : [ 0 , 1 ] ,\t\"CallerIPAddress\" : \"x\", \"b\":\"\xc3\xa9\" } \r",
+	};
+	static const char alphabet[] = "\"\\{}[],:1t .e-\t\x01x\xff";
+	struct jrec *jr = jrec_new(fields, SM_NMEMBERS);
+	char	 line[512];
+	size_t	 b, i, k, len;
+	int	 accepted;
+
+	for (b = 0; b < NELEM(base); b++) {
+		len = strlen(base[b]);
+		ck_assert_uint_lt(len, sizeof(line));
+		accepted = 0;
+		record_agrees(jr, base[b], len, &accepted);
+		ck_assert_int_eq(accepted, 1);
+		for (i = 0; i < len; i++) {
+			record_agrees(jr, base[b], i, &accepted);
+			memcpy(line, base[b], i);
+			memcpy(line + i, base[b] + i + 1, len - i - 1);
+			record_agrees(jr, line, len - 1, &accepted);
+			for (k = 0; k < sizeof(alphabet) - 1; k++) {
+				memcpy(line, base[b], len);
+				line[i] = alphabet[k];
+				record_agrees(jr, line, len, &accepted);
+			}
+		}
+		ck_assert_int_gt(accepted, 50);
+	}
+	jrec_free(jr);
+}
+END_TEST
+
 static void use_best(void) { ck_assert_int_eq(scan_use(NULL), 0); }
 static void use_avx2(void) { ck_assert_int_eq(scan_use("avx2"), 0); }
 static void use_sse2(void) { ck_assert_int_eq(scan_use("sse2"), 0); }
@@ -2454,6 +2533,7 @@ scan_suite(void)
 		tcase_add_test(tc, quick_other_escapes);
 		tcase_add_test(tc, quick_offsets);
 		tcase_add_test(tc, maxhits);
+		tcase_add_test(tc, record_vs_yajl);
 		if (i == 0)
 			tcase_add_test(tc, block_offsets);
 		suite_add_tcase(s, tc);
