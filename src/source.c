@@ -16,16 +16,16 @@
 #include "xalloc.h"
 
 void
-source_feed_entry(struct ingest *in, struct source_rec *r)
+source_feed_entry(struct ingest *in, struct source_rec *r, uint32_t feed)
 {
 	r->tg = ingest_now(in);
 	r->has_exp = 1;
 	r->exp = ingest_ttl_expiry(in);
 	r->active = 1;
 	r->conf = TIDX_CONF_NULL;
-	r->source = ingest_feed(in);
+	r->source = feed != TIDX_STRNULL ? feed : ingest_feed(in);
 	r->creator = TIDX_STRNULL;
-	r->id = ingest_list_id(in);
+	r->id = ingest_entry_id(in, r->source, NULL, 0);
 	r->meta[0] = r->meta[1] = r->meta[2] = r->meta[3] = TIDX_STRNULL;
 	r->meta[4] = ingest_intern(in, SOURCE_DEFAULT_TYPE,
 	    strlen(SOURCE_DEFAULT_TYPE));

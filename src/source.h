@@ -132,11 +132,13 @@ int	 ingest_add(struct ingest *in, const struct source_rec *r);
 /*
  * Fill r for an entry of a feed that gives no time, id or state of its
  * own (a block list line): version time now, not aged by the lookback;
- * expiry now + --ttl or none; active; IndicatorId FEED:prefix of the last
- * pending address (ingest_list_id); the input's feed; Type the default;
- * the other members null.  Call when ingest_pending() > 0.
+ * expiry now + --ttl or none; active; the feed named by the record
+ * (feed, a strref), or the input's when feed is null; IndicatorId
+ * FEED:prefix of the last pending address with that feed; Type the
+ * default; the other members null.  Call when ingest_pending() > 0.
  */
-void	 source_feed_entry(struct ingest *in, struct source_rec *r);
+void	 source_feed_entry(struct ingest *in, struct source_rec *r,
+	    uint32_t feed);
 
 /* Empty in the rule's sense: missing, null or "". */
 int	 source_empty(const struct jval *v);

@@ -88,7 +88,7 @@ take(struct ingest *in, struct source_state *st, const char *line,
 		cnt->excluded++;
 		return 0;
 	}
-	source_feed_entry(in, &r);
+	source_feed_entry(in, &r, TIDX_STRNULL);
 	r.meta[1] = clen > 0 ? ingest_intern(in, comment, clen) :
 	    TIDX_STRNULL;
 	return ingest_add(in, &r);

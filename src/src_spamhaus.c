@@ -69,7 +69,7 @@ take(struct ingest *in, const struct source_jv *v)
 		st->excluded++;
 		return 0;
 	}
-	source_feed_entry(in, &r);
+	source_feed_entry(in, &r, TIDX_STRNULL);
 	r.meta[1] = ingest_intern_val(in, V(P_SBLID));
 	return ingest_add(in, &r);
 }

@@ -162,18 +162,11 @@ take(struct ingest *in, struct source_state *st, const char *line,
 		return 0;
 	}
 	clen = snprintf(cattext, sizeof(cattext), ":%d", cat);
-	r.tg = ingest_now(in);
-	r.has_exp = 1;
-	r.exp = ingest_ttl_expiry(in);
+	source_feed_entry(in, &r, TIDX_STRNULL);
 	r.active = score > 0;
 	r.conf = (score * 100 + MAX_SCORE / 2) / MAX_SCORE;
-	r.source = ingest_feed(in);
-	r.creator = TIDX_STRNULL;
 	r.id = ingest_entry_id(in, r.source, cattext, (size_t)clen);
 	r.meta[0] = ingest_intern(in, cattext + 1, (size_t)clen - 1);
-	r.meta[1] = r.meta[2] = r.meta[3] = TIDX_STRNULL;
-	r.meta[4] = ingest_intern(in, SOURCE_DEFAULT_TYPE,
-	    strlen(SOURCE_DEFAULT_TYPE));
 	return ingest_add(in, &r);
 }
 

@@ -201,6 +201,7 @@ take(struct ingest *in, struct source_state *st, const char *line,
 	const char *v[NROLES], *p, *e, *f;
 	size_t	 vl[NROLES];
 	struct source_rec r;
+	uint32_t feed;
 	char	 sep = sep_of(st), msg[80];
 	int	 i, k, nf;
 
@@ -273,24 +274,13 @@ take(struct ingest *in, struct source_state *st, const char *line,
 		cnt->excluded++;
 		return 0;
 	}
-	r.tg = ingest_now(in);
-	r.has_exp = 1;
-	r.exp = ingest_ttl_expiry(in);
-	r.active = 1;
-	r.conf = TIDX_CONF_NULL;
-	r.source = v[R_SOURCE] != NULL ? intern_or_null(in, v[R_SOURCE],
+	feed = v[R_SOURCE] != NULL ? intern_or_null(in, v[R_SOURCE],
 	    vl[R_SOURCE]) : TIDX_STRNULL;
-	if (r.source == TIDX_STRNULL)
-		r.source = ingest_feed(in);
-	r.creator = TIDX_STRNULL;
-	r.id = ingest_entry_id(in, r.source, NULL, 0);
-	r.meta[0] = r.meta[2] = TIDX_STRNULL;
+	source_feed_entry(in, &r, feed);	/* The row's meta.source. */
 	r.meta[1] = v[R_DESC] != NULL ? intern_or_null(in, v[R_DESC],
 	    vl[R_DESC]) : TIDX_STRNULL;
 	r.meta[3] = v[R_URL] != NULL ? intern_or_null(in, v[R_URL],
 	    vl[R_URL]) : TIDX_STRNULL;
-	r.meta[4] = ingest_intern(in, SOURCE_DEFAULT_TYPE,
-	    strlen(SOURCE_DEFAULT_TYPE));
 	return ingest_add(in, &r);
 }
 

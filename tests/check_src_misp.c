@@ -96,31 +96,16 @@ doc(const char *buf, size_t len, size_t n)
 static void
 finish(void)
 {
-	struct tidx_builder	*b = ingest_builder(in);
-	struct tidx_params	 p;
-	char			 path[PATH_MAX];
+	int64_t	 now;
 
-	ck_assert_int_eq(ktime_parse(NOW_TEXT, strlen(NOW_TEXT), &p.now), 0);
-	p.build_time = p.now;
-	p.lookback = 0;
-	snprintf(path, sizeof(path), "%s/misp.idx", tmpdir);
-	ck_assert_int_eq(ingest_finish(in, b), TIDX_OK);
-	ck_assert_int_eq(tidx_builder_write(b, path, &p), TIDX_OK);
-	tidx_builder_free(b);
-	ck_assert_int_eq(tidx_open(path, &ix), TIDX_OK);
+	ck_assert_int_eq(ktime_parse(NOW_TEXT, strlen(NOW_TEXT), &now), 0);
+	ix = ix_finish(in, tmpdir, "misp.idx", now, 0);
 }
 
 static int
 find(const char *addr, struct tidx_ind *ind)
 {
-	struct addr	 a;
-	int64_t		 e;
-
-	ck_assert_msg(addr_parse(addr, strlen(addr), &a) == 0, "%s", addr);
-	if ((e = tidx_lookup(ix, &a)) < 0)
-		return 0;
-	ck_assert_int_eq(tidx_entry(ix, (uint64_t)e, &ind[0]), TIDX_OK);
-	return 1;
+	return ix_find(ix, addr, ind);
 }
 
 static int

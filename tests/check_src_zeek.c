@@ -109,46 +109,15 @@ input_data(const char *name)
 static void
 finish(void)
 {
-	struct tidx_builder *b = ingest_builder(in);
-	struct tidx_params p;
-	char	 path[PATH_MAX];
-
-	p.build_time = now;
-	p.now = now;
-	p.lookback = 0;
-	snprintf(path, sizeof(path), "%s/z.idx", tmpdir);
-	ck_assert_int_eq(ingest_finish(in, b), TIDX_OK);
-	ck_assert_int_eq(tidx_builder_write(b, path, &p), TIDX_OK);
-	tidx_builder_free(b);
-	ck_assert_int_eq(tidx_open(path, &ix), TIDX_OK);
-	ck_assert_int_eq(tidx_verify(ix), TIDX_OK);
+	ix = ix_finish(in, tmpdir, "z.idx", now, 0);
 }
 
 static int
 find(const char *addr, struct tidx_ind *ind)
 {
-	struct addr a;
-	int64_t	 e;
-
-	ck_assert_msg(addr_parse(addr, strlen(addr), &a) == 0, "%s", addr);
-	if ((e = tidx_lookup(ix, &a)) < 0)
-		return 0;
-	ck_assert_int_eq(tidx_entry(ix, (uint64_t)e, &ind[0]), TIDX_OK);
-	return 1;
+	return ix_find(ix, addr, ind);
 }
 
-static void
-str_is(const char *what, struct tidx_str s, const char *want)
-{
-	if (want == NULL) {
-		ck_assert_msg(s.p == NULL, "%s: \"%.*s\", not null", what,
-		    (int)s.len, s.p);
-		return;
-	}
-	ck_assert_msg(s.p != NULL && s.len == strlen(want) &&
-	    memcmp(s.p, want, s.len) == 0, "%s: \"%.*s\", not \"%s\"", what,
-	    s.p == NULL ? 4 : (int)s.len, s.p == NULL ? "null" : s.p, want);
-}
 
 /* addr's indicator: id, SourceSystem, Description, Url. */
 static void

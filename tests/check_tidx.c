@@ -127,18 +127,6 @@ add_rec(struct tidx_builder *b, const struct trec *t)
 	return tidx_builder_record(b, &r);
 }
 
-/* Assert that s holds exactly the text want (NULL: a null string). */
-static void
-str_is(struct tidx_str s, const char *want)
-{
-	if (want == NULL) {
-		ck_assert_ptr_null(s.p);
-		return;
-	}
-	ck_assert_ptr_nonnull(s.p);
-	ck_assert_uint_eq(s.len, strlen(want));
-	ck_assert_mem_eq(s.p, want, s.len);
-}
 
 static void
 parse(const char *text, struct addr *a)
@@ -349,14 +337,14 @@ check_small_entry(const struct tidx_ind *ind, size_t i)
 	ck_assert_int_eq(ind->time_generated, r->tg);
 	ck_assert_int_eq(ind->expiration, r->exp);
 	ck_assert_int_eq(ind->confidence, r->conf);
-	str_is(ind->id, r->id);
-	str_is(ind->threat_type, r->tt);
-	str_is(ind->description, r->desc);
-	str_is(ind->activity_groups, r->ag);
-	str_is(ind->url, r->url);
-	str_is(ind->type, r->type);
-	str_is(ind->source, r->src);
-	str_is(ind->addr_text, saddrs[i].text);
+	str_is("value", ind->id, r->id);
+	str_is("value", ind->threat_type, r->tt);
+	str_is("value", ind->description, r->desc);
+	str_is("value", ind->activity_groups, r->ag);
+	str_is("value", ind->url, r->url);
+	str_is("value", ind->type, r->type);
+	str_is("value", ind->source, r->src);
+	str_is("value", ind->addr_text, saddrs[i].text);
 }
 
 /* ---------------------------------------------------------------------
@@ -426,12 +414,12 @@ START_TEST(test_lookup_other_spellings)
 	e = look(ix, "192.0.2.255");
 	ck_assert_int_ge(e, 0);
 	ck_assert_int_eq(tidx_entry(ix, (uint64_t)e, &ind), TIDX_OK);
-	str_is(ind.addr_text, "::ffff:192.0.2.255");
+	str_is("value", ind.addr_text, "::ffff:192.0.2.255");
 	e = look(ix, "2001:db8::1");
 	ck_assert_int_ge(e, 0);
 	ck_assert_int_eq(look(ix, "2001:0DB8:0:0:0:0:0:0001"), e);
 	ck_assert_int_eq(tidx_entry(ix, (uint64_t)e, &ind), TIDX_OK);
-	str_is(ind.addr_text, "2001:DB8::1");
+	str_is("value", ind.addr_text, "2001:DB8::1");
 	/* IPv4-compatible (::a.b.c.d) is another address. */
 	ck_assert_int_eq(look(ix, "::203.0.113.9"), -1);
 	ck_assert_int_eq(look(ix, "::ffff:0:0"), look(ix, "0.0.0.0"));
@@ -926,27 +914,27 @@ START_TEST(test_layout_small)
 		ent = l.p + l.off[TIDX_ENTRIES] + e * 8;
 		ck_assert_uint_eq(le32(ent), saddrs[i].rec);
 		spec_str(&l, le32(ent + 4), &s);
-		str_is(s, saddrs[i].text);
+		str_is("value", s, saddrs[i].text);
 		rec = l.p + l.off[TIDX_RECORDS] + le32(ent) * 32;
 		ck_assert_int_eq((int64_t)le64(rec), r->tg);
 		ck_assert_int_eq((int64_t)le64(rec + 8), r->exp);
 		spec_str(&l, le32(rec + 16), &s);
-		str_is(s, r->id);
+		str_is("value", s, r->id);
 		ck_assert_uint_lt(le32(rec + 20), l.count[TIDX_META]);
 		ck_assert_int_eq((int32_t)le32(rec + 24), r->conf);
 		spec_str(&l, le32(rec + 28), &s);
-		str_is(s, r->src);
+		str_is("value", s, r->src);
 		meta = l.p + l.off[TIDX_META] + le32(rec + 20) * 20;
 		spec_str(&l, le32(meta), &s);
-		str_is(s, r->tt);
+		str_is("value", s, r->tt);
 		spec_str(&l, le32(meta + 4), &s);
-		str_is(s, r->desc);
+		str_is("value", s, r->desc);
 		spec_str(&l, le32(meta + 8), &s);
-		str_is(s, r->ag);
+		str_is("value", s, r->ag);
 		spec_str(&l, le32(meta + 12), &s);
-		str_is(s, r->url);
+		str_is("value", s, r->url);
 		spec_str(&l, le32(meta + 16), &s);
-		str_is(s, r->type);
+		str_is("value", s, r->type);
 	}
 	ck_assert_uint_eq(n4, NSV4);
 	/* The parameter is the longest probe sequence. */
@@ -1153,7 +1141,7 @@ START_TEST(test_many_addresses)
 		e = tidx_lookup(x, &a);
 		ck_assert_msg(e >= 0, "v4 %u not found", i);
 		ck_assert_int_eq(tidx_entry(x, (uint64_t)e, &ind), TIDX_OK);
-		str_is(ind.addr_text, addr_format(&a, text));
+		str_is("value", ind.addr_text, addr_format(&a, text));
 		ck_assert_uint_eq(ind.record, i % BIGREC);
 		ck_assert_int_eq(ind.confidence, (int32_t)(i % BIGREC));
 		addr_from_v4(&a, big_v4(i + BIG4));
@@ -1163,9 +1151,9 @@ START_TEST(test_many_addresses)
 		e = tidx_lookup(x, &a6[i]);
 		ck_assert_msg(e >= 0, "v6 %u not found", i);
 		ck_assert_int_eq(tidx_entry(x, (uint64_t)e, &ind), TIDX_OK);
-		str_is(ind.addr_text, addr_format(&a6[i], text));
+		str_is("value", ind.addr_text, addr_format(&a6[i], text));
 		snprintf(id, sizeof(id), "id-%u", i % BIGREC);
-		str_is(ind.id, id);
+		str_is("value", ind.id, id);
 		big_v6(i + BIG6, &a);
 		ck_assert_int_eq(tidx_lookup(x, &a), -1);
 		a = a6[i];
@@ -1434,7 +1422,7 @@ START_TEST(test_versions)
 		ck_assert_int_eq(tidx_entry(x, (uint64_t)tidx_lookup(x, &a),
 		    &ind), TIDX_OK);
 		ck_assert_ptr_null(ind.source.p);
-		str_is(ind.id, srecs[saddrs[0].rec].id);
+		str_is("value", ind.id, srecs[saddrs[0].rec].id);
 	}
 	ck_assert_int_eq(probe_all(x), (int)NSADDRS);
 	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
@@ -2016,12 +2004,12 @@ START_TEST(test_unused_strings)
 			ck_assert_int_ge(e = tidx_lookup(x, &a), 0);
 			ck_assert_int_eq(tidx_entry(x, (uint64_t)e, &ind),
 			    TIDX_OK);
-			str_is(ind.addr_text, text);
-			str_is(ind.id, id);
-			str_is(ind.threat_type, "C2");
-			str_is(ind.description, i % 2 ? NULL : "shared");
-			str_is(ind.type, "T");
-			str_is(ind.source, NULL);
+			str_is("value", ind.addr_text, text);
+			str_is("value", ind.id, id);
+			str_is("value", ind.threat_type, "C2");
+			str_is("value", ind.description, i % 2 ? NULL : "shared");
+			str_is("value", ind.type, "T");
+			str_is("value", ind.source, NULL);
 			ck_assert_ptr_null(ind.url.p);
 			ck_assert_int_eq(ind.confidence, i);
 		}

@@ -13,6 +13,7 @@
 
 #include <check.h>
 
+#include "addr.h"
 #include "testlib.h"
 
 uint64_t
@@ -217,4 +218,51 @@ put64(unsigned char *p, uint64_t v)
 {
 	put32(p, (uint32_t)v);
 	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+struct tidx *
+ix_finish(struct ingest *in, const char *dir, const char *name, int64_t now,
+    int64_t lookback)
+{
+	struct tidx_builder *b = ingest_builder(in);
+	struct tidx_params p;
+	struct tidx *ix;
+	char	 path[4096];
+
+	p.build_time = p.now = now;
+	p.lookback = lookback;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_eq(ingest_finish(in, b), TIDX_OK);
+	ck_assert_int_eq(tidx_builder_write(b, path, &p), TIDX_OK);
+	tidx_builder_free(b);
+	ck_assert_int_eq(tidx_open(path, &ix), TIDX_OK);
+	ck_assert_int_eq(tidx_verify(ix), TIDX_OK);
+	return ix;
+}
+
+int
+ix_find(struct tidx *ix, const char *addr, struct tidx_ind *ind)
+{
+	struct addr a;
+	int64_t	 e;
+
+	ck_assert_msg(addr_parse(addr, strlen(addr), &a) == 0,
+	    "cannot parse %s", addr);
+	if ((e = tidx_lookup(ix, &a)) < 0)
+		return 0;
+	ck_assert_int_eq(tidx_entry(ix, (uint64_t)e, ind), TIDX_OK);
+	return 1;
+}
+
+void
+str_is(const char *what, struct tidx_str s, const char *want)
+{
+	if (want == NULL) {
+		ck_assert_msg(s.p == NULL, "%s: \"%.*s\", not null", what,
+		    (int)s.len, s.p);
+		return;
+	}
+	ck_assert_msg(s.p != NULL, "%s: null, not \"%s\"", what, want);
+	ck_assert_msg(s.len == strlen(want) && memcmp(s.p, want, s.len) == 0,
+	    "%s: \"%.*s\", not \"%s\"", what, (int)s.len, s.p, want);
 }

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ingest.h"
+#include "tidx.h"
+
 /*
  * The next number of a deterministic generator (splitmix64) whose whole
  * state is *state, so that a failure replays from its seed.  Every bit of
@@ -57,5 +60,19 @@ uint64_t	 le64(const unsigned char *p);
 void		 put16(unsigned char *p, uint16_t v);
 void		 put32(unsigned char *p, uint32_t v);
 void		 put64(unsigned char *p, uint64_t v);
+
+/*
+ * Finish the ingestion in and write its index as dir/name, built as of
+ * now with that lookback; return it opened and verified.
+ */
+struct tidx	*ix_finish(struct ingest *in, const char *dir, const char *name,
+		    int64_t now, int64_t lookback);
+
+/* 1 and *ind when the address text addr is in ix, else 0. */
+int		 ix_find(struct tidx *ix, const char *addr,
+		    struct tidx_ind *ind);
+
+/* Assert that s is the string want (NULL: null); what names it. */
+void		 str_is(const char *what, struct tidx_str s, const char *want);
 
 #endif
