@@ -24,6 +24,16 @@ int	 fuzz_munmap(void *, size_t);
  */
 const char *fuzz_file(const void *p, size_t len);
 
+struct tidx;
+struct tidx_builder;
+struct tidx_params;
+
+/*
+ * Write the index of builder b (then freed) with params p and return it
+ * opened; abort on any failure.  The file is gone once it is open.
+ */
+struct tidx *fuzz_index(struct tidx_builder *b, const struct tidx_params *p);
+
 /* Return 1 when the len bytes at s are valid UTF-8 (RFC 3629). */
 int	 fuzz_utf8_valid(const unsigned char *s, size_t len);
 

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "tidx.h"
+#include "tidx_build.h"
 
 #define MAXMAPS	64
 
@@ -152,4 +154,22 @@ fuzz_fail(const char *file, int line, const char *what)
 {
 	fprintf(stderr, "%s:%d: property broken: %s\n", file, line, what);
 	abort();
+}
+
+struct tidx *
+fuzz_index(struct tidx_builder *b, const struct tidx_params *p)
+{
+	char	 path[] = "/tmp/fuzz_index.XXXXXX";
+	struct tidx *ix;
+	int	 fd;
+
+	if ((fd = mkstemp(path)) == -1)
+		abort();
+	close(fd);
+	if (tidx_builder_write(b, path, p) != TIDX_OK ||
+	    tidx_open(path, &ix) != TIDX_OK)
+		abort();
+	unlink(path);
+	tidx_builder_free(b);
+	return ix;
 }

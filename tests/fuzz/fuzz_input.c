@@ -61,10 +61,8 @@ make_index(void)
 	struct tidx_params p = { 0, 0, 0 };
 	struct tidx_rec_ref r;
 	struct addr	 a;
-	char		 path[] = "/tmp/fuzz_input.XXXXXX";
 	int64_t		 rec[3];
 	size_t		 i;
-	int		 fd;
 
 	memset(&r, 0, sizeof(r));
 	r.expiration = INT64_MAX;
@@ -90,14 +88,7 @@ make_index(void)
 	    tidx_builder_prefix(b, &a, 112, BS("10.9.0.0/16"),
 	    (uint64_t)rec[0]) != TIDX_OK)
 		abort();
-	if ((fd = mkstemp(path)) == -1)
-		abort();
-	close(fd);
-	if (tidx_builder_write(b, path, &p) != TIDX_OK ||
-	    tidx_open(path, &ix) != TIDX_OK)
-		abort();
-	unlink(path);
-	tidx_builder_free(b);
+	ix = fuzz_index(b, &p);
 }
 
 int

@@ -63,10 +63,8 @@ make_index(void)
 	struct tidx_params p = { 0, 0, 0 };
 	struct tidx_rec_ref r;
 	struct addr	 a;
-	char		 path[] = "/tmp/fuzz_kvrec.XXXXXX";
 	int64_t		 rec[2];
 	size_t		 i;
-	int		 fd;
 
 	memset(&r, 0, sizeof(r));
 	r.time_generated = 0;
@@ -92,14 +90,7 @@ make_index(void)
 		    (uint64_t)rec[i % 2]) != TIDX_OK)
 			abort();
 	}
-	if ((fd = mkstemp(path)) == -1)
-		abort();
-	close(fd);
-	if (tidx_builder_write(b, path, &p) != TIDX_OK ||
-	    tidx_open(path, &ix) != TIDX_OK)
-		abort();
-	unlink(path);
-	tidx_builder_free(b);
+	ix = fuzz_index(b, &p);
 }
 
 int
