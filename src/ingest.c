@@ -392,6 +392,18 @@ ingest_begin_record(struct ingest *in)
 	in->npend = 0;
 }
 
+int
+ingest_sole_addr(struct ingest *in, const char *s, size_t len)
+{
+	if (ingest_addr(in, s, len) == -1)
+		return -1;
+	if (in->npend == 0) {
+		in->st.excluded++;
+		return 0;
+	}
+	return 1;
+}
+
 size_t
 ingest_pending(const struct ingest *in)
 {

@@ -521,116 +521,142 @@ rec_ws(const char *p, const char *end)
 	return p;
 }
 
+/* Where scan_members() is in a line. */
+struct walk {
+	const char	*p, *end;
+	uint64_t	 stack;		/* Bit d: level d + 1 is an array. */
+	int		 depth;
+	int		 member;	/* The value's member, or -1. */
+	enum { S_VALUE, S_VALUE_OR_CLOSE, S_KEY, S_KEY_OR_CLOSE, S_AFTER }
+			 state;
+};
+
+/* A value at w->p (its first byte); 0, or -1 to give up. */
+static int
+walk_value(struct walk *w, struct scan_hit *m)
+{
+	const char *p = w->p, *end = w->end, *q;
+	int	 esc;
+
+	if (*p == '"') {
+		if ((q = rec_string(p + 1, end, &esc)) == NULL)
+			return -1;
+		if (w->member >= 0) {
+			if (esc)
+				return -1;
+			m[w->member].p = p + 1;
+			m[w->member].len = (size_t)(q - p - 1);
+		}
+		p = q + 1;
+	} else if (w->member >= 0)
+		return -1;		/* Not a string. */
+	else if (*p == '{' || *p == '[') {
+		if (w->depth == REC_MAXDEPTH)
+			return -1;
+		if (*p == '[')
+			w->stack |= (uint64_t)1 << w->depth;
+		else
+			w->stack &= ~((uint64_t)1 << w->depth);
+		w->depth++;
+		w->state = *p == '[' ? S_VALUE_OR_CLOSE : S_KEY_OR_CLOSE;
+		w->p = p + 1;
+		return 0;
+	} else if (*p == 't' && end - p >= 4 && memcmp(p, "true", 4) == 0)
+		p += 4;
+	else if (*p == 'f' && end - p >= 5 && memcmp(p, "false", 5) == 0)
+		p += 5;
+	else if (*p == 'n' && end - p >= 4 && memcmp(p, "null", 4) == 0)
+		p += 4;
+	else if ((p = rec_number(p, end)) == NULL)
+		return -1;
+	w->member = -1;
+	w->state = S_AFTER;
+	w->p = p;
+	return 0;
+}
+
+/* A member's key at w->p; 0, or -1 to give up. */
+static int
+walk_key(struct walk *w, int (*member_of)(const char *, size_t), size_t nm)
+{
+	const char *p = w->p, *q;
+	int	 esc;
+
+	if (*p != '"' || (q = rec_string(p + 1, w->end, &esc)) == NULL)
+		return -1;
+	if (w->depth == 1) {
+		if (esc & 1)
+			return -1;
+		if ((w->member = member_of(p + 1, (size_t)(q - p - 1))) ==
+		    -2 || w->member >= (int)nm)
+			return -1;
+	}
+	p = rec_ws(q + 1, w->end);
+	if (p >= w->end || *p != ':')
+		return -1;
+	w->p = p + 1;
+	w->state = S_VALUE;
+	return 0;
+}
+
+/* After a value: ',' or the close of its container; 0, or -1. */
+static int
+walk_after(struct walk *w)
+{
+	int	 array = w->depth > 0 && (w->stack >> (w->depth - 1) & 1);
+
+	if (w->depth == 0)
+		return -1;		/* More after the object. */
+	if (*w->p == ',')
+		w->state = array ? S_VALUE : S_KEY;
+	else if (*w->p == (array ? ']' : '}'))
+		w->depth--;
+	else
+		return -1;
+	w->p++;
+	return 0;
+}
+
 int
 scan_members(const char *line, size_t len,
     int (*member_of)(const char *, size_t), struct scan_hit *m, size_t nm)
 {
-	const char *p = line, *end = line + len, *q;
-	uint64_t stack = 0;	/* Bit d: level d + 1 is an array. */
-	int	 depth = 0, member = -1, esc, i;
-	enum { S_VALUE, S_VALUE_OR_CLOSE, S_KEY, S_KEY_OR_CLOSE, S_AFTER }
-		 state = S_VALUE;
+	struct walk w = { line, line + len, 0, 0, -1, S_VALUE };
+	size_t	 i;
+	int	 rc;
 
-	for (i = 0; i < (int)nm; i++)
+	for (i = 0; i < nm; i++)
 		m[i].p = NULL;
-	p = rec_ws(p, end);
-	if (p >= end || *p != '{')
+	w.p = rec_ws(w.p, w.end);
+	if (w.p >= w.end || *w.p != '{')
 		return -1;
 	for (;;) {
-		p = rec_ws(p, end);
-		if (p >= end)
-			return state == S_AFTER && depth == 0 ? 0 : -1;
-		switch (state) {
+		w.p = rec_ws(w.p, w.end);
+		if (w.p >= w.end)
+			return w.state == S_AFTER && w.depth == 0 ? 0 : -1;
+		switch (w.state) {
 		case S_VALUE_OR_CLOSE:
-			if (*p == ']') {
-				depth--;
-				p++;
-				state = S_AFTER;
-				break;
-			}
-			state = S_VALUE;	/* The same byte again. */
+		case S_KEY_OR_CLOSE:
+			if (*w.p == (w.state == S_VALUE_OR_CLOSE ? ']' : '}')) {
+				w.depth--;
+				w.p++;
+				w.state = S_AFTER;
+			} else			/* The same byte again. */
+				w.state = w.state == S_VALUE_OR_CLOSE ?
+				    S_VALUE : S_KEY;
 			continue;
 		case S_VALUE:
-			if (*p == '"') {
-				if ((q = rec_string(p + 1, end, &esc)) == NULL)
-					return -1;
-				if (member >= 0) {
-					if (esc)
-						return -1;
-					m[member].p = p + 1;
-					m[member].len = (size_t)(q - p - 1);
-				}
-				p = q + 1;
-			} else if (member >= 0)
-				return -1;	/* Not a string. */
-			else if (*p == '{' || *p == '[') {
-				if (depth == REC_MAXDEPTH)
-					return -1;
-				if (*p == '[')
-					stack |= (uint64_t)1 << depth;
-				else
-					stack &= ~((uint64_t)1 << depth);
-				depth++;
-				state = *p == '[' ? S_VALUE_OR_CLOSE :
-				    S_KEY_OR_CLOSE;
-				p++;
-				break;
-			} else if (*p == 't' && end - p >= 4 &&
-			    memcmp(p, "true", 4) == 0)
-				p += 4;
-			else if (*p == 'f' && end - p >= 5 &&
-			    memcmp(p, "false", 5) == 0)
-				p += 5;
-			else if (*p == 'n' && end - p >= 4 &&
-			    memcmp(p, "null", 4) == 0)
-				p += 4;
-			else if ((p = rec_number(p, end)) == NULL)
-				return -1;
-			member = -1;
-			state = S_AFTER;
+			rc = walk_value(&w, m);
 			break;
-		case S_KEY_OR_CLOSE:
-			if (*p == '}') {
-				depth--;
-				p++;
-				state = S_AFTER;
-				break;
-			}
-			state = S_KEY;		/* The same byte again. */
-			continue;
 		case S_KEY:
-			if (*p != '"' ||
-			    (q = rec_string(p + 1, end, &esc)) == NULL)
-				return -1;
-			if (depth == 1) {
-				if (esc & 1)
-					return -1;
-				if ((member = member_of(p + 1,
-				    (size_t)(q - p - 1))) == -2 ||
-				    member >= (int)nm)
-					return -1;
-			}
-			p = rec_ws(q + 1, end);
-			if (p >= end || *p != ':')
-				return -1;
-			p++;
-			state = S_VALUE;
+			rc = walk_key(&w, member_of, nm);
 			break;
-		case S_AFTER:
-			if (depth == 0)
-				return -1;	/* More after the object. */
-			if (*p == ',') {
-				state = stack >> (depth - 1) & 1 ? S_VALUE :
-				    S_KEY;
-				p++;
-			} else if (*p == (stack >> (depth - 1) & 1 ? ']' :
-			    '}')) {
-				depth--;
-				p++;
-			} else
-				return -1;
+		default:
+			rc = walk_after(&w);
 			break;
 		}
+		if (rc == -1)
+			return -1;
 	}
 }
 

@@ -100,6 +100,13 @@ void	 ingest_begin_record(struct ingest *in);
  */
 int	 ingest_addr(struct ingest *in, const char *s, size_t len);
 
+/*
+ * ingest_addr() for a record of one address: 1 when it is pending, 0
+ * when it was excluded (the record counted as excluded: take it no
+ * further), -1 when it is bad (rejected).
+ */
+int	 ingest_sole_addr(struct ingest *in, const char *s, size_t len);
+
 /* The addresses pending for the record. */
 size_t	 ingest_pending(const struct ingest *in);
 

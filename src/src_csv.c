@@ -568,12 +568,8 @@ take_row(struct ingest *in, const struct source_state *st, struct field *v)
 		cnt->no_address++;
 		return 0;
 	}
-	if (ingest_addr(in, a, alen) == -1)
-		return -1;
-	if (ingest_pending(in) == 0) {		/* Excluded. */
-		cnt->excluded++;
-		return 0;
-	}
+	if ((rc = ingest_sole_addr(in, a, alen)) != 1)
+		return rc;
 	if (fill(in, st, v, &r) == -1)
 		return -1;
 	if ((f = get(v, R_EXP)) != NULL && f->len > 0 &&

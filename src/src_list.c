@@ -48,6 +48,7 @@ take(struct ingest *in, struct source_state *st, const char *line,
 	struct ingest_stats *cnt = ingest_counts(in);
 	const char *p = line, *end, *comment;
 	struct source_rec r;
+	int	 rc;
 	size_t	 n = len, clen = 0;
 
 	(void)st;
@@ -79,15 +80,13 @@ take(struct ingest *in, struct source_state *st, const char *line,
 		cnt->unknown++;
 		return ingest_reject(in, "not an IP address or prefix", p, n);
 	}
-	if (ingest_addr(in, p, n) == -1) {
+	rc = ingest_sole_addr(in, p, n);
+	if (rc == -1)
 		cnt->unknown++;
-		return -1;
-	}
-	cnt->known++;
-	if (ingest_pending(in) == 0) {		/* Excluded. */
-		cnt->excluded++;
-		return 0;
-	}
+	else
+		cnt->known++;
+	if (rc != 1)
+		return rc;
 	source_feed_entry(in, &r, TIDX_STRNULL);
 	r.meta[1] = clen > 0 ? ingest_intern(in, comment, clen) :
 	    TIDX_STRNULL;

@@ -484,6 +484,7 @@ take(struct misp *m, const struct view *a, const struct scope *sc)
 	struct ingest *in = m->in;
 	struct ingest_stats *st = ingest_counts(in);
 	struct source_rec r;
+	int	 rc;
 	const char *s = a->s[F_VALUE], *bar;
 	size_t	 n = a->len[F_VALUE];
 	int	 kind;
@@ -523,12 +524,8 @@ take(struct misp *m, const struct view *a, const struct scope *sc)
 		    a->type[F_TIMESTAMP] == JV_STRING ||
 		    a->type[F_TIMESTAMP] == JV_NUMBER ? a->s[F_TIMESTAMP] :
 		    NULL, a->len[F_TIMESTAMP]);
-	if (ingest_addr(in, s, n) == -1)
-		return -1;
-	if (ingest_pending(in) == 0) {
-		st->excluded++;
-		return 0;
-	}
+	if ((rc = ingest_sole_addr(in, s, n)) != 1)
+		return rc;
 	r.has_exp = 1;
 	r.exp = ingest_ttl_expiry(in);
 	r.active = vflag(a, F_TOIDS) != 0 && vflag(a, F_DELETED) != 1;

@@ -44,6 +44,7 @@ take(struct ingest *in, const struct source_jv *v)
 	struct ingest_stats *st = ingest_counts(in);
 	const struct jval *c = V(P_CIDR);
 	struct source_rec r;
+	int	 rc;
 
 	if (c->type == JV_ABSENT) {
 		if (metadata(v))
@@ -63,12 +64,8 @@ take(struct ingest *in, const struct source_jv *v)
 		st->bad_address++;
 		return ingest_reject(in, "cidr is not an IP prefix", NULL, 0);
 	}
-	if (ingest_addr(in, c->s, c->len) == -1)
-		return -1;
-	if (ingest_pending(in) == 0) {
-		st->excluded++;
-		return 0;
-	}
+	if ((rc = ingest_sole_addr(in, c->s, c->len)) != 1)
+		return rc;
 	source_feed_entry(in, &r, TIDX_STRNULL);
 	r.meta[1] = ingest_intern_val(in, V(P_SBLID));
 	return ingest_add(in, &r);

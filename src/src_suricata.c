@@ -125,6 +125,7 @@ take(struct ingest *in, struct source_state *st, const char *line,
 {
 	struct ingest_stats *cnt = ingest_counts(in);
 	struct source_rec r;
+	int	 rc;
 	struct col c[3];
 	char	 cattext[8];
 	int	 n, cat, score, clen;
@@ -152,15 +153,13 @@ take(struct ingest *in, struct source_state *st, const char *line,
 		return ingest_reject(in, "score is not a number from 0 to 127",
 		    c[2].s, c[2].len);
 	}
-	if (ingest_addr(in, c[0].s, c[0].len) == -1) {
+	rc = ingest_sole_addr(in, c[0].s, c[0].len);
+	if (rc == -1)
 		cnt->unknown++;
-		return -1;
-	}
-	cnt->known++;
-	if (ingest_pending(in) == 0) {		/* Excluded. */
-		cnt->excluded++;
-		return 0;
-	}
+	else
+		cnt->known++;
+	if (rc != 1)
+		return rc;
 	clen = snprintf(cattext, sizeof(cattext), ":%d", cat);
 	source_feed_entry(in, &r, TIDX_STRNULL);
 	r.active = score > 0;

@@ -193,17 +193,49 @@ header(struct ingest *in, struct source_state *st, const char *line,
 	return 0;
 }
 
+/*
+ * Split a row (len bytes at line) at st's separator: the value of each
+ * role's column in v[] and vl[] (NULL when the row has no such column).
+ * Returns the number of columns.
+ */
+static int
+split(const struct source_state *st, const char *line, size_t len,
+    const char **v, size_t *vl)
+{
+	const char *p, *f, *e = line + len;
+	char	 sep = sep_of(st);
+	int	 k, nf;
+
+	for (k = 0; k < NROLES; k++) {
+		v[k] = NULL;
+		vl[k] = 0;
+	}
+	for (nf = 0, p = line; ; nf++) {
+		for (f = p; f < e && *f != sep; f++)
+			;
+		for (k = 0; k < NROLES; k++)
+			if (st->col[k] == nf) {
+				v[k] = p;
+				vl[k] = (size_t)(f - p);
+			}
+		if (f == e)
+			break;
+		p = f + 1;
+	}
+	return nf + 1;
+}
+
 static int
 take(struct ingest *in, struct source_state *st, const char *line,
     size_t len)
 {
 	struct ingest_stats *cnt = ingest_counts(in);
-	const char *v[NROLES], *p, *e, *f;
+	const char *v[NROLES], *p;
 	size_t	 vl[NROLES];
 	struct source_rec r;
 	uint32_t feed;
-	char	 sep = sep_of(st), msg[80];
-	int	 i, k, nf;
+	char	 msg[80];
+	int	 i, nf, rc;
 
 	len = chomp(&line, len);
 	if (len > 0 && line[0] == '#')
@@ -224,25 +256,7 @@ take(struct ingest *in, struct source_state *st, const char *line,
 		return ingest_reject(in, "Zeek Intel row before any #fields "
 		    "line", line, len);
 	}
-	for (k = 0; k < NROLES; k++) {
-		v[k] = NULL;
-		vl[k] = 0;
-	}
-	e = line + len;
-	for (nf = 0, p = line; ; nf++) {
-		for (f = p; f < e && *f != sep; f++)
-			;
-		for (k = 0; k < NROLES; k++)
-			if (st->col[k] == nf) {
-				v[k] = p;
-				vl[k] = (size_t)(f - p);
-			}
-		if (f == e)
-			break;
-		p = f + 1;
-	}
-	nf++;
-	if (nf < st->ncols) {
+	if ((nf = split(st, line, len, v, vl)) < st->ncols) {
 		cnt->unknown++;
 		snprintf(msg, sizeof(msg), "%d columns, #fields names %d", nf,
 		    st->ncols);
@@ -268,12 +282,8 @@ take(struct ingest *in, struct source_state *st, const char *line,
 		    "a prefix" : "Intel::SUBNET indicator is not a prefix",
 		    v[R_IND], vl[R_IND]);
 	}
-	if (ingest_addr(in, v[R_IND], vl[R_IND]) == -1)
-		return -1;
-	if (ingest_pending(in) == 0) {		/* Excluded. */
-		cnt->excluded++;
-		return 0;
-	}
+	if ((rc = ingest_sole_addr(in, v[R_IND], vl[R_IND])) != 1)
+		return rc;
 	feed = v[R_SOURCE] != NULL ? intern_or_null(in, v[R_SOURCE],
 	    vl[R_SOURCE]) : TIDX_STRNULL;
 	source_feed_entry(in, &r, feed);	/* The row's meta.source. */
