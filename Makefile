@@ -127,15 +127,19 @@ else
 CHECK_DEPS += $(if $(HAVE_RDKAFKA),$(MOCKCLUSTER))
 endif
 
-# Every source, tests included, built with -Werror by gcc and by clang.
+# Every source, tests included, built with -Werror by gcc and by clang
+# (two jobs at a time: the rules make their directories themselves).
 werror:
 	$(MAKE) clean
-	$(MAKE) CC=clang CFLAGS='-O2 -Werror' all $(OBJDIR)/check_unit
+	$(MAKE) -j2 CC=clang CFLAGS='-O2 -Werror' all $(OBJDIR)/check_unit
 	$(MAKE) clean
-	$(MAKE) CC=gcc CFLAGS='-O2 -Werror' all $(OBJDIR)/check_unit
+	$(MAKE) -j2 CC=gcc CFLAGS='-O2 -Werror' all $(OBJDIR)/check_unit
 	$(MAKE) clean
 
-check: $(CHECK_DEPS)
+# The programs and tests are built first, two jobs at a time; the e2e
+# cases run two at a time too (E2E_JOBS).
+check:
+	$(MAKE) -j2 $(CHECK_DEPS)
 	$(CK_ENV) CK_VERBOSITY=normal TESTDATA=tests/data $(OBJDIR)/check_unit
 	sh tests/e2e.sh
 ifneq ($(SANITIZE),1)

@@ -38,6 +38,14 @@
 #include "ktime.h"
 #include "state.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN	1
+#endif
+#endif
+
 #define SEC	KTIME_TICKS_PER_SEC
 #define HOUR	(3600 * SEC)
 #define DAY_TICKS	(24 * HOUR)
@@ -746,8 +754,17 @@ END_TEST
 
 START_TEST(every_flipped_byte)
 {
+	/*
+	 * Every bit and the whole byte; with AddressSanitizer, whose
+	 * memory checks do not depend on which bit is wrong, the lowest,
+	 * the highest and the whole byte (a third of the time).
+	 */
 	static const unsigned char masks[] = {
+#ifdef UNDER_ASAN
+		0x01, 0x80, 0xff
+#else
 		0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xff
+#endif
 	};
 	char	*good, what[64];
 	size_t	 len, i, m;

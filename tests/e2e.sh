@@ -13,7 +13,7 @@
 # the same stdout and status each time.
 #
 # Usage: sh tests/e2e.sh [NAME ...]; TI_INDEX and KV_MATCH may be set to
-# other binaries.  Set E2E_UPDATE=1 to rewrite the expected files instead
+# other binaries; E2E_JOBS cases run at a time (2 by default).  Set E2E_UPDATE=1 to rewrite the expected files instead
 # (then read the diff before committing it).
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,8 +24,6 @@ export TI_INDEX KV_MATCH DATA
 
 pass=0
 fail=0
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || exit 2
-trap 'rm -rf "$scratch"' EXIT INT TERM
 
 # run CASE OUTDIR [READSIZE]: run one case, leaving stdout, stderr and
 # status in OUTDIR.
@@ -40,14 +38,11 @@ run() {
 	echo $? >"$out/status"
 }
 
-if [ $# -gt 0 ]; then
-	cases=
-	for n in "$@"; do cases="$cases $top/tests/e2e/$n"; done
-else
-	cases=$(ls -d "$top"/tests/e2e/*/ | sed 's,/$,,')
-fi
-
-for dir in $cases; do
+# check DIR: run the case DIR (again with every read size when it asks),
+# compare, and leave in $scratch/NAME/report what to print about it and
+# in $scratch/NAME/result "pass" or "fail".
+check() {
+	dir=$1
 	name=$(basename "$dir")
 	out=$scratch/$name
 	mkdir -p "$out"
@@ -56,13 +51,14 @@ for dir in $cases; do
 		cp "$out/stdout" "$out/stderr" "$out/status" "$dir/"
 	fi
 	ok=1
+	: >"$out/report"
 	for f in stdout stderr status; do
 		if ! diff -u "$dir/$f" "$out/$f" >"$out/$f.diff" 2>&1; then
 			ok=0
 			echo "FAIL $name: $f differs"
 			sed 's/^/    /' "$out/$f.diff" | head -40
 		fi
-	done
+	done >>"$out/report"
 	if [ $ok = 1 ] && [ -f "$dir/resplit" ]; then
 		n=1
 		while [ $n -le 31 ]; do
@@ -75,11 +71,45 @@ for dir in $cases; do
 				break
 			fi
 			n=$((n + 1))
-		done
+		done >>"$out/report"
 	fi
-	if [ $ok = 1 ]; then
+	if [ $ok = 1 ]; then echo pass; else echo fail; fi >"$out/result"
+}
+
+# Run by xargs below: sh e2e.sh --check SCRATCH DIR...
+if [ "${1:-}" = --check ]; then
+	scratch=$2
+	shift 2
+	for dir; do check "$dir"; done
+	exit 0
+fi
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX") || exit 2
+trap 'rm -rf "$scratch"' EXIT INT TERM
+
+if [ $# -gt 0 ]; then
+	cases=
+	for n in "$@"; do cases="$cases $top/tests/e2e/$n"; done
+else
+	cases=$(ls -d "$top"/tests/e2e/*/ | sed 's,/$,,')
+fi
+
+# E2E_JOBS cases at a time (2 by default; each case has its own scratch
+# and work directory); the reports are printed in the order of the cases.
+jobs=${E2E_JOBS:-2}
+if [ "$jobs" -gt 1 ]; then
+	for dir in $cases; do echo "$dir"; done |
+	    xargs -P "$jobs" -n 1 sh "$top/tests/e2e.sh" --check "$scratch"
+else
+	for dir in $cases; do check "$dir"; done
+fi
+for dir in $cases; do
+	name=$(basename "$dir")
+	cat "$scratch/$name/report" 2>/dev/null
+	if [ "$(cat "$scratch/$name/result" 2>/dev/null)" = pass ]; then
 		pass=$((pass + 1))
 	else
+		[ -f "$scratch/$name/result" ] || echo "FAIL $name: not run"
 		fail=$((fail + 1))
 	fi
 done
