@@ -570,6 +570,7 @@ take_row(struct ingest *in, const struct source_state *st, struct field *v)
 	}
 	if ((rc = ingest_sole_addr(in, a, alen)) != 1)
 		return rc;
+	rc = 0;
 	if (fill(in, st, v, &r) == -1)
 		return -1;
 	if ((f = get(v, R_EXP)) != NULL && f->len > 0 &&
