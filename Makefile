@@ -121,6 +121,8 @@ $(MOCKCLUSTER): tests/kafka/mockcluster.c
 # sanitizers the unit tests get more time each.
 HAVE_RDKAFKA := $(shell $(PKG_CONFIG) --exists rdkafka 2>/dev/null && echo yes)
 CHECK_DEPS = all $(OBJDIR)/check_unit
+# Shares of the unit tests run at once (tests/units.sh).
+UNIT_JOBS ?= 2
 ifeq ($(SANITIZE),1)
 CK_ENV	 = CK_TIMEOUT_MULTIPLIER=4
 else
@@ -140,7 +142,8 @@ werror:
 # cases run two at a time too (E2E_JOBS).
 check:
 	$(MAKE) -j2 $(CHECK_DEPS)
-	$(CK_ENV) CK_VERBOSITY=normal TESTDATA=tests/data $(OBJDIR)/check_unit
+	$(CK_ENV) CK_VERBOSITY=normal TESTDATA=tests/data \
+	    sh tests/units.sh $(OBJDIR)/check_unit $(UNIT_JOBS)
 	sh tests/e2e.sh
 ifneq ($(SANITIZE),1)
 	sh tests/recipes.sh
