@@ -97,6 +97,19 @@ row_source(struct ingest *in, const struct source_jv *v,
 	r->creator = TIDX_STRNULL;
 }
 
+/*
+ * Step 4 for a row of either table: its Type and feed set, added.
+ * Returns rc (the row's result so far), or -1 when it was refused.
+ */
+static int
+add_row(struct ingest *in, const struct source_jv *v, struct source_rec *r,
+    int rc)
+{
+	r->meta[4] = default_type(in, V(F_TYPE));
+	row_source(in, v, r);
+	return ingest_add(in, r) == -1 ? -1 : rc;
+}
+
 /* 1 when the record has a column of the legacy table. */
 static int
 legacy_form(const struct source_jv *v)
@@ -154,11 +167,7 @@ take_legacy(struct ingest *in, const struct source_jv *v)
 	r.id = id_of(in, V(F_INDICATORID));
 	for (i = 0; i < 4; i++)
 		r.meta[i] = ingest_intern_val(in, V(F_THREATTYPE + i));
-	r.meta[4] = default_type(in, V(F_TYPE));
-	row_source(in, v, &r);
-	if (ingest_add(in, &r) == -1)
-		return -1;
-	return rc;
+	return add_row(in, v, &r, rc);
 }
 
 /* A ThreatIntelIndicators row: STIX in a Sentinel table. */
@@ -212,11 +221,7 @@ take_tii(struct ingest *in, const struct source_jv *v)
 	    x);
 	r.meta[2] = source_labels(in, V(T_DATALABELS));
 	r.meta[3] = TIDX_STRNULL;
-	r.meta[4] = default_type(in, V(F_TYPE));
-	row_source(in, v, &r);
-	if (ingest_add(in, &r) == -1)
-		return -1;
-	return rc;
+	return add_row(in, v, &r, rc);
 }
 
 static int

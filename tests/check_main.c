@@ -47,7 +47,7 @@ main(int argc, char *argv[])
 	unsigned long part = 0, parts = 1;
 	size_t	 i;
 	int	 failed;
-	char	*end;
+	char	*end = "";
 
 	if (argc == 3) {
 		part = strtoul(argv[1], &end, 10);
