@@ -1550,6 +1550,7 @@ ingest_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Shapes");
+	tcase_set_timeout(tc, 60);	/* Documents in pieces of 1-31 bytes. */
 	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
 	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
 	tcase_add_test(tc, test_query_api_rows);

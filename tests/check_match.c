@@ -869,6 +869,7 @@ match_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Floods");
+	tcase_set_timeout(tc, 60);	/* Two matchers over 2,500 lines. */
 	tcase_add_checked_fixture(tc, ix_setup, ix_teardown);
 	tcase_add_loop_test(tc, flood_sequence, 0, 3);
 	tcase_add_loop_test(tc, flood_each, 0, (int)NFLOOD);
