@@ -992,7 +992,7 @@ START_TEST(memory_bound)
 	unsigned i, k;
 
 	seed = 99;
-	for (i = 0; i < 50000; i++) {
+	for (i = 0; i < TEST_ROUNDS(50000); i++) {
 		k = (unsigned)(rnd(&seed) % 500);
 		a = v4(0xcb000000u + k);
 		(void)dedup_check(d, id, key_id(id, sizeof(id), k), &a,

@@ -43,14 +43,7 @@
 #include "tidx_build.h"
 #include "xalloc.h"
 
-/* AddressSanitizer reserves terabytes of address space: no RLIMIT_AS. */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN	1
-#endif
-#endif
+/* AddressSanitizer reserves terabytes of address space: no RLIMIT_AS. (UNDER_ASAN: testlib.h.) */
 
 #define BIG	(32 * 1024 * 1024)	/* Bytes of the big string. */
 #define ROOM	(8 * 1024 * 1024)	/* Address space left to grow. */

@@ -841,7 +841,7 @@ START_TEST(test_sanitize_random)
 	size_t		 len, i, n, r;
 	int		 k;
 
-	for (k = 0; k < 300000; k++) {
+	for (k = 0; k < TEST_ROUNDS(300000); k++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;

@@ -36,6 +36,7 @@
 #include "match.h"
 #include "tidx.h"
 #include "tidx_build.h"
+#include "testlib.h"
 
 #define HOUR	(3600LL * KTIME_TICKS_PER_SEC)
 
@@ -503,7 +504,7 @@ END_TEST
 static uint64_t rnd_state;
 
 static unsigned
-rnd(unsigned n)
+rnd_below(unsigned n)
 {
 	rnd_state = rnd_state * 6364136223846793005ULL + 1442695040888963407ULL;
 	return (unsigned)((rnd_state >> 33) % n);
@@ -520,9 +521,9 @@ static const char *const unindexed[] = {
 static const char *
 raddr(void)
 {
-	if (rnd(2))
-		return indexed[rnd(sizeof(indexed) / sizeof(indexed[0]))];
-	return unindexed[rnd(sizeof(unindexed) / sizeof(unindexed[0]))];
+	if (rnd_below(2))
+		return indexed[rnd_below(sizeof(indexed) / sizeof(indexed[0]))];
+	return unindexed[rnd_below(sizeof(unindexed) / sizeof(unindexed[0]))];
 }
 
 /* One record object of a random kind, appended to s. */
@@ -533,8 +534,8 @@ rrec(char *s, size_t cap)
 	char	 t[64];
 
 	snprintf(t, sizeof(t), "\"TimeGenerated\":\"2026-11-20T%02u:%02u:00Z\"",
-	    10 + rnd(4), rnd(60));
-	switch (rnd(8)) {
+	    10 + rnd_below(4), rnd_below(60));
+	switch (rnd_below(8)) {
 	case 0:
 		snprintf(s + n, cap - n, "{\"ResourceType\":\"STORAGE\",%s,"
 		    "\"CallerIPAddress\":\"%s\"}", t, raddr());
@@ -550,7 +551,7 @@ rrec(char *s, size_t cap)
 		snprintf(s + n, cap - n, "{\"time\":\"2026-11-20T%02u:%02u:00Z\","
 		    "\"resourceId\":\"/SUBSCRIPTIONS/S/RESOURCEGROUPS/R/"
 		    "PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV\","
-		    "\"callerIpAddress\":\"%s\"}", 10 + rnd(4), rnd(60),
+		    "\"callerIpAddress\":\"%s\"}", 10 + rnd_below(4), rnd_below(60),
 		    raddr());
 		break;
 	default:
@@ -567,22 +568,22 @@ rline(char *s, size_t cap)
 	unsigned i, k;
 
 	s[0] = '\0';
-	switch (rnd(12)) {
+	switch (rnd_below(12)) {
 	case 0:
-		snprintf(s, cap, "%s", rnd(2) ? "" : " \t ");
+		snprintf(s, cap, "%s", rnd_below(2) ? "" : " \t ");
 		break;
 	case 1:		/* Cut. */
 		rrec(s, cap);
-		s[rnd((unsigned)strlen(s))] = '\0';
+		s[rnd_below((unsigned)strlen(s))] = '\0';
 		break;
 	case 2:		/* Damaged inside. */
 		rrec(s, cap);
-		s[1 + rnd((unsigned)strlen(s) - 1)] = "x,:{[\"}"[rnd(7)];
+		s[1 + rnd_below((unsigned)strlen(s) - 1)] = "x,:{[\"}"[rnd_below(7)];
 		break;
 	case 3:
 	case 4:
-		snprintf(s, cap, "{\"%s\":[", rnd(3) ? "records" : "value");
-		for (i = 0, k = rnd(5); i < k; i++) {
+		snprintf(s, cap, "{\"%s\":[", rnd_below(3) ? "records" : "value");
+		for (i = 0, k = rnd_below(5); i < k; i++) {
 			if (i > 0)
 				strcat(s, ",");
 			rrec(s, cap);
@@ -605,7 +606,7 @@ START_TEST(random_sequence)
 	rnd_state = 0x9e3779b97f4a7c15ULL + (uint64_t)_i;
 	m_open(&f, 0, HOUR);
 	m_open(&v, 1, HOUR);
-	for (i = 0; i < 3000; i++) {
+	for (i = 0; i < TEST_ROUNDS(3000); i++) {
 		/* The line before stays valid until this one is taken. */
 		cur ^= 1;
 		rline(lines[cur], sizeof(lines[cur]));
@@ -614,7 +615,7 @@ START_TEST(random_sequence)
 		ck_assert_msg(match_counters_check(match_counters(f.m)) == 0,
 		    "line %u: %s", i + 1, lines[cur]);
 		ck_assert_int_eq(match_counters_check(match_counters(v.m)), 0);
-		if (rnd(7) == 0) {
+		if (rnd_below(7) == 0) {
 			match_flush(f.m);
 			ck_assert_int_eq(match_counters_check(
 			    match_counters(f.m)), 0);
@@ -747,15 +748,15 @@ flood_line(char *s, size_t cap)
 		"198.51.100.23"
 	};
 	char	 t[32];
-	unsigned k = rnd(3) ? 0 : rnd(NFLOOD);
+	unsigned k = rnd_below(3) ? 0 : rnd_below(NFLOOD);
 
-	if (rnd(8) == 0)	/* Around the expiry of ind-1 (203.0.113.7). */
-		snprintf(t, sizeof(t), "2026-1%s:%02u:00Z", rnd(2) ?
-		    "1-30T23" : "2-01T00", rnd(60));
+	if (rnd_below(8) == 0)	/* Around the expiry of ind-1 (203.0.113.7). */
+		snprintf(t, sizeof(t), "2026-1%s:%02u:00Z", rnd_below(2) ?
+		    "1-30T23" : "2-01T00", rnd_below(60));
 	else
 		snprintf(t, sizeof(t), "2026-11-20T%02u:%02u:%02u.5Z",
-		    10 + rnd(4), rnd(60), rnd(60));
-	flood_fill(s, cap, flood_fmt[k], addrs[rnd(sizeof(addrs) /
+		    10 + rnd_below(4), rnd_below(60), rnd_below(60));
+	flood_fill(s, cap, flood_fmt[k], addrs[rnd_below(sizeof(addrs) /
 	    sizeof(addrs[0]))], t);
 }
 
@@ -775,7 +776,7 @@ START_TEST(flood_sequence)
 		flood_line(lines[cur], sizeof(lines[cur]));
 		match_line(f.m, "in", i + 1, lines[cur], strlen(lines[cur]));
 		match_line(v.m, "in", i + 1, lines[cur], strlen(lines[cur]));
-		if (rnd(5) == 0) {
+		if (rnd_below(5) == 0) {
 			match_flush(f.m);
 			match_flush(v.m);
 			for (o = 0; o < NOUT; o++)

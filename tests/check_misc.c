@@ -33,14 +33,7 @@
 #include "strpool.h"
 #include "xalloc.h"
 
-/* Allocation failures make AddressSanitizer stop the program itself. */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN	1
-#endif
-#endif
+/* Allocation failures make AddressSanitizer stop the program itself. (UNDER_ASAN: testlib.h.) */
 
 /* ---- crc32c ------------------------------------------------------------ */
 

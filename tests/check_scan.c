@@ -2334,7 +2334,7 @@ START_TEST(scanners_agree)
 	unsigned ev;
 	int	 i, j, compared = 0, with_hits = 0, with_events = 0;
 
-	for (i = 0; i < 12000; i++) {
+	for (i = 0; i < TEST_ROUNDS(12000); i++) {
 		gen_line(&b, &g);
 		if (!g.noesc || memchr(b.p, '\\', b.len) != NULL ||
 		    memchr(b.p, '{', b.len) == NULL)
@@ -2387,9 +2387,9 @@ START_TEST(scanners_agree)
 	if (getenv("SCAN_COUNTS") != NULL)
 		fprintf(stderr, "compared %d with_hits %d with_events %d\n",
 		    compared, with_hits, with_events);
-	ck_assert_int_ge(compared, 4000);
-	ck_assert_int_ge(with_hits, 3000);
-	ck_assert_int_ge(with_events, 1800);
+	ck_assert_int_ge(compared, TEST_ROUNDS(4000));
+	ck_assert_int_ge(with_hits, TEST_ROUNDS(3000));
+	ck_assert_int_ge(with_events, TEST_ROUNDS(1800));
 }
 END_TEST
 

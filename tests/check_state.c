@@ -38,14 +38,6 @@
 #include "ktime.h"
 #include "state.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN	1
-#endif
-#endif
-
 #define SEC	KTIME_TICKS_PER_SEC
 #define HOUR	(3600 * SEC)
 #define DAY_TICKS	(24 * HOUR)

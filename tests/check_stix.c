@@ -870,7 +870,7 @@ START_TEST(syntax_random)
 	int	 i;
 	size_t	 n, k;
 
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < TEST_ROUNDS(20000); i++) {
 		seed = seed * 1103515245u + 12345u;
 		n = (seed >> 16) % sizeof(buf);
 		for (k = 0; k < n; k++) {

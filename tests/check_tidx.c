@@ -473,7 +473,7 @@ START_TEST(test_lookup_random_misses)
 	for (j = 0; j < NSADDRS; j++)
 		parse(saddrs[j].text, &c[j]);
 	seed = 42;
-	for (i = 0; i < 200000; i++) {
+	for (i = 0; i < TEST_ROUNDS(200000); i++) {
 		r = rnd(&seed);
 		if (i % 2 == 0)
 			addr_from_v4(&a, (uint32_t)r);
@@ -1804,7 +1804,7 @@ START_TEST(test_random_damage)
 	buf = malloc(len);
 	ck_assert_ptr_nonnull(buf);
 	seed = 99;
-	for (i = 0; i < 3000; i++) {
+	for (i = 0; i < TEST_ROUNDS(3000); i++) {
 		memcpy(buf, orig, len);
 		n = 1 + (int)(rnd(&seed) % 4);
 		for (j = 0; j < n; j++) {

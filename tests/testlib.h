@@ -11,6 +11,26 @@
 #include "ingest.h"
 #include "tidx.h"
 
+/* UNDER_ASAN: built with AddressSanitizer (SANITIZE=1). */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN	1
+#endif
+#endif
+
+/*
+ * The rounds of a random or mutation loop of n rounds: n, or a quarter
+ * of n under the sanitizers, where each round costs several times more
+ * (the normal build keeps every round).
+ */
+#ifdef UNDER_ASAN
+#define TEST_ROUNDS(n)	((n) / 4)
+#else
+#define TEST_ROUNDS(n)	(n)
+#endif
+
 /*
  * The next number of a deterministic generator (splitmix64) whose whole
  * state is *state, so that a failure replays from its seed.  Every bit of
