@@ -628,14 +628,21 @@ slot_val(const struct tidx *ix, int v6, uint64_t i)
 	return ix->hash4 + i * TIDX_SLOT4_SIZE + TIDX_SLOT4_VAL;
 }
 
+/* The address of slot i of HASH6. */
+static const unsigned char *
+slot_key6(const struct tidx *ix, uint64_t i)
+{
+	return ix->hash6 + i / TIDX_BKT6_SLOTS * TIDX_BKT6_SIZE +
+	    TIDX_BKT6_KEY + 16 * (i % TIDX_BKT6_SLOTS);
+}
+
 /* The home slot of the key in slot i of a hash table. */
 static uint64_t
 slot_home(const struct tidx *ix, int v6, uint64_t i)
 {
 	if (v6)
-		return TIDX_BKT6_SLOTS * tidx_bucket6(ix->hash6 +
-		    i / TIDX_BKT6_SLOTS * TIDX_BKT6_SIZE + TIDX_BKT6_KEY +
-		    16 * (i % TIDX_BKT6_SLOTS), ix->mask6);
+		return TIDX_BKT6_SLOTS * tidx_bucket6(slot_key6(ix, i),
+		    ix->mask6);
 	return tidx_slot4(tidx_rd32(ix->hash4 + i * TIDX_SLOT4_SIZE +
 	    TIDX_SLOT4_KEY), ix->mask4);
 }
@@ -644,7 +651,8 @@ slot_home(const struct tidx *ix, int v6, uint64_t i)
  * Check a hash section's slots: every entry reference in range, every key
  * within the section's probe limit of its home slot with no empty slot in
  * between (else a lookup would stop short of it), the reserved bytes of
- * each HASH6 bucket zero, and the number of keys.
+ * each HASH6 bucket and the addresses of its empty slots zero, and the
+ * number of keys.
  */
 static int
 verify_hash(const struct tidx *ix, int v6, uint64_t nkeys)
@@ -659,8 +667,12 @@ verify_hash(const struct tidx *ix, int v6, uint64_t nkeys)
 	for (i = 0; i < slots; i++) {
 		uint32_t v = tidx_rd32(slot_val(ix, v6, i));
 
-		if (v == 0)
+		if (v == 0) {
+			if (v6 && (tidx_rd64(slot_key6(ix, i)) |
+			    tidx_rd64(slot_key6(ix, i) + 8)) != 0)
+				return -1;
 			continue;
+		}
 		if (v > ix->sec[TIDX_ENTRIES].count)
 			return -1;
 		n++;

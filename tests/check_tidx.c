@@ -2039,11 +2039,28 @@ START_TEST(test_bucket_lookup_as_documented)
 	ck_assert_uint_gt(found, 4000);
 	ck_assert_uint_lt(found, 9 * 4000);
 	ck_assert_uint_gt(missed, 9 * 10000);
-	/* A reserved field that is not zero: opens, fails verification. */
+	/*
+	 * A reserved field that is not zero, or an empty slot's address:
+	 * opens, fails verification.
+	 */
 	buf[sec_off(buf, TIDX_HASH6) + 17 * 64 + 61] = 1;
 	fix_all(buf, len);
 	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
 	ck_assert_int_eq(tidx_verify(x), TIDX_ERR_DAMAGED);
+	tidx_close(x);
+	buf[sec_off(buf, TIDX_HASH6) + 17 * 64 + 61] = 0;
+	for (bk = 0; le32(buf + sec_off(buf, TIDX_HASH6) + bk * 64 + 56) != 0;
+	    bk++)
+		;
+	buf[sec_off(buf, TIDX_HASH6) + bk * 64 + 32 + 9] = 0x40;
+	fix_all(buf, len);
+	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+	ck_assert_int_eq(tidx_verify(x), TIDX_ERR_DAMAGED);
+	tidx_close(x);
+	buf[sec_off(buf, TIDX_HASH6) + bk * 64 + 32 + 9] = 0;
+	fix_all(buf, len);
+	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
 	tidx_close(x);
 	free(buf);
 }
