@@ -2,7 +2,7 @@
  * bench_lookup: the lookup part of the benchmark (scripts/bench.sh builds
  * and runs it against build/std/libtikv.a; it is not installed).
  *
- *   bench_lookup [-c count] [-d distance] index N SEED
+ *   bench_lookup [-c count] [-d distance] [-f 4|6] index N SEED
  *
  * The index must have been built by ti-index from "gendata ti N SEED".
  * bench_lookup times tidx_open plus a first lookup (the start-up of
@@ -17,6 +17,8 @@
  * that prefetches distance addresses ahead with tidx_prefetch.  It checks
  * that every hit is found and no miss is, and prints one line of
  * name=value pairs for the script (microseconds and nanoseconds).
+ * With -f, hits and misses are addresses of that family only.  The
+ * environment variable GENDATA_V6_PERCENT must be as it was for gendata.
  * Exit status: 0; 1 when a hit was not found or a miss was; 2 on usage or
  * index errors.
  */
@@ -163,11 +165,29 @@ number(const char *what, const char *s, unsigned long long max)
 	return v;
 }
 
+/*
+ * A random address number in [lo, hi) of family fam (4 or 6; 0: any).
+ */
+static uint64_t
+pick(struct gd_rng *r, uint64_t seed, uint64_t lo, uint64_t hi, int fam)
+{
+	uint64_t i;
+	int	 tries;
+
+	for (tries = 0; tries < 100000; tries++) {
+		i = lo + gd_below(r, hi - lo);
+		if (fam == 0 || gd_is_v6(seed, i) == (fam == 6))
+			return i;
+	}
+	errx(2, "no IPv%d address in the data", fam);
+}
+
 static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: bench_lookup [-c count] [-d distance] index N SEED\n");
+	    "usage: bench_lookup [-c count] [-d distance] [-f 4|6] index N "
+	    "SEED\n");
 	exit(2);
 }
 
@@ -183,9 +203,10 @@ main(int argc, char *argv[])
 	uint64_t	 n, seed, fh, fm, fhc, fmc, fhb, fmb;
 	size_t		 count = 1000000, dist = 16, k;
 	double		 hit_ns, miss_ns, hitc_ns, missc_ns, hitb_ns, missb_ns;
-	int		 ch, rep;
+	int		 ch, rep, fam = 0;
 
-	while ((ch = getopt(argc, argv, "c:d:")) != -1) {
+	gd_v6_share_env();
+	while ((ch = getopt(argc, argv, "c:d:f:")) != -1) {
 		switch (ch) {
 		case 'c':
 			count = (size_t)number("-c", optarg, 100000000);
@@ -194,6 +215,11 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			dist = (size_t)number("-d", optarg, 1024);
+			break;
+		case 'f':
+			fam = (int)number("-f", optarg, 6);
+			if (fam != 4 && fam != 6)
+				usage();
 			break;
 		default:
 			usage();
@@ -236,9 +262,9 @@ main(int argc, char *argv[])
 		err(2, "calloc");
 	gd_seed(&r, seed, 0x6c6f6f6b7570ULL);
 	for (k = 0; k < count; k++) {
-		make_addr(seed, gd_below(&r, n), &hits[k]);
-		make_addr(seed, GD_ROWS_MAX +
-		    gd_below(&r, GD_SPACE - GD_ROWS_MAX), &misses[k]);
+		make_addr(seed, pick(&r, seed, 0, n, fam), &hits[k]);
+		make_addr(seed, pick(&r, seed, GD_ROWS_MAX, GD_SPACE, fam),
+		    &misses[k]);
 	}
 
 	hit_ns = time_passes(ix, hits, count, PLAIN, 0, &fh);

@@ -733,6 +733,7 @@ main(int argc, char *argv[])
 	double	 rate;
 	char	*end;
 
+	gd_v6_share_env();
 	if (argc == 2 && strcmp(argv[1], "now") == 0)
 		puts(GD_NOW_TEXT);
 	else if (argc == 2 && strcmp(argv[1], "version") == 0)

@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #define GD_ROWS_MAX	(1ULL << 24)	/* Most indicator rows. */
 #define GD_SPACE	(9ULL << 24)	/* Address numbers, misses included. */
@@ -108,11 +110,40 @@ gd_perm32(uint32_t x, uint64_t key)
 	return x;
 }
 
+/*
+ * The share of IPv6 addresses in percent, or -1 for the default of one
+ * number in twenty.  gd_v6_share_env() sets it from the environment
+ * variable GENDATA_V6_PERCENT (0 to 100), for data heavy in IPv6; both
+ * programs must see the same value.
+ */
+static int gd_v6_percent = -1;
+
+static inline void
+gd_v6_share_env(void)
+{
+	const char *s = getenv("GENDATA_V6_PERCENT");
+	char	*end;
+	long	 v;
+
+	if (s == NULL || *s == '\0')
+		return;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 0 || v > 100) {
+		fprintf(stderr, "GENDATA_V6_PERCENT: not 0 to 100: %s\n", s);
+		exit(2);
+	}
+	gd_v6_percent = (int)v;
+}
+
 /* Return 1 when address number i is an IPv6 address. */
 static inline int
 gd_is_v6(uint64_t seed, uint64_t i)
 {
-	return gd_mix(gd_mix(seed ^ 0x76367636ULL) + i) % 20 == 0;
+	uint64_t h = gd_mix(gd_mix(seed ^ 0x76367636ULL) + i);
+
+	if (gd_v6_percent >= 0)
+		return h % 100 < (uint64_t)gd_v6_percent;
+	return h % 20 == 0;
 }
 
 /*

@@ -28,7 +28,7 @@
 
 /* Element size of each kind; STRINGS counts strings, not bytes. */
 static const uint32_t elem_size[TIDX_NKINDS + 1] = {
-	0, TIDX_REC_SIZE, TIDX_ENT_SIZE, TIDX_SLOT4_SIZE, TIDX_SLOT6_SIZE,
+	0, TIDX_REC_SIZE, TIDX_ENT_SIZE, TIDX_SLOT4_SIZE, TIDX_BKT6_SIZE,
 	TIDX_META_SIZE, 1, TIDX_CIDR4_SIZE, TIDX_CIDR6_SIZE, 4, 4
 };
 
@@ -39,7 +39,8 @@ struct tidx {
 	struct tidx_section sec[TIDX_NKINDS + 1]; /* By kind; [0] unused. */
 	const unsigned char *recs, *entries, *hash4, *hash6, *meta, *strings;
 	const unsigned char *cidr4, *cidr6, *dir4, *dir6;	/* Or NULL. */
-	uint64_t	 mask4, mask6;		/* Slots minus one. */
+	uint64_t	 mask4;		/* HASH4 slots minus one. */
+	uint64_t	 mask6;		/* HASH6 buckets minus one. */
 };
 
 const char *
@@ -95,16 +96,19 @@ get_str(const struct tidx *ix, uint32_t ref, struct tidx_str *s)
 	return 0;
 }
 
-/*
- * The SourceSystem strref of record rec: its field from minor 1 on; a
- * minor 0 file has reserved zero bytes there, read as null.
- */
+/* The SourceSystem strref of record rec. */
 static uint32_t
-rec_source(const struct tidx *ix, const unsigned char *rec)
+rec_source(const unsigned char *rec)
 {
-	if (ix->info.major == 2 && ix->info.minor == 0)
-		return TIDX_STRNULL;
 	return tidx_rd32(rec + TIDX_REC_SOURCE);
+}
+
+/* The number of slots of a hash section s (3 per HASH6 bucket). */
+static uint64_t
+hash_slots(const struct tidx_section *s)
+{
+	return s->kind == TIDX_HASH6 ? (uint64_t)s->count * TIDX_BKT6_SLOTS :
+	    s->count;
 }
 
 /*
@@ -207,7 +211,7 @@ read_section(struct tidx *ix, const unsigned char *e, uint64_t tab_end)
 	    s.size != (uint64_t)s.count * elem_size[s.kind])
 		return TIDX_ERR_HEADER;
 	if ((s.kind == TIDX_HASH4 || s.kind == TIDX_HASH6) &&
-	    ((s.count & (s.count - 1)) != 0 || s.param > s.count))
+	    ((s.count & (s.count - 1)) != 0 || s.param > hash_slots(&s)))
 		return TIDX_ERR_HEADER;
 	if (s.kind == TIDX_STRINGS && s.size > TIDX_STRNULL)
 		return TIDX_ERR_HEADER;
@@ -272,7 +276,7 @@ read_section_info(struct tidx *ix)
 	ix->info.n_strings = sec[TIDX_STRINGS].count;
 	ix->info.strings_size = sec[TIDX_STRINGS].size;
 	ix->info.slots4 = sec[TIDX_HASH4].count;
-	ix->info.slots6 = sec[TIDX_HASH6].count;
+	ix->info.slots6 = hash_slots(&sec[TIDX_HASH6]);
 	ix->info.probe4 = sec[TIDX_HASH4].param;
 	ix->info.probe6 = sec[TIDX_HASH6].param;
 }
@@ -445,25 +449,52 @@ exact4(const struct tidx *ix, uint32_t k)
 	return exact4_slots(ix, k, i, left);
 }
 
+/*
+ * The exact IPv6 key of a, or -1.  Probes start at slot 0 of a 64-byte
+ * bucket (tidx_bucket6()), so a lookup reads one line in most cases: the
+ * three slots of a bucket are compared without a branch per slot, and
+ * the first that holds the key or is empty decides, as a slot at a time
+ * would.  The probe limit counts slots, so it may end inside a bucket.
+ */
 static int64_t
 exact6(const struct tidx *ix, const struct addr *a)
 {
-	uint64_t i, probes;
-	uint32_t v;
+	uint64_t b, left, kh, kl;
+	unsigned hit, empty, j, lim;
 
 	if (ix->sec[TIDX_HASH6].count == 0)
 		return -1;
-	probes = (uint64_t)ix->sec[TIDX_HASH6].param + 1;
-	for (i = tidx_slot6(a->b, ix->mask6); probes-- > 0;
-	    i = (i + 1) & ix->mask6) {
-		const unsigned char *s = ix->hash6 + i * TIDX_SLOT6_SIZE;
+	memcpy(&kh, a->b, 8);
+	memcpy(&kl, a->b + 8, 8);
+	left = (uint64_t)ix->sec[TIDX_HASH6].param + 1;
+	b = tidx_bucket6(a->b, ix->mask6);
+	for (;;) {
+		const unsigned char *s = ix->hash6 + b * TIDX_BKT6_SIZE;
 
-		if ((v = tidx_rd32(s + TIDX_SLOT6_VAL)) == 0)
+		hit = empty = 0;
+		for (j = 0; j < TIDX_BKT6_SLOTS; j++) {
+			const unsigned char *k = s + TIDX_BKT6_KEY + 16 * j;
+			unsigned z = tidx_rd32(s + TIDX_BKT6_VAL + 4 * j) == 0;
+
+			empty |= z << j;
+			hit |= (unsigned)(!z & (tidx_rd64(k) == kh) &
+			    (tidx_rd64(k + 8) == kl)) << j;
+		}
+		if (left < TIDX_BKT6_SLOTS) {
+			lim = (1u << left) - 1;
+			hit &= lim;
+			empty &= lim;
+		}
+		if ((hit | empty) != 0) {
+			j = (unsigned)__builtin_ctz(hit | empty);
+			return (hit >> j & 1) ? (int64_t)tidx_rd32(s +
+			    TIDX_BKT6_VAL + 4 * j) - 1 : -1;
+		}
+		if (left <= TIDX_BKT6_SLOTS)
 			return -1;
-		if (memcmp(s + TIDX_SLOT6_KEY, a->b, 16) == 0)
-			return (int64_t)v - 1;
+		left -= TIDX_BKT6_SLOTS;
+		b = (b + 1) & ix->mask6;
 	}
-	return -1;
 }
 
 /*
@@ -551,7 +582,7 @@ tidx_prefetch(const struct tidx *ix, const struct addr *a)
 			    TIDX_SLOT4_SIZE);
 	} else if (ix->sec[TIDX_HASH6].count != 0)
 		__builtin_prefetch(ix->hash6 +
-		    tidx_slot6(a->b, ix->mask6) * TIDX_SLOT6_SIZE);
+		    tidx_bucket6(a->b, ix->mask6) * TIDX_BKT6_SIZE);
 }
 
 enum tidx_status
@@ -582,40 +613,74 @@ tidx_entry(const struct tidx *ix, uint64_t e, struct tidx_ind *ind)
 	    get_str(ix, tidx_rd32(meta + 8), &ind->activity_groups) == -1 ||
 	    get_str(ix, tidx_rd32(meta + 12), &ind->url) == -1 ||
 	    get_str(ix, tidx_rd32(meta + 16), &ind->type) == -1 ||
-	    get_str(ix, rec_source(ix, rec), &ind->source) == -1)
+	    get_str(ix, rec_source(rec), &ind->source) == -1)
 		return TIDX_ERR_DAMAGED;
 	return TIDX_OK;
+}
+
+/* The value field of slot i of a hash table (v6: HASH6, else HASH4). */
+static const unsigned char *
+slot_val(const struct tidx *ix, int v6, uint64_t i)
+{
+	if (v6)
+		return ix->hash6 + i / TIDX_BKT6_SLOTS * TIDX_BKT6_SIZE +
+		    TIDX_BKT6_VAL + 4 * (i % TIDX_BKT6_SLOTS);
+	return ix->hash4 + i * TIDX_SLOT4_SIZE + TIDX_SLOT4_VAL;
+}
+
+/* The address of slot i of HASH6. */
+static const unsigned char *
+slot_key6(const struct tidx *ix, uint64_t i)
+{
+	return ix->hash6 + i / TIDX_BKT6_SLOTS * TIDX_BKT6_SIZE +
+	    TIDX_BKT6_KEY + 16 * (i % TIDX_BKT6_SLOTS);
+}
+
+/* The home slot of the key in slot i of a hash table. */
+static uint64_t
+slot_home(const struct tidx *ix, int v6, uint64_t i)
+{
+	if (v6)
+		return TIDX_BKT6_SLOTS * tidx_bucket6(slot_key6(ix, i),
+		    ix->mask6);
+	return tidx_slot4(tidx_rd32(ix->hash4 + i * TIDX_SLOT4_SIZE +
+	    TIDX_SLOT4_KEY), ix->mask4);
 }
 
 /*
  * Check a hash section's slots: every entry reference in range, every key
  * within the section's probe limit of its home slot with no empty slot in
- * between (else a lookup would stop short of it), and the number of keys.
+ * between (else a lookup would stop short of it), the reserved bytes of
+ * each HASH6 bucket and the addresses of its empty slots zero, and the
+ * number of keys.
  */
 static int
 verify_hash(const struct tidx *ix, int v6, uint64_t nkeys)
 {
 	const struct tidx_section *s = &ix->sec[v6 ? TIDX_HASH6 : TIDX_HASH4];
-	const unsigned char *base = v6 ? ix->hash6 : ix->hash4;
-	uint64_t size = v6 ? TIDX_SLOT6_SIZE : TIDX_SLOT4_SIZE;
-	uint64_t val = v6 ? TIDX_SLOT6_VAL : TIDX_SLOT4_VAL;
-	uint64_t mask = s->count - 1, i, j, home, n = 0;
+	uint64_t slots = hash_slots(s), i, j, home, n = 0;
 
-	for (i = 0; i < s->count; i++) {
-		const unsigned char *slot = base + i * size;
-		uint32_t v = tidx_rd32(slot + val);
+	for (i = 0; v6 && i < s->count; i++)
+		if (tidx_rd32(ix->hash6 + i * TIDX_BKT6_SIZE + TIDX_BKT6_VAL +
+		    4 * TIDX_BKT6_SLOTS) != 0)
+			return -1;
+	for (i = 0; i < slots; i++) {
+		uint32_t v = tidx_rd32(slot_val(ix, v6, i));
 
-		if (v == 0)
+		if (v == 0) {
+			if (v6 && (tidx_rd64(slot_key6(ix, i)) |
+			    tidx_rd64(slot_key6(ix, i) + 8)) != 0)
+				return -1;
 			continue;
+		}
 		if (v > ix->sec[TIDX_ENTRIES].count)
 			return -1;
 		n++;
-		home = v6 ? tidx_slot6(slot + TIDX_SLOT6_KEY, mask) :
-		    tidx_slot4(tidx_rd32(slot + TIDX_SLOT4_KEY), mask);
-		if (((i - home) & mask) > s->param)
+		home = slot_home(ix, v6, i);
+		if ((i + slots - home) % slots > s->param)
 			return -1;
-		for (j = home; j != i; j = (j + 1) & mask)
-			if (tidx_rd32(base + j * size + val) == 0)
+		for (j = home; j != i; j = (j + 1) % slots)
+			if (tidx_rd32(slot_val(ix, v6, j)) == 0)
 				return -1;
 	}
 	return n == nkeys ? 0 : -1;
@@ -702,7 +767,7 @@ verify_records_strings(const struct tidx *ix)
 	for (i = 0; i < ix->sec[TIDX_RECORDS].count; i++) {
 		r = ix->recs + i * TIDX_REC_SIZE;
 		if (get_str(ix, tidx_rd32(r + TIDX_REC_ID), &str) == -1 ||
-		    get_str(ix, rec_source(ix, r), &str) == -1 ||
+		    get_str(ix, rec_source(r), &str) == -1 ||
 		    tidx_rd32(r + TIDX_REC_META) >= ix->sec[TIDX_META].count)
 			return -1;
 	}

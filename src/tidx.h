@@ -17,8 +17,8 @@
  *
  *   OFFSET SIZE DESCRIPTION
  *        0    8 Magic "TI-INDEX".
- *        8    2 Major version (2).  A reader refuses other majors.
- *       10    2 Minor version (1).  A reader reads every minor of its major.
+ *        8    2 Major version (3).  A reader refuses other majors.
+ *       10    2 Minor version (0).  A reader reads every minor of its major.
  *       12    4 Header size in bytes (128); the section table follows it.
  *       16    4 Number of entries in the section table (at most 64).
  *       20    4 CRC-32C of the header and the section table, computed with
@@ -53,18 +53,23 @@
  *       16    4 strref IndicatorId.
  *       20    4 Index into META.
  *       24    4 ConfidenceScore (signed); INT32_MIN when null.
- *       28    4 strref SourceSystem (minor 1 on; zero and read as
- *               null in minor 0 files).
+ *       28    4 strref SourceSystem.
  *   2 ENTRIES, 8-byte elements, one per indexed address:
  *        0    4 Index into RECORDS.
  *        4    4 strref of the address text as the indicator wrote it.
  *   3 HASH4, 8-byte slots, IPv4 addresses, open addressing:
  *        0    4 The address as a 32-bit integer (1.2.3.4 is 0x01020304).
  *        4    4 Index into ENTRIES plus one; 0 marks an empty slot.
- *   4 HASH6, 24-byte slots, IPv6 addresses (not IPv4-mapped ones):
- *        0   16 The address, network byte order.
- *       16    4 Index into ENTRIES plus one; 0 marks an empty slot.
- *       20    4 Reserved, zero.
+ *   4 HASH6, 64-byte buckets (one cache line each) of three slots,
+ *       IPv6 addresses (not IPv4-mapped ones):
+ *        0   16 The address of slot 0, network byte order.
+ *       16   16 The address of slot 1.
+ *       32   16 The address of slot 2.
+ *       48    4 Index into ENTRIES plus one of slot 0; 0: empty slot.
+ *       52    4 The same for slot 1.
+ *       56    4 The same for slot 2.
+ *       60    4 Reserved, zero.
+ *       Slot s of the table is slot s mod 3 of bucket s / 3.
  *   5 META, 20-byte elements, the distinct tuples of five strrefs:
  *       ThreatType, Description, ActivityGroupNames, Url, Type.
  *   6 STRINGS, the string pool; the element count is the number of
@@ -89,14 +94,17 @@
  * address: a binary search among the ranges from DIR[h] - 1 to DIR[h+1],
  * h being the address's first 16 bits.
  *
- * Hash sections have a power-of-two number of slots (or none) and linear
- * probing.  An IPv4 key k starts at slot ((k * 0x9E3779B97F4A7C15) mod 2^64
- * >> 32) & (slots - 1) & ~7, the first of the eight slots of its 64-byte
- * line.  An IPv6 key whose first and last 8 bytes read as big-endian
- * integers are h and l starts at slot
+ * Hash sections have a power-of-two number of elements (slots for HASH4,
+ * buckets for HASH6) or none, and linear probing over their slots, the
+ * last slot followed by the first.  An IPv4 key k starts at slot
+ * ((k * 0x9E3779B97F4A7C15) mod 2^64 >> 32) & (slots - 1) & ~7, the first
+ * of the eight slots of its 64-byte line.  An IPv6 key whose first and
+ * last 8 bytes read as big-endian integers are h and l starts at slot 0
+ * of bucket
  * (((h * 0x9E3779B97F4A7C15 + l) * 0xC2B2AE3D27D4EB4F) mod 2^64 >> 32)
- * & (slots - 1).  A lookup stops at an empty slot or after the section's
- * parameter plus one probes.
+ * & (buckets - 1).  A lookup stops at an empty slot or after the
+ * section's parameter plus one probes.  Either way a lookup reads one
+ * cache line in most cases.
  */
 #ifndef TIDX_H
 #define TIDX_H
@@ -107,8 +115,8 @@
 #include "addr.h"
 
 #define TIDX_MAGIC		"TI-INDEX"
-#define TIDX_MAJOR		2
-#define TIDX_MINOR		1
+#define TIDX_MAJOR		3
+#define TIDX_MINOR		0
 #define TIDX_HEADER_SIZE	128
 #define TIDX_SECTION_SIZE	32
 #define TIDX_MAX_SECTIONS	64
@@ -151,7 +159,9 @@ enum tidx_element_field {
 	TIDX_REC_SIZE = 32,
 	TIDX_ENT_REC = 0, TIDX_ENT_TEXT = 4, TIDX_ENT_SIZE = 8,
 	TIDX_SLOT4_KEY = 0, TIDX_SLOT4_VAL = 4, TIDX_SLOT4_SIZE = 8,
-	TIDX_SLOT6_KEY = 0, TIDX_SLOT6_VAL = 16, TIDX_SLOT6_SIZE = 24,
+	TIDX_BKT6_KEY = 0,		/* Slot j's address at 16 * j. */
+	TIDX_BKT6_VAL = 48,		/* Slot j's value at 48 + 4 * j. */
+	TIDX_BKT6_SLOTS = 3, TIDX_BKT6_SIZE = 64,
 	TIDX_META_SIZE = 20,		/* Five strrefs. */
 	TIDX_CIDR4_FIRST = 0, TIDX_CIDR4_LAST = 4, TIDX_CIDR4_ENT = 8,
 	TIDX_CIDR4_SIZE = 12,
@@ -215,7 +225,7 @@ struct tidx_info {
 	uint64_t	ranges4, ranges6;	/* Their disjoint ranges. */
 	uint64_t	n_records, n_entries, n_meta, n_strings;
 	uint64_t	strings_size;
-	uint64_t	slots4, slots6;
+	uint64_t	slots4, slots6;		/* slots6: 3 per bucket. */
 	uint32_t	probe4, probe6;
 };
 
@@ -248,7 +258,10 @@ void	tidx_get_info(const struct tidx *ix, struct tidx_info *info);
  */
 int64_t	tidx_lookup(const struct tidx *ix, const struct addr *a);
 
-/* Hint the processor to fetch the slot tidx_lookup(ix, a) starts at. */
+/*
+ * Hint the processor to fetch the cache line tidx_lookup(ix, a) starts
+ * at (the line of eight HASH4 slots, or the HASH6 bucket).
+ */
 void	tidx_prefetch(const struct tidx *ix, const struct addr *a);
 
 /*

@@ -451,8 +451,8 @@ range_sections(const struct tidx_builder *b, int v4, struct layout *o)
  */
 
 /*
- * Slots for n keys: a power of two that keeps the load at most 0.7 (a
- * miss then reads about six slots, one or two cache lines), or none.
+ * Slots for n IPv4 keys: a power of two that keeps the load at most 0.7
+ * (a miss then reads about six slots, one or two cache lines), or none.
  */
 static uint64_t
 nslots(uint64_t n)
@@ -467,58 +467,95 @@ nslots(uint64_t n)
 }
 
 /*
- * Put the key of entry i at the first free slot from home in the table
- * of the given slot and value sizes; returns the number of probes past
- * home.
+ * Buckets for n IPv6 keys: a power of two, at least 8, whose three slots
+ * each are at most 70% taken, or none.
+ */
+static uint64_t
+nbuckets(uint64_t n)
+{
+	uint64_t b = 8;
+
+	if (n == 0)
+		return 0;
+	while (b * TIDX_BKT6_SLOTS * 7 < n * 10)
+		b *= 2;
+	return b;
+}
+
+/*
+ * Put key k of entry i into HASH4 (s slots at tab) at the first free
+ * slot from its home; returns the number of slots past home.
  */
 static uint32_t
-place(unsigned char *tab, uint64_t mask, uint64_t home, size_t size,
-    size_t val, const void *key, size_t klen, uint32_t i)
+place4(unsigned char *tab, uint64_t s, uint32_t k, uint32_t i)
 {
 	uint64_t j, p;
 
-	for (j = home, p = 0; tidx_rd32(tab + j * size + val) != 0;
-	    j = (j + 1) & mask, p++)
+	for (j = tidx_slot4(k, s - 1), p = 0; tidx_rd32(tab +
+	    j * TIDX_SLOT4_SIZE + TIDX_SLOT4_VAL) != 0; j = (j + 1) & (s - 1),
+	    p++)
 		;
-	memcpy(tab + j * size, key, klen);
-	tidx_wr32(tab + j * size + val, i + 1);
+	tidx_wr32(tab + j * TIDX_SLOT4_SIZE + TIDX_SLOT4_KEY, k);
+	tidx_wr32(tab + j * TIDX_SLOT4_SIZE + TIDX_SLOT4_VAL, i + 1);
 	return (uint32_t)p;
 }
 
-/* Add HASH4 and HASH6, each with its longest probe, to o. */
+/*
+ * Put key k of entry i into HASH6 (nb buckets at tab) at the first free
+ * slot from slot 0 of its home bucket; returns the number of slots past
+ * that one.
+ */
+static uint32_t
+place6(unsigned char *tab, uint64_t nb, const uint8_t k[16], uint32_t i)
+{
+	unsigned char *bk;
+	uint64_t b, p;
+	unsigned j;
+
+	b = tidx_bucket6(k, nb - 1);
+	for (p = 0;; p += TIDX_BKT6_SLOTS, b = (b + 1) & (nb - 1)) {
+		bk = tab + b * TIDX_BKT6_SIZE;
+		for (j = 0; j < TIDX_BKT6_SLOTS; j++)
+			if (tidx_rd32(bk + TIDX_BKT6_VAL + 4 * j) == 0) {
+				memcpy(bk + TIDX_BKT6_KEY + 16 * j, k, 16);
+				tidx_wr32(bk + TIDX_BKT6_VAL + 4 * j, i + 1);
+				return (uint32_t)(p + j);
+			}
+	}
+}
+
+/*
+ * Add HASH4 (s4 slots) and HASH6 (b6 buckets), each with its longest
+ * probe, to o.
+ */
 static void
-hash_sections(const struct tidx_builder *b, uint64_t s4, uint64_t s6,
+hash_sections(const struct tidx_builder *b, uint64_t s4, uint64_t b6,
     struct layout *o)
 {
 	unsigned char *h4, *h6;
-	uint32_t p4 = 0, p6 = 0, p, k;
+	uint32_t p4 = 0, p6 = 0, p;
 	uint64_t i;
 
 	h4 = xcalloc(s4 ? s4 : 1, TIDX_SLOT4_SIZE);
-	h6 = xcalloc(s6 ? s6 : 1, TIDX_SLOT6_SIZE);
+	h6 = xcalloc(b6 ? b6 : 1, TIDX_BKT6_SIZE);
 	xalloc_huge(h4, s4 * TIDX_SLOT4_SIZE);
-	xalloc_huge(h6, s6 * TIDX_SLOT6_SIZE);
+	xalloc_huge(h6, b6 * TIDX_BKT6_SIZE);
 	for (i = 0; i < b->nents; i++) {
 		const struct bentry *e = &b->ents[i];
 
 		if (e->plen != 128)
 			continue;	/* A prefix: see flatten(). */
 		if (addr_is_v4(&e->a)) {
-			k = addr_v4(&e->a);
-			p = place(h4, s4 - 1, tidx_slot4(k, s4 - 1),
-			    TIDX_SLOT4_SIZE, TIDX_SLOT4_VAL, &k, 4,
-			    (uint32_t)i);
+			p = place4(h4, s4, addr_v4(&e->a), (uint32_t)i);
 			p4 = p > p4 ? p : p4;
 		} else {
-			p = place(h6, s6 - 1, tidx_slot6(e->a.b, s6 - 1),
-			    TIDX_SLOT6_SIZE, TIDX_SLOT6_VAL, e->a.b, 16,
-			    (uint32_t)i);
+			p = place6(h6, b6, e->a.b, (uint32_t)i);
 			p6 = p > p6 ? p : p6;
 		}
 	}
 	add_section(o, TIDX_HASH4, h4, 1, s4 * TIDX_SLOT4_SIZE, (uint32_t)s4,
 	    p4);
-	add_section(o, TIDX_HASH6, h6, 1, s6 * TIDX_SLOT6_SIZE, (uint32_t)s6,
+	add_section(o, TIDX_HASH6, h6, 1, b6 * TIDX_BKT6_SIZE, (uint32_t)b6,
 	    p6);
 }
 
@@ -563,7 +600,7 @@ tuples(const struct tidx_builder *b, uint64_t *nmeta)
 
 /* Every section of the index, in file order. */
 static void
-all_sections(struct tidx_builder *b, uint64_t s4, uint64_t s6,
+all_sections(struct tidx_builder *b, uint64_t s4, uint64_t b6,
     struct layout *o)
 {
 	unsigned char *ents, *meta;
@@ -578,7 +615,7 @@ all_sections(struct tidx_builder *b, uint64_t s4, uint64_t s6,
 	    (uint32_t)b->nrecs, 0);
 	add_section(o, TIDX_ENTRIES, ents, 1, b->nents * TIDX_ENT_SIZE,
 	    (uint32_t)b->nents, 0);
-	hash_sections(b, s4, s6, o);
+	hash_sections(b, s4, b6, o);
 	add_section(o, TIDX_META, meta, 1, nmeta * TIDX_META_SIZE,
 	    (uint32_t)nmeta, 0);
 	add_section(o, TIDX_STRINGS, strings, 0, ssize,
@@ -666,14 +703,14 @@ tidx_builder_write(struct tidx_builder *b, const char *path,
     const struct tidx_params *params)
 {
 	struct layout	 o;
-	uint64_t	 s4 = nslots(b->n4), s6 = nslots(b->n6);
+	uint64_t	 s4 = nslots(b->n4), b6 = nbuckets(b->n6);
 	int		 k, rc, saved;
 
-	if (s4 > UINT32_MAX || s6 > UINT32_MAX)
+	if (s4 > UINT32_MAX || b6 > UINT32_MAX)
 		return TIDX_ERR_TOOBIG;
 	strpool_seal(b->strings);	/* Its table, before the sections. */
 	memset(&o, 0, sizeof(o));
-	all_sections(b, s4, s6, &o);
+	all_sections(b, s4, b6, &o);
 	lay_out(&o);
 	fill_header(b, params, &o);
 	rc = afile_replace(path, ".ti-index", 0666, fill_file, &o);

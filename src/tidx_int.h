@@ -78,9 +78,9 @@ tidx_slot4(uint32_t k, uint64_t mask)
 	    ~(uint64_t)7;
 }
 
-/* The home slot of the IPv6 key b. */
+/* The home bucket of the IPv6 key b (its home slot is 3 times that). */
 static inline uint64_t
-tidx_slot6(const uint8_t b[16], uint64_t mask)
+tidx_bucket6(const uint8_t b[16], uint64_t mask)
 {
 	uint64_t h = 0, l = 0;
 	int	 i;

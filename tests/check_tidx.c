@@ -525,8 +525,10 @@ START_TEST(test_info)
 	ck_assert_uint_eq(info.n_strings, small_nstrings());
 	ck_assert_uint_ge(info.slots4, 2 * NSV4);
 	ck_assert_uint_eq(info.slots4 & (info.slots4 - 1), 0);
+	/* Three slots to a bucket, a power of two of buckets. */
 	ck_assert_uint_ge(info.slots6, 2 * (NSADDRS - NSV4));
-	ck_assert_uint_eq(info.slots6 & (info.slots6 - 1), 0);
+	ck_assert_uint_eq(info.slots6 % 3, 0);
+	ck_assert_uint_eq((info.slots6 / 3) & (info.slots6 / 3 - 1), 0);
 	ck_assert_uint_lt(info.probe4, info.slots4);
 	ck_assert_uint_lt(info.probe6, info.slots6);
 	ck_assert_uint_gt(info.strings_size, 0);
@@ -735,7 +737,7 @@ struct layout {
 	uint32_t	 count[TIDX_NKINDS + 1], param[TIDX_NKINDS + 1];
 };
 
-static const uint32_t spec_elem[TIDX_NKINDS + 1] = { 0, 32, 8, 8, 24, 20, 1 };
+static const uint32_t spec_elem[TIDX_NKINDS + 1] = { 0, 32, 8, 8, 64, 20, 1 };
 
 static void
 layout_read(struct layout *l, const unsigned char *p, size_t len)
@@ -748,8 +750,8 @@ layout_read(struct layout *l, const unsigned char *p, size_t len)
 	l->len = len;
 	ck_assert_uint_ge(len, TABLE_END);
 	ck_assert_mem_eq(p, "TI-INDEX", 8);
-	ck_assert_uint_eq(le16(p + 8), 2);
-	ck_assert_uint_eq(le16(p + 10), TIDX_MINOR);
+	ck_assert_uint_eq(le16(p + 8), 3);
+	ck_assert_uint_eq(le16(p + 10), 0);
 	ck_assert_uint_eq(le32(p + 12), 128);
 	ck_assert_uint_eq(n = le32(p + 16), 6);
 	ck_assert_uint_eq(le64(p + 24), len);
@@ -833,11 +835,32 @@ spec_str(const struct layout *l, uint32_t ref, struct tidx_str *s)
 	s->p = (const char *)l->p + l->off[TIDX_STRINGS] + ref + 4;
 }
 
+/*
+ * Slot i of the hash table of kind in l, as documented: its key (4 or
+ * 16 bytes) at *key, its value returned.  HASH6 slot i is slot i mod 3
+ * of bucket i / 3; the bucket's reserved bytes must be zero.
+ */
+static uint32_t
+spec_slot(const struct layout *l, uint32_t kind, uint64_t i,
+    const unsigned char **key)
+{
+	const unsigned char *t = l->p + l->off[kind], *bk;
+
+	if (kind == TIDX_HASH4) {
+		*key = t + i * 8;
+		return le32(t + i * 8 + 4);
+	}
+	bk = t + i / 3 * 64;
+	ck_assert_uint_eq(le32(bk + 60), 0);
+	*key = bk + 16 * (i % 3);
+	return le32(bk + 48 + 4 * (i % 3));
+}
+
 /* The documented lookup; *probes gets the number of slots examined. */
 static int64_t
 spec_lookup(const struct layout *l, const struct addr *a, uint32_t *probes)
 {
-	const unsigned char *slot;
+	const unsigned char *key;
 	uint64_t	 n, i, h = 0, lo = 0;
 	uint32_t	 p, v;
 	int		 j, v4 = addr_is_v4(a);
@@ -854,24 +877,16 @@ spec_lookup(const struct layout *l, const struct addr *a, uint32_t *probes)
 			h = h << 8 | a->b[j];
 			lo = lo << 8 | a->b[8 + j];
 		}
-		i = ((h * 0x9E3779B97F4A7C15ULL + lo) *
-		    0xC2B2AE3D27D4EB4FULL >> 32) & (n - 1);
+		i = 3 * (((h * 0x9E3779B97F4A7C15ULL + lo) *
+		    0xC2B2AE3D27D4EB4FULL >> 32) & (n - 1));
+		n *= 3;		/* Slots. */
 	}
-	for (p = 0; p <= l->param[kind]; p++, i = (i + 1) & (n - 1)) {
-		slot = l->p + l->off[kind] + i * spec_elem[kind];
+	for (p = 0; p <= l->param[kind]; p++, i = (i + 1) % n) {
 		*probes = p + 1;
-		if (v4) {
-			if ((v = le32(slot + 4)) == 0)
-				return -1;
-			if (le32(slot) == addr_v4(a))
-				return (int64_t)v - 1;
-		} else {
-			if ((v = le32(slot + 16)) == 0)
-				return -1;
-			ck_assert_uint_eq(le32(slot + 20), 0);
-			if (memcmp(slot, a->b, 16) == 0)
-				return (int64_t)v - 1;
-		}
+		if ((v = spec_slot(l, kind, i, &key)) == 0)
+			return -1;
+		if (v4 ? le32(key) == addr_v4(a) : memcmp(key, a->b, 16) == 0)
+			return (int64_t)v - 1;
 	}
 	return -1;
 }
@@ -1380,50 +1395,27 @@ START_TEST(test_versions)
 	struct tidx	*x;
 	struct tidx_info info;
 	size_t		 len;
+	static const uint16_t refused[] = { 4, 2, 1, 0, 0xFFFF };
+	size_t		 i;
 
 	buf = slurp(small_path, &len);
+	/*
+	 * Format 1 started IPv4 probes elsewhere, format 2 kept IPv6 keys in
+	 * 24-byte slots: both refused, as are majors not yet defined.
+	 */
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		put16(buf + 8, refused[i]);
+		fix_hcrc(buf, len);
+		ck_assert_int_eq(open_status(buf, len), TIDX_ERR_VERSION);
+	}
+	/* A later minor of major 3 is read. */
 	put16(buf + 8, 3);
-	fix_hcrc(buf, len);
-	ck_assert_int_eq(open_status(buf, len), TIDX_ERR_VERSION);
-	/* Format 1 started IPv4 probes elsewhere: refused. */
-	put16(buf + 8, 1);
-	fix_hcrc(buf, len);
-	ck_assert_int_eq(open_status(buf, len), TIDX_ERR_VERSION);
-	put16(buf + 8, 0);
-	fix_hcrc(buf, len);
-	ck_assert_int_eq(open_status(buf, len), TIDX_ERR_VERSION);
-	put16(buf + 8, 0xFFFF);
-	fix_hcrc(buf, len);
-	ck_assert_int_eq(open_status(buf, len), TIDX_ERR_VERSION);
-	/* A later minor of major 2 is read. */
-	put16(buf + 8, 2);
 	put16(buf + 10, 7);
 	fix_hcrc(buf, len);
 	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
 	tidx_get_info(x, &info);
-	ck_assert_uint_eq(info.major, 2);
+	ck_assert_uint_eq(info.major, 3);
 	ck_assert_uint_eq(info.minor, 7);
-	ck_assert_int_eq(probe_all(x), (int)NSADDRS);
-	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
-	tidx_close(x);
-	/*
-	 * Minor 0 (format 2.0) held reserved zero bytes where 2.1 keeps the
-	 * SourceSystem: read as null, whatever they hold, and the rest as
-	 * before.
-	 */
-	put16(buf + 10, 0);
-	fix_hcrc(buf, len);
-	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
-	{
-		struct tidx_ind ind;
-		struct addr	a;
-
-		parse(saddrs[0].text, &a);
-		ck_assert_int_eq(tidx_entry(x, (uint64_t)tidx_lookup(x, &a),
-		    &ind), TIDX_OK);
-		ck_assert_ptr_null(ind.source.p);
-		str_is("value", ind.id, srecs[saddrs[0].rec].id);
-	}
 	ck_assert_int_eq(probe_all(x), (int)NSADDRS);
 	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
 	tidx_close(x);
@@ -1525,8 +1517,8 @@ START_TEST(test_count_overflow)
 		{ TIDX_RECORDS, 0x80000000u },
 		{ TIDX_ENTRIES, 0x20000000u },	/* * 8 = 2^32 */
 		{ TIDX_HASH4, 0x20000000u },
-		{ TIDX_HASH6, 0x80000000u },	/* * 24 = 3 * 2^35 */
-		{ TIDX_HASH6, 0x40000000u },
+		{ TIDX_HASH6, 0x04000000u },	/* * 64 = 2^32 */
+		{ TIDX_HASH6, 0x80000000u },	/* * 64 = 2^37 */
 		{ TIDX_META, 0x40000000u },	/* * 20 = 5 * 2^32 */
 	};
 	unsigned char	*buf;
@@ -1553,8 +1545,9 @@ START_TEST(test_hash_params)
 	buf = slurp(small_path, &len);
 	for (k = TIDX_HASH4; k <= TIDX_HASH6; k++) {
 		e = sec_at(buf, k);
-		/* More probes than slots. */
-		field_fails(buf, len, e + 28, 4, le32(buf + e + 24) + 1);
+		/* More probes than slots (three to a HASH6 bucket). */
+		field_fails(buf, len, e + 28, 4, le32(buf + e + 24) *
+		    (k == TIDX_HASH4 ? 1 : 3) + 1);
 		field_fails(buf, len, e + 28, 4, 0xFFFFFFFFu);
 	}
 	/* A slot count that is not a power of two (size kept in step). */
@@ -1647,31 +1640,31 @@ tampered(unsigned char *buf, size_t len, const char *addr, int verify_only)
 	tidx_close(x);
 }
 
-/* The slot of addr in buf (by the documented hash), or NULL. */
+/*
+ * The value field of the slot of addr in buf (by the documented hash),
+ * or NULL.
+ */
 static unsigned char *
 slot_of(unsigned char *buf, size_t len, const char *addr)
 {
 	struct layout	 l;
 	struct addr	 a;
+	const unsigned char *key;
 	uint32_t	 probes;
 	uint64_t	 i, n;
 	int64_t		 e;
 	uint32_t	 kind;
-	size_t		 esz;
 
 	layout_read(&l, buf, len);
 	parse(addr, &a);
 	kind = addr_is_v4(&a) ? TIDX_HASH4 : TIDX_HASH6;
-	esz = kind == TIDX_HASH4 ? 8 : 24;
 	e = spec_lookup(&l, &a, &probes);
 	ck_assert_int_ge(e, 0);
-	for (i = 0, n = l.count[kind]; i < n; i++) {
-		unsigned char *s = buf + l.off[kind] + i * esz;
-
-		if (le32(s + esz - (kind == TIDX_HASH4 ? 4 : 8)) ==
-		    (uint32_t)e + 1)
-			return s;
-	}
+	n = l.count[kind] * (kind == TIDX_HASH4 ? 1 : 3);
+	for (i = 0; i < n; i++)
+		if (spec_slot(&l, kind, i, &key) == (uint32_t)e + 1)
+			return kind == TIDX_HASH4 ? (unsigned char *)key + 4 :
+			    buf + (key - buf) / 64 * 64 + 48 + 4 * (i % 3);
 	return NULL;
 }
 
@@ -1683,20 +1676,20 @@ START_TEST(test_tampered_slots)
 	buf = slurp(small_path, &len);
 	s = slot_of(buf, len, "203.0.113.9");
 	ck_assert_ptr_nonnull(s);
-	put32(s + 4, 0xFFFFFFF0u);
+	put32(s, 0xFFFFFFF0u);
 	tampered(buf, len, "203.0.113.9", 0);
 	free(buf);
 
 	buf = slurp(small_path, &len);
 	s = slot_of(buf, len, "198.51.100.1");
-	put32(s + 4, NSADDRS + 1);	/* Just past the last entry. */
+	put32(s, NSADDRS + 1);	/* Just past the last entry. */
 	tampered(buf, len, "198.51.100.1", 0);
 	free(buf);
 
 	buf = slurp(small_path, &len);
 	s = slot_of(buf, len, "2001:db8::2");
 	ck_assert_ptr_nonnull(s);
-	put32(s + 16, 0xFFFFFFFFu);
+	put32(s, 0xFFFFFFFFu);
 	tampered(buf, len, "2001:db8::2", 0);
 	free(buf);
 }
@@ -1935,6 +1928,133 @@ START_TEST(test_line_lookup_as_documented)
 END_TEST
 
 /*
+ * The same for IPv6 buckets of three slots: 4,000 addresses in 2,048
+ * buckets (load 0.65, so some buckets are full and chains cross
+ * buckets), every indexed address, its two neighbours and 10,000 random
+ * ones, with the probe limit as built and cut to 0 .. 7 slots, which
+ * ends lookups inside a bucket.  A damaged reserved field fails
+ * tidx_verify only.
+ */
+static void
+crowd_key6(size_t i, struct addr *a)
+{
+	uint32_t k = crowd_key(i);
+
+	memset(a->b, 0, 16);
+	a->b[0] = 0x20;
+	a->b[1] = 0x01;
+	a->b[2] = 0x0d;
+	a->b[3] = 0xb8;
+	a->b[8] = (uint8_t)(k >> 16);
+	a->b[12] = (uint8_t)(k >> 8);
+	a->b[15] = (uint8_t)k;
+}
+
+START_TEST(test_bucket_lookup_as_documented)
+{
+	struct tidx_builder *b = tidx_builder_new();
+	struct trec r;
+	struct layout	 l;
+	struct tidx	*x;
+	struct addr	 a;
+	char		 path[PATH_MAX];
+	unsigned char	*buf;
+	static const uint32_t lims[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	uint32_t	 probes, built;
+	uint64_t	 found = 0, missed = 0, full = 0, bk;
+	size_t		 len, i, j, e, li;
+	int64_t		 want, got;
+
+	memset(&r, 0, sizeof(r));
+	r.expiration = INT64_MAX;
+	r.confidence = TIDX_CONF_NULL;
+	r.id = "x";
+	ck_assert_int_eq(add_rec(b, &r), 0);
+	for (i = 0; i < 4000; i++) {
+		crowd_key6(i, &a);
+		ck_assert_int_eq(tidx_builder_addr(b, &a, bstr(b, "a"), 0),
+		    TIDX_OK);
+	}
+	mkpath(path, "crowded6.idx");
+	ck_assert_int_eq(tidx_builder_write(b, path, &small_params), TIDX_OK);
+	tidx_builder_free(b);
+	buf = slurp(path, &len);
+	e = sec_at(buf, TIDX_HASH6);
+	ck_assert_uint_eq(le32(buf + e + 24), 2048);
+	ck_assert_uint_eq(le64(buf + e + 16), 2048 * 64);
+	built = le32(buf + e + 28);
+	ck_assert_uint_gt(built, 3);
+	for (bk = 0; bk < 2048; bk++)
+		full += le32(buf + sec_off(buf, TIDX_HASH6) + bk * 64 + 56) != 0;
+	ck_assert_uint_gt(full, 10);
+	seed = 11;
+	for (li = 0; li <= sizeof(lims) / sizeof(lims[0]); li++) {
+		put32(buf + e + 28, li < sizeof(lims) / sizeof(lims[0]) ?
+		    lims[li] : built);
+		fix_hcrc(buf, len);
+		ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+		layout_read(&l, buf, len);
+		for (i = 0; i < 4000 + 10000; i++)
+			for (j = 0; j < (i < 4000 ? 3 : 1); j++) {
+				if (i < 4000) {
+					crowd_key6(i, &a);
+					a.b[15] = (uint8_t)(a.b[15] + j - 1);
+				} else {
+					uint64_t v = rnd(&seed);
+
+					memcpy(a.b, &v, 8);
+					v = rnd(&seed);
+					memcpy(a.b + 8, &v, 8);
+					a.b[0] = 0x20;	/* Not IPv4-mapped. */
+				}
+				want = spec_lookup(&l, &a, &probes);
+				got = tidx_lookup(x, &a);
+				if (got != want)
+					ck_abort_msg("limit %u key %zu/%zu: %lld, "
+					    "documented %lld", le32(buf + e + 28),
+					    i, j, (long long)got,
+					    (long long)want);
+				if (want >= 0)
+					found++;
+				else
+					missed++;
+			}
+		if (li == sizeof(lims) / sizeof(lims[0]))
+			ck_assert_int_eq(tidx_verify(x), TIDX_OK);
+		tidx_close(x);
+	}
+	/* Short limits miss some indexed addresses, the built one none. */
+	ck_assert_uint_gt(found, 4000);
+	ck_assert_uint_lt(found, 9 * 4000);
+	ck_assert_uint_gt(missed, 9 * 10000);
+	/*
+	 * A reserved field that is not zero, or an empty slot's address:
+	 * opens, fails verification.
+	 */
+	buf[sec_off(buf, TIDX_HASH6) + 17 * 64 + 61] = 1;
+	fix_all(buf, len);
+	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+	ck_assert_int_eq(tidx_verify(x), TIDX_ERR_DAMAGED);
+	tidx_close(x);
+	buf[sec_off(buf, TIDX_HASH6) + 17 * 64 + 61] = 0;
+	for (bk = 0; le32(buf + sec_off(buf, TIDX_HASH6) + bk * 64 + 56) != 0;
+	    bk++)
+		;
+	buf[sec_off(buf, TIDX_HASH6) + bk * 64 + 32 + 9] = 0x40;
+	fix_all(buf, len);
+	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+	ck_assert_int_eq(tidx_verify(x), TIDX_ERR_DAMAGED);
+	tidx_close(x);
+	buf[sec_off(buf, TIDX_HASH6) + bk * 64 + 32 + 9] = 0;
+	fix_all(buf, len);
+	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
+	tidx_close(x);
+	free(buf);
+}
+END_TEST
+
+/*
  * The builder interns each string once and hands out references; the
  * index holds only the strings a record or entry uses, each once,
  * whatever else was interned (strings of rows the caller dropped), and
@@ -2049,6 +2169,7 @@ tidx_suite(void)
 	tcase_add_test(tc, test_layout_small);
 	tcase_add_test(tc, test_layout_strings_distinct);
 	tcase_add_test(tc, test_line_lookup_as_documented);
+	tcase_add_test(tc, test_bucket_lookup_as_documented);
 	tcase_add_test(tc, test_unused_strings);
 	suite_add_tcase(s, tc);
 
