@@ -335,6 +335,7 @@ i=1
 while [ $i -le "$RUNS" ]; do
 	say "kv-match, wc -l, cat, grepcidr on the ${KV_MB} MB file, round $i of $RUNS"
 	timed kv '"$KVM" -i "$IDX6" <"$KV" >/dev/null'
+	timed kvmap 'KV_MATCH_MAP=1 "$KVM" -i "$IDX6" <"$KV" >/dev/null'
 	timed wc 'wc -l <"$KV" >/dev/null'
 	timed cat 'cat "$KV" >/dev/null'
 	timed kvpipe 'cat "$KV" | "$KVM" -i "$IDX6" >/dev/null'
@@ -354,6 +355,8 @@ cat_rate=$(rate "$kv_bytes" "$(median "$T/cat.t")")
 kvp_rate=$(rate "$kv_bytes" "$(median "$T/kvpipe.t")")
 wcp_rate=$(rate "$kv_bytes" "$(median "$T/wcpipe.t")")
 r_wc=$(ratio "$kv_rate" "$wc_rate")
+kvmap_rate=$(rate "$kv_bytes" "$(median "$T/kvmap.t")")
+r_map=$(ratio "$kvmap_rate" "$wc_rate")
 r_cat=$(ratio "$kv_rate" "$cat_rate")
 r_pipe=$(ratio "$kvp_rate" "$wcp_rate")
 gc_rate=$(rate "$kv_bytes" "$(median "$T/gc.t")")
@@ -544,6 +547,7 @@ row "kv-match alerts, matched, parsed in full" "$kv_alerts" "" "matched $kv_matc
 row "wc -l < file (MB/s)" "$(f3 "$wc_rate")"
 row "cat file > /dev/null (MB/s)" "$(f3 "$cat_rate")"
 row "kv-match / wc -l" "$(f3 "$r_wc")x" "" "target >= 0.5"
+row "kv-match < file, mapped (MB/s)" "$(f3 "$kvmap_rate")" "" "KV_MATCH_MAP=1; / wc -l: $(f3 "$r_map")x"
 row "kv-match / cat" "$(f3 "$r_cat")x"
 row "dedup stage, --dedup-only (alerts/s)" "$(f3 "$st2_aps")" "" "$keyed_n keyed alerts from --window 0s --key"
 row "two stages / one kv-match, CPU user+sys" "$(f3 "$st_cpu_x")x" "" "same file"

@@ -252,7 +252,7 @@ struct feed *
 feed_new(struct ingest *in, const char *source, int progress)
 {
 	struct feed *r = xcalloc(1, sizeof(*r));
-	struct input_conf ic = { FEED_MAX_LINE, FEED_READ_SIZE, 0, 0 };
+	struct input_conf ic = { FEED_MAX_LINE, FEED_READ_SIZE, 0, 0, 0 };
 
 	r->in = in;
 	r->progress = progress;

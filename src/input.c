@@ -193,6 +193,7 @@ input_new(const struct input_conf *conf, const struct input_ops *ops,
 	in->lr = lr_new(conf->max_line, conf->read_size);
 	lr_set_before_read(in->lr, before_read, in);
 	lr_set_readahead(in->lr, conf->read_ahead);
+	lr_set_map(in->lr, conf->map_window);
 	in->name = "<stdin>";
 	in->fd = -1;
 	return in;

@@ -88,6 +88,9 @@ struct input_conf {
 	int	 read_ahead;	/* Read regular files in a thread. */
 	size_t	 keep_max;	/* Bytes of a document kept for recovery;
 				   0: INPUT_KEEP_MAX. */
+	size_t	 map_window;	/* Map regular files read as lines, in
+				   windows of about this many bytes
+				   (lineread.h); 0: read them. */
 };
 
 /*

@@ -30,6 +30,7 @@
 #define DEFAULT_MAX_DELAY	(7 * 86400LL * KTIME_TICKS_PER_SEC)
 #define DEFAULT_MAX_LINE	(16 * 1024 * 1024)
 #define READ_SIZE		(256 * 1024)	/* Also the read-ahead chunk. */
+#define MAP_WINDOW		(8 * 1024 * 1024)	/* Of a mapped file. */
 #define DUR_EXAMPLES		"like 1h, 90m, 0s"
 #define DEFAULT_STATE_INTERVAL	(60LL * KTIME_TICKS_PER_SEC)
 
@@ -78,7 +79,7 @@ static void version(FILE *f) { fprintf(f, "kv-match %s\n", VERSION); }
 int
 main(int argc, char *argv[])
 {
-	struct pipeline_conf c = { { DEFAULT_MAX_LINE, READ_SIZE, 1, 0 },
+	struct pipeline_conf c = { { DEFAULT_MAX_LINE, READ_SIZE, 1, 0, 0 },
 			    { 0, 0, 0 }, DEFAULT_WINDOW, DEFAULT_MAX_DELAY,
 			    DEFAULT_MAX_KEYS, NULL, DEFAULT_STATE_INTERVAL };
 	struct pipeline	*r;
@@ -131,6 +132,8 @@ main(int argc, char *argv[])
 	if ((env = getenv("KV_MATCH_READ_SIZE")) != NULL && *env != '\0')
 		c.input.read_size = (size_t)cli_count("KV_MATCH_READ_SIZE",
 		    env, 1);
+	if ((env = getenv("KV_MATCH_MAP")) != NULL && strcmp(env, "1") == 0)
+		c.input.map_window = MAP_WINDOW;
 	ix = NULL;
 	if (ixpath != NULL && (st = tidx_open(ixpath, &ix)) != TIDX_OK) {
 		if (st == TIDX_ERR_IO)

@@ -15,12 +15,33 @@
  * data itself; a longer rest goes, with the chunk's data, to the reader's
  * own buffer.  The thread blocks every signal, so that handlers run in the
  * program's thread as before.
+ *
+ * Mapped input (regular files, when enabled): the current region is a
+ * window of the file mapped read-only, and each fill() shows up to
+ * readsize more bytes of it (fend, the file offset just past them, never
+ * passes the size fstat() gave at that fill), so that lines need no copy
+ * and the before-read hook runs as often as with read(2).  When the
+ * window is used up, the next one is mapped from the page holding the
+ * unfinished line, so that it stays contiguous; a window is the mapping
+ * size plus that rest.  A file that grows is read to its new end, as
+ * read(2) would.  A file that shrinks under the mapping would raise
+ * SIGBUS on the pages past its new end: the handler, for addresses in the
+ * window only, maps zero pages over the rest of the window and notes it,
+ * so that the access goes on; the next fill() then cuts the region at the
+ * new size and ends the input there.  Lines handed out before the shrink
+ * read as zeros where the file is gone.  One reader at a time maps (the
+ * handler knows one window); others read with read(2).
  */
+#define _DEFAULT_SOURCE		/* MAP_ANONYMOUS, madvise */
+
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,7 +86,48 @@ struct lreader {
 	pthread_t	 thread;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
+	/* Mapped input. */
+	size_t		 mapwin;	/* lr_set_map(); 0: read(2). */
+	int		 mapping;	/* This input is read through windows. */
+	char		*map;		/* The window, or NULL. */
+	size_t		 maplen;
+	off_t		 mapoff;	/* File offset of map[0]. */
+	off_t		 fend;		/* File offset just past the region. */
 };
+
+/* The window the SIGBUS handler may patch (bus_lo NULL: none). */
+static char *volatile bus_lo;
+static volatile size_t bus_len;
+static volatile sig_atomic_t bus_hit;	/* It did. */
+static struct lreader *bus_owner;	/* The reader that maps, or NULL. */
+static struct sigaction bus_old;
+static int bus_installed;
+static size_t pagesize;
+
+/*
+ * SIGBUS in the window (its file shrank): zero pages over the rest of the
+ * window, so that the access reads zeros.  Elsewhere: the fault repeats
+ * under the action there was before.
+ */
+static void
+on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr, lo = (uintptr_t)bus_lo, pg;
+	size_t	 len = bus_len;
+
+	(void)sig;
+	(void)uc;
+	if (lo != 0 && a >= lo && a - lo < len) {
+		pg = a - (a - lo) % pagesize;
+		if (mmap((void *)pg, (size_t)(lo + len - pg), PROT_READ,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+		    MAP_FAILED) {
+			bus_hit = 1;
+			return;
+		}
+	}
+	sigaction(SIGBUS, &bus_old, NULL);
+}
 
 struct lreader *
 lr_new(size_t maxline, size_t readsize)
@@ -107,6 +169,118 @@ stop_thread(struct lreader *lr)
 		lr->chunk[i].full = 0;
 }
 
+/* Drop the window, if any. */
+static void
+unmap_window(struct lreader *lr)
+{
+	if (lr->map == NULL)
+		return;
+	bus_lo = NULL;
+	bus_len = 0;
+	munmap(lr->map, lr->maplen);
+	lr->map = NULL;
+}
+
+/*
+ * Map a window holding the file's bytes from off on: at least mapwin
+ * bytes past the rest (at off, in the current region).  The current
+ * region moves to it.  0, or -1 (nothing changed).
+ */
+static int
+map_window(struct lreader *lr, off_t off)
+{
+	size_t	 rest = lr->end - lr->start, lead, len;
+	off_t	 base;
+	void	*p;
+
+	if (off < 0)
+		return -1;
+	lead = (size_t)(off % (off_t)pagesize);
+	base = off - (off_t)lead;
+	len = lead + rest + lr->mapwin;
+	len += pagesize - len % pagesize;
+	p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, lr->fd, base);
+	if (p == MAP_FAILED)
+		return -1;
+	(void)madvise(p, len, MADV_SEQUENTIAL);
+	if (lr->cur == lr->buf && rest > 0) {
+		/* The rest came through lr_push(): the file must agree. */
+		bus_lo = p;
+		bus_len = len;
+		if (memcmp((char *)p + lead, lr->buf + lr->start, rest) != 0 ||
+		    bus_hit) {
+			bus_lo = NULL;
+			bus_len = 0;
+			bus_hit = 0;
+			munmap(p, len);
+			if (lr->map != NULL) {
+				bus_lo = lr->map;
+				bus_len = lr->maplen;
+			}
+			return -1;
+		}
+	}
+	unmap_window(lr);
+	lr->map = p;
+	lr->maplen = len;
+	lr->mapoff = base;
+	bus_lo = p;
+	bus_len = len;
+	lr->cur = p;
+	lr->start = lead;
+	lr->end = lead + rest;
+	return 0;
+}
+
+/*
+ * Stop reading through windows: the descriptor's offset goes to the end
+ * of what was read, as if it had been read with read(2).
+ */
+static void
+stop_mapping(struct lreader *lr)
+{
+	if (!lr->mapping)
+		return;
+	(void)lseek(lr->fd, lr->fend, SEEK_SET);
+	if (lr->cur == lr->map) {
+		lr->cur = lr->buf;
+		lr->start = lr->end = 0;
+	}
+	unmap_window(lr);
+	lr->mapping = 0;
+	bus_owner = NULL;
+	bus_hit = 0;
+}
+
+/* Read fd through windows when it is a regular file with bytes left. */
+static int
+start_mapping(struct lreader *lr)
+{
+	struct sigaction sa;
+	struct stat st;
+	off_t	 pos;
+
+	if (lr->mapwin == 0 || bus_owner != NULL ||
+	    fstat(lr->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (pos = lseek(lr->fd, 0, SEEK_CUR)) == -1 || st.st_size <= pos)
+		return 0;
+	if (!bus_installed) {
+		pagesize = (size_t)sysconf(_SC_PAGESIZE);
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGBUS, &sa, &bus_old) == -1)
+			return 0;
+		bus_installed = 1;
+	}
+	bus_owner = lr;
+	bus_hit = 0;
+	lr->mapping = 1;
+	lr->fend = pos;
+	return 1;
+}
+
 void
 lr_free(struct lreader *lr)
 {
@@ -115,6 +289,7 @@ lr_free(struct lreader *lr)
 	if (lr == NULL)
 		return;
 	stop_thread(lr);
+	stop_mapping(lr);
 	for (i = 0; i < NCHUNK; i++)
 		free(lr->chunk[i].mem);
 	free(lr->buf);
@@ -128,9 +303,16 @@ lr_set_readahead(struct lreader *lr, int on)
 }
 
 void
+lr_set_map(struct lreader *lr, size_t window)
+{
+	lr->mapwin = window;
+}
+
+void
 lr_detach(struct lreader *lr)
 {
 	stop_thread(lr);
+	stop_mapping(lr);
 }
 
 /* The read-ahead thread: fill the chunks in turn until EOF or error. */
@@ -202,13 +384,15 @@ void
 lr_reset(struct lreader *lr, int fd)
 {
 	stop_thread(lr);
+	stop_mapping(lr);
 	lr->fd = fd;
 	lr->cur = lr->buf;
 	lr->start = lr->end = 0;
 	lr->eof = lr->discarding = 0;
 	lr->at_start = 1;
 	lr->lineno = 0;
-	start_thread(lr);
+	if (!start_mapping(lr))
+		start_thread(lr);
 }
 
 /* Make room for n more bytes after end in the reader's own buffer. */
@@ -329,6 +513,61 @@ fill_chunk(struct lreader *lr)
 	return 1;
 }
 
+/* Go on with read(2) from fend: the rest moves to the own buffer. */
+static void
+map_fallback(struct lreader *lr)
+{
+	rest_to_own(lr);
+	stop_mapping(lr);
+}
+
+/*
+ * fill() from the window, mapping the next one when it is used up; 2
+ * when the file cannot be mapped (then read(2) goes on).
+ */
+static int
+fill_mapped(struct lreader *lr)
+{
+	struct stat st;
+	size_t	 rest = lr->end - lr->start, cut;
+	off_t	 roff = lr->fend - (off_t)rest, to;
+
+	if (fstat(lr->fd, &st) == -1)
+		return -1;
+	if (bus_hit || st.st_size < lr->fend) {
+		/* It shrank: it ends at its new size, as read(2) would say. */
+		bus_hit = 0;
+		if (st.st_size < lr->fend) {
+			cut = (size_t)(lr->fend - (st.st_size > roff ?
+			    st.st_size : roff));
+			lr->end -= cut;
+			lr->fend -= (off_t)cut;
+			lr->bytes -= cut;
+		}
+		lr->eof = 1;
+		return 0;
+	}
+	if (lr->fend == st.st_size) {
+		lr->eof = 1;
+		return 0;
+	}
+	if ((lr->cur != lr->map ||
+	    lr->fend == lr->mapoff + (off_t)lr->maplen) &&
+	    map_window(lr, roff) == -1) {
+		map_fallback(lr);
+		return 2;
+	}
+	to = lr->fend + (off_t)lr->readsize;
+	if (to > lr->mapoff + (off_t)lr->maplen)
+		to = lr->mapoff + (off_t)lr->maplen;
+	if (to > st.st_size)
+		to = st.st_size;
+	lr->end += (size_t)(to - lr->fend);
+	lr->bytes += (uint64_t)(to - lr->fend);
+	lr->fend = to;
+	return 1;
+}
+
 /* Read more input after end; 1 read, 0 end of input, -1 error/EINTR. */
 static int
 fill(struct lreader *lr)
@@ -343,6 +582,8 @@ fill(struct lreader *lr)
 	}
 	if (lr->running)
 		return fill_chunk(lr);
+	if (lr->mapping && (n = fill_mapped(lr)) != 2)
+		return (int)n;
 	rest_to_own(lr);
 	own_room(lr, lr->readsize);
 	want = lr->cap - lr->end;
@@ -405,7 +646,8 @@ lr_next(struct lreader *lr, const char **line, size_t *len)
 				lr->start = lr->end;
 				return emit(lr, p, n, line, len);
 			}
-			if (n > lr->maxline + 1) {	/* Room for a CR. */
+			/* Room for a CR; past a shrink, fill() cuts first. */
+			if (n > lr->maxline + 1 && !(lr->mapping && bus_hit)) {
 				lr->discarding = 1;
 				lr->start = lr->end;
 			}

@@ -41,6 +41,18 @@ void	 lr_free(struct lreader *lr);
 void	 lr_set_readahead(struct lreader *lr, int on);
 
 /*
+ * Map regular files (window > 0) in windows of about window bytes (plus
+ * the line they begin in), rather than read them: lines need no copy.
+ * Takes effect at the next lr_reset(), and over read-ahead.  A file that
+ * grows is read to its new end; one that shrinks ends at its new size,
+ * and the bytes of lines already handed out that it no longer holds read
+ * as zeros (a SIGBUS handler, for the window's addresses only, sees to
+ * it).  One reader at a time maps; others, and files that cannot be
+ * mapped, are read as without it.
+ */
+void	 lr_set_map(struct lreader *lr, size_t window);
+
+/*
  * Start reading fd (not closed by the reader) from its line 1.  With
  * read-ahead, a thread reads fd from here on: call lr_detach() (or
  * lr_reset() or lr_free()) before closing it.
@@ -52,8 +64,8 @@ void	 lr_detach(struct lreader *lr);
 
 /*
  * Give the reader len bytes already read from its descriptor (to look at
- * the start of an input before choosing how to read it).  Only right
- * after lr_reset().
+ * the start of an input before choosing how to read it): the last len
+ * bytes read from it.  Only right after lr_reset().
  */
 void	 lr_push(struct lreader *lr, const char *buf, size_t len);
 

@@ -19,7 +19,7 @@
 
 /* A line whose addresses were found and prefetched, looked up later. */
 struct pending {
-	int		 active;
+	uint64_t	 seq;		/* The match_line() call it came in. */
 	const char	*name;		/* Input name, for reports. */
 	const char	*line;		/* Valid until match_flush(). */
 	size_t		 len;
@@ -37,8 +37,12 @@ struct match {
 	struct dstage	*ds;		/* --dedup-only, else NULL. */
 	struct match_opts opts;
 	struct match_counters c;
-	struct pending	 pend;
-	int		 use_pending;	/* Lookups of pend are done. */
+	/* The lines that wait, oldest first: a ring of MATCH_LAG. */
+	struct pending	 pend[MATCH_LAG];
+	unsigned	 phead, pcount;
+	uint64_t	 seq;		/* match_line() calls so far. */
+	const struct pending *cur;	/* The one parsed in full, its lookups
+					   done; or NULL. */
 	void		(*fatal)(void *, int, const char *);
 	void		*fatal_arg;
 };
@@ -116,10 +120,10 @@ match_malformed(struct match *m)
 static int64_t
 lookup_once(struct match *m, const struct addr *a)
 {
-	const struct pending *p = &m->pend;
+	const struct pending *p = m->cur;
 	size_t	 i;
 
-	if (m->use_pending)
+	if (p != NULL)
 		for (i = 0; i < p->naddrs; i++)
 			if (addr_cmp(&p->a[i], a) == 0)
 				return p->e[i];
@@ -270,16 +274,13 @@ quick_suppress(struct match *m, const struct pending *p)
 	return 1;
 }
 
-void
-match_flush(struct match *m)
+/* Finish the line p that waited: its lookups, then the rule. */
+static void
+finish(struct match *m, struct pending *p)
 {
-	struct pending *p = &m->pend;
 	size_t	 i;
 	int	 found = 0;
 
-	if (!p->active)
-		return;
-	p->active = 0;
 	for (i = 0; i < p->naddrs; i++)
 		if ((p->e[i] = tidx_lookup(m->ix, &p->a[i])) >= 0)
 			found = 1;
@@ -290,9 +291,27 @@ match_flush(struct match *m)
 	}
 	if (quick_suppress(m, p))
 		return;
-	m->use_pending = 1;
+	m->cur = p;
 	full(m, p->name, p->lineno, p->line, p->len);
-	m->use_pending = 0;
+	m->cur = NULL;
+}
+
+/* Finish the oldest line that waits. */
+static void
+finish_oldest(struct match *m)
+{
+	struct pending *p = &m->pend[m->phead];
+
+	m->phead = (m->phead + 1) % MATCH_LAG;
+	m->pcount--;
+	finish(m, p);
+}
+
+void
+match_flush(struct match *m)
+{
+	while (m->pcount > 0)
+		finish_oldest(m);
 }
 
 static int
@@ -346,22 +365,27 @@ dedup_line(struct match *m, const char *name, uint64_t lineno,
 
 /*
  * The fast path lists the caller addresses and prefetches their slots;
- * the lookups wait until the next line has been scanned, so that the
- * cache misses overlap useful work.  Lines are still finished in input
- * order: the one that waits always goes first.
+ * the lookups wait until MATCH_LAG more lines have been scanned (or
+ * match_flush()), so that the cache misses of several lines overlap each
+ * other and useful work.  Lines are still finished in input order: the
+ * ones that wait always go first.
  */
 void
 match_line(struct match *m, const char *name, uint64_t lineno,
     const char *line, size_t len)
 {
 	struct scan_hit	 hits[SCAN_MAXHITS];
-	struct pending	*p = &m->pend;
+	struct pending	*p;
 	size_t		 nhits, i, n;
 
 	if (m->ds != NULL) {
 		dedup_line(m, name, lineno, line, len);
 		return;
 	}
+	/* A line is finished within MATCH_LAG calls after its own. */
+	m->seq++;
+	while (m->pcount > 0 && m->seq - m->pend[m->phead].seq >= MATCH_LAG)
+		finish_oldest(m);
 	if (m->opts.validate || scan_callers(line, len, hits, &nhits) ==
 	    SCAN_UNSURE || (nhits > 0 &&
 	    kvrec_container_line(m->kr, line, len))) {
@@ -369,7 +393,9 @@ match_line(struct match *m, const char *name, uint64_t lineno,
 		full(m, name, lineno, line, len);
 		return;
 	}
-	match_flush(m);
+	if (m->pcount == MATCH_LAG)
+		finish_oldest(m);
+	p = &m->pend[(m->phead + m->pcount) % MATCH_LAG];
 	for (i = n = 0; i < nhits; i++)
 		if (addr_parse(hits[i].p, hits[i].len, &p->a[n]) == 0) {
 			tidx_prefetch(m->ix, &p->a[n]);
@@ -379,15 +405,17 @@ match_line(struct match *m, const char *name, uint64_t lineno,
 	if (n == 0) {
 		if (blank(line, len))
 			m->c.blank++;
-		else if (kvrec_container_line(m->kr, line, len))
+		else if (kvrec_container_line(m->kr, line, len)) {
+			match_flush(m);
 			full(m, name, lineno, line, len);
-		else {
+		} else {
 			m->c.records++;
 			m->c.no_address++;
 		}
 		return;
 	}
-	p->active = 1;
+	m->pcount++;
+	p->seq = m->seq;
 	p->name = name;
 	p->line = line;
 	p->len = len;

@@ -4,7 +4,7 @@
  *
  * Data flows one way: a line is scanned for its caller addresses
  * (scan.h), each address is looked up once (prefetched, and looked up
- * while the next line is scanned), the line is parsed in full (kvrec.h)
+ * once MATCH_LAG more lines have been scanned), the line is parsed in full (kvrec.h)
  * only when an address is in the index or the scan is unsure, then the
  * expiry, the window (dedup.h) and the alert (alert.h).  Under a flood
  * most matches are suppressed: a line with an indexed address that
@@ -88,15 +88,18 @@ struct match *match_new(struct tidx *ix, struct dedup *dd, struct jout *out,
 	    const struct match_opts *opts);
 void	 match_free(struct match *m);
 
+/* Lines whose lookups may wait, prefetched, before they are finished. */
+#define MATCH_LAG	8
+
 /*
  * Take one line (len bytes, no line end) of input name, line lineno.  Its
- * lookups may wait until the next call or match_flush(); the line must
- * stay valid until then.
+ * lookups may wait until MATCH_LAG more calls or match_flush(); the line
+ * (and name) must stay valid until then.
  */
 void	 match_line(struct match *m, const char *name, uint64_t lineno,
 	    const char *line, size_t len);
 
-/* Finish the line that waits, if any. */
+/* Finish the lines that wait, in input order. */
 void	 match_flush(struct match *m);
 
 /* Use another index from now on (after match_flush()). */

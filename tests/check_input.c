@@ -225,7 +225,9 @@ static const struct input_ops ops = {
 };
 
 /* How an input is given to input_read(). */
-enum how { FILE_PLAIN, FILE_AHEAD, PIPE };
+/* Regular files read as they come, ahead in a thread, or mapped in the
+   smallest windows; pipes. */
+enum how { FILE_PLAIN, FILE_AHEAD, FILE_MAP, PIPE };
 
 static struct tr *
 tr_new(void)
@@ -321,7 +323,7 @@ run_conf(const char *data, size_t len, enum how how, size_t read_size,
     size_t keep_max, struct tr *t)
 {
 	struct input_conf conf = { MAXLINE, read_size, how == FILE_AHEAD,
-	    keep_max };
+	    keep_max, how == FILE_MAP };
 	char	 path[64];
 	pid_t	 child;
 	int	 fd;
@@ -568,7 +570,7 @@ END_TEST
 
 START_TEST(directory)
 {
-	struct input_conf conf = { MAXLINE, 65536, 0, 0 };
+	struct input_conf conf = { MAXLINE, 65536, 0, 0, 0 };
 	struct tr *t = tr_new();
 
 	t->in = input_new(&conf, &ops, t);
@@ -652,9 +654,10 @@ broken_first(const char *first, size_t flen, unsigned n, size_t rs_min)
 	ck_assert_msg(strstr(why, "reading on as lines from line") != NULL,
 	    "%s", why);
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		for (rs = rs_min; rs <= 31; rs += i ? 3 : 1) {
-			t = run(b.p, b.len, i ? PIPE : FILE_PLAIN, rs);
+			t = run(b.p, b.len, i == 2 ? FILE_MAP : i ? PIPE :
+			    FILE_PLAIN, rs);
 			ck_assert_msg(strcmp(t->log, ref->log) == 0,
 			    "read size %zu:\n%s\nwant\n%s", rs, t->log,
 			    ref->log);
@@ -746,7 +749,8 @@ START_TEST(broken_mid_document)
 	    33) == 0, "%s", ref->log);
 	assert_lines(ref, 8, 3, 10);
 	for (rs = 1; rs <= 31; rs++) {
-		t = run(b.p, b.len, rs % 2 ? PIPE : FILE_PLAIN, rs);
+		t = run(b.p, b.len, rs % 3 == 2 ? FILE_MAP : rs % 3 ? PIPE :
+		    FILE_PLAIN, rs);
 		ck_assert_str_eq(t->log, ref->log);
 		tr_free(t);
 	}
@@ -773,8 +777,8 @@ START_TEST(broken_past_keep)
 	b_str(&b, "  \"CallerIPAddress\": oops\n");	/* 11: the error. */
 	b_recs(&b, 0, 10, "\n");			/* 12-21. */
 	for (rs = 1; rs <= 64; rs += rs < 31 ? 1 : 33) {
-		t = run_conf(b.p, b.len, rs % 2 ? FILE_PLAIN : PIPE, rs, 64,
-		    NULL);
+		t = run_conf(b.p, b.len, rs % 3 == 2 ? FILE_MAP : rs % 3 ?
+		    FILE_PLAIN : PIPE, rs, 64, NULL);
 		assert_once(t, 0, 10);
 		assert_lines(t, 12, 0, 10);
 		ck_assert_uint_eq(t->nlines, 10);
@@ -857,7 +861,8 @@ static struct tr *
 run_catching(const char *data, size_t len, enum how how, size_t rs,
     struct tr *t)
 {
-	struct input_conf conf = { MAXLINE, rs, how == FILE_AHEAD, 0 };
+	struct input_conf conf = { MAXLINE, rs, how == FILE_AHEAD, 0,
+	    how == FILE_MAP };
 	char	 path[64];
 	pid_t	 child;
 	int	 fd;
@@ -934,7 +939,7 @@ START_TEST(signal_stalled_error_line)
 {
 	static const char head[] = "[\n{\"ResourceType\": \"VAULTS\", "
 	    "\"CallerIPAddress\": oops, \"more\": \"";
-	struct input_conf conf = { MAXLINE, 64, 0, 8 };
+	struct input_conf conf = { MAXLINE, 64, 0, 8, 0 };
 	struct tr *t = tr_new();
 	char	 path[64], c;
 	pid_t	 child;

@@ -59,28 +59,35 @@ static const char mixed_out[] =
 static const char tail_in[] = "ok\nzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
 static const char tail_out[] = "1:ok|2:TOOLONG|";
 
-/* Whether the test case reads regular files ahead in a thread. */
+/*
+ * Whether the test case reads regular files ahead in a thread (1), or
+ * maps them (2), in the smallest windows (a page or so), so that lines
+ * cross windows often.
+ */
 static int readahead;
 
 static void readahead_on(void) { readahead = 1; }
 static void readahead_off(void) { readahead = 0; }
+static void mapped_on(void) { readahead = 2; }
 
-/* lr_new(), with read-ahead as the test case says. */
+/* lr_new(), with read-ahead or mapping as the test case says. */
 static struct lreader *
 new_lr(size_t maxline, size_t readsize)
 {
 	struct lreader *lr = lr_new(maxline, readsize);
 
-	lr_set_readahead(lr, readahead);
+	lr_set_readahead(lr, readahead == 1);
+	lr_set_map(lr, readahead == 2 ? 1 : 0);
 	return lr;
 }
 
 /*
- * Read fd to its end with lr and return the transcript (to be freed).
- * Checks on the way that lr_lineno counts every line.
+ * Read lr's input to its end, from just after lr_reset(), and return the
+ * transcript (to be freed).  Checks on the way that lr_lineno counts
+ * every line.
  */
 static char *
-transcript_lr(struct lreader *lr, int fd)
+transcript_lr_cont(struct lreader *lr)
 {
 	char	*out = NULL;
 	size_t	 outlen = 0, len;
@@ -90,7 +97,6 @@ transcript_lr(struct lreader *lr, int fd)
 	enum lr_status st;
 
 	ck_assert_ptr_nonnull(f);
-	lr_reset(lr, fd);
 	ck_assert_uint_eq(lr_lineno(lr), 0);
 	while ((st = lr_next(lr, &line, &len)) != LR_EOF) {
 		n++;
@@ -110,6 +116,14 @@ transcript_lr(struct lreader *lr, int fd)
 	ck_assert_uint_eq(lr_lineno(lr), n);
 	fclose(f);
 	return out;
+}
+
+/* The same, from the start of fd (lr_reset). */
+static char *
+transcript_lr(struct lreader *lr, int fd)
+{
+	lr_reset(lr, fd);
+	return transcript_lr_cont(lr);
 }
 
 /* The transcript of len bytes at in, read from a file. */
@@ -809,26 +823,262 @@ START_TEST(bom_split_live)
 }
 END_TEST
 
+
+/* ---- Mapped input -------------------------------------------------- */
+
 /*
- * Every test case runs twice: reading with read(2) as it goes, and with
- * regular files read ahead in a thread ("-readahead"); pipes are read
- * with read(2) either way.
+ * n lines of lengths 0 to 6999 (a deterministic mix, mostly short), with
+ * or without a final newline, into a malloc'd buffer of *lenp bytes.
+ */
+static char *
+many_lines(unsigned n, int final_nl, size_t *lenp)
+{
+	uint64_t seed = 16;
+	size_t	 cap = (size_t)n * 7001 + 1, len = 0, k, i;
+	char	*b = malloc(cap);
+	unsigned j;
+
+	ck_assert_ptr_nonnull(b);
+	for (j = 0; j < n; j++) {
+		k = rnd(&seed) % 8 == 0 ? rnd(&seed) % 7000 : rnd(&seed) % 90;
+		for (i = 0; i < k; i++)
+			b[len++] = (char)('a' + (j + i) % 26);
+		if (j + 1 < n || final_nl)
+			b[len++] = '\n';
+	}
+	*lenp = len;
+	return b;
+}
+
+/*
+ * Lines crossing windows (a page or so each) and reads in every way give
+ * the transcript that read(2) gives, with and without a final newline,
+ * lines over the limit among them.
+ */
+START_TEST(map_windows)
+{
+	static const size_t rs[] = { 1, 7, 4096, 5000, 65536, 1 << 20 };
+	size_t	 len, i;
+	char	*in = many_lines(400, _i, &len), *want, *got;
+
+	readahead = 0;
+	want = transcript(in, len, 5000, 65536);
+	for (i = 0; i < sizeof(rs) / sizeof(rs[0]); i++) {
+		readahead = 2;
+		got = transcript(in, len, 5000, rs[i]);
+		ck_assert_msg(strcmp(got, want) == 0, "readsize %zu differs",
+		    rs[i]);
+		free(got);
+	}
+	readahead = 0;
+	free(want);
+	free(in);
+}
+END_TEST
+
+/*
+ * The first bytes, read before lr_reset() and given back with lr_push(),
+ * are those of the file: the mapping starts under them.  Bytes that the
+ * file does not hold (it changed) are kept, and the file is read on.
+ */
+START_TEST(map_pushed)
+{
+	static const char in[] = "first line\nsecond\nthird";
+	struct lreader *lr = new_lr(100, 4096);
+	int	 fd = tmpfd(in, sizeof(in) - 1);
+	char	 head[8], *out;
+
+	ck_assert_int_eq(read(fd, head, 8), 8);
+	lr_reset(lr, fd);
+	lr_push(lr, head, 8);
+	out = transcript_lr_cont(lr);
+	ck_assert_str_eq(out, "1:first line|2:second|3:third|");
+	free(out);
+	ck_assert_uint_eq(lr_bytes(lr), sizeof(in) - 1 - 8);
+	/* Detached, the descriptor is where read(2) would have left it. */
+	lr_detach(lr);
+	ck_assert(lseek(fd, 0, SEEK_CUR) == (off_t)sizeof(in) - 1);
+
+	ck_assert(lseek(fd, 8, SEEK_SET) == 8);
+	lr_reset(lr, fd);
+	lr_push(lr, "FIRST LI", 8);
+	out = transcript_lr_cont(lr);
+	ck_assert_str_eq(out, "1:FIRST LIne|2:second|3:third|");
+	free(out);
+	lr_free(lr);
+	close(fd);
+}
+END_TEST
+
+/*
+ * The file shrinks under the mapping, past the lines handed out: no
+ * SIGBUS; the input ends at the new size, as read(2) would have it.
+ */
+START_TEST(map_shrink)
+{
+	char	 in[10000];
+	struct lreader *lr = new_lr(200, 1 << 20);
+	const char *line;
+	size_t	 len, i;
+	int	 fd, n = 1;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = i % 100 == 99 ? '\n' : (char)('0' + i / 100 % 10);
+	fd = tmpfd(in, sizeof(in));
+	lr_set_map(lr, 1 << 20);	/* All of it in the first window. */
+	lr_reset(lr, fd);
+	ck_assert_int_eq(lr_next(lr, &line, &len), LR_LINE);
+	ck_assert_uint_eq(len, 99);
+	ck_assert_int_eq(ftruncate(fd, 5050), 0);
+	ck_assert_int_eq(line[0], '0');
+	while (lr_next(lr, &line, &len) == LR_LINE) {
+		n++;
+		if (n <= 50) {
+			ck_assert_uint_eq(len, 99);
+			ck_assert_int_eq(line[98], '0' + (n - 1) % 10);
+		} else {
+			/* The part line left at the end. */
+			ck_assert_int_eq(n, 51);
+			ck_assert_uint_eq(len, 50);
+			ck_assert_int_eq(line[49], '0');
+		}
+	}
+	ck_assert_int_eq(n, 51);
+	ck_assert_int_eq(lr_next(lr, &line, &len), LR_EOF);
+	ck_assert_uint_eq(lr_bytes(lr), 5050);
+	lr_free(lr);
+	close(fd);
+}
+END_TEST
+
+/*
+ * The file shrinks to nothing while a line handed out is still held: the
+ * line reads as zeros rather than killing the process, and the input
+ * ends.
+ */
+START_TEST(map_shrink_under_line)
+{
+	char	 in[20000];
+	struct lreader *lr = new_lr(20000, 1 << 20);
+	const char *line, *l2;
+	size_t	 len, i;
+	int	 fd, zeros = 0;
+
+	memset(in, 'x', sizeof(in));
+	in[99] = '\n';
+	in[sizeof(in) - 1] = '\n';
+	fd = tmpfd(in, sizeof(in));
+	lr_reset(lr, fd);
+	ck_assert_int_eq(lr_next(lr, &line, &len), LR_LINE);
+	ck_assert_int_eq(lr_next(lr, &l2, &len), LR_LINE);
+	ck_assert_uint_eq(len, sizeof(in) - 101);
+	ck_assert_int_eq(ftruncate(fd, 0), 0);
+	for (i = 0; i < len; i++)
+		zeros += l2[i] == '\0';
+	ck_assert_int_eq(zeros, (int)len);
+	ck_assert_int_eq(lr_next(lr, &line, &len), LR_EOF);
+	lr_free(lr);
+	close(fd);
+}
+END_TEST
+
+struct grower {
+	int	 fd;
+	int	 calls;
+};
+
+/* The before-read hook: the file grows at its second call. */
+static int
+grow(void *arg, int fd)
+{
+	struct grower *g = arg;
+
+	(void)fd;
+	if (++g->calls == 2)
+		ck_assert_int_eq(pwrite(g->fd, "tail\nmore", 9, 6), 9);
+	return 0;
+}
+
+/*
+ * A file that grows while it is read is read to its new end; the line
+ * cut at the old end is whole.
+ */
+START_TEST(map_grow)
+{
+	struct lreader *lr = new_lr(100, 4096);
+	struct grower g;
+	int	 fd = tmpfd("a\nhead", 6);
+	char	*out;
+
+	g.fd = fd;
+	g.calls = 0;
+	lr_set_before_read(lr, grow, &g);
+	out = transcript_lr(lr, fd);
+	ck_assert_str_eq(out, "1:a|2:headtail|3:more|");
+	free(out);
+	ck_assert_uint_eq(lr_bytes(lr), 15);
+	lr_free(lr);
+	close(fd);
+}
+END_TEST
+
+/* Only one reader maps at a time; a second one reads with read(2). */
+START_TEST(map_one_reader)
+{
+	struct lreader *a = new_lr(100, 4096), *b = new_lr(100, 4096);
+	int	 fa = tmpfd("a1\na2\n", 6), fb = tmpfd("b1\nb2\n", 6);
+	const char *line;
+	size_t	 len;
+	char	*out;
+
+	lr_reset(a, fa);
+	ck_assert_int_eq(lr_next(a, &line, &len), LR_LINE);
+	out = transcript_lr(b, fb);
+	ck_assert_str_eq(out, "1:b1|2:b2|");
+	free(out);
+	ck_assert_int_eq(lr_next(a, &line, &len), LR_LINE);
+	ck_assert_int_eq(memcmp(line, "a2", 2), 0);
+	ck_assert_int_eq(lr_next(a, &line, &len), LR_EOF);
+	lr_free(a);
+	lr_free(b);
+	close(fa);
+	close(fb);
+}
+END_TEST
+
+/*
+ * Every test case runs three times: reading with read(2) as it goes,
+ * with regular files read ahead in a thread ("-readahead"), and with
+ * regular files mapped ("-mapped"); pipes are read with read(2) every
+ * time.  "Mapped" has the cases of the mapped input itself.
  */
 Suite *
 lineread_suite(void)
 {
-	static const char *const names[2][2] = {
+	static const char *const names[3][2] = {
 		{ "Core", "Limits" },
 		{ "Core-readahead", "Limits-readahead" },
+		{ "Core-mapped", "Limits-mapped" },
+	};
+	static void (*const setup[3])(void) = {
+		readahead_off, readahead_on, mapped_on
 	};
 	Suite	*s = suite_create("lineread");
 	TCase	*tc;
 	int	 ra;
 
-	for (ra = 0; ra < 2; ra++) {
+	tc = tcase_create("Mapped");
+	tcase_add_checked_fixture(tc, mapped_on, readahead_off);
+	tcase_add_loop_test(tc, map_windows, 0, 2);
+	tcase_add_test(tc, map_pushed);
+	tcase_add_test(tc, map_shrink);
+	tcase_add_test(tc, map_shrink_under_line);
+	tcase_add_test(tc, map_grow);
+	tcase_add_test(tc, map_one_reader);
+	suite_add_tcase(s, tc);
+	for (ra = 0; ra < 3; ra++) {
 		tc = tcase_create(names[ra][0]);
-		tcase_add_checked_fixture(tc, ra ? readahead_on :
-		    readahead_off, readahead_off);
+		tcase_add_checked_fixture(tc, setup[ra], readahead_off);
 		tcase_add_test(tc, line_ends);
 		tcase_add_test(tc, last_line_without_newline);
 		tcase_add_test(tc, empty_lines);
@@ -846,8 +1096,7 @@ lineread_suite(void)
 		suite_add_tcase(s, tc);
 
 		tc = tcase_create(names[ra][1]);
-		tcase_add_checked_fixture(tc, ra ? readahead_on :
-		    readahead_off, readahead_off);
+		tcase_add_checked_fixture(tc, setup[ra], readahead_off);
 		tcase_add_test(tc, too_long);
 		tcase_add_test(tc, too_long_crlf_boundary);
 		tcase_add_test(tc, huge_lines);

@@ -600,15 +600,15 @@ START_TEST(random_sequence)
 {
 	struct m f, v;
 	const struct match_counters *cf, *cv;
-	char	 lines[2][1024], *af, *av;
+	char	 lines[MATCH_LAG + 1][1024], *af, *av;
 	unsigned i, cur = 0;
 
 	rnd_state = 0x9e3779b97f4a7c15ULL + (uint64_t)_i;
 	m_open(&f, 0, HOUR);
 	m_open(&v, 1, HOUR);
 	for (i = 0; i < TEST_ROUNDS(3000); i++) {
-		/* The line before stays valid until this one is taken. */
-		cur ^= 1;
+		/* A line stays valid for the MATCH_LAG calls after it. */
+		cur = (cur + 1) % (MATCH_LAG + 1);
 		rline(lines[cur], sizeof(lines[cur]));
 		match_line(f.m, "in", i + 1, lines[cur], strlen(lines[cur]));
 		match_line(v.m, "in", i + 1, lines[cur], strlen(lines[cur]));
@@ -764,7 +764,7 @@ START_TEST(flood_sequence)
 {
 	struct m f, v;
 	const struct match_counters *cf, *cv;
-	char	 lines[2][1024], *af, *av;
+	char	 lines[MATCH_LAG + 1][1024], *af, *av;
 	unsigned i, cur = 0;
 	size_t	 o;
 
@@ -772,7 +772,7 @@ START_TEST(flood_sequence)
 	m_open(&f, 0, HOUR);
 	m_open(&v, 1, HOUR);
 	for (i = 0; i < 2500; i++) {
-		cur ^= 1;
+		cur = (cur + 1) % (MATCH_LAG + 1);
 		flood_line(lines[cur], sizeof(lines[cur]));
 		match_line(f.m, "in", i + 1, lines[cur], strlen(lines[cur]));
 		match_line(v.m, "in", i + 1, lines[cur], strlen(lines[cur]));

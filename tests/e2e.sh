@@ -9,8 +9,9 @@
 #   stdin   (optional) the command's standard input, else /dev/null;
 #   stdout, stderr, status   what the command must print and exit with.
 # A case holding a file named "resplit" is run again with kv-match's reads
-# cut to every size from 1 to 31 bytes (KV_MATCH_READ_SIZE), and must give
-# the same stdout and status each time.
+# cut to every size from 1 to 31 bytes (KV_MATCH_READ_SIZE), and with
+# regular files mapped (KV_MATCH_MAP=1) with reads of 7 bytes and of the
+# default size, and must give the same stdout and status each time.
 #
 # Usage: sh tests/e2e.sh [NAME ...]; TI_INDEX and KV_MATCH may be set to
 # other binaries; E2E_JOBS cases run at a time (2 by default).  Set E2E_UPDATE=1 to rewrite the expected files instead
@@ -25,8 +26,8 @@ export TI_INDEX KV_MATCH DATA
 pass=0
 fail=0
 
-# run CASE OUTDIR [READSIZE]: run one case, leaving stdout, stderr and
-# status in OUTDIR.
+# run CASE OUTDIR [READSIZE [MAP]]: run one case, leaving stdout, stderr
+# and status in OUTDIR.
 run() {
 	dir=$1 out=$2
 	work=$out/work
@@ -34,7 +35,8 @@ run() {
 	mkdir -p "$work"
 	if [ -f "$dir/stdin" ]; then in=$dir/stdin; else in=/dev/null; fi
 	(cd "$work" && CASE=$dir KV_MATCH_READ_SIZE=${3:-} \
-	    sh "$dir/cmd" <"$in" >"$out/stdout" 2>"$out/stderr")
+	    KV_MATCH_MAP=${4:-} sh "$dir/cmd" <"$in" >"$out/stdout" \
+	    2>"$out/stderr")
 	echo $? >"$out/status"
 }
 
@@ -61,12 +63,16 @@ check() {
 	done >>"$out/report"
 	if [ $ok = 1 ] && [ -f "$dir/resplit" ]; then
 		n=1
-		while [ $n -le 31 ]; do
-			run "$dir" "$out" $n
+		while [ $n -le 33 ]; do
+			case $n in
+			32) run "$dir" "$out" 7 1; how="mapped, reads of 7" ;;
+			33) run "$dir" "$out" "" 1; how="mapped" ;;
+			*) run "$dir" "$out" $n; how="reads of $n bytes" ;;
+			esac
 			if ! cmp -s "$dir/stdout" "$out/stdout" ||
 			    ! cmp -s "$dir/status" "$out/status"; then
 				ok=0
-				echo "FAIL $name: differs with reads of $n bytes"
+				echo "FAIL $name: differs with $how"
 				diff -u "$dir/stdout" "$out/stdout" | head -20
 				break
 			fi
