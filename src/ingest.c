@@ -744,6 +744,14 @@ json_line(struct ingest *in, struct source_state *st, const char *line,
 	size_t	 whylen = in->whylen;
 
 	(void)st;
+	in->rc = 0;
+	/*
+	 * A flat object holds no MISP event or attribute array: no reader
+	 * of whole texts claims it unless --format named one.
+	 */
+	if (in->fdoc == NULL &&
+	    jrec_parse_flat(in->jr, line, len, each_row, in) == JREC_OK)
+		return in->rc;
 	if (doc_claim(in, line, len, 1, &d) == SOURCE_DOC_YES)
 		return doc_line(in, d, line, len);
 	in->rc = 0;
