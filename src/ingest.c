@@ -756,6 +756,14 @@ json_line(struct ingest *in, struct source_state *st, const char *line,
 	size_t	 whylen = in->whylen;
 
 	(void)st;
+	in->rc = 0;
+	/*
+	 * A flat object holds no MISP event or attribute array: no reader
+	 * of whole texts claims it unless --format named one.
+	 */
+	if (in->fdoc == NULL &&
+	    jrec_parse_flat(in->jr, line, len, each_row, in) == JREC_OK)
+		return in->rc;
 	if (doc_claim(in, line, len, 1, &d) == SOURCE_DOC_YES)
 		return doc_line(in, d, line, len);
 	in->rc = 0;
@@ -1166,22 +1174,33 @@ better(const struct ingest *in, const struct cand *x, const struct cand *y)
 }
 
 
-/* Open-addressing map from address or prefix to candidate (step 6). */
+/*
+ * Open-addressing map from address or prefix to candidate (step 6).  A
+ * slot names its key by its place in the addrs array, so it takes 8
+ * bytes.
+ */
+struct amap_slot {
+	uint32_t a;		/* Index into addrs + 1; 0 empty. */
+	uint32_t c;		/* Candidate; ~0 once emitted. */
+};
+
 struct amap {
-	struct addr	*keys;
-	uint8_t		*plens;
-	uint32_t	*vals;		/* Candidate + 1; 0 empty. */
+	struct amap_slot *e;
 	size_t		 cap;
 };
 
 static size_t
-amap_slot(const struct amap *m, const struct caddr *ca)
+amap_slot(const struct ingest *in, const struct amap *m,
+    const struct caddr *ca)
 {
 	size_t	 i = (hash_bytes(ca->a.b, 16) ^ ca->plen) & (m->cap - 1);
+	const struct caddr *k;
 
-	while (m->vals[i] != 0 && (m->plens[i] != ca->plen ||
-	    addr_cmp(&m->keys[i], &ca->a) != 0))
-		i = (i + 1) & (m->cap - 1);
+	for (; m->e[i].a != 0; i = (i + 1) & (m->cap - 1)) {
+		k = &in->addrs[m->e[i].a - 1];
+		if (k->plen == ca->plen && addr_cmp(&k->a, &ca->a) == 0)
+			break;
+	}
 	return i;
 }
 
@@ -1229,12 +1248,8 @@ amap_init(struct amap *m, size_t n)
 {
 	for (m->cap = 16; m->cap < 2 * n; m->cap *= 2)
 		;
-	m->keys = xreallocarray(NULL, m->cap, sizeof(*m->keys));
-	m->plens = xreallocarray(NULL, m->cap, sizeof(*m->plens));
-	m->vals = xcalloc(m->cap, sizeof(*m->vals));
-	xalloc_huge(m->keys, m->cap * sizeof(*m->keys));
-	xalloc_huge(m->plens, m->cap * sizeof(*m->plens));
-	xalloc_huge(m->vals, m->cap * sizeof(*m->vals));
+	m->e = xcalloc(m->cap, sizeof(*m->e));
+	xalloc_huge(m->e, m->cap * sizeof(*m->e));
 }
 
 /* Step 6: the best candidate per address, in m. */
@@ -1249,15 +1264,14 @@ choose(struct ingest *in, struct amap *m)
 		for (j = 0; j < c->acount; j++) {
 			const struct caddr *ca = &in->addrs[c->afirst + j];
 
-			s = amap_slot(m, ca);
-			if (m->vals[s] == 0) {
-				m->keys[s] = ca->a;
-				m->plens[s] = ca->plen;
-				m->vals[s] = (uint32_t)i + 1;
-			} else if (m->vals[s] != i + 1) {
+			s = amap_slot(in, m, ca);
+			if (m->e[s].a == 0) {
+				m->e[s].a = c->afirst + (uint32_t)j + 1;
+				m->e[s].c = (uint32_t)i;
+			} else if (m->e[s].c != i) {
 				in->st.shadowed++;
-				if (better(in, c, &in->cands[m->vals[s] - 1]))
-					m->vals[s] = (uint32_t)i + 1;
+				if (better(in, c, &in->cands[m->e[s].c]))
+					m->e[s].c = (uint32_t)i;
 			}
 		}
 	}
@@ -1302,7 +1316,7 @@ emit(struct ingest *in, struct tidx_builder *b, struct amap *m, size_t i)
 
 	for (j = 0; j < c->acount; j++) {
 		ca = &in->addrs[c->afirst + j];
-		if (m->vals[s = amap_slot(m, ca)] != i + 1)
+		if (m->e[s = amap_slot(in, m, ca)].c != i)
 			continue;
 		if (rec == -1) {
 			if ((rec = emit_record(in, b, c)) == -1)
@@ -1314,10 +1328,28 @@ emit(struct ingest *in, struct tidx_builder *b, struct amap *m, size_t i)
 		    ca->text, (uint64_t)rec);
 		if (rc != TIDX_OK)
 			return rc;
-		m->vals[s] = UINT32_MAX;	/* Emitted. */
+		m->e[s].c = UINT32_MAX;	/* Emitted. */
 		in->st.addresses++;
 	}
 	return TIDX_OK;
+}
+
+/*
+ * Free what holds the rows once the index has them: the tables of
+ * candidates and addresses, and the maps.
+ */
+static void
+drop_rows(struct ingest *in)
+{
+	free(in->cands);
+	free(in->addrs);
+	free(in->byid.e);
+	free(in->names.e);
+	in->cands = NULL;
+	in->addrs = NULL;
+	in->byid.e = in->names.e = NULL;
+	in->ncands = in->capcands = in->naddrs = in->capaddrs = 0;
+	in->byid.n = in->byid.cap = in->names.n = in->names.cap = 0;
 }
 
 enum tidx_status
@@ -1327,14 +1359,18 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	size_t		 i;
 	enum tidx_status rc = TIDX_OK;
 
+	/* No string is interned from here on; step 4 is over. */
+	tidx_builder_seal_strings(b);
+	free(in->byid.e);
+	in->byid.e = NULL;
+	in->byid.n = in->byid.cap = 0;
 	amap_init(&m, drop_inactive(in));
 	choose(in, &m);
 	/* Winners in first-seen order. */
 	for (i = 0; i < in->ncands && rc == TIDX_OK; i++)
 		rc = emit(in, b, &m, i);
-	free(m.keys);
-	free(m.plens);
-	free(m.vals);
+	free(m.e);
+	drop_rows(in);
 	return rc;
 }
 

@@ -824,10 +824,174 @@ start(struct jrec *jr, int containers, int multiple,
 	jr->fn = fn;
 	jr->arg = arg;
 	jr->err[0] = '\0';
+	jr->h = NULL;
+	if (multiple < 0)
+		return;			/* The flat pass: no parser. */
 	jr->h = yajl_alloc(&callbacks, &xalloc_yajl_funcs, jr);
 	yajl_config(jr->h, yajl_dont_validate_strings, 1);
 	if (multiple)
 		yajl_config(jr->h, yajl_allow_multiple_values, 1);
+}
+
+/*
+ * The flat pass.  A line that is one object whose members are all
+ * strings without escapes or control characters, numbers, true, false
+ * or null (what exports write) is read without yajl: its tokens are
+ * checked and noted first, then handed to the same callbacks in the
+ * order yajl would give them.  Anything else is left to yajl before any
+ * callback has run.
+ */
+#define FLAT_MAX	128	/* Members the flat pass reads. */
+
+struct flat_tok {
+	const char	*k, *v;		/* Key and value (strings: inside the
+					   quotes). */
+	uint32_t	 klen, vlen;
+	char		 kind;		/* 's', 'n', 't', 'f', 'z' (null). */
+};
+
+static int
+flat_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The end of a string opened just before p: its closing quote, or NULL. */
+static const char *
+flat_string(const char *p, const char *end)
+{
+	unsigned char c;
+
+	for (; p < end; p++) {
+		c = (unsigned char)*p;
+		if (c == '"')
+			return p;
+		if (c == '\\' || c < 0x20 || c == 0x7f)
+			return NULL;
+	}
+	return NULL;
+}
+
+static int
+flat_numch(char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+	    c == 'e' || c == 'E';
+}
+
+/* Note the members of the flat object at text: their count, or -1. */
+static int
+flat_scan(const char *text, size_t len, struct flat_tok *t)
+{
+	const char *p = text, *end = text + len, *q;
+	int	 n = 0;
+
+	while (p < end && flat_ws(*p))
+		p++;
+	if (p == end || *p++ != '{')
+		return -1;
+	while (p < end && flat_ws(*p))
+		p++;
+	if (p < end && *p == '}')
+		goto close;
+	for (;;) {
+		if (n == FLAT_MAX || p == end || *p++ != '"' ||
+		    (q = flat_string(p, end)) == NULL)
+			return -1;
+		t[n].k = p;
+		t[n].klen = (uint32_t)(q - p);
+		for (p = q + 1; p < end && flat_ws(*p); p++)
+			;
+		if (p == end || *p++ != ':')
+			return -1;
+		while (p < end && flat_ws(*p))
+			p++;
+		if (p == end)
+			return -1;
+		t[n].v = p;
+		if (*p == '"') {
+			if ((q = flat_string(++p, end)) == NULL)
+				return -1;
+			t[n].kind = 's';
+			t[n].v = p;
+			t[n].vlen = (uint32_t)(q - p);
+			p = q + 1;
+		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			for (q = p; q < end && flat_numch(*q); q++)
+				;
+			if (!jrec_is_number(p, (size_t)(q - p)))
+				return -1;
+			t[n].kind = 'n';
+			t[n].vlen = (uint32_t)(q - p);
+			p = q;
+		} else if ((size_t)(end - p) >= 4 && memcmp(p, "true", 4) == 0) {
+			t[n].kind = 't';
+			p += 4;
+		} else if ((size_t)(end - p) >= 5 &&
+		    memcmp(p, "false", 5) == 0) {
+			t[n].kind = 'f';
+			p += 5;
+		} else if ((size_t)(end - p) >= 4 && memcmp(p, "null", 4) == 0) {
+			t[n].kind = 'z';
+			p += 4;
+		} else
+			return -1;
+		n++;
+		while (p < end && flat_ws(*p))
+			p++;
+		if (p == end)
+			return -1;
+		if (*p == '}')
+			break;
+		if (*p++ != ',')
+			return -1;
+		while (p < end && flat_ws(*p))
+			p++;
+	}
+close:
+	for (p++; p < end; p++)
+		if (!flat_ws(*p))
+			return -1;
+	return n;
+}
+
+int
+jrec_parse_flat(struct jrec *jr, const char *text, size_t len,
+    int (*fn)(void *, struct jrec *), void *arg)
+{
+	struct flat_tok	 t[FLAT_MAX];
+	int		 n, i, go = 1;
+
+	if (len > UINT32_MAX || (n = flat_scan(text, len, t)) < 0)
+		return -1;
+	start(jr, 1, -1, fn, arg);
+	go = cb_start_map(jr);
+	for (i = 0; i < n && go; i++) {
+		go = cb_map_key(jr, (const unsigned char *)t[i].k, t[i].klen);
+		if (!go)
+			break;
+		switch (t[i].kind) {
+		case 's':
+			go = cb_string(jr, (const unsigned char *)t[i].v,
+			    t[i].vlen);
+			break;
+		case 'n':
+			go = cb_number(jr, t[i].v, t[i].vlen);
+			break;
+		case 't':
+			go = cb_bool(jr, 1);
+			break;
+		case 'f':
+			go = cb_bool(jr, 0);
+			break;
+		default:
+			go = cb_null(jr);
+			break;
+		}
+	}
+	if (go)
+		(void)cb_end_map(jr);
+	return JREC_OK;
 }
 
 /* Keep yajl's message for a failed parse, and end the parse. */

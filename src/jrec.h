@@ -137,6 +137,18 @@ const char *jrec_error(const struct jrec *jr);
 enum jrec_status jrec_parse_records(struct jrec *jr, const char *text,
 	    size_t len, int (*fn)(void *, struct jrec *), void *arg);
 uint64_t jrec_nonobjects(const struct jrec *jr);
+/*
+ * The same for a text that is one flat object: its members all strings
+ * without escapes or control characters, numbers, true, false or null,
+ * and white space only around it (what exports write).  Such a text is
+ * read without yajl, with the same result as jrec_parse_records: fn is
+ * called once, and JREC_OK returned.  Any other text is left alone
+ * (nothing called, no state changed but the values): -1, and the caller
+ * reads it with jrec_parse_records.
+ */
+int	 jrec_parse_flat(struct jrec *jr, const char *text, size_t len,
+	    int (*fn)(void *, struct jrec *), void *arg);
+
 
 /*
  * Why the first bad record of the last jrec_parse_records or stream was

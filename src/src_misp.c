@@ -194,18 +194,32 @@ static const yajl_callbacks sniff_callbacks = {
 	sn_end, sn_start_array, sn_end
 };
 
-/* 1 when the n bytes at p hold the bytes of name. */
+/*
+ * 1 when the n bytes at p hold "Attribute", "Event" or "response", quotes
+ * included: one pass over the quotes, each followed by a name's first
+ * letter compared in full.
+ */
 static int
-holds(const char *p, size_t n, const char *name)
+holds_name(const char *p, size_t n)
 {
-	size_t	 k = strlen(name);
-	const char *e = p + n, *q;
+	static const char *const names[] = { "\"Attribute\"", "\"Event\"",
+	    "\"response\"" };
+	const char *e = p + n, *q, *name;
+	size_t	 k;
 
-	while ((size_t)(e - p) >= k && (q = memchr(p, name[0],
-	    (size_t)(e - p) - k + 1)) != NULL) {
-		if (memcmp(q, name, k) == 0)
+	for (; p < e && (q = memchr(p, '"', (size_t)(e - p))) != NULL;
+	    p = q + 1) {
+		if (q + 1 == e)
+			break;
+		switch (q[1]) {
+		case 'A': name = names[0]; break;
+		case 'E': name = names[1]; break;
+		case 'r': name = names[2]; break;
+		default: continue;
+		}
+		k = strlen(name);
+		if ((size_t)(e - q) >= k && memcmp(q, name, k) == 0)
 			return 1;
-		p = q + 1;
 	}
 	return 0;
 }
@@ -238,8 +252,7 @@ misp_claim(const char *buf, size_t len, int complete)
 	if (n > SOURCE_DOC_CLAIM_MAX)
 		n = SOURCE_DOC_CLAIM_MAX;
 	/* A quick look first: a whole text without the names is not. */
-	if (complete && !holds(p, n, "\"Attribute\"") &&
-	    !holds(p, n, "\"Event\"") && !holds(p, n, "\"response\""))
+	if (complete && !holds_name(p, n))
 		return SOURCE_DOC_NO;
 	memset(&s, 0, sizeof(s));
 	s.verdict = -1;

@@ -86,6 +86,12 @@ tidx_builder_string(struct tidx_builder *b, const char *s, size_t len)
 	return strpool_intern(b->strings, s, len);
 }
 
+void
+tidx_builder_seal_strings(struct tidx_builder *b)
+{
+	strpool_seal(b->strings);
+}
+
 const char *
 tidx_builder_get(const struct tidx_builder *b, uint32_t ref, uint32_t *len)
 {

@@ -50,6 +50,12 @@ void	tidx_builder_free(struct tidx_builder *b);
 void	tidx_builder_reserve(struct tidx_builder *b, size_t n);
 
 /*
+ * No more strings will be interned: free the table that finds them (the
+ * strings stay; tidx_builder_string answers TIDX_STRFULL from now on).
+ */
+void	tidx_builder_seal_strings(struct tidx_builder *b);
+
+/*
  * Return the reference of the len bytes at s, interning them when new:
  * each distinct string is hashed and stored once.  TIDX_STRNULL when s
  * is NULL; TIDX_STRFULL when the format can hold no more strings, and

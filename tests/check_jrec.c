@@ -897,6 +897,146 @@ START_TEST(test_stream_bom)
 END_TEST
 
 /* ---------------------------------------------------------------------
+ * The flat pass against yajl: lines of flat objects and random mutations
+ * of them (quotes, escapes, brackets, bad literals and numbers, control
+ * and high bytes, duplicate members, container names, dynamic columns)
+ * must give the same records with jrec_parse_flat as with
+ * jrec_parse_records, whenever the flat pass takes them.
+ */
+
+struct flatgot {
+	unsigned char	 buf[8192];	/* The records' values, as bytes. */
+	size_t		 len;
+	int		 n;
+};
+
+static int
+flat_collect(void *arg, struct jrec *r)
+{
+	struct flatgot *g = arg;
+	size_t	 f;
+
+	for (f = 0; f < NF; f++) {
+		const struct jval *v = jrec_get(r, f);
+		size_t	 need = 3 + sizeof(v->len) + (v->s ? v->len : 0);
+
+		ck_assert_uint_lt(g->len + need, sizeof(g->buf));
+		g->buf[g->len++] = (unsigned char)v->type;
+		g->buf[g->len++] = (unsigned char)(v->type == JV_BOOL ? v->b :
+		    0);
+		g->buf[g->len++] = '|';
+		if (v->type == JV_STRING || v->type == JV_NUMBER) {
+			memcpy(g->buf + g->len, &v->len, sizeof(v->len));
+			g->len += sizeof(v->len);
+			memcpy(g->buf + g->len, v->s, v->len);
+			g->len += v->len;
+		}
+	}
+	g->n++;
+	return 0;
+}
+
+/* 1 when the flat pass took line, and then that yajl agrees. */
+static int
+flat_vs_yajl(const char *line, size_t len)
+{
+	static struct flatgot a, b;
+	int	 rc;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	rc = jrec_parse_flat(jr, line, len, flat_collect, &a);
+	if (rc == -1)
+		return 0;
+	ck_assert_int_eq(rc, JREC_OK);
+	ck_assert_int_eq(a.n, 1);
+	ck_assert_msg(jrec_parse_records(jr, line, len, flat_collect, &b) ==
+	    JREC_OK, "flat took %.*s, yajl says %s", (int)len, line,
+	    jrec_error(jr));
+	ck_assert_msg(b.n == 1 && jrec_nonobjects(jr) == 0,
+	    "flat took %.*s: yajl %d records", (int)len, line, b.n);
+	ck_assert_msg(a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0,
+	    "flat and yajl differ on %.*s", (int)len, line);
+	return 1;
+}
+
+START_TEST(test_flat_vs_yajl)
+{
+	static const char *const base[] = {
+		"{\"a\":\"x\",\"b\":true,\"n\":12.5e-3,\"s\":\"\",\"o\":null}",
+		" {\"a\" : \"x y\" ,\t\"n\":-0, \"b\":false }\r\n",
+		"{\"a\":\"1\",\"a\":\"2\",\"b\":\"\xc3\xa9\xff\"}",
+		"{\"clientInfo\":\"c\",\"properties\":\"{\\\"x\\\":1}\"}",
+		"{\"properties\":\"{ }\",\"clientInfo\":7,\"\":\"e\"}",
+		"{\"identity\":\"{\\\"claim\\\":{\\\"appid\\\":\\\"q\\\"}}\"}",
+		"{\"records\":\"r\",\"value\":3,\"tables\":null,\"a\":\"v\"}",
+		"{}",
+		"{\"w\":\"x\",\"n\":0,\"s\":\"s\\\"\",\"o\":[1],\"a\":{}}",
+		"{\"TimeGenerated\":\"2025-01-05T08:42:03Z\",\"n\":76,"
+		    "\"Active\":true,\"a\":\"18.97.102.69\"}"
+	};
+	static const char alpha[] = "\"\\{}[],: \t\n0123456789-+.eEtrufalsn"
+	    "x\x01\x7f\x80\xc3";
+	static const char *const conts[] = { "records", "value", "tables",
+	    NULL };
+	const char *const *names[] = { NULL, conts };
+	char	 line[512];
+	size_t	 i, k, len;
+	uint64_t r = 0x9E3779B97F4A7C15ULL;
+	int	 took = 0, tried = 0, nm, j, m;
+
+	for (nm = 0; nm < 2; nm++) {
+		jrec_set_containers(jr, names[nm]);
+		/* Each flat base line is taken (the ones with escapes or
+		   nesting are not). */
+		for (i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
+			len = strlen(base[i]);
+			ck_assert_int_eq(flat_vs_yajl(base[i], len),
+			    strchr(base[i], '\\') == NULL &&
+			    strstr(base[i], "[1]") == NULL);
+		}
+		for (j = 0; j < 40000; j++) {
+			i = (size_t)(j % (int)(sizeof(base) / sizeof(base[0])));
+			len = strlen(base[i]);
+			memcpy(line, base[i], len);
+			for (m = 0; m < 1 + j % 3; m++) {
+				r = r * 6364136223846793005ULL +
+				    1442695040888963407ULL;
+				k = len > 0 ? (size_t)(r >> 33) % len : 0;
+				switch ((r >> 20) % 3) {
+				case 0:		/* Replace a byte. */
+					if (len > 0)
+						line[k] = alpha[(r >> 40) %
+						    (sizeof(alpha) - 1)];
+					break;
+				case 1:		/* Delete one. */
+					if (len > 0) {
+						memmove(line + k, line + k + 1,
+						    len - k - 1);
+						len--;
+					}
+					break;
+				default:	/* Insert one. */
+					if (len + 1 < sizeof(line)) {
+						memmove(line + k + 1, line + k,
+						    len - k);
+						line[k] = alpha[(r >> 40) %
+						    (sizeof(alpha) - 1)];
+						len++;
+					}
+				}
+			}
+			tried++;
+			took += flat_vs_yajl(line, len);
+		}
+	}
+	/* The mutations leave many lines flat and make many not. */
+	ck_assert_int_gt(took, tried / 10);
+	ck_assert_int_lt(took, tried - tried / 10);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
  * Shapes: containers named by the caller, the query API's tables, and
  * JSON text in strings.  Each text is read on one line and as a stream
  * fed in pieces of every size from 1 to 31 bytes; both must give the
@@ -1574,6 +1714,12 @@ jrec_suite(void)
 	tcase_add_test(tc, test_container_line);
 	tcase_add_test(tc, test_stream_handled);
 	tcase_add_test(tc, test_documented_samples);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Flat");
+	tcase_add_checked_fixture(tc, jrec_setup, jrec_teardown);
+	tcase_add_test(tc, test_flat_vs_yajl);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
