@@ -477,8 +477,8 @@ exact6(const struct tidx *ix, const struct addr *a)
 			unsigned z = tidx_rd32(s + TIDX_BKT6_VAL + 4 * j) == 0;
 
 			empty |= z << j;
-			hit |= (unsigned)(!z & (tidx_rd64(k) == kh) &
-			    (tidx_rd64(k + 8) == kl)) << j;
+			hit |= ((unsigned)!z & (unsigned)(tidx_rd64(k) == kh) &
+			    (unsigned)(tidx_rd64(k + 8) == kl)) << j;
 		}
 		if (left < TIDX_BKT6_SLOTS) {
 			lim = (1u << left) - 1;
