@@ -193,7 +193,6 @@ hasnt(const char *addr)
 	ck_assert_msg(!find(addr, &ind), "%s is in the index", addr);
 }
 
-
 static int32_t
 conf_of(const char *addr)
 {

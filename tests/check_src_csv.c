@@ -100,7 +100,6 @@ find(const char *addr, struct tidx_ind *ind)
 	return ix_find(ix, addr, ind);
 }
 
-
 /* addr is in the index under id; its indicator in *ind. */
 static void
 has(const char *addr, const char *id, struct tidx_ind *ind)

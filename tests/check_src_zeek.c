@@ -118,7 +118,6 @@ find(const char *addr, struct tidx_ind *ind)
 	return ix_find(ix, addr, ind);
 }
 
-
 /* addr's indicator: id, SourceSystem, Description, Url. */
 static void
 has(const char *addr, const char *id, const char *source,

@@ -127,7 +127,6 @@ add_rec(struct tidx_builder *b, const struct trec *t)
 	return tidx_builder_record(b, &r);
 }
 
-
 static void
 parse(const char *text, struct addr *a)
 {
