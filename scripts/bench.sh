@@ -374,14 +374,15 @@ rss_limit=$(calc "$idx6_mib + 32 + $dedup_mib")
 # a second; the CPU of both stages is set against the single kv-match's.
 
 say "two stages: keyed alerts of the ${KV_MB} MB file (not timed)"
-"$KVM" -i "$IDX6" --window 0s --key <"$KV" >"$T/keyed" ||
+export KEYED="$T/keyed"
+"$KVM" -i "$IDX6" --window 0s --key <"$KV" >"$KEYED" ||
     say "warning: kv-match --key exited with status $?"
-keyed_n=$(wc -l <"$T/keyed" | tr -d ' ')
+keyed_n=$(wc -l <"$KEYED" | tr -d ' ')
 i=1
 while [ $i -le "$RUNS" ]; do
 	say "two stages, round $i of $RUNS"
 	timed st1 '"$KVM" -i "$IDX6" --window 0s --key <"$KV" >/dev/null'
-	timed st2 '"$KVM" --dedup-only <"$T/keyed" >/dev/null'
+	timed st2 '"$KVM" --dedup-only <"$KEYED" >/dev/null'
 	i=$((i + 1))
 done
 st2_aps=$(calc "$keyed_n * 1e9 / $(median "$T/st2.t")")

@@ -32,7 +32,7 @@ pids=
 cleanup() {
 	trap - EXIT INT TERM
 	for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-	for p in $pids; do kill -KILL -- "-$p" 2>/dev/null; done
+	for p in $pids; do kill -KILL -"$p" 2>/dev/null; done
 	exec 7>&-
 	wait
 	[ -n "${SIGKILL_KEEP:-}" ] || rm -rf "$w"

@@ -19,6 +19,10 @@
 #		it read since its last commit: the mock refuses the commit
 #		of a member leaving a group that is already rebalancing),
 #		and only the new bursts alert (--state).
+#   backlog	a dedup stage stopped while kcat holds records it has not
+#		yet written into the pipe (kv-match held back until then):
+#		not one of them is committed unread; the stage started
+#		again reads every keyed alert once in all.
 #
 # The data: 40 indicator addresses, bursts of 5 records 5 minutes apart
 # (shorter than the 1h window), bursts 3 hours apart, produced with a
@@ -105,6 +109,7 @@ until_() {
 # The cluster lives while fd 7 (its stdin) is open, at most 150 s.
 mkfifo "$w/mc.in"
 setsid "$MOCKCLUSTER" -t 420 logs1:4 alerts1:2 logs2:4 alerts2:2 out2:1 \
+    alerts3:1 out3:1 \
     <"$w/mc.in" >"$w/bootstrap" 2>"$w/mc.err" &
 mcpid=$!
 exec 7>"$w/mc.in"
@@ -356,6 +361,57 @@ else
 	    "alerts $k, read by dedup $d (as many); $(lines "$w/got4")" \
 	    "alerts, want 240; diff want got:"
 	diff "$w/want4" "$w/got4" | head -5
+fi
+
+# ---- backlog: a dedup stage stopped with records in kcat's hands ---------
+# kcat -C takes records from librdkafka in batches; stopped, it drops the
+# rest of the batch it holds, which must then not be committed.  The
+# first pipeline's kv-match is a wrapper that waits for $w/go before it
+# starts, so that kcat fills the pipe (64 KiB) and blocks writing with
+# the rest of the 600 keyed alerts in its hands; then SIGTERM, then go.
+cut -f2 "$w/data1" | "$KV_MATCH" -i "$INDEX" --window 0s --key >"$w/keyed3"
+produce alerts3 <"$w/keyed3"
+printf '#!/bin/sh\nn=200\nwhile [ ! -e "%s" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done\nexec "%s" "$@"\n' \
+    "$w/go" "$KV_MATCH" >"$w/slowkv"
+chmod +x "$w/slowkv"
+tail_topic out3
+real_kv=$KV_MATCH
+KV_MATCH=$w/slowkv
+start d3a dedup d3 alerts3 out3 "$w/state3" 0
+KV_MATCH=$real_kv
+# The consumer of d3a: its bytes written so far.  (kcat rewrites its
+# arguments: ps shows "group.id d3".)
+d3_written() {
+	_p=$(ps -eo pid=,args= | awk '/kcat .*group\.id.d3 .*alerts3/ &&
+	    !/awk/ { print $1; exit }')
+	[ -n "$_p" ] && awk '$1 == "wchar:" { print $2 }' "/proc/$_p/io"
+}
+filled() { [ "$(d3_written)" -ge 60000 ] 2>/dev/null; }
+if until_ 20 filled; then
+	signal TERM d3a
+	sleep 0.5
+	: >"$w/go"
+	stop d3a
+	sts3=$sts
+	start d3b dedup d3 alerts3 out3 "$w/state3" 0
+	# SIGUSR1 (read_all) before the script has set its traps would end
+	# it; by the time kcat writes to the log, they are set.
+	until_ 10 test -s "$w/d3b.err"
+	until_ 20 read_all_ 600 d3a d3b
+	stop d3b
+	sts3=$sts3$sts
+	bursts <"$w/out3.tail" >"$w/got3"
+	if [ "$sts3" = 00 ] && [ "$(records d3a d3b)" = 600 ] &&
+	    cmp -s "$w/want1" "$w/got3"; then
+		ok "dedup stage stopped with a batch in kcat's hands: all 600 keyed alerts read ($(records d3a) before the stop), 120 alerts"
+	else
+		ko "dedup stage stopped with a batch in kcat's hands: exits" \
+		    "'$sts3', keyed alerts read $(records d3a) + $(records d3b)," \
+		    "want 600 in all; $(lines "$w/got3") alerts, want 120"
+	fi
+else
+	ko "backlog: the dedup stage's kcat did not fill its pipe"
+	: >"$w/go"
 fi
 
 echo "kafka: $(($(date +%s) - t0)) s"

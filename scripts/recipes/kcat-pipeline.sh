@@ -65,11 +65,13 @@
 # the shell from expanding $ConnectionString).  kcat.conf.example adds the
 # timeouts Microsoft recommends for Event Hubs.
 #
-# Delivery: kcat commits the offsets of the records it has handed to the
-# pipe.  A clean stop (SIGTERM) loses nothing; a crash or SIGKILL loses
-# the records still in the pipes, and records read since the last commit
-# are read again after a restart (--state keeps those from alerting
-# twice).  Note that the consumer is started with -G alone: kcat refuses
+# Delivery: kcat commits the offsets of the records it has written into
+# the pipe (with PARTITION, only because librdkafka's automatic offset
+# store is turned off: kcat -C would otherwise commit, at a stop, every
+# record of the batch it held).  A clean stop (SIGTERM) loses nothing;
+# a crash or SIGKILL loses the records still in the pipes, and records
+# read since the last commit are read again after a restart (--state
+# keeps those from alerting twice).  Note that the consumer is started with -G alone: kcat refuses
 # -C together with -G ("Do not mix modes").
 #
 # Exit status: 0 when stopped by SIGTERM or SIGINT and every part ended
@@ -78,6 +80,13 @@
 # pipeline could not be set up.
 
 set -u
+
+# Until its parts run, a signal is kept, not fatal: SIGTERM or SIGINT stops
+# the pipeline as soon as it has started, and SIGHUP or SIGUSR1 (nothing
+# to reload or report yet) is dropped rather than ending the script.
+early_stop=0
+trap 'early_stop=1' TERM INT
+trap : HUP USR1
 
 prog=kcat-pipeline
 KCAT=${KCAT:-kcat}
@@ -104,7 +113,13 @@ case $PARTITION in
 *[!0-9]*)
 	echo "$prog: PARTITION: not a partition number: $PARTITION" >&2
 	exit 2;;
-*)	consume="-C -p $PARTITION -o stored -X group.id=$GROUP";;
+*)	# kcat -C stores each record's offset itself once the record is
+	# written out; librdkafka's own store, on by default, stores it
+	# when the record is handed to kcat, which after SIGTERM drops the
+	# rest of the batch it holds: every one of those would be committed
+	# unread, lost.
+	consume="-C -p $PARTITION -o stored -X group.id=$GROUP"
+	consume="$consume -X enable.auto.offset.store=false";;
 esac
 case $GROUP in
 *[[:space:]*?[]*)
@@ -211,6 +226,7 @@ stop() {
 trap stop TERM INT
 trap 'kill -HUP "$mpid" 2>/dev/null' HUP
 trap 'kill -USR1 "$mpid" 2>/dev/null' USR1
+[ "$early_stop" = 0 ] || stop
 
 # Wait until one of the three is gone (a trapped signal ends a wait early,
 # so the signals above are handled within a second).
