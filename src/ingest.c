@@ -593,7 +593,7 @@ ingest_add(struct ingest *in, const struct source_rec *r)
 	if (in->naddrs + in->npend > in->capaddrs) {
 		while (in->naddrs + in->npend > in->capaddrs)
 			in->capaddrs = in->capaddrs ? in->capaddrs * 2 : 1024;
-		in->addrs = xreallocarray(in->addrs, in->capaddrs,
+		in->addrs = xgrow(in->addrs, in->capaddrs,
 		    sizeof(*in->addrs));
 	}
 	memcpy(in->addrs + in->naddrs, in->pend, in->npend *
@@ -605,7 +605,7 @@ ingest_add(struct ingest *in, const struct source_rec *r)
 	if (*slot == UINT32_MAX) {
 		if (in->ncands == in->capcands) {
 			in->capcands = in->capcands ? in->capcands * 2 : 1024;
-			in->cands = xreallocarray(in->cands, in->capcands,
+			in->cands = xgrow(in->cands, in->capcands,
 			    sizeof(*in->cands));
 		}
 		*slot = (uint32_t)in->ncands;

@@ -45,6 +45,9 @@ struct input {
 	int		 fd;
 	int		 catching;	/* input_catch_signals() was called. */
 	sigset_t	 waitmask;	/* The mask to wait for input with. */
+	sigset_t	 caught;	/* The signals caught. */
+	int		 regular;	/* The input is a regular file. */
+	int		 signals_open;	/* The caught signals are let in. */
 	int		 stopping;
 	unsigned	 since;		/* Lines since signals were let in. */
 	uint64_t	 line_base;	/* Lines before the line reader's 1. */
@@ -109,8 +112,19 @@ input_poll_signals(struct input *in)
 {
 	if (!in->catching)
 		return 0;
-	let_in(in);
+	if (!in->signals_open)
+		let_in(in);
 	return deliver(in);
+}
+
+/* Block the caught signals again (after a regular file). */
+static void
+block_again(struct input *in)
+{
+	if (in->signals_open) {
+		sigprocmask(SIG_BLOCK, &in->caught, NULL);
+		in->signals_open = 0;
+	}
 }
 
 void
@@ -124,6 +138,9 @@ input_catch_signals(struct input *in)
 	sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	/* What a signal interrupts goes on (pselect(2) returns all the
+	   same). */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
@@ -134,6 +151,7 @@ input_catch_signals(struct input *in)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &in->waitmask);
+	in->caught = block;
 	in->catching = 1;
 }
 
@@ -141,7 +159,10 @@ input_catch_signals(struct input *in)
  * Before a read of fd that may block: the program finishes its deferred
  * work, then we wait until fd is readable with the signals let in, so
  * that a signal can never slip in between the check of its flag and a
- * read that blocks.  Returns -1 when reading is to stop.
+ * read that blocks.  A regular file never keeps a read waiting: while it
+ * is read the signals stay let in (their handlers only set flags), and
+ * their flags are taken here, without a system call.  Returns -1 when
+ * reading is to stop.
  */
 static int
 before_read(void *arg, int fd)
@@ -156,6 +177,10 @@ before_read(void *arg, int fd)
 		return -1;
 	if (!in->catching)
 		return 0;
+	if (in->regular && !in->signals_open) {
+		sigprocmask(SIG_SETMASK, &in->waitmask, NULL);
+		in->signals_open = 1;
+	}
 	for (;;) {
 		if (deliver(in))
 			return -1;
@@ -163,7 +188,7 @@ before_read(void *arg, int fd)
 			in->stopping = 1;
 			return -1;
 		}
-		if (fd >= FD_SETSIZE)
+		if (in->signals_open || fd >= FD_SETSIZE)
 			return 0;
 		FD_ZERO(&rfds);
 		FD_SET(fd, &rfds);
@@ -579,6 +604,7 @@ open_input(struct input *in, const char *path)
 		}
 		if (S_ISFIFO(st.st_mode))
 			(void)fcntl(in->fd, F_SETPIPE_SZ, PIPE_SIZE);
+		in->regular = S_ISREG(st.st_mode);
 	}
 	return 0;
 }
@@ -589,6 +615,8 @@ close_input(struct input *in)
 	int	 e = errno;
 
 	lr_detach(in->lr);
+	block_again(in);
+	in->regular = 0;
 	in->bytes += in->raw_bytes + lr_bytes(in->lr) - in->lr_bytes0;
 	in->raw_bytes = 0;
 	in->lr_bytes0 = lr_bytes(in->lr);

@@ -8,8 +8,10 @@
  * switches to discarding until the next newline.
  *
  * Read-ahead (regular files, when enabled): a thread reads the file into
- * a ring of NCHUNK chunks while lines are handed out, so that the copy
- * out of the page cache runs on another core.  Each chunk has HEADROOM
+ * a ring of NCHUNK chunks of LR_CHUNK_READS times the read size while lines
+ * are handed out, so that the copy out of the page cache runs on another
+ * core (large chunks: fewer hand-overs, each a wake-up of the other
+ * thread).  Each chunk has HEADROOM
  * bytes in front of its data, where the unfinished line of the previous
  * region is copied, so that lines are contiguous without copying the
  * data itself; a longer rest goes, with the chunk's data, to the reader's
@@ -360,7 +362,7 @@ start_thread(struct lreader *lr)
 
 	if (!lr->readahead || fstat(lr->fd, &st) == -1 || !S_ISREG(st.st_mode))
 		return;
-	lr->chunksize = lr->readsize;
+	lr->chunksize = lr->readsize * LR_CHUNK_READS;
 	for (i = 0; i < NCHUNK; i++) {
 		free(lr->chunk[i].mem);
 		lr->chunk[i].mem = xmalloc(HEADROOM + lr->chunksize);

@@ -36,9 +36,11 @@ void	 lr_free(struct lreader *lr);
  * next lr_reset().  Other descriptors are read with read(2) as they are.
  * The thread reads whenever a chunk is free: the hook of
  * lr_set_before_read() then decides when what it read is taken, not
- * when the descriptor is read.
+ * when the descriptor is read.  Its reads are of LR_CHUNK_READS times
+ * readsize (fewer hand-overs between the threads).
  */
 void	 lr_set_readahead(struct lreader *lr, int on);
+#define LR_CHUNK_READS	4
 
 /*
  * Map regular files (window > 0) in windows of about window bytes (plus

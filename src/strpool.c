@@ -108,7 +108,7 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 
 		while (cap < sp->len + need)
 			cap *= 2;
-		sp->buf = xreallocarray(sp->buf, cap, 1);
+		sp->buf = xgrow(sp->buf, cap, 1);
 		sp->cap = cap;
 	}
 	ref = (uint32_t)sp->len;
@@ -178,7 +178,7 @@ strpool_count(const struct strpool *sp)
 void
 strpool_compact(struct strpool *sp, const unsigned char *keep)
 {
-	unsigned char *out = xmalloc(sp->len ? sp->len : 1);
+	unsigned char *out = xgrow(NULL, sp->len ? sp->len : 1, 1);
 	size_t	 off, n = 0, sz;
 	uint32_t l32, count = 0;
 

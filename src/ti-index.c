@@ -217,6 +217,7 @@ main(int argc, char *argv[])
 	enum mode m;
 
 	xalloc_exit_on_failure("ti-index");
+	xalloc_big_tables();
 	m = options(argc, argv, &bo, &opts);
 	argc -= optind;
 	argv += optind;

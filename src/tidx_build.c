@@ -123,7 +123,7 @@ tidx_builder_record(struct tidx_builder *b, const struct tidx_rec_ref *in)
 		return -1;
 	if (b->nrecs == b->caprecs) {
 		b->caprecs = b->caprecs ? b->caprecs * 2 : 1024;
-		b->recs = xreallocarray(b->recs, b->caprecs, TIDX_REC_SIZE);
+		b->recs = xgrow(b->recs, b->caprecs, TIDX_REC_SIZE);
 	}
 	r = b->recs + b->nrecs * TIDX_REC_SIZE;
 	tidx_wr64(r + TIDX_REC_TIME, (uint64_t)in->time_generated);
@@ -146,7 +146,7 @@ add_entry(struct tidx_builder *b, const struct addr *a, unsigned plen,
 		return TIDX_ERR_TOOBIG;
 	if (b->nents == b->capents) {
 		b->capents = b->capents ? b->capents * 2 : 1024;
-		b->ents = xreallocarray(b->ents, b->capents, sizeof(*e));
+		b->ents = xgrow(b->ents, b->capents, sizeof(*e));
 	}
 	e = &b->ents[b->nents++];
 	e->text = text;
@@ -359,7 +359,7 @@ cmp_pfx(const void *x, const void *y)
 static struct pfx *
 sorted_prefixes(const struct tidx_builder *b, int v4, size_t *n)
 {
-	struct pfx *p = xreallocarray(NULL, b->nents ? b->nents : 1,
+	struct pfx *p = xgrow(NULL, b->nents ? b->nents : 1,
 	    sizeof(*p));
 	size_t	 i, k = 0;
 
@@ -572,7 +572,7 @@ entries(const struct tidx_builder *b)
 	unsigned char *ents;
 	uint64_t i;
 
-	ents = xreallocarray(NULL, b->nents ? b->nents : 1, TIDX_ENT_SIZE);
+	ents = xgrow(NULL, b->nents ? b->nents : 1, TIDX_ENT_SIZE);
 	for (i = 0; i < b->nents; i++) {
 		tidx_wr32(ents + i * TIDX_ENT_SIZE + TIDX_ENT_REC,
 		    b->ents[i].rec);

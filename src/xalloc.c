@@ -6,6 +6,9 @@
 
 #include <sys/mman.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "xalloc.h"
 
 #define HUGE_PAGE	((uintptr_t)2 << 20)
+#define MAPPED_MIN	(1024 * 1024)
 
 static void (*oom_handler)(void) = abort;
 
@@ -80,6 +84,43 @@ xreallocarray(void *p, size_t n, size_t size)
 		total = 1;
 	if ((p = realloc(p, total)) == NULL)
 		oom();
+	return p;
+}
+
+static int big_tables;	/* Allocations of MAPPED_MIN and more are mapped. */
+
+void
+xalloc_big_tables(void)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+	big_tables = mallopt(M_MMAP_THRESHOLD, MAPPED_MIN) == 1;
+#endif
+}
+
+/*
+ * The advice covers the whole pages of the block, which are its whole
+ * mapping: advice on a part would split the mapping, and the next
+ * mremap(2) of the block, which must find one mapping, would fail into a
+ * copy.
+ */
+void *
+xgrow(void *p, size_t n, size_t size)
+{
+	uintptr_t pg, lo, hi;
+
+	p = xreallocarray(p, n, size);
+#ifdef MADV_HUGEPAGE
+	if (big_tables && n * size >= 2 * HUGE_PAGE) {
+		pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+		lo = (uintptr_t)p & ~(pg - 1);
+		hi = ((uintptr_t)p + n * size + pg - 1) & ~(pg - 1);
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
+#else
+	(void)pg;
+	(void)lo;
+	(void)hi;
+#endif
 	return p;
 }
 

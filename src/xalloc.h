@@ -36,6 +36,21 @@ char	*xstrndup(const char *s, size_t n);
  * first touched.
  */
 void	 xalloc_huge(void *p, size_t n);
+/*
+ * xreallocarray() for an array that grows as it is filled, such as a
+ * table of millions of records: past a few MiB, its memory asks for
+ * transparent huge pages, so that filling it takes one page fault per
+ * 2 MiB rather than per 4 KiB.
+ */
+void	*xgrow(void *p, size_t n, size_t size);
+
+/*
+ * For a program that builds big tables: every allocation of 1 MiB or
+ * more gets a mapping of its own (glibc's M_MMAP_THRESHOLD, fixed rather
+ * than raised as memory is freed), so that a table that grows is moved by
+ * remapping its pages, not copied into new ones.
+ */
+void	 xalloc_big_tables(void);
 
 /* Allocation functions for yajl_alloc() and yajl_gen_alloc(). */
 extern yajl_alloc_funcs xalloc_yajl_funcs;

@@ -902,6 +902,45 @@ START_TEST(signal_lines)
 }
 END_TEST
 
+/*
+ * A regular file is read with the signals let in (no pselect(2)): a
+ * signal raised while a line is handled still comes to between(), and
+ * SIGTERM stops the reading, on every way of reading a file; afterwards
+ * the signals are blocked again.
+ */
+START_TEST(signal_regular_files)
+{
+	struct buf b = { 0 };
+	struct tr *t;
+	enum how how;
+	sigset_t now;
+
+	b_recs(&b, 0, 400, "\n");
+	for (how = FILE_PLAIN; how <= FILE_MAP; how++) {
+		t = tr_new();
+		t->raise_sig = SIGUSR1;
+		run_catching(b.p, b.len, how, 64, t);
+		ck_assert_uint_eq(t->sigs, INPUT_SIG_USR1);
+		assert_once(t, 0, 400);
+		ck_assert(!input_stopped(t->in));
+		sigprocmask(SIG_SETMASK, NULL, &now);
+		ck_assert(sigismember(&now, SIGTERM));
+		ck_assert(sigismember(&now, SIGUSR1));
+		tr_free(t);
+
+		t = tr_new();
+		t->raise_sig = SIGTERM;
+		t->stop_on_term = 1;
+		run_catching(b.p, b.len, how, 64, t);
+		ck_assert_uint_eq(t->sigs, INPUT_SIG_TERM);
+		ck_assert(input_stopped(t->in));
+		ck_assert_uint_lt(t->nlines, 400);
+		tr_free(t);
+	}
+	free(b.p);
+}
+END_TEST
+
 /* The same with a document open: SIGHUP, then SIGTERM stops it. */
 START_TEST(signal_document)
 {
@@ -1041,6 +1080,7 @@ input_suite(void)
 	tc = tcase_create("Signals");
 	tcase_add_checked_fixture(tc, sig_setup, sig_teardown);
 	tcase_add_test(tc, signal_lines);
+	tcase_add_test(tc, signal_regular_files);
 	tcase_add_test(tc, signal_document);
 	tcase_add_test(tc, signal_stalled_error_line);
 	tcase_add_test(tc, between_stops);

@@ -842,6 +842,61 @@ START_TEST(test_xalloc_yajl_funcs)
 }
 END_TEST
 
+/*
+ * The mapping of /proc/self/maps that holds address a: *lo and *hi; 0,
+ * or -1 when there is none (or no /proc).
+ */
+static int
+mapping_of(uintptr_t a, uintptr_t *lo, uintptr_t *hi)
+{
+	FILE	*f = fopen("/proc/self/maps", "r");
+	unsigned long l, h;
+	char	 line[512];
+	int	 rc = -1;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%lx-%lx", &l, &h) == 2 && a >= l && a < h) {
+			*lo = l;
+			*hi = h;
+			rc = 0;
+			break;
+		}
+	fclose(f);
+	return rc;
+}
+
+/*
+ * xgrow() keeps the contents as the block grows to 64 MiB, and its huge
+ * page advice leaves the block in one mapping (advice on a part of it
+ * would split it, and the next mremap(2) would fail into a copy).
+ */
+START_TEST(xgrow_one_mapping)
+{
+	size_t	 n = 1024, i, old = 0;
+	unsigned char *p = NULL;
+	uintptr_t lo, hi;
+
+	xalloc_big_tables();
+	while (n <= ((size_t)64 << 20)) {
+		p = xgrow(p, n, 1);
+		for (i = old; i < n; i += 4096)
+			p[i] = (unsigned char)(i >> 12);
+		for (i = 0; i < n; i += 4096)
+			ck_assert_uint_eq(p[i], (unsigned char)(i >> 12));
+		if (n >= ((size_t)4 << 20) &&
+		    mapping_of((uintptr_t)p, &lo, &hi) == 0) {
+			ck_assert_uint_le(lo, (uintptr_t)p);
+			ck_assert_uint_ge(hi, (uintptr_t)p + n);
+		}
+		old = n;
+		n *= 2;
+	}
+	free(p);
+}
+END_TEST
+
 /* Exit tests: each must end in the handler's _exit(3). */
 START_TEST(xalloc_overflow_exits)
 {
@@ -945,6 +1000,7 @@ misc_suite(void)
 	tcase_add_test(tc, jout_huge_object);
 	tcase_add_test(tc, jout_dev_full);
 	tcase_add_test(tc, jout_closed_pipe);
+	tcase_add_test(tc, xgrow_one_mapping);
 	tcase_add_exit_test(tc, xalloc_overflow_exits, 3);
 	tcase_add_exit_test(tc, xalloc_overflow_max_exits, 3);
 #ifndef UNDER_ASAN
