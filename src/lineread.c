@@ -85,6 +85,7 @@ struct lreader {
 	unsigned	 next;		/* The chunk to take next. */
 	size_t		 chunksize;
 	struct chunk	 chunk[NCHUNK];
+	char		*ring;		/* The chunks' memory, or NULL. */
 	pthread_t	 thread;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
@@ -286,14 +287,11 @@ start_mapping(struct lreader *lr)
 void
 lr_free(struct lreader *lr)
 {
-	unsigned i;
-
 	if (lr == NULL)
 		return;
 	stop_thread(lr);
 	stop_mapping(lr);
-	for (i = 0; i < NCHUNK; i++)
-		free(lr->chunk[i].mem);
+	free(lr->ring);
 	free(lr->buf);
 	free(lr);
 }
@@ -363,11 +361,15 @@ start_thread(struct lreader *lr)
 	if (!lr->readahead || fstat(lr->fd, &st) == -1 || !S_ISREG(st.st_mode))
 		return;
 	lr->chunksize = lr->readsize * LR_CHUNK_READS;
-	for (i = 0; i < NCHUNK; i++) {
-		free(lr->chunk[i].mem);
-		lr->chunk[i].mem = xmalloc(HEADROOM + lr->chunksize);
-		lr->chunk[i].full = 0;
+	if (lr->ring == NULL) {
+		/* Once, in huge pages: fresh memory costs a fault a page. */
+		lr->ring = xmalloc_huge(NCHUNK * (HEADROOM + lr->chunksize));
+		for (i = 0; i < NCHUNK; i++)
+			lr->chunk[i].mem = lr->ring + i * (HEADROOM +
+			    lr->chunksize);
 	}
+	for (i = 0; i < NCHUNK; i++)
+		lr->chunk[i].full = 0;
 	lr->next = 0;
 	lr->stop = 0;
 	pthread_mutex_init(&lr->mu, NULL);

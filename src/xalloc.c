@@ -9,6 +9,7 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,22 @@ xreallocarray(void *p, size_t n, size_t size)
 		total = 1;
 	if ((p = realloc(p, total)) == NULL)
 		oom();
+	return p;
+}
+
+void *
+xmalloc_huge(size_t n)
+{
+	void	*p;
+	int	 e;
+
+	n = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	if ((e = posix_memalign(&p, HUGE_PAGE, n ? n : HUGE_PAGE)) != 0) {
+		errno = e;
+		oom();
+		return NULL;
+	}
+	xalloc_huge(p, n);
 	return p;
 }
 

@@ -897,6 +897,26 @@ START_TEST(xgrow_one_mapping)
 }
 END_TEST
 
+/* xmalloc_huge(): on a huge page boundary, every byte asked for usable. */
+START_TEST(xmalloc_huge_aligned)
+{
+	static const size_t sizes[] = { 0, 1, 4096, ((size_t)2 << 20) + 1,
+	    (size_t)5 << 20 };
+	unsigned char *p;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		p = xmalloc_huge(sizes[i]);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq((uintptr_t)p % ((uintptr_t)2 << 20), 0);
+		memset(p, 0xa5, sizes[i]);
+		if (sizes[i] > 0)
+			ck_assert_uint_eq(p[sizes[i] - 1], 0xa5);
+		free(p);
+	}
+}
+END_TEST
+
 /* Exit tests: each must end in the handler's _exit(3). */
 START_TEST(xalloc_overflow_exits)
 {
@@ -1001,6 +1021,7 @@ misc_suite(void)
 	tcase_add_test(tc, jout_dev_full);
 	tcase_add_test(tc, jout_closed_pipe);
 	tcase_add_test(tc, xgrow_one_mapping);
+	tcase_add_test(tc, xmalloc_huge_aligned);
 	tcase_add_exit_test(tc, xalloc_overflow_exits, 3);
 	tcase_add_exit_test(tc, xalloc_overflow_max_exits, 3);
 #ifndef UNDER_ASAN
