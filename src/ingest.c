@@ -1189,11 +1189,18 @@ struct amap {
 	size_t		 cap;
 };
 
+/* Where the probes for ca begin. */
+static size_t
+amap_home(const struct amap *m, const struct caddr *ca)
+{
+	return (hash_bytes(ca->a.b, 16) ^ ca->plen) & (m->cap - 1);
+}
+
 static size_t
 amap_slot(const struct ingest *in, const struct amap *m,
     const struct caddr *ca)
 {
-	size_t	 i = (hash_bytes(ca->a.b, 16) ^ ca->plen) & (m->cap - 1);
+	size_t	 i = amap_home(m, ca);
 	const struct caddr *k;
 
 	for (; m->e[i].a != 0; i = (i + 1) & (m->cap - 1)) {
@@ -1202,6 +1209,23 @@ amap_slot(const struct ingest *in, const struct amap *m,
 			break;
 	}
 	return i;
+}
+
+/*
+ * The loops over the candidates look up their addresses in a map of
+ * hundreds of MB, a cache miss each: the first slot of the candidate
+ * AMAP_AHEAD places on is fetched while this one is handled.
+ */
+#define AMAP_AHEAD	8
+
+static void
+amap_prefetch(const struct ingest *in, const struct amap *m, size_t i)
+{
+	const struct cand *c;
+
+	if (i < in->ncands && (c = &in->cands[i])->acount > 0)
+		__builtin_prefetch(&m->e[amap_home(m,
+		    &in->addrs[c->afirst])]);
 }
 
 void
@@ -1261,6 +1285,7 @@ choose(struct ingest *in, struct amap *m)
 	for (i = 0; i < in->ncands; i++) {
 		const struct cand *c = &in->cands[i];
 
+		amap_prefetch(in, m, i + AMAP_AHEAD);
 		for (j = 0; j < c->acount; j++) {
 			const struct caddr *ca = &in->addrs[c->afirst + j];
 
@@ -1367,8 +1392,10 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	amap_init(&m, drop_inactive(in));
 	choose(in, &m);
 	/* Winners in first-seen order. */
-	for (i = 0; i < in->ncands && rc == TIDX_OK; i++)
+	for (i = 0; i < in->ncands && rc == TIDX_OK; i++) {
+		amap_prefetch(in, &m, i + AMAP_AHEAD);
 		rc = emit(in, b, &m, i);
+	}
 	free(m.e);
 	drop_rows(in);
 	return rc;
