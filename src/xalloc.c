@@ -123,20 +123,15 @@ xalloc_big_tables(void)
 void *
 xgrow(void *p, size_t n, size_t size)
 {
-	uintptr_t pg, lo, hi;
-
 	p = xreallocarray(p, n, size);
 #ifdef MADV_HUGEPAGE
 	if (big_tables && n * size >= 2 * HUGE_PAGE) {
-		pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-		lo = (uintptr_t)p & ~(pg - 1);
-		hi = ((uintptr_t)p + n * size + pg - 1) & ~(pg - 1);
+		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+		uintptr_t lo = (uintptr_t)p & ~(pg - 1);
+		uintptr_t hi = ((uintptr_t)p + n * size + pg - 1) & ~(pg - 1);
+
 		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
 	}
-#else
-	(void)pg;
-	(void)lo;
-	(void)hi;
 #endif
 	return p;
 }

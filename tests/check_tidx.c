@@ -1849,20 +1849,69 @@ crowd_key(size_t i)
 	return 0x0B000000u | x;
 }
 
+/*
+ * Set the probe limit of the hash section whose entry is at e to each of
+ * lims[0 .. nlims - 1], then back to built, and look up key(0) ..
+ * key(nkeys - 1) each time: tidx_lookup() must answer as the documented
+ * walk does.  found and missed count the documented answers; at the
+ * built limit the index must verify.
+ */
+static void
+limits_as_documented(unsigned char *buf, size_t len, size_t e,
+    const uint32_t *lims, size_t nlims, uint32_t built,
+    void (*key)(size_t, struct addr *), size_t nkeys, uint64_t *found,
+    uint64_t *missed)
+{
+	struct layout	 l;
+	struct tidx	*x;
+	struct addr	 a;
+	uint32_t	 probes;
+	int64_t		 want, got;
+	size_t		 li, n;
+
+	for (li = 0; li <= nlims; li++) {
+		put32(buf + e + 28, li < nlims ? lims[li] : built);
+		fix_hcrc(buf, len);
+		ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+		layout_read(&l, buf, len);
+		for (n = 0; n < nkeys; n++) {
+			key(n, &a);
+			want = spec_lookup(&l, &a, &probes);
+			got = tidx_lookup(x, &a);
+			if (got != want)
+				ck_abort_msg("limit %u key %zu: %lld, "
+				    "documented %lld", le32(buf + e + 28), n,
+				    (long long)got, (long long)want);
+			if (want >= 0)
+				(*found)++;
+			else
+				(*missed)++;
+		}
+		if (li == nlims)
+			ck_assert_int_eq(tidx_verify(x), TIDX_OK);
+		tidx_close(x);
+	}
+}
+
+/* Key n: the 5,000 crowded keys with their neighbours, then random. */
+static void
+crowd_or_random4(size_t n, struct addr *a)
+{
+	addr_from_v4(a, n < 3 * 5000 ? crowd_key(n / 3) +
+	    (uint32_t)(n % 3) - 1 : (uint32_t)rnd(&seed));
+}
+
 START_TEST(test_line_lookup_as_documented)
 {
 	struct tidx_builder *b = tidx_builder_new();
 	struct trec r;
-	struct layout	 l;
-	struct tidx	*x;
 	struct addr	 a;
 	char		 path[PATH_MAX];
 	unsigned char	*buf;
 	static const uint32_t lims[] = { 0, 1, 2, 3, 6, 7, 8, 9, 15, 16, 17 };
-	uint32_t	 probes, k, built;
+	uint32_t	 built;
 	uint64_t	 found = 0, missed = 0, full = 0;
-	size_t		 len, i, j, e, li;
-	int64_t		 want, got;
+	size_t		 len, i, j, e;
 
 	memset(&r, 0, sizeof(r));
 	r.expiration = INT64_MAX;
@@ -1892,32 +1941,8 @@ START_TEST(test_line_lookup_as_documented)
 	}
 	ck_assert_uint_gt(full, 10);
 	seed = 7;
-	for (li = 0; li <= sizeof(lims) / sizeof(lims[0]); li++) {
-		put32(buf + e + 28, li < sizeof(lims) / sizeof(lims[0]) ?
-		    lims[li] : built);
-		fix_hcrc(buf, len);
-		ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
-		layout_read(&l, buf, len);
-		for (i = 0; i < 5000 + 20000; i++)
-			for (j = 0; j < (i < 5000 ? 3 : 1); j++) {
-				k = i < 5000 ? crowd_key(i) + (uint32_t)j - 1 :
-				    (uint32_t)rnd(&seed);
-				addr_from_v4(&a, k);
-				want = spec_lookup(&l, &a, &probes);
-				got = tidx_lookup(x, &a);
-				if (got != want)
-					ck_abort_msg("limit %u key %08x: %lld, "
-					    "documented %lld", le32(buf + e + 28),
-					    k, (long long)got, (long long)want);
-				if (want >= 0)
-					found++;
-				else
-					missed++;
-			}
-		if (li == sizeof(lims) / sizeof(lims[0]))
-			ck_assert_int_eq(tidx_verify(x), TIDX_OK);
-		tidx_close(x);
-	}
+	limits_as_documented(buf, len, e, lims, sizeof(lims) / sizeof(lims[0]),
+	    built, crowd_or_random4, 3 * 5000 + 20000, &found, &missed);
 	free(buf);
 	/* Short limits miss some indexed addresses, the built one none. */
 	ck_assert_uint_gt(found, 5000);
@@ -1949,20 +1974,36 @@ crowd_key6(size_t i, struct addr *a)
 	a->b[15] = (uint8_t)k;
 }
 
+/* Key n: the 4,000 crowded keys with their neighbours, then random. */
+static void
+crowd_or_random6(size_t n, struct addr *a)
+{
+	uint64_t v;
+
+	if (n < 3 * 4000) {
+		crowd_key6(n / 3, a);
+		a->b[15] = (uint8_t)(a->b[15] + n % 3 - 1);
+	} else {
+		v = rnd(&seed);
+		memcpy(a->b, &v, 8);
+		v = rnd(&seed);
+		memcpy(a->b + 8, &v, 8);
+		a->b[0] = 0x20;		/* Not IPv4-mapped. */
+	}
+}
+
 START_TEST(test_bucket_lookup_as_documented)
 {
 	struct tidx_builder *b = tidx_builder_new();
 	struct trec r;
-	struct layout	 l;
 	struct tidx	*x;
 	struct addr	 a;
 	char		 path[PATH_MAX];
 	unsigned char	*buf;
 	static const uint32_t lims[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
-	uint32_t	 probes, built;
+	uint32_t	 built;
 	uint64_t	 found = 0, missed = 0, full = 0, bk;
-	size_t		 len, i, j, e, li;
-	int64_t		 want, got;
+	size_t		 len, i, e;
 
 	memset(&r, 0, sizeof(r));
 	r.expiration = INT64_MAX;
@@ -1987,41 +2028,8 @@ START_TEST(test_bucket_lookup_as_documented)
 		full += le32(buf + sec_off(buf, TIDX_HASH6) + bk * 64 + 56) != 0;
 	ck_assert_uint_gt(full, 10);
 	seed = 11;
-	for (li = 0; li <= sizeof(lims) / sizeof(lims[0]); li++) {
-		put32(buf + e + 28, li < sizeof(lims) / sizeof(lims[0]) ?
-		    lims[li] : built);
-		fix_hcrc(buf, len);
-		ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
-		layout_read(&l, buf, len);
-		for (i = 0; i < 4000 + 10000; i++)
-			for (j = 0; j < (i < 4000 ? 3 : 1); j++) {
-				if (i < 4000) {
-					crowd_key6(i, &a);
-					a.b[15] = (uint8_t)(a.b[15] + j - 1);
-				} else {
-					uint64_t v = rnd(&seed);
-
-					memcpy(a.b, &v, 8);
-					v = rnd(&seed);
-					memcpy(a.b + 8, &v, 8);
-					a.b[0] = 0x20;	/* Not IPv4-mapped. */
-				}
-				want = spec_lookup(&l, &a, &probes);
-				got = tidx_lookup(x, &a);
-				if (got != want)
-					ck_abort_msg("limit %u key %zu/%zu: %lld, "
-					    "documented %lld", le32(buf + e + 28),
-					    i, j, (long long)got,
-					    (long long)want);
-				if (want >= 0)
-					found++;
-				else
-					missed++;
-			}
-		if (li == sizeof(lims) / sizeof(lims[0]))
-			ck_assert_int_eq(tidx_verify(x), TIDX_OK);
-		tidx_close(x);
-	}
+	limits_as_documented(buf, len, e, lims, sizeof(lims) / sizeof(lims[0]),
+	    built, crowd_or_random6, 3 * 4000 + 10000, &found, &missed);
 	/* Short limits miss some indexed addresses, the built one none. */
 	ck_assert_uint_gt(found, 4000);
 	ck_assert_uint_lt(found, 9 * 4000);
