@@ -37,9 +37,10 @@ struct match {
 	struct dstage	*ds;		/* --dedup-only, else NULL. */
 	struct match_opts opts;
 	struct match_counters c;
-	/* The lines that wait, oldest first: a ring of MATCH_LAG. */
+	/* The lines that wait, oldest first: a ring of MATCH_LAG.  The
+	   newest unfetched of them are not prefetched yet. */
 	struct pending	 pend[MATCH_LAG];
-	unsigned	 phead, pcount;
+	unsigned	 phead, pcount, unfetched;
 	uint64_t	 seq;		/* match_line() calls so far. */
 	const struct pending *cur;	/* The one parsed in full, its lookups
 					   done; or NULL. */
@@ -303,8 +304,28 @@ finish_oldest(struct match *m)
 	struct pending *p = &m->pend[m->phead];
 
 	m->phead = (m->phead + 1) % MATCH_LAG;
-	m->pcount--;
+	if (m->unfetched > --m->pcount)
+		m->unfetched = m->pcount;
 	finish(m, p);
+}
+
+/*
+ * Prefetch the slots of the lines not prefetched yet, all at once: a
+ * prefetch into a large index waits for its address translation, and
+ * translations issued together overlap where one a line would not.
+ */
+static void
+prefetch_unfetched(struct match *m)
+{
+	unsigned k, i;
+	const struct pending *p;
+
+	for (k = m->pcount - m->unfetched; k < m->pcount; k++) {
+		p = &m->pend[(m->phead + k) % MATCH_LAG];
+		for (i = 0; i < p->naddrs; i++)
+			tidx_prefetch(m->ix, &p->a[i]);
+	}
+	m->unfetched = 0;
 }
 
 void
@@ -364,10 +385,10 @@ dedup_line(struct match *m, const char *name, uint64_t lineno,
 }
 
 /*
- * The fast path lists the caller addresses and prefetches their slots;
- * the lookups wait until MATCH_LAG more lines have been scanned (or
- * match_flush()), so that the cache misses of several lines overlap each
- * other and useful work.  Lines are still finished in input order: the
+ * The fast path lists the caller addresses; their slots are prefetched
+ * MATCH_GROUP lines at a time, and the lookups wait until MATCH_LAG more
+ * lines have been scanned (or match_flush()), so that the cache misses of
+ * several lines overlap each other and useful work.  Lines are still finished in input order: the
  * ones that wait always go first.
  */
 void
@@ -397,10 +418,8 @@ match_line(struct match *m, const char *name, uint64_t lineno,
 		finish_oldest(m);
 	p = &m->pend[(m->phead + m->pcount) % MATCH_LAG];
 	for (i = n = 0; i < nhits; i++)
-		if (addr_parse(hits[i].p, hits[i].len, &p->a[n]) == 0) {
-			tidx_prefetch(m->ix, &p->a[n]);
+		if (addr_parse(hits[i].p, hits[i].len, &p->a[n]) == 0)
 			n++;
-		}
 	m->c.lookups += n;
 	if (n == 0) {
 		if (blank(line, len))
@@ -421,6 +440,8 @@ match_line(struct match *m, const char *name, uint64_t lineno,
 	p->len = len;
 	p->lineno = lineno;
 	p->naddrs = n;
+	if (++m->unfetched == MATCH_GROUP)
+		prefetch_unfetched(m);
 }
 
 void

@@ -88,8 +88,16 @@ struct match *match_new(struct tidx *ix, struct dedup *dd, struct jout *out,
 	    const struct match_opts *opts);
 void	 match_free(struct match *m);
 
-/* Lines whose lookups may wait, prefetched, before they are finished. */
-#define MATCH_LAG	8
+/*
+ * Lines whose lookups may wait, prefetched, before they are finished; and
+ * how many of them are prefetched together (see match.c).
+ */
+#ifndef MATCH_LAG
+#define MATCH_LAG	16
+#endif
+#ifndef MATCH_GROUP
+#define MATCH_GROUP	4
+#endif
 
 /*
  * Take one line (len bytes, no line end) of input name, line lineno.  Its

@@ -12,6 +12,8 @@
  * itself is what must fail) and expects a status, never a crash.  Files
  * live in a mkdtemp(3) directory that the unchecked fixture removes.
  */
+#define _DEFAULT_SOURCE		/* madvise(2), MAP_ANONYMOUS, MADV_HUGEPAGE. */
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -551,6 +553,65 @@ START_TEST(test_info_extreme_params)
 	ck_assert_int_eq(info.lookback, 0);
 	ck_assert_int_ge(look(x, "fe80::1"), 0);
 	tidx_close(x);
+}
+END_TEST
+
+/*
+ * The VmFlags of the mapping of path in /proc/self/smaps: 1 when they
+ * hold flag, 0 when not, -1 when there is no such mapping (or no /proc).
+ */
+static int
+map_has_flag(const char *path, const char *flag)
+{
+	FILE	*f = fopen("/proc/self/smaps", "r");
+	char	 line[PATH_MAX + 256];
+	unsigned long lo, hi;
+	size_t	 n = strlen(path), l;
+	int	 in = 0, rc = -1;
+
+	if (f == NULL)
+		return -1;
+	while (rc == -1 && fgets(line, sizeof(line), f) != NULL) {
+		l = strcspn(line, "\n");
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = l > n && strncmp(line + l - n, path, n) == 0;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0)
+			rc = strstr(line, flag) != NULL;
+	}
+	fclose(f);
+	return rc;
+}
+
+/*
+ * tidx_open() asks for huge pages on the index's mapping, so that pages
+ * read in from disk come in 2 MiB folios and lookups take fewer page
+ * walks.  Skipped where the kernel takes no such advice.
+ */
+START_TEST(test_open_advises_huge_pages)
+{
+	struct tidx_params p = { 0, 0, 0 };
+	struct tidx	*x;
+	char		 path[PATH_MAX];
+	void		*probe;
+	int		 took, rc;
+
+	probe = mmap(NULL, 1 << 21, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	ck_assert(probe != MAP_FAILED);
+	took = madvise(probe, 1 << 21, MADV_HUGEPAGE) == 0;
+	munmap(probe, 1 << 21);
+	if (!took)
+		return;
+	mkpath(path, "huge.idx");
+	build_small(path, &p);
+	ck_assert_int_eq(tidx_open(path, &x), TIDX_OK);
+	rc = map_has_flag(path, " hg");
+	tidx_close(x);
+	if (rc == -1 && access("/proc/self/smaps", R_OK) != 0)
+		return;			/* No /proc. */
+	ck_assert_msg(rc == 1, "the index mapping has no huge page advice "
+	    "(%s)", rc == 0 ? "VmFlags without hg" : "no mapping found");
+	ck_assert_int_eq(map_has_flag(path, " hg"), -1);	/* Closed. */
 }
 END_TEST
 
@@ -2155,6 +2216,7 @@ tidx_suite(void)
 	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
 	tcase_add_checked_fixture(tc, small_setup, small_teardown);
 	tcase_add_test(tc, test_lookup_hits);
+	tcase_add_test(tc, test_open_advises_huge_pages);
 	tcase_add_test(tc, test_lookup_other_spellings);
 	tcase_add_test(tc, test_lookup_one_bit_off);
 	tcase_add_test(tc, test_lookup_random_misses);
