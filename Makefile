@@ -35,8 +35,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN) -pthread
 # ---- Sources -------------------------------------------------------------
 
 # The modules both programs and the tests link (libtikv.a).
-LIB_SRCS = src/addr.c src/afile.c src/akey.c src/alert.c src/cli.c \
-	   src/crc32c.c src/dedup.c src/diag.c src/dstage.c src/feed.c \
+LIB_SRCS = src/addr.c src/afile.c src/ahead.c src/akey.c src/alert.c \
+	   src/cli.c src/crc32c.c src/dedup.c src/diag.c src/dstage.c src/feed.c \
 	   src/hash.c src/ingest.c src/source.c src/src_csv.c src/src_list.c \
 	   src/src_misp.c src/src_sentinel.c src/src_spamhaus.c src/src_stix.c \
 	   src/src_suricata.c src/src_zeek.c \

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ahead.h"
 #include "diag.h"
 #include "feed.h"
 #include "input.h"
@@ -20,6 +21,7 @@
 struct feed {
 	struct ingest	*in;
 	struct input	*input;
+	struct ahead	*ahead;		/* Lines parsed ahead, or NULL. */
 	int		 resniff;	/* Tell it again from the next line. */
 	int		 exclude;	/* Reading an --exclude list. */
 	int		 progress;	/* Show progress on stderr. */
@@ -94,6 +96,27 @@ keep_first(struct feed *r, const char *line, size_t len, int doc)
 	r->firstdoc = doc;
 }
 
+/* A row line parsed ahead (ahead.h), taken in its turn. */
+static void
+take_line(void *arg, const char *line, size_t len, uint64_t lineno,
+    const struct ingest_snap *s)
+{
+	struct feed *r = arg;
+	char	 why[512];
+
+	if (ingest_line_snap(r->in, line, len, s, why, sizeof(why)) == -1)
+		diag_bad(input_name(r->input), lineno, "%s, row skipped",
+		    why);
+	progress(r, 0);
+}
+
+/* Take every line parsed ahead: before anything that comes after them. */
+static void
+drain(struct feed *r)
+{
+	ahead_drain(r->ahead);
+}
+
 static void
 op_line(void *arg, const char *line, size_t len)
 {
@@ -103,11 +126,16 @@ op_line(void *arg, const char *line, size_t len)
 
 	if (r->resniff) {
 		/* After a broken document: told anew from the lines. */
+		drain(r);
 		r->resniff = 0;
 		ingest_input_begin(r->in);
 	}
 	if (!r->exclude)
 		keep_first(r, line, len, 0);
+	if (!r->exclude && r->ahead != NULL) {
+		ahead_line(r->ahead, line, len, input_lineno(r->input));
+		return;
+	}
 	if (r->exclude)
 		rc = ingest_exclude_line(r->in, line, len, why, sizeof(why));
 	else
@@ -123,6 +151,7 @@ op_toolong(void *arg)
 {
 	struct feed *r = arg;
 
+	drain(r);
 	diag_bad(input_name(r->input), input_lineno(r->input),
 	    "line longer than %d bytes, %s skipped", FEED_MAX_LINE,
 	    r->exclude ? "exclusion" : "row");
@@ -143,6 +172,7 @@ op_doc_begin(void *arg)
 {
 	struct feed *r = arg;
 
+	drain(r);
 	ingest_doc_begin(r->in, doc_bad, r);
 }
 
@@ -186,12 +216,18 @@ op_broken(void *arg, uint64_t line, const char *why)
 {
 	struct feed *r = arg;
 
+	drain(r);
 	diag_bad(input_name(r->input), line, "broken JSON document: %s",
 	    why);
 	r->resniff = 1;
 }
 
-static void op_idle(void *arg) { (void)arg; }
+/* Before a read that may move the lines: take those that wait. */
+static void
+op_idle(void *arg)
+{
+	drain(arg);
+}
 
 static int
 op_between(void *arg, unsigned sigs)
@@ -258,6 +294,7 @@ feed_new(struct ingest *in, const char *source, int progress)
 	r->progress = progress;
 	r->source = source;
 	r->input = input_new(&ic, &ops, r);
+	r->ahead = ahead_new(in, take_line, r);
 	return r;
 }
 
@@ -266,6 +303,7 @@ feed_free(struct feed *r)
 {
 	if (r == NULL)
 		return;
+	ahead_free(r->ahead);
 	progress(r, 1);
 	input_free(r->input);
 	free(r);
@@ -335,7 +373,9 @@ feed_read(struct feed *r, const char *path)
 	r->firstline = 0;
 	r->firstlen = 0;
 	ingest_input_begin(r->in);
-	if ((rc = input_read(r->input, path)) == -1)
+	rc = input_read(r->input, path);
+	drain(r);
+	if (rc == -1)
 		return -1;
 	if (st->known == known && st->unknown > unknown &&
 	    r->firstline != 0) {

@@ -124,6 +124,7 @@ struct ingest {
 	/* The JSON readers' fields, one table (a member read once), and
 	   where each reader's fields are in it. */
 	struct jfield		 fields[64];
+	size_t			 nfields;
 	uint8_t			 map[NJSON][64];
 	const struct source_json *fjson;	/* --format, or NULL. */
 	/* The input being read: its text reader, once claimed. */
@@ -258,6 +259,7 @@ ingest_new(const struct ingest_opts *opts)
 		for (j = 0; j < json_readers[i]->nfields; j++)
 			in->map[i][j] = (uint8_t)add_field(in, &n,
 			    &json_readers[i]->fields[j]);
+	in->nfields = n;
 	in->jr = jrec_new(in->fields, n);
 	jrec_set_containers(in->jr, containers);
 	in->b = tidx_builder_new();
@@ -622,15 +624,18 @@ ingest_add(struct ingest *in, const struct source_rec *r)
  * JSON records.
  */
 
-/* One record of the jrec: the first reader that claims it takes it. */
+/*
+ * One record (vals, as the jrec's fields): the first reader that claims
+ * it takes it.
+ */
 static int
-take_record(struct ingest *in)
+take_record(struct ingest *in, const struct jval *vals)
 {
 	struct source_jv v;
 	size_t	 i;
 
 	ingest_begin_record(in);
-	v.jr = in->jr;
+	v.vals = vals;
 	for (i = 0; i < NJSON; i++) {
 		v.map = in->map[i];
 		if (in->fjson != NULL ? in->fjson == json_readers[i] :
@@ -646,8 +651,7 @@ each_row(void *arg, struct jrec *jr)
 {
 	struct ingest *in = arg;
 
-	(void)jr;
-	if (take_record(in) == -1 && in->rc == 0) {
+	if (take_record(in, jrec_get(jr, 0)) == -1 && in->rc == 0) {
 		in->rc = -1;
 		in->why = in->docwhy;	/* Keep the first reason only. */
 		in->whylen = sizeof(in->docwhy);
@@ -793,6 +797,116 @@ json_line(struct ingest *in, struct source_state *st, const char *line,
 	return in->rc;
 }
 
+/* ---------------------------------------------------------------------
+ * Parsing JSON lines ahead, on another thread (see ingest.h).
+ */
+
+struct ingest_pre {
+	struct jrec	*jr;		/* Its own, with the ingest's fields. */
+	size_t		 nfields;
+};
+
+struct ingest_snap {
+	int		 emits;		/* Records the parse gave: 1 to use. */
+	struct jval	 vals[64];
+	size_t		 off[64];	/* Where each string is in the arena. */
+	char		*arena;
+	size_t		 cap;
+};
+
+struct ingest_pre *
+ingest_pre_new(const struct ingest *in)
+{
+	struct ingest_pre *p = xcalloc(1, sizeof(*p));
+
+	p->nfields = in->nfields;
+	p->jr = jrec_new(in->fields, in->nfields);
+	jrec_set_containers(p->jr, containers);
+	return p;
+}
+
+void
+ingest_pre_free(struct ingest_pre *p)
+{
+	if (p == NULL)
+		return;
+	jrec_free(p->jr);
+	free(p);
+}
+
+struct ingest_snap *
+ingest_snap_new(void)
+{
+	return xcalloc(1, sizeof(struct ingest_snap));
+}
+
+void
+ingest_snap_free(struct ingest_snap *s)
+{
+	if (s == NULL)
+		return;
+	free(s->arena);
+	free(s);
+}
+
+/* jrec callback of the parse ahead: the record's values, their text
+   copied (the jrec's own buffers are used again by the next parse). */
+static int
+snap_row(void *arg, struct jrec *jr)
+{
+	struct ingest_pre *p = ((void **)arg)[0];
+	struct ingest_snap *s = ((void **)arg)[1];
+	size_t	 i, need = 0;
+
+	if (s->emits++ > 0)
+		return 0;
+	memcpy(s->vals, jrec_get(jr, 0), p->nfields * sizeof(s->vals[0]));
+	for (i = 0; i < p->nfields; i++)
+		if (s->vals[i].s != NULL) {
+			s->off[i] = need;
+			need += s->vals[i].len;
+		}
+	if (need > s->cap) {
+		s->cap = need + need / 2 + 256;
+		free(s->arena);
+		s->arena = xmalloc(s->cap);
+	}
+	for (i = 0; i < p->nfields; i++)
+		if (s->vals[i].s != NULL) {
+			if (s->vals[i].len > 0)
+				memcpy(s->arena + s->off[i], s->vals[i].s,
+				    s->vals[i].len);
+			s->vals[i].s = s->arena + s->off[i];
+		}
+	return 0;
+}
+
+void
+ingest_pre_line(struct ingest_pre *p, const char *line, size_t len,
+    struct ingest_snap *s)
+{
+	void	*arg[2] = { p, s };
+
+	s->emits = 0;
+	if (jrec_parse_flat(p->jr, line, len, snap_row, arg) != JREC_OK)
+		s->emits = 0;
+}
+
+int
+ingest_line_snap(struct ingest *in, const char *line, size_t len,
+    const struct ingest_snap *s, char *why, size_t whylen)
+{
+	/* What json_line() does with a flat object, from the snapshot. */
+	if (s->emits != 1 || in->text != &json_text || in->fdoc != NULL)
+		return ingest_line(in, line, len, why, whylen);
+	in->why = why;
+	in->whylen = whylen;
+	in->rc = 0;
+	if (take_record(in, s->vals) == -1)
+		in->rc = -1;
+	return in->rc;
+}
+
 /* jrec callback for a document: report each bad record at its offset. */
 static int
 each_doc(void *arg, struct jrec *jr)
@@ -801,7 +915,7 @@ each_doc(void *arg, struct jrec *jr)
 
 	in->why = in->docwhy;
 	in->whylen = sizeof(in->docwhy);
-	if (take_record(in) == -1 && in->doc_bad != NULL)
+	if (take_record(in, jrec_get(jr, 0)) == -1 && in->doc_bad != NULL)
 		in->doc_bad(in->doc_arg, jrec_stream_position(jr), in->docwhy);
 	return 0;
 }

@@ -104,6 +104,26 @@ int	 ingest_line(struct ingest *in, const char *line, size_t len,
 	    char *why, size_t whylen);
 
 /*
+ * Parsing ahead, for another thread.  An ingest_pre parses lines as
+ * JSON objects into snapshots with a parser of its own, touching nothing
+ * of the ingest it was made for; ingest_line_snap() then takes the line
+ * exactly as ingest_line() would: from its snapshot when the input is
+ * JSON lines and the line one flat object, else by ingest_line() (the
+ * line must still be valid).  A snapshot holds one line's values until
+ * its next ingest_pre_line().
+ */
+struct ingest_pre;
+struct ingest_snap;
+struct ingest_pre *ingest_pre_new(const struct ingest *in);
+void	 ingest_pre_free(struct ingest_pre *p);
+struct ingest_snap *ingest_snap_new(void);
+void	 ingest_snap_free(struct ingest_snap *s);
+void	 ingest_pre_line(struct ingest_pre *p, const char *line, size_t len,
+	    struct ingest_snap *s);
+int	 ingest_line_snap(struct ingest *in, const char *line, size_t len,
+	    const struct ingest_snap *s, char *why, size_t whylen);
+
+/*
  * Name the feed (SourceSystem) of the records read from now on that do
  * not name their own (a Sentinel row's SourceSystem, a STIX indicator's
  * created_by_ref identity): the len bytes at name, or null for NULL.

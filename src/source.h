@@ -189,7 +189,8 @@ int	 source_pattern(struct ingest *in, const struct jval *p);
 
 /* A record's values, as a reader sees them. */
 struct source_jv {
-	struct jrec	*jr;
+	const struct jval *vals;	/* The record's values, as the
+					   jrec's fields. */
 	const uint8_t	*map;	/* The reader's fields -> the jrec's. */
 };
 
@@ -197,7 +198,7 @@ struct source_jv {
 static inline const struct jval *
 source_get(const struct source_jv *v, int f)
 {
-	return jrec_get(v->jr, v->map[f]);
+	return &v->vals[v->map[f]];
 }
 
 struct source_json {

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "ahead.h"
 #include "ingest.h"
 #include "jrec.h"
 #include "ktime.h"
@@ -1043,6 +1044,153 @@ END_TEST
  * Input: bad lines, blank lines, the helpers.
  */
 
+/*
+ * Parsing ahead (ahead.h) changes nothing: the same lines given to one
+ * ingest line by line (ingest_line) and to another through the parsing
+ * thread (ahead_line, drained now and then as an input's reads would)
+ * give the same result and reason for every line, in the same order,
+ * the same counts and the same index.  The lines mix rows (most with
+ * an id of their own, every seventh with one repeated, so that order
+ * decides which is kept), malformed JSON, bad
+ * addresses, lines of several records, STIX objects and blank lines.
+ */
+struct taken {
+	uint64_t lineno;
+	int	 rc;
+	char	 why[160];
+};
+
+struct take_ctx {
+	struct ingest	*in;
+	struct taken	*t;
+	size_t		 n;
+};
+
+static void
+take_one(void *arg, const char *line, size_t len, uint64_t lineno,
+    const struct ingest_snap *s)
+{
+	struct take_ctx *c = arg;
+	struct taken *t = &c->t[c->n++];
+
+	memset(t->why, 0, sizeof(t->why));
+	t->lineno = lineno;
+	t->rc = ingest_line_snap(c->in, line, len, s, t->why,
+	    sizeof(t->why));
+}
+
+#define AHEAD_LINES	6000
+
+static char *
+ahead_corpus_line(size_t i)
+{
+	char	*l = malloc(512);
+	int	 id = (int)(i % 1013);
+
+	ck_assert_ptr_nonnull(l);
+	if (i % 97 == 0)
+		snprintf(l, 512, "{\"IndicatorId\":\"i%d\" oops", id);
+	else if (i % 89 == 0)
+		snprintf(l, 512, "{\"TimeGenerated\":\"2026-11-15T00:00:00Z\","
+		    "\"IndicatorId\":\"i%d\",\"NetworkIP\":\"300.1.2.3\"}", id);
+	else if (i % 83 == 0)
+		snprintf(l, 512, "{\"records\":[{\"TimeGenerated\":"
+		    "\"2026-11-15T00:00:00Z\",\"IndicatorId\":\"r%zu\","
+		    "\"NetworkIP\":\"198.51.100.%zu\",\"Active\":true},"
+		    "{\"TimeGenerated\":\"soon\",\"NetworkIP\":\"192.0.2.1\"}]}",
+		    i, i % 250);
+	else if (i % 79 == 0)
+		snprintf(l, 512, "{\"type\":\"indicator\",\"id\":\"indicator--"
+		    "%zu\",\"pattern\":\"[ipv4-addr:value = '203.0.113.%zu']\","
+		    "\"pattern_type\":\"stix\",\"valid_from\":"
+		    "\"2026-11-10T00:00:00Z\",\"modified\":"
+		    "\"2026-11-1%zuT00:00:00Z\"}", i % 50, i % 200, i % 9);
+	else if (i % 71 == 0)
+		l[0] = '\0';
+	else
+		snprintf(l, 512, "{\"TimeGenerated\":\"2026-11-1%zuT%02zu:00:00"
+		    "Z\",\"IndicatorId\":\"%c%d\",\"NetworkIP\":\"%zu.%zu.%zu.7\","
+		    "\"Active\":true,\"ExpirationDateTime\":\"2027-01-01T00:00:00"
+		    "Z\",\"Description\":\"%s %zu\"}", i % 9, i % 24,
+		    i % 7 == 0 ? 'i' : 'u', i % 7 == 0 ? id : (int)i,
+		    20 + i % 60, (i / 7) % 256, i % 256,
+		    i % 13 == 0 ? "caf\\u00e9" : "cafe", i);
+	return l;
+}
+
+START_TEST(test_ahead_same_as_lines)
+{
+	struct ingest_opts o = { ticks(NOW_TEXT), LOOKBACK, 0 };
+	struct take_ctx	 a = { NULL, NULL, 0 }, b = { NULL, NULL, 0 };
+	struct ahead	*ah;
+	struct tidx	*xa, *xb;
+	char		*lines[AHEAD_LINES], pa[PATH_MAX], pb[PATH_MAX];
+	unsigned char	*fa, *fb;
+	size_t		 i, la, lb;
+	int		 bad = 0;
+
+	a.in = ingest_new(&o);
+	b.in = ingest_new(&o);
+	a.t = calloc(AHEAD_LINES, sizeof(*a.t));
+	b.t = calloc(AHEAD_LINES, sizeof(*b.t));
+	ck_assert(a.t != NULL && b.t != NULL);
+	ingest_input_begin(a.in);
+	ingest_input_begin(b.in);
+	ck_assert_int_eq(setenv("TI_INDEX_AHEAD", "1", 1), 0);
+	ah = ahead_new(b.in, take_one, &b);
+	unsetenv("TI_INDEX_AHEAD");
+	ck_assert_ptr_nonnull(ah);
+	for (i = 0; i < AHEAD_LINES; i++) {
+		lines[i] = ahead_corpus_line(i);
+		a.t[i].lineno = i + 1;
+		a.t[i].rc = ingest_line(a.in, lines[i], strlen(lines[i]),
+		    a.t[i].why, sizeof(a.t[i].why));
+		a.n++;
+		ahead_line(ah, lines[i], strlen(lines[i]), i + 1);
+		if (i % 1777 == 0 || i % 2048 == 1)
+			ahead_drain(ah);
+	}
+	ahead_drain(ah);
+	ck_assert_uint_eq(b.n, AHEAD_LINES);
+	for (i = 0; i < AHEAD_LINES; i++) {
+		ck_assert_uint_eq(b.t[i].lineno, i + 1);
+		ck_assert_msg(a.t[i].rc == b.t[i].rc &&
+		    strcmp(a.t[i].why, b.t[i].why) == 0,
+		    "line %zu: %d \"%s\" by lines, %d \"%s\" ahead", i + 1,
+		    a.t[i].rc, a.t[i].why, b.t[i].rc, b.t[i].why);
+		bad += a.t[i].rc == -1;
+	}
+	ck_assert_int_gt(bad, 120);
+	ck_assert_msg(memcmp(ingest_stats(a.in), ingest_stats(b.in),
+	    sizeof(struct ingest_stats)) == 0, "the counts differ");
+	ahead_free(ah);
+	xa = ix_finish(a.in, tmpdir, "a.idx", o.now, LOOKBACK);
+	xb = ix_finish(b.in, tmpdir, "b.idx", o.now, LOOKBACK);
+	snprintf(pa, sizeof(pa), "%s/a.idx", tmpdir);
+	snprintf(pb, sizeof(pb), "%s/b.idx", tmpdir);
+	fa = slurp(pa, &la);
+	fb = slurp(pb, &lb);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_uint_gt(la, 4096);
+	/* Apart from the build time and the header checksum over it. */
+	memset(fa + 20, 0, 4);
+	memset(fb + 20, 0, 4);
+	memset(fa + 32, 0, 8);
+	memset(fb + 32, 0, 8);
+	ck_assert(memcmp(fa, fb, la) == 0);
+	free(fa);
+	free(fb);
+	tidx_close(xa);
+	tidx_close(xb);
+	for (i = 0; i < AHEAD_LINES; i++)
+		free(lines[i]);
+	free(a.t);
+	free(b.t);
+	ingest_free(a.in);
+	ingest_free(b.in);
+}
+END_TEST
+
 START_TEST(test_malformed)
 {
 	static const char *bad[] = {
@@ -1541,6 +1689,7 @@ ingest_suite(void)
 	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
 	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
 	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_ahead_same_as_lines);
 	tcase_add_test(tc, test_blank);
 	tcase_add_test(tc, test_row_bounds);
 	tcase_add_test(tc, test_truthy);
