@@ -43,6 +43,8 @@ static const char *const containers[] = { "records", "objects", "value",
     "indicators", "tables", NULL };
 
 #define MAXADDRS	4096		/* Addresses of one record. */
+#define RELEASE_EVERY	(1 << 18)	/* Candidates emitted between
+					   xalloc_release() calls. */
 #define MIN_PLEN4	8		/* The shortest prefix: /8 ... */
 #define MIN_PLEN6	16		/* ... and /16. */
 
@@ -1384,7 +1386,8 @@ drop_inactive(struct ingest *in)
 static void
 amap_init(struct amap *m, size_t n)
 {
-	for (m->cap = 16; m->cap < 2 * n; m->cap *= 2)
+	/* At most three quarters full. */
+	for (m->cap = 16; m->cap / 4 * 3 < n; m->cap *= 2)
 		;
 	m->e = xcalloc(m->cap, sizeof(*m->e));
 	xalloc_huge(m->e, m->cap * sizeof(*m->e));
@@ -1505,10 +1508,16 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	in->byid.n = in->byid.cap = 0;
 	amap_init(&m, drop_inactive(in));
 	choose(in, &m);
-	/* Winners in first-seen order. */
+	/*
+	 * Winners in first-seen order.  The candidates behind are read no
+	 * more: their pages go back as the builder's tables grow (the
+	 * addresses stay, the map's probes read them).
+	 */
 	for (i = 0; i < in->ncands && rc == TIDX_OK; i++) {
 		amap_prefetch(in, &m, i + AMAP_AHEAD);
 		rc = emit(in, b, &m, i);
+		if ((i + 1) % RELEASE_EVERY == 0)
+			xalloc_release(in->cands, (i + 1) * sizeof(*in->cands));
 	}
 	free(m.e);
 	drop_rows(in);

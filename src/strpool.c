@@ -121,7 +121,7 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 	sp->slots[i].hash = (uint32_t)h;
 	if (len == 0)
 		sp->empty = ref;
-	if (++sp->count > sp->nslots / 2 && sp->nslots < ((size_t)1 << 32))
+	if (++sp->count > sp->nslots / 4 * 3 && sp->nslots < ((size_t)1 << 32))
 		resize_table(sp, sp->nslots * 2);
 	return ref;
 }
@@ -151,7 +151,7 @@ strpool_reserve(struct strpool *sp, size_t n)
 
 	if (cap == 0)
 		return;		/* Sealed. */
-	while (cap / 2 < n && cap < ((size_t)1 << 32))
+	while (cap / 4 * 3 < n && cap < ((size_t)1 << 32))
 		cap *= 2;
 	if (cap > sp->nslots)
 		resize_table(sp, cap);

@@ -151,6 +151,23 @@ xalloc_huge(void *p, size_t n)
 #endif
 }
 
+void
+xalloc_release(void *p, size_t done)
+{
+#ifdef MADV_DONTNEED
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + pg - 1) & ~(pg - 1);
+	uintptr_t hi = ((uintptr_t)p + done) & ~(pg - 1);
+
+	/* The allocator's record is before p: never in [lo, hi). */
+	if (p != NULL && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+#else
+	(void)p;
+	(void)done;
+#endif
+}
+
 char *
 xstrndup(const char *s, size_t n)
 {

@@ -36,6 +36,14 @@ char	*xstrndup(const char *s, size_t n);
  * first touched.
  */
 void	 xalloc_huge(void *p, size_t n);
+
+/*
+ * Give the system back the whole pages within the first done bytes of
+ * the block at p: a block read in order, no longer needed behind the
+ * reader.  Those bytes read as zeros afterwards (or keep their old
+ * contents: the advice may be ignored); the block is freed as usual.
+ */
+void	 xalloc_release(void *p, size_t done);
 /*
  * xreallocarray() for an array that grows as it is filled, such as a
  * table of millions of records: past a few MiB, its memory asks for

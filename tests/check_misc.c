@@ -898,6 +898,47 @@ START_TEST(xgrow_one_mapping)
 END_TEST
 
 /* xmalloc_huge(): on a huge page boundary, every byte asked for usable. */
+/*
+ * xalloc_release(): the pages behind a reader go back (on Linux they then
+ * read as zeros), but the bytes of the block's first page and everything
+ * past the bytes released stay; the block is freed as usual afterwards
+ * (the allocator's record before it intact), whether it came from the
+ * heap or was mapped.
+ */
+START_TEST(xalloc_release_keeps_the_rest)
+{
+	size_t	 sizes[2] = { 64 * 1024, 8 * 1024 * 1024 };
+	size_t	 pg = (size_t)sysconf(_SC_PAGESIZE), n, done, i, zeros, bad;
+	unsigned char *p;
+	int	 k;
+
+	for (k = 0; k < 2; k++) {
+		n = sizes[k];
+		done = n / 2 + 123;
+		p = xmalloc(n);
+		memset(p, 0xAB, n);
+		xalloc_release(p, done);
+		bad = 0;
+		for (i = 0; i < pg && i < n; i++)
+			if ((((uintptr_t)p + i) & ~(uintptr_t)(pg - 1)) ==
+			    ((uintptr_t)p & ~(uintptr_t)(pg - 1)))
+				bad += p[i] != 0xAB;
+		for (i = done; i < n; i++)
+			bad += p[i] != 0xAB;
+		for (i = zeros = 0; i < done; i++) {
+			bad += p[i] != 0 && p[i] != 0xAB;
+			zeros += p[i] == 0;
+		}
+		ck_assert_uint_eq(bad, 0);
+#ifdef __linux__
+		ck_assert_uint_ge(zeros, done - 3 * pg);
+#endif
+		free(p);
+	}
+	xalloc_release(NULL, 100);
+}
+END_TEST
+
 START_TEST(xmalloc_huge_aligned)
 {
 	static const size_t sizes[] = { 0, 1, 4096, ((size_t)2 << 20) + 1,
@@ -1022,6 +1063,7 @@ misc_suite(void)
 	tcase_add_test(tc, jout_closed_pipe);
 	tcase_add_test(tc, xgrow_one_mapping);
 	tcase_add_test(tc, xmalloc_huge_aligned);
+	tcase_add_test(tc, xalloc_release_keeps_the_rest);
 	tcase_add_exit_test(tc, xalloc_overflow_exits, 3);
 	tcase_add_exit_test(tc, xalloc_overflow_max_exits, 3);
 #ifndef UNDER_ASAN
