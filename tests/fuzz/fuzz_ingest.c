@@ -10,7 +10,10 @@
  * reason, a document's syntax error with a reason and an offset inside
  * it; the index built from any input opens, passes tidx_verify(), and
  * holds as many addresses, prefixes and indicators as the statistics
- * say.
+ * say.  Lines taken as ti-index's parsing thread hands them over
+ * (ingest_pre_line(), then ingest_line_snap(): ahead.h) give a second
+ * ingest every line's result and reason, and the counts, of
+ * ingest_line().
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -57,15 +60,26 @@ doc_bad(void *arg, uint64_t off, const char *why)
 	(*(uint64_t *)arg)++;
 }
 
-/* Feed the lines of the input to fn, each in a buffer of its own size. */
+/* A second ingest, given the lines as parsed ahead. */
+struct ahead_twin {
+	struct ingest		*in;
+	struct ingest_pre	*pre;
+	struct ingest_snap	*snap;
+};
+
+/*
+ * Feed the lines of the input to ingest_line(), each in a buffer of its
+ * own size, and the same to the twin through a snapshot.
+ */
 static uint64_t
 by_line(struct ingest *in, const uint8_t *data, size_t size,
-    int (*fn)(struct ingest *, const char *, size_t, char *, size_t))
+    struct ahead_twin *tw)
 {
 	const char	*line = (const char *)data, *end = line + size, *nl;
-	char		 why[256], *row;
+	char		 why[256], why2[256], *row;
 	uint64_t	 bad = 0;
 	size_t		 len;
+	int		 rc;
 
 	while (line < end) {
 		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
@@ -79,11 +93,17 @@ by_line(struct ingest *in, const uint8_t *data, size_t size,
 		memcpy(row, line, len);
 		memset(why, 'X', sizeof(why));
 		why[sizeof(why) - 1] = '\0';
-		if (fn(in, row, len, why, sizeof(why)) == -1) {
+		if ((rc = ingest_line(in, row, len, why, sizeof(why))) == -1) {
 			FUZZ_ASSERT(strlen(why) < sizeof(why) - 1);
 			FUZZ_ASSERT(why[0] != '\0' && why[0] != 'X');
 			bad++;
 		}
+		ingest_pre_line(tw->pre, row, len, tw->snap);
+		memset(why2, 'X', sizeof(why2));
+		why2[sizeof(why2) - 1] = '\0';
+		FUZZ_ASSERT(ingest_line_snap(tw->in, row, len, tw->snap, why2,
+		    sizeof(why2)) == rc);
+		FUZZ_ASSERT(rc != -1 || strcmp(why, why2) == 0);
 		free(row);
 		line = nl + 1;
 	}
@@ -149,8 +169,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(e != NULL && e[0] != '\0');
 			FUZZ_ASSERT(rc == -2 || off <= size);
 		}
-	} else
-		bad = by_line(in, data, size, ingest_line);
+	} else {
+		struct ahead_twin tw;
+
+		tw.in = ingest_new(&opts);
+		for (i = 0; i < sizeof(excl) / sizeof(excl[0]); i++)
+			FUZZ_ASSERT(ingest_exclude_line(tw.in, excl[i],
+			    strlen(excl[i]), why, sizeof(why)) == 0);
+		ingest_input_begin(tw.in);
+		tw.pre = ingest_pre_new(tw.in);
+		tw.snap = ingest_snap_new();
+		bad = by_line(in, data, size, &tw);
+		FUZZ_ASSERT(memcmp(ingest_stats(in), ingest_stats(tw.in),
+		    sizeof(struct ingest_stats)) == 0);
+		ingest_snap_free(tw.snap);
+		ingest_pre_free(tw.pre);
+		ingest_free(tw.in);
+	}
 	st = ingest_stats(in);
 	FUZZ_ASSERT(st->rejected >= bad);
 
