@@ -43,7 +43,7 @@ struct ahead {
 	_Alignas(64) uint64_t taken;	/* Lines taken (the main thread). */
 	int		 flush;		/* Parse even fewer than the kick. */
 	int		 stop;
-	int		 started;	/* 1 running, -1 could not. */
+	int		 started;	/* The parser runs. */
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 work, done;
 	pthread_t	 thread;
@@ -108,6 +108,12 @@ ahead_new(const struct ingest *in, ahead_take_fn take, void *arg)
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->work, NULL);
 	pthread_cond_init(&a->done, NULL);
+	if (pthread_create(&a->thread, NULL, parser, a) != 0) {
+		/* No second thread: the caller reads on one. */
+		ahead_free(a);
+		return NULL;
+	}
+	a->started = 1;
 	return a;
 }
 
@@ -118,8 +124,8 @@ ahead_free(struct ahead *a)
 
 	if (a == NULL)
 		return;
-	ahead_drain(a);
-	if (a->started == 1) {
+	if (a->started) {
+		ahead_drain(a);
 		pthread_mutex_lock(&a->mu);
 		a->stop = 1;
 		pthread_cond_signal(&a->work);
@@ -197,15 +203,6 @@ ahead_line(struct ahead *a, const char *line, size_t len, uint64_t lineno)
 	struct aline *l;
 	uint64_t q = atomic_load(&a->queued);
 
-	if (a->started == 0)
-		a->started = pthread_create(&a->thread, NULL, parser, a) == 0 ?
-		    1 : -1;
-	if (a->started == -1) {
-		/* No thread: each line taken at once, as it comes. */
-		ingest_pre_line(a->pre, line, len, a->snap[0]);
-		a->take(a->arg, line, len, lineno, a->snap[0]);
-		return;
-	}
 	if (q - a->taken == AHEAD_RING)
 		take_until(a, AHEAD_RING / 2);
 	l = &a->lines[q % AHEAD_RING];

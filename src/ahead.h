@@ -11,9 +11,10 @@
  * kind of input event, the end of an input, a read that may move the
  * buffer).
  *
- * ahead_new() returns NULL when there is no second processor, or when
- * TI_INDEX_AHEAD=0 is in the environment: the caller then takes each
- * line at once with ingest_line().
+ * ahead_new() starts the second thread.  It returns NULL when there is
+ * no second processor, when TI_INDEX_AHEAD=0 is in the environment, or
+ * when no thread could be started: the caller then takes each line at
+ * once with ingest_line().
  */
 #ifndef AHEAD_H
 #define AHEAD_H
