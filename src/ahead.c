@@ -3,14 +3,17 @@
  * ahead.h.
  *
  * The lines wait in a ring.  The main thread queues each line it is
- * given and, once AHEAD_RING / 2 wait, takes the oldest in order, each
+ * given and, when the ring is full, takes the older half in order, each
  * from the snapshot the parsing thread made of it; the parsing thread
  * works through the lines queued after the last it parsed.  Either side
  * sleeps only when the other is far behind or ahead: the parser when
  * fewer than AHEAD_KICK lines wait for it, the main thread (after a short
- * spin) when the line it takes next is not parsed yet.
+ * spin) when the line it takes next is not parsed yet.  The parser blocks
+ * every signal, so that handlers run in the main thread, as the input
+ * layer expects.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -95,6 +98,7 @@ ahead_new(const struct ingest *in, ahead_take_fn take, void *arg)
 {
 	struct ahead *a;
 	const char *e = getenv("TI_INDEX_AHEAD");
+	sigset_t all, old;
 	size_t	 i;
 
 	if (e != NULL ? e[0] == '0' : sysconf(_SC_NPROCESSORS_ONLN) < 2)
@@ -108,12 +112,15 @@ ahead_new(const struct ingest *in, ahead_take_fn take, void *arg)
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->work, NULL);
 	pthread_cond_init(&a->done, NULL);
-	if (pthread_create(&a->thread, NULL, parser, a) != 0) {
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	a->started = pthread_create(&a->thread, NULL, parser, a) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!a->started) {
 		/* No second thread: the caller reads on one. */
 		ahead_free(a);
 		return NULL;
 	}
-	a->started = 1;
 	return a;
 }
 

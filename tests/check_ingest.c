@@ -18,6 +18,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1191,6 +1193,65 @@ START_TEST(test_ahead_same_as_lines)
 }
 END_TEST
 
+/* Threads of this process whose SigBlk in /proc holds SIGTERM; -1: no /proc. */
+static int
+threads_blocking_term(void)
+{
+	DIR	*d = opendir("/proc/self/task");
+	struct dirent *e;
+	char	 path[PATH_MAX], line[256];
+	unsigned long long mask;
+	FILE	*f;
+	int	 n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status",
+		    e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "SigBlk: %llx", &mask) == 1 &&
+			    (mask >> (SIGTERM - 1) & 1))
+				n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * The parsing thread blocks every signal, so that handlers run in the
+ * thread that reads (the input layer counts on that to wake its reads).
+ */
+START_TEST(test_ahead_blocks_signals)
+{
+	struct ingest_opts o = { ticks(NOW_TEXT), LOOKBACK, 0 };
+	struct ingest	*in2 = ingest_new(&o);
+	struct take_ctx	 c = { in2, NULL, 0 };
+	struct ahead	*ah;
+	sigset_t	 none;
+	int		 before;
+
+	sigemptyset(&none);
+	ck_assert_int_eq(pthread_sigmask(SIG_SETMASK, &none, NULL), 0);
+	if ((before = threads_blocking_term()) == -1) {
+		ingest_free(in2);
+		return;			/* No /proc. */
+	}
+	ck_assert_int_eq(setenv("TI_INDEX_AHEAD", "1", 1), 0);
+	ah = ahead_new(in2, take_one, &c);
+	unsetenv("TI_INDEX_AHEAD");
+	ck_assert_ptr_nonnull(ah);
+	ck_assert_int_eq(threads_blocking_term(), before + 1);
+	ahead_free(ah);
+	ingest_free(in2);
+}
+END_TEST
+
 START_TEST(test_malformed)
 {
 	static const char *bad[] = {
@@ -1690,6 +1751,7 @@ ingest_suite(void)
 	tcase_add_checked_fixture(tc, ingest_setup, ingest_teardown);
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_ahead_same_as_lines);
+	tcase_add_test(tc, test_ahead_blocks_signals);
 	tcase_add_test(tc, test_blank);
 	tcase_add_test(tc, test_row_bounds);
 	tcase_add_test(tc, test_truthy);
