@@ -582,7 +582,8 @@ held_view(const struct misp *m, const struct attr *h, struct view *v)
 	int	 f;
 
 	for (f = 0; f < NF; f++) {
-		v->s[f] = m->hbuf.s + h->f[f].off;
+		/* No text held at all: the buffer is still null. */
+		v->s[f] = m->hbuf.s != NULL ? m->hbuf.s + h->f[f].off : "";
 		v->len[f] = h->f[f].len;
 		v->type[f] = h->f[f].type;
 		v->b[f] = h->f[f].b;

@@ -155,6 +155,26 @@ claim(const char *s, int complete)
  * The claim.
  */
 
+/*
+ * A held attribute with no text at all (an empty object), viewed when the
+ * document breaks: found by fuzz_ingest (UBSan: an offset applied to the
+ * null pointer of an empty buffer; regress/fuzz_ingest/misp-held-null-view
+ * is this input).  The document is reported broken; nothing is indexed.
+ */
+START_TEST(test_held_empty_attribute)
+{
+	static const char text[] = "{\n  \"Attribute\": [\n    {\n   }   "
+	    "\"Tag\": [\n        {\nfalse          \"colour\": \"#0(0223b\",\n"
+	    "          \"exportle\": true,\n          \"hide_tag\"icatorlse,\n"
+	    "   \",\"";
+	static const char small[] = "{\"Attribute\":[{}] x";
+
+	ck_assert_int_eq(doc(text, sizeof(text) - 1, 35), -1);
+	ck_assert_int_eq(st()->indicators, 0);
+	ck_assert_int_eq(doc(small, sizeof(small) - 1, 1), -1);
+}
+END_TEST
+
 START_TEST(test_claim_misp)
 {
 	ck_assert_int_eq(claim("{\"Event\":{\"info\":\"x\"}}", 1),
@@ -651,6 +671,7 @@ src_misp_suite(void)
 	tcase_add_test(tc, test_forced);
 	tcase_add_test(tc, test_deep);
 	tcase_add_test(tc, test_hold_bound);
+	tcase_add_test(tc, test_held_empty_attribute);
 	suite_add_tcase(s, tc);
 	return s;
 }
