@@ -868,7 +868,8 @@ snap_row(void *arg, struct jrec *jr)
 			s->off[i] = need;
 			need += s->vals[i].len;
 		}
-	if (need > s->cap) {
+	if (need > s->cap || s->arena == NULL) {
+		/* Even for empty strings only: they point into it. */
 		s->cap = need + need / 2 + 256;
 		free(s->arena);
 		s->arena = xmalloc(s->cap);
