@@ -388,8 +388,8 @@ dedup_line(struct match *m, const char *name, uint64_t lineno,
  * The fast path lists the caller addresses; their slots are prefetched
  * MATCH_GROUP lines at a time, and the lookups wait until MATCH_LAG more
  * lines have been scanned (or match_flush()), so that the cache misses of
- * several lines overlap each other and useful work.  Lines are still finished in input order: the
- * ones that wait always go first.
+ * several lines overlap each other and useful work.  Lines are still
+ * finished in input order: the ones that wait always go first.
  */
 void
 match_line(struct match *m, const char *name, uint64_t lineno,

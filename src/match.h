@@ -92,12 +92,8 @@ void	 match_free(struct match *m);
  * Lines whose lookups may wait, prefetched, before they are finished; and
  * how many of them are prefetched together (see match.c).
  */
-#ifndef MATCH_LAG
 #define MATCH_LAG	16
-#endif
-#ifndef MATCH_GROUP
 #define MATCH_GROUP	4
-#endif
 
 /*
  * Take one line (len bytes, no line end) of input name, line lineno.  Its

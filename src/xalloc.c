@@ -136,15 +136,22 @@ xgrow(void *p, size_t n, size_t size)
 	return p;
 }
 
+/* Advise on the whole units (a power of two) inside the n bytes at p. */
+static void
+advise_inside(void *p, size_t n, uintptr_t unit, int advice)
+{
+	uintptr_t lo = ((uintptr_t)p + unit - 1) & ~(unit - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(unit - 1);
+
+	if (p != NULL && hi > lo)
+		(void)madvise((void *)lo, hi - lo, advice);
+}
+
 void
 xalloc_huge(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-	uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	uintptr_t hi = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
-
-	if (p != NULL && hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	advise_inside(p, n, HUGE_PAGE, MADV_HUGEPAGE);
 #else
 	(void)p;
 	(void)n;
@@ -155,13 +162,9 @@ void
 xalloc_release(void *p, size_t done)
 {
 #ifdef MADV_DONTNEED
-	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t lo = ((uintptr_t)p + pg - 1) & ~(pg - 1);
-	uintptr_t hi = ((uintptr_t)p + done) & ~(pg - 1);
-
-	/* The allocator's record is before p: never in [lo, hi). */
-	if (p != NULL && hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	/* The allocator's record is before p: never inside. */
+	advise_inside(p, done, (uintptr_t)sysconf(_SC_PAGESIZE),
+	    MADV_DONTNEED);
 #else
 	(void)p;
 	(void)done;
