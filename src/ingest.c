@@ -158,8 +158,7 @@ map_init(struct u32map *m, size_t cap)
 {
 	m->cap = cap;
 	m->n = 0;
-	m->e = xreallocarray(NULL, cap, sizeof(*m->e));
-	xalloc_huge(m->e, cap * sizeof(*m->e));
+	m->e = xcalloc_huge(cap, sizeof(*m->e));
 	memset(m->e, 0xff, cap * sizeof(*m->e));
 }
 
@@ -1293,12 +1292,14 @@ better(const struct ingest *in, const struct cand *x, const struct cand *y)
 
 /*
  * Open-addressing map from address or prefix to candidate (step 6).  A
- * slot names its key by its place in the addrs array, so it takes 8
- * bytes.
+ * slot names its key by its place in the addrs array, and keeps the high
+ * half of the key's hash, so that probes read the addrs array (a cache
+ * miss each, at millions of rows) only for the slot that matches.
  */
 struct amap_slot {
 	uint32_t a;		/* Index into addrs + 1; 0 empty. */
 	uint32_t c;		/* Candidate; ~0 once emitted. */
+	uint32_t h;		/* amap_hash() >> 32. */
 };
 
 struct amap {
@@ -1306,21 +1307,29 @@ struct amap {
 	size_t		 cap;
 };
 
-/* Where the probes for ca begin. */
-static size_t
-amap_home(const struct amap *m, const struct caddr *ca)
+static uint64_t
+amap_hash(const struct caddr *ca)
 {
-	return (hash_bytes(ca->a.b, 16) ^ ca->plen) & (m->cap - 1);
+	return hash_bytes(ca->a.b, 16) ^ ca->plen;
 }
 
+/*
+ * The slot of ca (an element of in->addrs, whose amap_hash() is h) in m,
+ * or the empty one.
+ */
 static size_t
 amap_slot(const struct ingest *in, const struct amap *m,
-    const struct caddr *ca)
+    const struct caddr *ca, uint64_t h)
 {
-	size_t	 i = amap_home(m, ca);
+	uint32_t self = (uint32_t)(ca - in->addrs) + 1;
+	size_t	 i = h & (m->cap - 1);
 	const struct caddr *k;
 
 	for (; m->e[i].a != 0; i = (i + 1) & (m->cap - 1)) {
+		if (m->e[i].a == self)
+			break;
+		if (m->e[i].h != (uint32_t)(h >> 32))
+			continue;
 		k = &in->addrs[m->e[i].a - 1];
 		if (k->plen == ca->plen && addr_cmp(&k->a, &ca->a) == 0)
 			break;
@@ -1341,8 +1350,8 @@ amap_prefetch(const struct ingest *in, const struct amap *m, size_t i)
 	const struct cand *c;
 
 	if (i < in->ncands && (c = &in->cands[i])->acount > 0)
-		__builtin_prefetch(&m->e[amap_home(m,
-		    &in->addrs[c->afirst])]);
+		__builtin_prefetch(&m->e[amap_hash(&in->addrs[c->afirst]) &
+		    (m->cap - 1)]);
 }
 
 void
@@ -1390,8 +1399,7 @@ amap_init(struct amap *m, size_t n)
 	/* At most three quarters full. */
 	for (m->cap = 16; m->cap / 4 * 3 < n; m->cap *= 2)
 		;
-	m->e = xcalloc(m->cap, sizeof(*m->e));
-	xalloc_huge(m->e, m->cap * sizeof(*m->e));
+	m->e = xcalloc_huge(m->cap, sizeof(*m->e));
 }
 
 /* Step 6: the best candidate per address, in m. */
@@ -1399,6 +1407,7 @@ static void
 choose(struct ingest *in, struct amap *m)
 {
 	size_t	 i, j, s;
+	uint64_t h;
 
 	for (i = 0; i < in->ncands; i++) {
 		const struct cand *c = &in->cands[i];
@@ -1407,10 +1416,12 @@ choose(struct ingest *in, struct amap *m)
 		for (j = 0; j < c->acount; j++) {
 			const struct caddr *ca = &in->addrs[c->afirst + j];
 
-			s = amap_slot(in, m, ca);
+			h = amap_hash(ca);
+			s = amap_slot(in, m, ca, h);
 			if (m->e[s].a == 0) {
 				m->e[s].a = c->afirst + (uint32_t)j + 1;
 				m->e[s].c = (uint32_t)i;
+				m->e[s].h = (uint32_t)(h >> 32);
 			} else if (m->e[s].c != i) {
 				in->st.shadowed++;
 				if (better(in, c, &in->cands[m->e[s].c]))
@@ -1459,7 +1470,8 @@ emit(struct ingest *in, struct tidx_builder *b, struct amap *m, size_t i)
 
 	for (j = 0; j < c->acount; j++) {
 		ca = &in->addrs[c->afirst + j];
-		if (m->e[s = amap_slot(in, m, ca)].c != i)
+		s = amap_slot(in, m, ca, amap_hash(ca));
+		if (m->e[s].c != i)
 			continue;
 		if (rec == -1) {
 			if ((rec = emit_record(in, b, c)) == -1)

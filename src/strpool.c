@@ -57,9 +57,8 @@ static void
 resize_table(struct strpool *sp, size_t n)
 {
 	size_t	 i, j;
-	struct slot *s = xreallocarray(NULL, n, sizeof(*s));
+	struct slot *s = xcalloc_huge(n, sizeof(*s));
 
-	xalloc_huge(s, n * sizeof(*s));
 	for (i = 0; i < n; i++)
 		s[i].ref = STRPOOL_NULL;
 	for (i = 0; i < sp->nslots; i++) {

@@ -542,10 +542,8 @@ hash_sections(const struct tidx_builder *b, uint64_t s4, uint64_t b6,
 	uint32_t p4 = 0, p6 = 0, p;
 	uint64_t i;
 
-	h4 = xcalloc(s4 ? s4 : 1, TIDX_SLOT4_SIZE);
-	h6 = xcalloc(b6 ? b6 : 1, TIDX_BKT6_SIZE);
-	xalloc_huge(h4, s4 * TIDX_SLOT4_SIZE);
-	xalloc_huge(h6, b6 * TIDX_BKT6_SIZE);
+	h4 = xcalloc_huge(s4 ? s4 : 1, TIDX_SLOT4_SIZE);
+	h6 = xcalloc_huge(b6 ? b6 : 1, TIDX_BKT6_SIZE);
 	for (i = 0; i < b->nents; i++) {
 		const struct bentry *e = &b->ents[i];
 

@@ -88,6 +88,29 @@ xreallocarray(void *p, size_t n, size_t size)
 	return p;
 }
 
+/* Advise on the whole units (a power of two) inside the n bytes at p. */
+static void
+advise_inside(void *p, size_t n, uintptr_t unit, int advice)
+{
+	uintptr_t lo = ((uintptr_t)p + unit - 1) & ~(unit - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(unit - 1);
+
+	if (p != NULL && hi > lo)
+		(void)madvise((void *)lo, hi - lo, advice);
+}
+
+/* Huge pages for the whole 2 MiB pages inside the n bytes at p. */
+static void
+advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	advise_inside(p, n, HUGE_PAGE, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 void *
 xmalloc_huge(size_t n)
 {
@@ -100,7 +123,7 @@ xmalloc_huge(size_t n)
 		oom();
 		return NULL;
 	}
-	xalloc_huge(p, n);
+	advise_huge(p, n);
 	return p;
 }
 
@@ -115,47 +138,80 @@ xalloc_big_tables(void)
 }
 
 /*
- * The advice covers the whole pages of the block, which are its whole
- * mapping: advice on a part would split the mapping, and the next
- * mremap(2) of the block, which must find one mapping, would fail into a
- * copy.
+ * glibc gives a block of at least MAPPED_MIN (after xalloc_big_tables())
+ * a mapping of its own, CHUNK_OVER bytes longer than the block.  The
+ * kernel places an anonymous mapping that is a whole number of huge
+ * pages on a huge page boundary, and keeps it there when mremap(2) moves
+ * it; otherwise each move of a growing table splits its huge pages back
+ * into small ones.  So a big block is asked for in whole huge pages of
+ * mapping (glibc adds 32 bytes or less).  Were the overhead other than
+ * this, the blocks would only be placed as before.
  */
+#define CHUNK_OVER	32
+
+static size_t
+big_request(size_t total)
+{
+	if (!big_tables || total < 2 * HUGE_PAGE ||
+	    total > SIZE_MAX - 2 * HUGE_PAGE)
+		return total;
+	return ((total + CHUNK_OVER + HUGE_PAGE - 1) &
+	    ~(size_t)(HUGE_PAGE - 1)) - CHUNK_OVER;
+}
+
+/*
+ * Advice on the whole mapping of a big block (on a part it would split
+ * the mapping, and the next mremap(2) of the block, which must find one
+ * mapping, would fail into a copy); else on its whole huge pages.
+ */
+static void
+advise_block(void *p, size_t total)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = (uintptr_t)p & ~(pg - 1);
+	uintptr_t hi;
+
+#ifdef __GLIBC__
+	total = malloc_usable_size(p);	/* To the mapping's end. */
+#endif
+	hi = ((uintptr_t)p + total + pg - 1) & ~(pg - 1);
+	if (big_tables && total >= MAPPED_MIN)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	else
+		advise_huge(p, total);
+#else
+	(void)p;
+	(void)total;
+#endif
+}
+
 void *
 xgrow(void *p, size_t n, size_t size)
 {
-	p = xreallocarray(p, n, size);
-#ifdef MADV_HUGEPAGE
-	if (big_tables && n * size >= 2 * HUGE_PAGE) {
-		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-		uintptr_t lo = (uintptr_t)p & ~(pg - 1);
-		uintptr_t hi = ((uintptr_t)p + n * size + pg - 1) & ~(pg - 1);
+	size_t	 total;
 
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	}
-#endif
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	total = big_request(n * size);
+	p = xreallocarray(p, total, 1);
+	if (big_tables && total >= 2 * HUGE_PAGE)
+		advise_block(p, total);
 	return p;
 }
 
-/* Advise on the whole units (a power of two) inside the n bytes at p. */
-static void
-advise_inside(void *p, size_t n, uintptr_t unit, int advice)
+void *
+xcalloc_huge(size_t n, size_t size)
 {
-	uintptr_t lo = ((uintptr_t)p + unit - 1) & ~(unit - 1);
-	uintptr_t hi = ((uintptr_t)p + n) & ~(unit - 1);
+	size_t	 total;
+	void	*p;
 
-	if (p != NULL && hi > lo)
-		(void)madvise((void *)lo, hi - lo, advice);
-}
-
-void
-xalloc_huge(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-	advise_inside(p, n, HUGE_PAGE, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)n;
-#endif
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	total = big_request(n * size);
+	p = xcalloc(1, total);
+	advise_block(p, total);
+	return p;
 }
 
 void

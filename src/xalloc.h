@@ -30,14 +30,6 @@ void	*xreallocarray(void *p, size_t n, size_t size);
 char	*xstrndup(const char *s, size_t n);
 
 /*
- * Ask for huge pages for the whole 2 MiB pages inside the n bytes at p (a
- * large table read at random: fewer TLB misses); a hint, which systems
- * without transparent huge pages ignore.  Best before the memory is
- * first touched.
- */
-void	 xalloc_huge(void *p, size_t n);
-
-/*
  * Give the system back the whole pages within the first done bytes of
  * the block at p: a block read in order, no longer needed behind the
  * reader.  Those bytes read as zeros afterwards (or keep their old
@@ -51,6 +43,12 @@ void	 xalloc_release(void *p, size_t done);
  * 2 MiB rather than per 4 KiB.
  */
 void	*xgrow(void *p, size_t n, size_t size);
+
+/*
+ * xcalloc() for a big table read at random: its memory asks for huge
+ * pages, and after xalloc_big_tables() all of it can have them.
+ */
+void	*xcalloc_huge(size_t n, size_t size);
 
 /*
  * n bytes (rounded up to whole huge pages) on a huge page boundary, with

@@ -868,9 +868,28 @@ mapping_of(uintptr_t a, uintptr_t *lo, uintptr_t *hi)
 }
 
 /*
- * xgrow() keeps the contents as the block grows to 64 MiB, and its huge
- * page advice leaves the block in one mapping (advice on a part of it
- * would split it, and the next mremap(2) would fail into a copy).
+ * With glibc, a big block (p, in the mapping lo to hi) is a mapping of
+ * whole huge pages, which the kernel can keep on a huge page boundary as
+ * the block moves, and the advice on it covers all of it: the block
+ * ends where the mapping does.
+ */
+static void
+whole_huge_pages(void *p, uintptr_t lo, uintptr_t hi)
+{
+#if defined(__GLIBC__) && !defined(UNDER_ASAN)
+	ck_assert_uint_eq((hi - lo) % ((uintptr_t)2 << 20), 0);
+	ck_assert_uint_eq((uintptr_t)p + malloc_usable_size(p), hi);
+#else
+	(void)p;
+	(void)lo;
+	(void)hi;
+#endif
+}
+
+/*
+ * xgrow() keeps the contents as the block grows past 64 MiB, and its
+ * huge page advice leaves the block in one mapping (advice on a part of
+ * it would split it, and the next mremap(2) would fail into a copy).
  */
 START_TEST(xgrow_one_mapping)
 {
@@ -881,7 +900,7 @@ START_TEST(xgrow_one_mapping)
 	xalloc_big_tables();
 	while (n <= ((size_t)64 << 20)) {
 		p = xgrow(p, n, 1);
-		for (i = old; i < n; i += 4096)
+		for (i = (old + 4095) / 4096 * 4096; i < n; i += 4096)
 			p[i] = (unsigned char)(i >> 12);
 		for (i = 0; i < n; i += 4096)
 			ck_assert_uint_eq(p[i], (unsigned char)(i >> 12));
@@ -889,11 +908,39 @@ START_TEST(xgrow_one_mapping)
 		    mapping_of((uintptr_t)p, &lo, &hi) == 0) {
 			ck_assert_uint_le(lo, (uintptr_t)p);
 			ck_assert_uint_ge(hi, (uintptr_t)p + n);
+			whole_huge_pages(p, lo, hi);
 		}
 		old = n;
-		n *= 2;
+		n = n * 3 / 2 + 1000;	/* Sizes not a power of two. */
 	}
 	free(p);
+}
+END_TEST
+
+/*
+ * xcalloc_huge(): zeroed, and (as for xgrow()) the block is its own
+ * mapping of whole huge pages.
+ */
+START_TEST(xcalloc_huge_zeroed)
+{
+	static const size_t sizes[] = { 1, 4096, ((size_t)2 << 20) + 1,
+	    ((size_t)7 << 20) + 12345 };
+	unsigned char *p;
+	uintptr_t lo, hi;
+	size_t	 i, k, bad;
+
+	xalloc_big_tables();
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		p = xcalloc_huge(sizes[k], 1);
+		for (i = bad = 0; i < sizes[k]; i++)
+			bad += p[i] != 0;
+		ck_assert_uint_eq(bad, 0);
+		if (sizes[k] >= ((size_t)4 << 20) &&
+		    mapping_of((uintptr_t)p, &lo, &hi) == 0)
+			whole_huge_pages(p, lo, hi);
+		memset(p, 0xAB, sizes[k]);
+		free(p);
+	}
 }
 END_TEST
 
@@ -1064,6 +1111,7 @@ misc_suite(void)
 	tcase_add_test(tc, xgrow_one_mapping);
 	tcase_add_test(tc, xmalloc_huge_aligned);
 	tcase_add_test(tc, xalloc_release_keeps_the_rest);
+	tcase_add_test(tc, xcalloc_huge_zeroed);
 	tcase_add_exit_test(tc, xalloc_overflow_exits, 3);
 	tcase_add_exit_test(tc, xalloc_overflow_max_exits, 3);
 #ifndef UNDER_ASAN
