@@ -114,7 +114,6 @@ struct ingest {
 	size_t			 ncands, capcands;
 	struct caddr		*addrs;
 	size_t			 naddrs, capaddrs;
-	struct u32map		 byid;
 	struct u32map		 names;		/* STIX identity id -> name. */
 	uint32_t		 source;	/* The input's feed name. */
 	struct xrange		*excl;		/* Sorted by lo. */
@@ -264,7 +263,6 @@ ingest_new(const struct ingest_opts *opts)
 	in->jr = jrec_new(in->fields, n);
 	jrec_set_containers(in->jr, containers);
 	in->b = tidx_builder_new();
-	map_init(&in->byid, 1024);
 	map_init(&in->names, 16);
 	in->source = TIDX_STRNULL;
 	return in;
@@ -287,7 +285,6 @@ ingest_free(struct ingest *in)
 	free(in->excl);
 	free(in->cands);
 	free(in->addrs);
-	free(in->byid.e);
 	free(in->names.e);
 	free(in);
 }
@@ -576,7 +573,7 @@ int
 ingest_add(struct ingest *in, const struct source_rec *r)
 {
 	struct cand c;
-	uint32_t *slot;
+	uint32_t *slot, none = TIDX_NOVAL;
 	size_t	 i;
 
 	if (in->npend == 0) {
@@ -604,8 +601,10 @@ ingest_add(struct ingest *in, const struct source_rec *r)
 	c.afirst = (uint32_t)in->naddrs;
 	c.acount = (uint32_t)in->npend;
 	in->naddrs += in->npend;
-	slot = map_get(&in->byid, c.r.id);
-	if (*slot == UINT32_MAX) {
+	/* Step 4's key: the candidate kept with the id's string. */
+	if ((slot = tidx_builder_string_value(in->b, c.r.id)) == NULL)
+		slot = &none;	/* Not reached: ids are interned. */
+	if (*slot == TIDX_NOVAL) {
 		if (in->ncands == in->capcands) {
 			in->capcands = in->capcands ? in->capcands * 2 : 1024;
 			in->cands = xgrow(in->cands, in->capcands,
@@ -1358,7 +1357,6 @@ void
 ingest_reserve(struct ingest *in, uint64_t bytes)
 {
 	tidx_builder_reserve(in->b, (size_t)(bytes / 256));
-	map_reserve(&in->byid, (size_t)(bytes / 512));
 }
 
 struct tidx_builder *
@@ -1498,13 +1496,12 @@ drop_rows(struct ingest *in)
 {
 	free(in->cands);
 	free(in->addrs);
-	free(in->byid.e);
 	free(in->names.e);
 	in->cands = NULL;
 	in->addrs = NULL;
-	in->byid.e = in->names.e = NULL;
+	in->names.e = NULL;
 	in->ncands = in->capcands = in->naddrs = in->capaddrs = 0;
-	in->byid.n = in->byid.cap = in->names.n = in->names.cap = 0;
+	in->names.n = in->names.cap = 0;
 }
 
 enum tidx_status
@@ -1516,9 +1513,6 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 
 	/* No string is interned from here on; step 4 is over. */
 	tidx_builder_seal_strings(b);
-	free(in->byid.e);
-	in->byid.e = NULL;
-	in->byid.n = in->byid.cap = 0;
 	amap_init(&m, drop_inactive(in));
 	choose(in, &m);
 	/*

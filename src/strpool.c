@@ -17,6 +17,7 @@
 struct slot {
 	uint32_t ref;		/* STRPOOL_NULL marks an empty slot. */
 	uint32_t hash;		/* hash_bytes() >> 32. */
+	uint32_t val;		/* strpool_value(). */
 };
 
 struct strpool {
@@ -118,11 +119,31 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 	sp->len += need;
 	sp->slots[i].ref = ref;
 	sp->slots[i].hash = (uint32_t)h;
+	sp->slots[i].val = STRPOOL_NOVAL;
 	if (len == 0)
 		sp->empty = ref;
 	if (++sp->count > sp->nslots / 4 * 3 && sp->nslots < ((size_t)1 << 32))
 		resize_table(sp, sp->nslots * 2);
 	return ref;
+}
+
+uint32_t *
+strpool_value(struct strpool *sp, uint32_t ref)
+{
+	uint32_t l32, h;
+	size_t	 i;
+
+	if (sp->nslots == 0 || ref >= sp->len || sp->len - ref < 5)
+		return NULL;
+	memcpy(&l32, sp->buf + ref, 4);
+	if (l32 > sp->len - ref - 5)
+		return NULL;		/* Not a string's reference. */
+	h = (uint32_t)(hash_bytes(sp->buf + ref + 4, l32) >> 32);
+	for (i = h & (sp->nslots - 1); sp->slots[i].ref != STRPOOL_NULL;
+	    i = (i + 1) & (sp->nslots - 1))
+		if (sp->slots[i].ref == ref)
+			return &sp->slots[i].val;
+	return NULL;
 }
 
 const char *

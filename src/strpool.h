@@ -26,6 +26,17 @@ void	 strpool_free(struct strpool *sp);
  */
 uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len);
 
+/*
+ * A value of the caller's kept with each string while the table is there
+ * (STRPOOL_NOVAL until set): the one of the string at ref, or NULL when
+ * there is none (a null ref, or a sealed pool).  The pointer holds until
+ * the next strpool_intern().  Found through the string's own slot, which
+ * interning it has just read, it costs no cache miss of its own, as a
+ * map of its own would.
+ */
+#define STRPOOL_NOVAL	0xFFFFFFFFu
+uint32_t *strpool_value(struct strpool *sp, uint32_t ref);
+
 /* Make the table big enough for n strings without growing. */
 void	 strpool_reserve(struct strpool *sp, size_t n);
 

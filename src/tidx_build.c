@@ -86,6 +86,13 @@ tidx_builder_string(struct tidx_builder *b, const char *s, size_t len)
 	return strpool_intern(b->strings, s, len);
 }
 
+uint32_t *
+tidx_builder_string_value(struct tidx_builder *b, uint32_t ref)
+{
+	_Static_assert(TIDX_NOVAL == STRPOOL_NOVAL, "TIDX_NOVAL");
+	return strpool_value(b->strings, ref);
+}
+
 void
 tidx_builder_seal_strings(struct tidx_builder *b)
 {

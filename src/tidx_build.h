@@ -65,6 +65,15 @@ uint32_t tidx_builder_string(struct tidx_builder *b, const char *s,
 	    size_t len);
 
 /*
+ * A value kept with the string ref until the strings are sealed,
+ * TIDX_NOVAL until set: a pointer to it, which holds until the next
+ * tidx_builder_string(); NULL for TIDX_STRNULL.  No lookup of a map of
+ * its own: the string's slot, just read to intern it, holds it.
+ */
+#define TIDX_NOVAL	0xFFFFFFFFu
+uint32_t *tidx_builder_string_value(struct tidx_builder *b, uint32_t ref);
+
+/*
  * The string of reference ref and its length (borrowed until the next
  * call that changes b); NULL for TIDX_STRNULL.
  */

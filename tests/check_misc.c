@@ -366,6 +366,48 @@ START_TEST(pool_growth)
 }
 END_TEST
 
+/*
+ * strpool_value(): a value per string, none until set, kept as the
+ * table grows (many times here) and as other strings are interned; none
+ * for a null ref, a ref that is no string's, or a sealed pool.
+ */
+START_TEST(pool_values)
+{
+	enum { N = 100000 };
+	uint32_t *refs = malloc(N * sizeof(*refs)), *v;
+	char	 s[32];
+	int	 i, n;
+
+	ck_assert_ptr_nonnull(refs);
+	for (i = 0; i < N; i++) {
+		n = snprintf(s, sizeof(s), "id-%d", i);
+		refs[i] = strpool_intern(sp, s, (size_t)n);
+		v = strpool_value(sp, refs[i]);
+		ck_assert_ptr_nonnull(v);
+		if (*v != STRPOOL_NOVAL)
+			ck_abort_msg("string %d: a value before any", i);
+		if (i % 3 != 0)
+			*v = (uint32_t)i * 2;
+		if (i > 0 && strpool_intern(sp, "", 0) == STRPOOL_FULL)
+			ck_abort_msg("the empty string refused");
+	}
+	for (i = 0; i < N; i++) {
+		v = strpool_value(sp, refs[i]);
+		ck_assert_ptr_nonnull(v);
+		if (*v != (i % 3 != 0 ? (uint32_t)i * 2 : STRPOOL_NOVAL))
+			ck_abort_msg("string %d: value %u", i, *v);
+	}
+	v = strpool_value(sp, strpool_intern(sp, "", 0));
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(*v, STRPOOL_NOVAL);
+	ck_assert_ptr_null(strpool_value(sp, STRPOOL_NULL));
+	ck_assert_ptr_null(strpool_value(sp, refs[1] + 1));
+	strpool_seal(sp);
+	ck_assert_ptr_null(strpool_value(sp, refs[1]));
+	free(refs);
+}
+END_TEST
+
 static int
 cmp_u64(const void *a, const void *b)
 {
@@ -1101,6 +1143,7 @@ misc_suite(void)
 	tcase_add_test(tc, pool_layout);
 	tcase_add_test(tc, pool_growth);
 	tcase_add_test(tc, pool_reserve_seal);
+	tcase_add_test(tc, pool_values);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
