@@ -74,14 +74,21 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* n * size, or the handler when that overflows. */
+static size_t
+array_bytes(size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	return n * size;
+}
+
 void *
 xreallocarray(void *p, size_t n, size_t size)
 {
 	size_t	 total;
 
-	if (size != 0 && n > SIZE_MAX / size)
-		oom();
-	if ((total = n * size) == 0)
+	if ((total = array_bytes(n, size)) == 0)
 		total = 1;
 	if ((p = realloc(p, total)) == NULL)
 		oom();
@@ -168,18 +175,19 @@ static void
 advise_block(void *p, size_t total)
 {
 #ifdef MADV_HUGEPAGE
-	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t lo = (uintptr_t)p & ~(pg - 1);
-	uintptr_t hi;
+	uintptr_t pg, lo, hi;
 
+	if (!big_tables || total < MAPPED_MIN) {
+		advise_huge(p, total);
+		return;
+	}
 #ifdef __GLIBC__
 	total = malloc_usable_size(p);	/* To the mapping's end. */
 #endif
+	pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	lo = (uintptr_t)p & ~(pg - 1);
 	hi = ((uintptr_t)p + total + pg - 1) & ~(pg - 1);
-	if (big_tables && total >= MAPPED_MIN)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	else
-		advise_huge(p, total);
+	(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
 #else
 	(void)p;
 	(void)total;
@@ -189,11 +197,8 @@ advise_block(void *p, size_t total)
 void *
 xgrow(void *p, size_t n, size_t size)
 {
-	size_t	 total;
+	size_t	 total = big_request(array_bytes(n, size));
 
-	if (size != 0 && n > SIZE_MAX / size)
-		oom();
-	total = big_request(n * size);
 	p = xreallocarray(p, total, 1);
 	if (big_tables && total >= 2 * HUGE_PAGE)
 		advise_block(p, total);
@@ -203,13 +208,9 @@ xgrow(void *p, size_t n, size_t size)
 void *
 xcalloc_huge(size_t n, size_t size)
 {
-	size_t	 total;
-	void	*p;
+	size_t	 total = big_request(array_bytes(n, size));
+	void	*p = xcalloc(1, total);
 
-	if (size != 0 && n > SIZE_MAX / size)
-		oom();
-	total = big_request(n * size);
-	p = xcalloc(1, total);
 	advise_block(p, total);
 	return p;
 }
