@@ -157,7 +157,7 @@ map_init(struct u32map *m, size_t cap)
 {
 	m->cap = cap;
 	m->n = 0;
-	m->e = xcalloc_huge(cap, sizeof(*m->e));
+	m->e = xreallocarray(NULL, cap, sizeof(*m->e));
 	memset(m->e, 0xff, cap * sizeof(*m->e));
 }
 
