@@ -54,6 +54,7 @@ ixreport_info(struct jout *j, const char *path, const struct tidx_info *in,
 		{ "ipv4_slots", in->slots4 }, { "ipv6_slots", in->slots6 },
 		{ "ipv4_max_probe", in->probe4 },
 		{ "ipv6_max_probe", in->probe6 },
+		{ "filter_bytes", in->filter_words * TIDX_FILTER_WORD },
 	};
 
 	jout_map_open(j);

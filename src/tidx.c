@@ -30,7 +30,8 @@
 /* Element size of each kind; STRINGS counts strings, not bytes. */
 static const uint32_t elem_size[TIDX_NKINDS + 1] = {
 	0, TIDX_REC_SIZE, TIDX_ENT_SIZE, TIDX_SLOT4_SIZE, TIDX_BKT6_SIZE,
-	TIDX_META_SIZE, 1, TIDX_CIDR4_SIZE, TIDX_CIDR6_SIZE, 4, 4
+	TIDX_META_SIZE, 1, TIDX_CIDR4_SIZE, TIDX_CIDR6_SIZE, 4, 4,
+	TIDX_FILTER_WORD
 };
 
 struct tidx {
@@ -40,8 +41,10 @@ struct tidx {
 	struct tidx_section sec[TIDX_NKINDS + 1]; /* By kind; [0] unused. */
 	const unsigned char *recs, *entries, *hash4, *hash6, *meta, *strings;
 	const unsigned char *cidr4, *cidr6, *dir4, *dir6;	/* Or NULL. */
+	const unsigned char *filter;	/* FILTER, or NULL: none or empty. */
 	uint64_t	 mask4;		/* HASH4 slots minus one. */
 	uint64_t	 mask6;		/* HASH6 buckets minus one. */
+	uint64_t	 fwords;	/* FILTER words. */
 };
 
 const char *
@@ -258,6 +261,10 @@ place_sections(struct tidx *ix)
 		if (!dir_ok(ix->dir6, sec[TIDX_CIDR6].count))
 			return TIDX_ERR_HEADER;
 	}
+	if (sec[TIDX_FILTER].count != 0) {
+		ix->filter = ix->map + sec[TIDX_FILTER].off;
+		ix->fwords = sec[TIDX_FILTER].count;
+	}
 	return TIDX_OK;
 }
 
@@ -280,6 +287,7 @@ read_section_info(struct tidx *ix)
 	ix->info.slots6 = hash_slots(&sec[TIDX_HASH6]);
 	ix->info.probe4 = sec[TIDX_HASH4].param;
 	ix->info.probe6 = sec[TIDX_HASH6].param;
+	ix->info.filter_words = sec[TIDX_FILTER].count;
 }
 
 /* Everything tidx_open() promises, one step after the other. */
@@ -402,6 +410,20 @@ line_marks(const unsigned char *s, uint32_t k, unsigned *hit,
 }
 #endif
 
+/*
+ * Whether FILTER lets the exact key of hash z (tidx_filter_hash()) be in
+ * a hash table: it does when every bit z sets is set, or when there is
+ * no FILTER.
+ */
+static int
+filter_may(const struct tidx *ix, uint64_t z)
+{
+	uint64_t bits = tidx_filter_bits(z);
+
+	return ix->filter == NULL || (tidx_rd64(ix->filter + TIDX_FILTER_WORD *
+	    tidx_filter_word(z, ix->fwords)) & bits) == bits;
+}
+
 /* exact4() a slot at a time, from slot i with left probes. */
 static int64_t
 exact4_slots(const struct tidx *ix, uint32_t k, uint64_t i, uint64_t left)
@@ -430,7 +452,8 @@ exact4(const struct tidx *ix, uint32_t k)
 {
 	uint64_t i, left;
 
-	if (ix->sec[TIDX_HASH4].count == 0)
+	if (ix->sec[TIDX_HASH4].count == 0 ||
+	    !filter_may(ix, tidx_filter_hash(k)))
 		return -1;
 	left = (uint64_t)ix->sec[TIDX_HASH4].param + 1;
 	i = tidx_slot4(k, ix->mask4);
@@ -473,7 +496,8 @@ exact6(const struct tidx *ix, const struct addr *a)
 	uint64_t b, left, kh, kl;
 	unsigned hit, empty, j, lim;
 
-	if (ix->sec[TIDX_HASH6].count == 0)
+	if (ix->sec[TIDX_HASH6].count == 0 ||
+	    !filter_may(ix, tidx_filter_hash(tidx_fold6(a->b))))
 		return -1;
 	memcpy(&kh, a->b, 8);
 	memcpy(&kl, a->b + 8, 8);
@@ -583,8 +607,17 @@ tidx_lookup(const struct tidx *ix, const struct addr *a)
 	return (e = exact6(ix, a)) >= 0 ? e : range6(ix, a);
 }
 
-void
-tidx_prefetch(const struct tidx *ix, const struct addr *a)
+/* The FILTER hash of a. */
+static uint64_t
+filter_hash(const struct addr *a)
+{
+	return tidx_filter_hash(addr_is_v4(a) ? addr_v4(a) :
+	    tidx_fold6(a->b));
+}
+
+/* Prefetch the line a's exact lookup starts at, in HASH4 or HASH6. */
+static void
+prefetch_slot(const struct tidx *ix, const struct addr *a)
 {
 	if (addr_is_v4(a)) {
 		if (ix->sec[TIDX_HASH4].count != 0)
@@ -594,6 +627,16 @@ tidx_prefetch(const struct tidx *ix, const struct addr *a)
 	} else if (ix->sec[TIDX_HASH6].count != 0)
 		__builtin_prefetch(ix->hash6 +
 		    tidx_bucket6(a->b, ix->mask6) * TIDX_BKT6_SIZE);
+}
+
+void
+tidx_prefetch(const struct tidx *ix, const struct addr *a)
+{
+	if (ix->filter != NULL)
+		__builtin_prefetch(ix->filter + TIDX_FILTER_WORD *
+		    tidx_filter_word(filter_hash(a), ix->fwords));
+	else
+		prefetch_slot(ix, a);
 }
 
 enum tidx_status
@@ -698,6 +741,30 @@ verify_hash(const struct tidx *ix, int v6, uint64_t nkeys)
 }
 
 /*
+ * Check that FILTER lets every address of the hash tables through: a
+ * key it did not would never be found.
+ */
+static int
+verify_filter(const struct tidx *ix)
+{
+	uint64_t i, n4 = ix->sec[TIDX_HASH4].count;
+	uint64_t n6 = hash_slots(&ix->sec[TIDX_HASH6]);
+
+	if (ix->filter == NULL)
+		return 0;
+	for (i = 0; i < n4; i++)
+		if (tidx_rd32(slot_val(ix, 0, i)) != 0 && !filter_may(ix,
+		    tidx_filter_hash(tidx_rd32(ix->hash4 +
+		    i * TIDX_SLOT4_SIZE + TIDX_SLOT4_KEY))))
+			return -1;
+	for (i = 0; i < n6; i++)
+		if (tidx_rd32(slot_val(ix, 1, i)) != 0 && !filter_may(ix,
+		    tidx_filter_hash(tidx_fold6(slot_key6(ix, i)))))
+			return -1;
+	return 0;
+}
+
+/*
  * Check a range section: each range's start at or before its end, the
  * ranges sorted and disjoint, every entry reference in range, and the
  * directory exactly as the ranges give it.
@@ -739,23 +806,34 @@ verify_ranges(const struct tidx *ix, int v4)
 	return 0;
 }
 
-/* The bytes outside the header, table and sections are zero. */
+/*
+ * The bytes outside the header, table and sections are zero.  The
+ * sections of kinds this reader does not know (of a later minor) count
+ * as sections too, where they lie inside the file.
+ */
 static int
 verify_gaps(const struct tidx *ix)
 {
-	uint64_t i, end;
-	uint32_t k;
+	uint64_t i, k, end, nsec, off[TIDX_MAX_SECTIONS], len[TIDX_MAX_SECTIONS];
+	const unsigned char *e;
 
-	end = tidx_rd32(ix->map + TIDX_H_SIZE) +
-	    (uint64_t)tidx_rd32(ix->map + TIDX_H_NSECTIONS) *
-	    TIDX_SECTION_SIZE;
+	nsec = tidx_rd32(ix->map + TIDX_H_NSECTIONS);
+	end = tidx_rd32(ix->map + TIDX_H_SIZE);
+	for (k = 0; k < nsec; k++) {
+		e = ix->map + end + k * TIDX_SECTION_SIZE;
+		off[k] = tidx_rd64(e + TIDX_S_OFFSET);
+		len[k] = tidx_rd64(e + TIDX_S_SIZE);
+		if (tidx_rd32(e + TIDX_S_KIND) == 0 || off[k] > ix->size ||
+		    len[k] > ix->size - off[k])
+			len[k] = 0;
+	}
+	end += nsec * TIDX_SECTION_SIZE;
 	for (i = end; i < ix->size; i++) {
-		for (k = 1; k <= TIDX_NKINDS; k++)
-			if (i >= ix->sec[k].off &&
-			    i < ix->sec[k].off + ix->sec[k].size)
+		for (k = 0; k < nsec; k++)
+			if (i >= off[k] && i - off[k] < len[k])
 				break;
-		if (k <= TIDX_NKINDS) {
-			i = ix->sec[k].off + ix->sec[k].size - 1;
+		if (k < nsec) {
+			i = off[k] + len[k] - 1;
 			continue;
 		}
 		if (ix->map[i] != 0)
@@ -813,6 +891,7 @@ tidx_verify(const struct tidx *ix)
 	}
 	if (verify_hash(ix, 0, ix->info.n_v4) == -1 ||
 	    verify_hash(ix, 1, ix->info.n_v6) == -1 ||
+	    verify_filter(ix) == -1 ||
 	    verify_ranges(ix, 1) == -1 || verify_ranges(ix, 0) == -1 ||
 	    ix->info.n_v4 + ix->info.n_v6 + ix->info.n_cidr4 +
 	    ix->info.n_cidr6 != ix->sec[TIDX_ENTRIES].count ||

@@ -45,7 +45,7 @@
  *
  * Section kinds (each of 1-6 appears exactly once; 7-10 are optional,
  * present when the index has prefixes, each range section with its
- * directory):
+ * directory; 11 is optional, present when it has exact addresses):
  *
  *   1 RECORDS, 32-byte elements, one per indicator:
  *        0    8 TimeGenerated (ticks).
@@ -89,10 +89,25 @@
  *   9 DIR4, 65537 4-byte elements: element h is the number of CIDR4
  *       ranges that start below h << 16 (the last one is their count).
  *  10 DIR6, the same for CIDR6, on the first 16 bits of the address.
+ *  11 FILTER, 8-byte words, a Bloom filter of the exact addresses (of
+ *       HASH4 and HASH6): each address sets three bits of one word.
+ *       An address whose bits are not all set is in neither table.
  *
  * A lookup tries the exact tables first, then the range holding the
  * address: a binary search among the ranges from DIR[h] - 1 to DIR[h+1],
- * h being the address's first 16 bits.
+ * h being the address's first 16 bits.  With a FILTER, an exact lookup
+ * reads the address's filter word first and its table only when the
+ * word has the address's three bits set.
+ *
+ * The filter word and bits of an address: with x the IPv4 key k, or
+ * (h * 0x9E3779B97F4A7C15 + l) mod 2^64 for an IPv6 key (h and l as
+ * below), z is SplitMix64's output for x:
+ *   z = x + 0x9E3779B97F4A7C15
+ *   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+ *   z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+ *   z = z ^ (z >> 31)			(all mod 2^64)
+ * and the word is ((z >> 32) * words) >> 32, the bits z & 63, z >> 6 & 63
+ * and z >> 12 & 63 of it.
  *
  * Hash sections have a power-of-two number of elements (slots for HASH4,
  * buckets for HASH6) or none, and linear probing over their slots, the
@@ -116,7 +131,7 @@
 
 #define TIDX_MAGIC		"TI-INDEX"
 #define TIDX_MAJOR		3
-#define TIDX_MINOR		0
+#define TIDX_MINOR		1
 #define TIDX_HEADER_SIZE	128
 #define TIDX_SECTION_SIZE	32
 #define TIDX_MAX_SECTIONS	64
@@ -167,7 +182,9 @@ enum tidx_element_field {
 	TIDX_CIDR4_SIZE = 12,
 	TIDX_CIDR6_FIRST = 0, TIDX_CIDR6_LAST = 16, TIDX_CIDR6_ENT = 32,
 	TIDX_CIDR6_SIZE = 40,
-	TIDX_DIR_COUNT = 65537		/* 4-byte elements of DIR4, DIR6. */
+	TIDX_DIR_COUNT = 65537,		/* 4-byte elements of DIR4, DIR6. */
+	TIDX_FILTER_WORD = 8,
+	TIDX_FILTER_PER_WORD = 4	/* Addresses a word the writer gives. */
 };
 
 enum tidx_kind {
@@ -181,7 +198,8 @@ enum tidx_kind {
 	TIDX_CIDR6,
 	TIDX_DIR4,
 	TIDX_DIR6,
-	TIDX_NKINDS = TIDX_DIR6
+	TIDX_FILTER,		/* Optional. */
+	TIDX_NKINDS = TIDX_FILTER
 };
 
 /* Status of the functions below; tidx_strerror() names each. */
@@ -227,6 +245,7 @@ struct tidx_info {
 	uint64_t	strings_size;
 	uint64_t	slots4, slots6;		/* slots6: 3 per bucket. */
 	uint32_t	probe4, probe6;
+	uint64_t	filter_words;		/* 0: no FILTER. */
 };
 
 struct tidx;
@@ -259,8 +278,9 @@ void	tidx_get_info(const struct tidx *ix, struct tidx_info *info);
 int64_t	tidx_lookup(const struct tidx *ix, const struct addr *a);
 
 /*
- * Hint the processor to fetch the cache line tidx_lookup(ix, a) starts
- * at (the line of eight HASH4 slots, or the HASH6 bucket).
+ * Hint the processor to fetch the first cache line tidx_lookup(ix, a)
+ * reads: a's FILTER word, or without a FILTER the line of eight HASH4
+ * slots or the HASH6 bucket it starts at.
  */
 void	tidx_prefetch(const struct tidx *ix, const struct addr *a);
 

@@ -18,7 +18,7 @@
 #include "tidx_int.h"
 #include "xalloc.h"
 
-#define NSECTIONS_MAX	10	/* The kinds this writer writes. */
+#define NSECTIONS_MAX	11	/* The kinds this writer writes. */
 #define META_REC	(4 + TIDX_META_SIZE + 1)  /* A tuple in its pool. */
 
 /* An address or prefix to index. */
@@ -570,6 +570,33 @@ hash_sections(const struct tidx_builder *b, uint64_t s4, uint64_t b6,
 	    p6);
 }
 
+/*
+ * Add the FILTER of the exact addresses to o, TIDX_FILTER_PER_WORD of
+ * them a word (16 bits each), when there are any.
+ */
+static void
+filter_section(const struct tidx_builder *b, struct layout *o)
+{
+	uint64_t *f, nf, i, z;
+
+	nf = (b->n4 + b->n6 + TIDX_FILTER_PER_WORD - 1) /
+	    TIDX_FILTER_PER_WORD;
+	if (nf == 0)
+		return;
+	f = xcalloc_huge(nf, TIDX_FILTER_WORD);
+	for (i = 0; i < b->nents; i++) {
+		const struct bentry *e = &b->ents[i];
+
+		if (e->plen != 128)
+			continue;
+		z = tidx_filter_hash(addr_is_v4(&e->a) ? addr_v4(&e->a) :
+		    tidx_fold6(e->a.b));
+		f[tidx_filter_word(z, nf)] |= tidx_filter_bits(z);
+	}
+	add_section(o, TIDX_FILTER, f, 1, nf * TIDX_FILTER_WORD, (uint32_t)nf,
+	    0);
+}
+
 /* ENTRIES, in the order they were added. */
 static unsigned char *
 entries(const struct tidx_builder *b)
@@ -635,6 +662,7 @@ all_sections(struct tidx_builder *b, uint64_t s4, uint64_t b6,
 		range_sections(b, 1, o);
 	if (b->p6 > 0)
 		range_sections(b, 0, o);
+	filter_section(b, o);
 }
 
 /* Place the sections after the header and table; checksum each. */

@@ -78,9 +78,9 @@ tidx_slot4(uint32_t k, uint64_t mask)
 	    ~(uint64_t)7;
 }
 
-/* The home bucket of the IPv6 key b (its home slot is 3 times that). */
+/* IPv6 key b folded to 64 bits: h * 0x9E3779B97F4A7C15 + l (tidx.h). */
 static inline uint64_t
-tidx_bucket6(const uint8_t b[16], uint64_t mask)
+tidx_fold6(const uint8_t b[16])
 {
 	uint64_t h = 0, l = 0;
 	int	 i;
@@ -89,8 +89,43 @@ tidx_bucket6(const uint8_t b[16], uint64_t mask)
 		h = h << 8 | b[i];
 		l = l << 8 | b[8 + i];
 	}
-	return (((h * 0x9E3779B97F4A7C15ULL + l) * 0xC2B2AE3D27D4EB4FULL)
-	    >> 32) & mask;
+	return h * 0x9E3779B97F4A7C15ULL + l;
+}
+
+/* The home bucket of the IPv6 key b (its home slot is 3 times that). */
+static inline uint64_t
+tidx_bucket6(const uint8_t b[16], uint64_t mask)
+{
+	return ((tidx_fold6(b) * 0xC2B2AE3D27D4EB4FULL) >> 32) & mask;
+}
+
+/*
+ * The FILTER hash of x (an IPv4 key, or tidx_fold6() of an IPv6 key):
+ * SplitMix64's output function.
+ */
+static inline uint64_t
+tidx_filter_hash(uint64_t x)
+{
+	uint64_t z = x + 0x9E3779B97F4A7C15ULL;
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* The word of FILTER (words words) that hash z sets bits of. */
+static inline uint64_t
+tidx_filter_word(uint64_t z, uint64_t words)
+{
+	return (z >> 32) * words >> 32;
+}
+
+/* The bits hash z sets in its word. */
+static inline uint64_t
+tidx_filter_bits(uint64_t z)
+{
+	return 1ULL << (z & 63) | 1ULL << (z >> 6 & 63) |
+	    1ULL << (z >> 12 & 63);
 }
 
 #endif /* TIDX_INT_H */

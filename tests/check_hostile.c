@@ -17,7 +17,7 @@
  * directories, kinds 7-10), which tests/check_tidx.c does not damage:
  * offsets and sizes past the end or wrapping, counts whose product with
  * the element size wraps, a directory of the wrong length or without its
- * range section, and every byte of the ten-entry table inverted.  With
+ * range section, and every byte of the eleven-entry table inverted.  With
  * the header checksum made right, each must fail to open with a status
  * other than a checksum mismatch, never crash (run it under ASan).  And
  * tidx_verify() must catch an inverted byte anywhere in such an index
@@ -336,7 +336,7 @@ ranges_setup(void)
 	ck_assert_uint_eq(fread(ranges_buf, 1, ranges_len, f), ranges_len);
 	fclose(f);
 	unlink(path);
-	ck_assert_uint_eq(le32(ranges_buf + 16), 10);
+	ck_assert_uint_eq(le32(ranges_buf + 16), 11);	/* With FILTER. */
 	ck_assert_int_eq(open_bytes(ranges_buf, ranges_len), TIDX_OK);
 }
 
@@ -429,7 +429,7 @@ START_TEST(ranges_count_overflow)
 }
 END_TEST
 
-/* Every byte of the header and the ten-entry table inverted in turn. */
+/* Every byte of the header and the eleven-entry table inverted in turn. */
 START_TEST(ranges_table_flips)
 {
 	unsigned char	*b = malloc(ranges_len);
@@ -437,7 +437,7 @@ START_TEST(ranges_table_flips)
 	size_t		 i, end = table_end(ranges_buf);
 
 	ck_assert_ptr_nonnull(b);
-	ck_assert_uint_eq(end, TIDX_HEADER_SIZE + 10 * TIDX_SECTION_SIZE);
+	ck_assert_uint_eq(end, TIDX_HEADER_SIZE + 11 * TIDX_SECTION_SIZE);
 	for (i = 0; i < end; i++) {
 		memcpy(b, ranges_buf, ranges_len);
 		b[i] ^= 0xFF;

@@ -38,7 +38,7 @@
 #define TICKS		10000000LL
 #define DAY		(86400LL * TICKS)
 #define T0		(1763640000LL * TICKS)	/* 2025-11-20T12:00:00Z */
-#define TABLE_END	(TIDX_HEADER_SIZE + 6 * TIDX_SECTION_SIZE)
+#define TABLE_END	(TIDX_HEADER_SIZE + 7 * TIDX_SECTION_SIZE)
 
 static char		 tmpdir[PATH_MAX / 2];		/* The unchecked fixture's. */
 static char		 small_path[PATH_MAX];	/* The small index file. */
@@ -224,7 +224,7 @@ fix_all(unsigned char *buf, size_t len)
 	uint32_t k;
 	size_t	 e;
 
-	for (k = 1; k <= TIDX_STRINGS; k++) {
+	for (k = 1; k <= TIDX_NKINDS; k++) {
 		if ((e = sec_at(buf, k)) == 0)
 			continue;
 		off = le64(buf + e + 8);
@@ -797,23 +797,29 @@ struct layout {
 	uint32_t	 count[TIDX_NKINDS + 1], param[TIDX_NKINDS + 1];
 };
 
-static const uint32_t spec_elem[TIDX_NKINDS + 1] = { 0, 32, 8, 8, 64, 20, 1 };
+static const uint32_t spec_elem[TIDX_NKINDS + 1] = {
+	0, 32, 8, 8, 64, 20, 1, 12, 40, 4, 4, 8
+};
 
 static void
 layout_read(struct layout *l, const unsigned char *p, size_t len)
 {
-	uint64_t	 end, i;
+	uint64_t	 end, i, tab_end;
 	uint32_t	 k, n;
 
 	memset(l, 0, sizeof(*l));
 	l->p = p;
 	l->len = len;
-	ck_assert_uint_ge(len, TABLE_END);
+	ck_assert_uint_ge(len, TIDX_HEADER_SIZE);
 	ck_assert_mem_eq(p, "TI-INDEX", 8);
 	ck_assert_uint_eq(le16(p + 8), 3);
-	ck_assert_uint_eq(le16(p + 10), 0);
+	ck_assert_uint_eq(le16(p + 10), 1);
 	ck_assert_uint_eq(le32(p + 12), 128);
-	ck_assert_uint_eq(n = le32(p + 16), 6);
+	/* The six base kinds, and FILTER when there are exact addresses. */
+	n = le32(p + 16);
+	ck_assert_uint_eq(n, le64(p + 56) + le64(p + 64) > 0 ? 7 : 6);
+	tab_end = TIDX_HEADER_SIZE + (uint64_t)n * TIDX_SECTION_SIZE;
+	ck_assert_uint_ge(len, tab_end);
 	ck_assert_uint_eq(le64(p + 24), len);
 	for (i = 72; i < 128; i++)
 		ck_assert_uint_eq(p[i], 0);
@@ -830,7 +836,7 @@ layout_read(struct layout *l, const unsigned char *p, size_t len)
 		l->count[kind] = le32(e + 24);
 		l->param[kind] = le32(e + 28);
 		ck_assert_uint_eq(l->off[kind] % 64, 0);
-		ck_assert_uint_ge(l->off[kind], TABLE_END);
+		ck_assert_uint_ge(l->off[kind], tab_end);
 		ck_assert_uint_le(l->off[kind] + l->size[kind], len);
 		if (kind != TIDX_STRINGS)
 			ck_assert_uint_eq(l->size[kind],
@@ -845,17 +851,17 @@ layout_read(struct layout *l, const unsigned char *p, size_t len)
 	}
 	/* The header CRC, with its own four bytes zero. */
 	{
-		unsigned char	 h[TABLE_END];
+		unsigned char	 h[TIDX_HEADER_SIZE + 7 * TIDX_SECTION_SIZE];
 
-		memcpy(h, p, TABLE_END);
+		memcpy(h, p, tab_end);
 		memset(h + 20, 0, 4);
-		ck_assert_uint_eq(le32(p + 20), crc32c(0, h, TABLE_END));
+		ck_assert_uint_eq(le32(p + 20), crc32c(0, h, tab_end));
 	}
 	/* Every byte outside the header, table and sections is zero. */
-	for (i = TABLE_END; i < len; i++) {
+	for (i = tab_end; i < len; i++) {
 		int in = 0;
 
-		for (k = 1; k <= TIDX_STRINGS; k++)
+		for (k = 1; k <= TIDX_NKINDS; k++)
 			in |= i >= l->off[k] && i < l->off[k] + l->size[k];
 		if (!in)
 			ck_assert_msg(p[i] == 0, "byte %ju not zero",
@@ -872,6 +878,9 @@ layout_read(struct layout *l, const unsigned char *p, size_t len)
 		i += 5 + slen;
 	}
 	ck_assert_uint_eq(n, l->count[TIDX_STRINGS]);
+	/* FILTER: a word for every four exact addresses, rounded up. */
+	ck_assert_uint_eq(l->count[TIDX_FILTER],
+	    (le64(p + 56) + le64(p + 64) + 3) / 4);
 }
 
 /* Set *s to string ref of l (NULL for null), asserting it is one. */
@@ -916,7 +925,40 @@ spec_slot(const struct layout *l, uint32_t kind, uint64_t i,
 	return le32(bk + 48 + 4 * (i % 3));
 }
 
-/* The documented lookup; *probes gets the number of slots examined. */
+/*
+ * Whether l's FILTER, as ti-index(5) describes it, lets a through: its
+ * three bits all set in its word, or no FILTER.
+ */
+static int
+spec_filter(const struct layout *l, const struct addr *a)
+{
+	uint64_t x = 0, z, w = l->count[TIDX_FILTER], word, h = 0, lo = 0;
+	int	 j;
+
+	if (w == 0)
+		return 1;
+	if (addr_is_v4(a))
+		x = addr_v4(a);
+	else {
+		for (j = 0; j < 8; j++) {
+			h = h << 8 | a->b[j];
+			lo = lo << 8 | a->b[8 + j];
+		}
+		x = h * 0x9E3779B97F4A7C15ULL + lo;
+	}
+	z = x + 0x9E3779B97F4A7C15ULL;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	z = z ^ (z >> 31);
+	word = le64(l->p + l->off[TIDX_FILTER] + 8 * (((z >> 32) * w) >> 32));
+	return (word >> (z & 63) & 1) && (word >> (z >> 6 & 63) & 1) &&
+	    (word >> (z >> 12 & 63) & 1);
+}
+
+/*
+ * The documented lookup, FILTER first; *probes gets the number of slots
+ * examined.
+ */
 static int64_t
 spec_lookup(const struct layout *l, const struct addr *a, uint32_t *probes)
 {
@@ -927,7 +969,7 @@ spec_lookup(const struct layout *l, const struct addr *a, uint32_t *probes)
 	uint32_t	 kind = v4 ? TIDX_HASH4 : TIDX_HASH6;
 
 	*probes = 0;
-	if ((n = l->count[kind]) == 0)
+	if ((n = l->count[kind]) == 0 || !spec_filter(l, a))
 		return -1;
 	if (v4)
 		i = ((uint64_t)addr_v4(a) * 0x9E3779B97F4A7C15ULL >> 32) &
@@ -1240,6 +1282,218 @@ START_TEST(test_many_addresses)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * FILTER.
+ */
+
+#define FILT4	20000
+#define FILT6	2000
+#define FILT_TRIES 100000
+
+/*
+ * An index of FILT4 random IPv4 and FILT6 random IPv6 addresses, one
+ * record each, at path; their addresses in a4 and a6.
+ */
+static void
+build_filtered(const char *path, uint32_t *a4, struct addr *a6)
+{
+	struct tidx_builder	*b = tidx_builder_new();
+	struct tidx_params	 p = { 1, 2, 3 };
+	struct trec	 r;
+	struct addr	 a;
+	char		 text[ADDR_STRLEN];
+	uint32_t	 i;
+
+	memset(&r, 0, sizeof(r));
+	r.id = "filtered";
+	ck_assert_int_eq(add_rec(b, &r), 0);
+	seed = 11;
+	for (i = 0; i < FILT4; i++) {
+		a4[i] = (uint32_t)rnd(&seed);
+		addr_from_v4(&a, a4[i]);
+		ck_assert_int_eq(tidx_builder_addr(b, &a,
+		    bstr(b, addr_format(&a, text)), 0), TIDX_OK);
+	}
+	for (i = 0; i < FILT6; i++) {
+		big_v6(i, &a6[i]);
+		ck_assert_int_eq(tidx_builder_addr(b, &a6[i],
+		    bstr(b, addr_format(&a6[i], text)), 0), TIDX_OK);
+	}
+	ck_assert_int_eq(tidx_builder_write(b, path, &p), TIDX_OK);
+	tidx_builder_free(b);
+}
+
+/* A random address of either family, one in eight IPv6. */
+static void
+random_addr(struct addr *a)
+{
+	uint64_t r = rnd(&seed), r2;
+
+	if (r % 8 != 0) {
+		addr_from_v4(a, (uint32_t)(r >> 16));
+		return;
+	}
+	r2 = rnd(&seed);
+	memcpy(a->b, &r, 8);
+	memcpy(a->b + 8, &r2, 8);
+	a->b[0] = 0x20;		/* Not IPv4-mapped. */
+}
+
+/*
+ * FILTER as ti-index(5) gives it: a word for every four exact addresses,
+ * every address of the tables passing it, and about one address in a
+ * hundred of those the index does not hold (at most two here); the
+ * reader's lookups agree with the documented ones throughout.
+ */
+START_TEST(test_filter_as_documented)
+{
+	static uint32_t	 a4[FILT4];
+	static struct addr a6[FILT6];
+	struct layout	 l;
+	struct addr	 a;
+	struct tidx	*x;
+	struct tidx_info info;
+	unsigned char	*buf;
+	char		 path[PATH_MAX];
+	size_t		 len, i, passed = 0, held = 0;
+	uint32_t	 probes;
+
+	mkpath(path, "filtered.idx");
+	build_filtered(path, a4, a6);
+	buf = slurp(path, &len);
+	layout_read(&l, buf, len);
+	ck_assert_uint_eq(l.count[TIDX_FILTER], (FILT4 + FILT6 + 3) / 4);
+	ck_assert_int_eq(tidx_open(path, &x), TIDX_OK);
+	tidx_get_info(x, &info);
+	ck_assert_uint_eq(info.filter_words, (FILT4 + FILT6 + 3) / 4);
+	for (i = 0; i < FILT4; i++) {
+		addr_from_v4(&a, a4[i]);
+		ck_assert(spec_filter(&l, &a));
+		ck_assert_int_ge(tidx_lookup(x, &a), 0);
+	}
+	for (i = 0; i < FILT6; i++) {
+		ck_assert(spec_filter(&l, &a6[i]));
+		ck_assert_int_ge(tidx_lookup(x, &a6[i]), 0);
+	}
+	seed = 12;
+	for (i = 0; i < FILT_TRIES; i++) {
+		random_addr(&a);
+		tidx_prefetch(x, &a);
+		if (spec_lookup(&l, &a, &probes) >= 0) {
+			held++;		/* One of the random ones, by chance. */
+			continue;
+		}
+		passed += spec_filter(&l, &a);
+		ck_assert_int_eq(tidx_lookup(x, &a), -1);
+	}
+	ck_assert_uint_le(held, 5);
+	ck_assert_msg(passed * 50 <= FILT_TRIES, "%zu of %d passed", passed,
+	    FILT_TRIES);
+	ck_assert_uint_gt(passed, 0);	/* It is a filter, not a set. */
+	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
+	tidx_close(x);
+	free(buf);
+}
+END_TEST
+
+/*
+ * An index without FILTER (format 3.0: its entry's kind made 0 and its
+ * bytes zero), with an empty one (count and size 0, bytes zero), or
+ * whose FILTER a reader does not know (kind 12, as a later minor's
+ * section would be, its bytes kept) gives the same answers, and
+ * verifies.
+ */
+START_TEST(test_filter_absent)
+{
+	static uint32_t	 a4[FILT4];
+	static struct addr a6[FILT6];
+	struct tidx	*with, *without;
+	struct tidx_info info;
+	struct addr	 a;
+	unsigned char	*buf;
+	char		 path[PATH_MAX];
+	size_t		 len, e, i;
+	int		 how;
+
+	mkpath(path, "filtered.idx");
+	build_filtered(path, a4, a6);
+	ck_assert_int_eq(tidx_open(path, &with), TIDX_OK);
+	for (how = 0; how < 3; how++) {
+		buf = slurp(path, &len);
+		ck_assert_uint_ne(e = sec_at(buf, TIDX_FILTER), 0);
+		if (how < 2)
+			memset(buf + le64(buf + e + 8), 0, le64(buf + e + 16));
+		if (how == 0)
+			put32(buf + e, 0);
+		else if (how == 1) {
+			put64(buf + e + 16, 0);
+			put32(buf + e + 24, 0);
+		} else
+			put32(buf + e, TIDX_NKINDS + 1);
+		fix_all(buf, len);
+		ck_assert_int_eq(open_bytes(buf, len, &without), TIDX_OK);
+		tidx_get_info(without, &info);
+		ck_assert_uint_eq(info.filter_words, 0);
+		for (i = 0; i < FILT4; i++) {
+			addr_from_v4(&a, a4[i]);
+			ck_assert_int_eq(tidx_lookup(without, &a),
+			    tidx_lookup(with, &a));
+		}
+		for (i = 0; i < FILT6; i++)
+			ck_assert_int_eq(tidx_lookup(without, &a6[i]),
+			    tidx_lookup(with, &a6[i]));
+		seed = 13;
+		for (i = 0; i < FILT_TRIES / 10; i++) {
+			random_addr(&a);
+			tidx_prefetch(without, &a);
+			ck_assert_int_eq(tidx_lookup(without, &a),
+			    tidx_lookup(with, &a));
+		}
+		ck_assert_int_eq(tidx_verify(without), TIDX_OK);
+		tidx_close(without);
+		free(buf);
+	}
+	tidx_close(with);
+}
+END_TEST
+
+/*
+ * A FILTER that turns an address of the tables away: the reader trusts
+ * it when it looks up (the address is not found), and --verify finds it.
+ */
+START_TEST(test_filter_damaged)
+{
+	struct layout	 l;
+	struct addr	 a;
+	struct tidx	*x;
+	unsigned char	*buf;
+	size_t		 len, w;
+	uint64_t	 off;
+
+	buf = slurp(small_path, &len);
+	layout_read(&l, buf, len);
+	parse("203.0.113.9", &a);
+	ck_assert(spec_filter(&l, &a));
+	off = l.off[TIDX_FILTER];
+	/* Clear the one word that lets it through. */
+	for (w = 0; w < l.count[TIDX_FILTER]; w++) {
+		uint64_t keep = le64(buf + off + 8 * w);
+
+		put64(buf + off + 8 * w, 0);
+		if (!spec_filter(&l, &a))
+			break;
+		put64(buf + off + 8 * w, keep);
+	}
+	ck_assert_uint_lt(w, l.count[TIDX_FILTER]);
+	fix_all(buf, len);
+	ck_assert_int_eq(open_bytes(buf, len, &x), TIDX_OK);
+	ck_assert_int_eq(tidx_lookup(x, &a), -1);
+	ck_assert_int_eq(tidx_verify(x), TIDX_ERR_DAMAGED);
+	tidx_close(x);
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_strings_stored_once)
 {
 	static const char *tt[3] = { "Botnet", "Phishing", "Botnet" };
@@ -1533,7 +1787,9 @@ START_TEST(test_section_fields)
 	uint32_t	 k;
 
 	buf = slurp(small_path, &len);
-	for (k = 1; k <= TIDX_STRINGS; k++) {
+	for (k = 1; k <= TIDX_FILTER; k++) {
+		if (k > TIDX_STRINGS && k < TIDX_FILTER)
+			continue;	/* No prefixes in the small index. */
 		e = sec_at(buf, k);
 		ck_assert_uint_ne(e, 0);
 		/* Offsets: past the end, unaligned, in the header. */
@@ -1551,8 +1807,10 @@ START_TEST(test_section_fields)
 		    UINT64_MAX - le64(buf + e + 8) + 1);
 		/* Kinds: duplicated (so one is missing), or unknown. */
 		field_fails(buf, len, e, 4, k == 1 ? 2 : 1);
-		field_fails(buf, len, e, 4, 0);
-		field_fails(buf, len, e, 4, 99);
+		if (k != TIDX_FILTER) {	/* Skipping FILTER is no harm. */
+			field_fails(buf, len, e, 4, 0);
+			field_fails(buf, len, e, 4, 99);
+		}
 		if (k == TIDX_STRINGS)
 			continue;
 		/* Counts that do not match the size. */
@@ -1653,7 +1911,7 @@ add_section(const unsigned char *buf, size_t len, uint32_t kind,
 
 START_TEST(test_unknown_section)
 {
-	static const uint32_t kinds[] = { 99, 11, 64, 0xFFFFFFFFu };
+	static const uint32_t kinds[] = { 99, 12, 64, 0xFFFFFFFFu };
 	unsigned char	*buf, *n;
 	struct tidx	*x;
 	size_t		 len, nlen;
@@ -2249,6 +2507,9 @@ tidx_suite(void)
 	tcase_add_test(tc, test_records_without_addresses);
 	tcase_add_test(tc, test_one_family);
 	tcase_add_test(tc, test_many_addresses);
+	tcase_add_test(tc, test_filter_as_documented);
+	tcase_add_test(tc, test_filter_absent);
+	tcase_add_test(tc, test_filter_damaged);
 	tcase_add_test(tc, test_strings_stored_once);
 	tcase_add_test(tc, test_reproducible);
 	tcase_set_timeout(tc, 120);
