@@ -97,7 +97,8 @@ $(LIB): $(LIB_OBJS) Makefile
 bin/%: $(OBJDIR)/%.o $(LIB) $(OBJDIR)/.kind
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(YAJL_LIBS) -lm
-	@cp -p $(OBJDIR)/.kind bin/.kind
+	@cp -p $(OBJDIR)/.kind bin/.kind.$(@F) && \
+	    mv -f bin/.kind.$(@F) bin/.kind
 
 $(OBJDIR)/check_unit: $(TEST_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(CHECK_LIBS) \
