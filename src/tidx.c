@@ -814,7 +814,8 @@ verify_ranges(const struct tidx *ix, int v4)
 static int
 verify_gaps(const struct tidx *ix)
 {
-	uint64_t i, k, end, nsec, off[TIDX_MAX_SECTIONS], len[TIDX_MAX_SECTIONS];
+	uint64_t i, k, end, nsec;
+	uint64_t off[TIDX_MAX_SECTIONS], len[TIDX_MAX_SECTIONS];
 	const unsigned char *e;
 
 	nsec = tidx_rd32(ix->map + TIDX_H_NSECTIONS);

@@ -210,8 +210,8 @@ add_section(struct layout *o, uint32_t kind, const void *data, int own,
 
 /*
  * Call fn(arg, r) for every string reference r the index will hold that
- * is not null: each record's id and source, each entry's text, each field of each
- * META tuple.
+ * is not null: each record's id and source, each entry's text, each
+ * field of each META tuple.
  */
 static void
 each_strref(const struct tidx_builder *b, unsigned char *ents,
