@@ -189,21 +189,34 @@ read_header_info(struct tidx *ix)
 }
 
 /*
- * Section table entry e, checked: inside the file past the table,
+ * Entry k of the section table, as read (the header's size and entry
+ * count already checked against the file).
+ */
+static void
+table_entry(const struct tidx *ix, uint64_t k, struct tidx_section *s)
+{
+	const unsigned char *e = ix->map + tidx_rd32(ix->map + TIDX_H_SIZE) +
+	    k * TIDX_SECTION_SIZE;
+
+	s->kind = tidx_rd32(e + TIDX_S_KIND);
+	s->crc = tidx_rd32(e + TIDX_S_CRC);
+	s->off = tidx_rd64(e + TIDX_S_OFFSET);
+	s->size = tidx_rd64(e + TIDX_S_SIZE);
+	s->count = tidx_rd32(e + TIDX_S_COUNT);
+	s->param = tidx_rd32(e + TIDX_S_PARAM);
+}
+
+/*
+ * Section table entry k, checked: inside the file past the table,
  * aligned, sized as its count says, hash sections a power of two, and a
  * kind at most once.  Kinds of a later minor are skipped.
  */
 static enum tidx_status
-read_section(struct tidx *ix, const unsigned char *e, uint64_t tab_end)
+read_section(struct tidx *ix, uint64_t k, uint64_t tab_end)
 {
 	struct tidx_section s;
 
-	s.kind = tidx_rd32(e + TIDX_S_KIND);
-	s.crc = tidx_rd32(e + TIDX_S_CRC);
-	s.off = tidx_rd64(e + TIDX_S_OFFSET);
-	s.size = tidx_rd64(e + TIDX_S_SIZE);
-	s.count = tidx_rd32(e + TIDX_S_COUNT);
-	s.param = tidx_rd32(e + TIDX_S_PARAM);
+	table_entry(ix, k, &s);
 	if (s.kind == 0 || s.kind > TIDX_NKINDS)
 		return TIDX_OK;
 	if (ix->sec[s.kind].kind != 0)
@@ -295,16 +308,14 @@ static enum tidx_status
 validate(struct tidx *ix)
 {
 	enum tidx_status rc;
-	uint64_t tab_end, hsize, i, nsec;
+	uint64_t tab_end, i, nsec;
 
 	if ((rc = check_header(ix, &tab_end)) != TIDX_OK)
 		return rc;
 	read_header_info(ix);
-	hsize = tidx_rd32(ix->map + TIDX_H_SIZE);
 	nsec = tidx_rd32(ix->map + TIDX_H_NSECTIONS);
 	for (i = 0; i < nsec; i++)
-		if ((rc = read_section(ix, ix->map + hsize +
-		    i * TIDX_SECTION_SIZE, tab_end)) != TIDX_OK)
+		if ((rc = read_section(ix, i, tab_end)) != TIDX_OK)
 			return rc;
 	if ((rc = place_sections(ix)) != TIDX_OK)
 		return rc;
@@ -607,14 +618,6 @@ tidx_lookup(const struct tidx *ix, const struct addr *a)
 	return (e = exact6(ix, a)) >= 0 ? e : range6(ix, a);
 }
 
-/* The FILTER hash of a. */
-static uint64_t
-filter_hash(const struct addr *a)
-{
-	return tidx_filter_hash(addr_is_v4(a) ? addr_v4(a) :
-	    tidx_fold6(a->b));
-}
-
 /* Prefetch the line a's exact lookup starts at, in HASH4 or HASH6. */
 static void
 prefetch_slot(const struct tidx *ix, const struct addr *a)
@@ -634,7 +637,7 @@ tidx_prefetch(const struct tidx *ix, const struct addr *a)
 {
 	if (ix->filter != NULL)
 		__builtin_prefetch(ix->filter + TIDX_FILTER_WORD *
-		    tidx_filter_word(filter_hash(a), ix->fwords));
+		    tidx_filter_word(tidx_filter_addr(a), ix->fwords));
 	else
 		prefetch_slot(ix, a);
 }
@@ -816,19 +819,16 @@ verify_gaps(const struct tidx *ix)
 {
 	uint64_t i, k, end, nsec;
 	uint64_t off[TIDX_MAX_SECTIONS], len[TIDX_MAX_SECTIONS];
-	const unsigned char *e;
+	struct tidx_section s;
 
 	nsec = tidx_rd32(ix->map + TIDX_H_NSECTIONS);
-	end = tidx_rd32(ix->map + TIDX_H_SIZE);
 	for (k = 0; k < nsec; k++) {
-		e = ix->map + end + k * TIDX_SECTION_SIZE;
-		off[k] = tidx_rd64(e + TIDX_S_OFFSET);
-		len[k] = tidx_rd64(e + TIDX_S_SIZE);
-		if (tidx_rd32(e + TIDX_S_KIND) == 0 || off[k] > ix->size ||
-		    len[k] > ix->size - off[k])
-			len[k] = 0;
+		table_entry(ix, k, &s);
+		off[k] = s.off;
+		len[k] = s.kind == 0 || s.off > ix->size ||
+		    s.size > ix->size - s.off ? 0 : s.size;
 	}
-	end += nsec * TIDX_SECTION_SIZE;
+	end = tidx_rd32(ix->map + TIDX_H_SIZE) + nsec * TIDX_SECTION_SIZE;
 	for (i = end; i < ix->size; i++) {
 		for (k = 0; k < nsec; k++)
 			if (i >= off[k] && i - off[k] < len[k])

@@ -589,8 +589,7 @@ filter_section(const struct tidx_builder *b, struct layout *o)
 
 		if (e->plen != 128)
 			continue;
-		z = tidx_filter_hash(addr_is_v4(&e->a) ? addr_v4(&e->a) :
-		    tidx_fold6(e->a.b));
+		z = tidx_filter_addr(&e->a);
 		f[tidx_filter_word(z, nf)] |= tidx_filter_bits(z);
 	}
 	add_section(o, TIDX_FILTER, f, 1, nf * TIDX_FILTER_WORD, (uint32_t)nf,

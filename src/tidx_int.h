@@ -113,6 +113,14 @@ tidx_filter_hash(uint64_t x)
 	return z ^ (z >> 31);
 }
 
+/* The FILTER hash of address a: of its IPv4 key, or of its IPv6 fold. */
+static inline uint64_t
+tidx_filter_addr(const struct addr *a)
+{
+	return tidx_filter_hash(addr_is_v4(a) ? addr_v4(a) :
+	    tidx_fold6(a->b));
+}
+
 /* The word of FILTER (words words) that hash z sets bits of. */
 static inline uint64_t
 tidx_filter_word(uint64_t z, uint64_t words)
