@@ -25,6 +25,9 @@
 #define AHEAD_KICK	256	/* Lines that wake the parser. */
 #define AHEAD_SPIN	4096	/* Checks before the main thread sleeps. */
 #define AHEAD_PUBLISH	8	/* Lines parsed between reports. */
+#define AHEAD_TOUCH	16	/* Lines ahead of the one taken whose
+				   snapshot's hints are loaded ... */
+#define AHEAD_HINT	8	/* ... and whose strings' slots are. */
 
 struct aline {
 	const char	*line;
@@ -33,6 +36,7 @@ struct aline {
 };
 
 struct ahead {
+	const struct ingest *in;
 	struct ingest_pre *pre;
 	ahead_take_fn	 take;
 	void		*arg;
@@ -104,6 +108,7 @@ ahead_new(const struct ingest *in, ahead_take_fn take, void *arg)
 	if (e != NULL ? e[0] == '0' : sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return NULL;
 	a = xcalloc(1, sizeof(*a));
+	a->in = in;
 	a->pre = ingest_pre_new(in);
 	a->take = take;
 	a->arg = arg;
@@ -173,15 +178,28 @@ relax(void)
 #endif
 }
 
-/* Take lines until at most keep wait, each once the parser is done. */
+/*
+ * Take lines until at most keep wait, each once the parser is done;
+ * with hints for those a few lines ahead that are parsed (ahead.h).
+ */
 static void
 take_until(struct ahead *a, uint64_t keep)
 {
-	uint64_t q = atomic_load(&a->queued);
+	uint64_t q = atomic_load(&a->queued), parsed = 0, t;
 	int	 spin;
 
 	while (q - a->taken > keep) {
 		const struct aline *l = &a->lines[a->taken % AHEAD_RING];
+
+		t = a->taken;
+		if (t + AHEAD_TOUCH >= parsed)
+			parsed = atomic_load(&a->parsed);
+		if (t + AHEAD_TOUCH < parsed && t + AHEAD_TOUCH < q)
+			ingest_snap_touch(a->snap[(t + AHEAD_TOUCH) %
+			    AHEAD_RING]);
+		if (t + AHEAD_HINT < parsed && t + AHEAD_HINT < q)
+			ingest_snap_prefetch(a->in, a->snap[(t + AHEAD_HINT) %
+			    AHEAD_RING]);
 
 		for (spin = 0; atomic_load(&a->parsed) <= a->taken; spin++) {
 			if (spin < AHEAD_SPIN) {

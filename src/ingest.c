@@ -43,6 +43,7 @@ static const char *const containers[] = { "records", "objects", "value",
     "indicators", "tables", NULL };
 
 #define MAXADDRS	4096		/* Addresses of one record. */
+#define SNAP_FIELDS	64		/* Fields of the JSON readers. */
 #define RELEASE_EVERY	(1 << 18)	/* Candidates emitted between
 					   xalloc_release() calls. */
 #define MIN_PLEN4	8		/* The shortest prefix: /8 ... */
@@ -150,6 +151,27 @@ struct ingest {
 	int			 doc_undecided;
 	char			*held;
 	size_t			 nheld, capheld;
+	/* The snapshot being taken (ingest_line_snap), whose values come
+	   with the hashes of their strings. */
+	const struct ingest_snap *snap;
+};
+
+/*
+ * The hashes of the SOURCE_DISTINCT strings come first, in a cache line
+ * or two of their own, for ingest_snap_prefetch().  So is each one's
+ * hash in its jval.
+ */
+#define SNAP_HINTS	15
+struct ingest_snap {
+	uint32_t	 nhints;
+	uint32_t	 hints[SNAP_HINTS];
+	uint64_t	 hashed;	/* Bit f: vals[f].hash is set. */
+	int		 emits;		/* Records the parse gave: 1 to use. */
+	struct jval	 vals[SNAP_FIELDS];
+	size_t		 off[SNAP_FIELDS];	/* Where each string is in the
+						   arena. */
+	char		*arena;
+	size_t		 cap;
 };
 
 static void
@@ -234,8 +256,10 @@ add_field(struct ingest *in, size_t *n, const struct jfield *f)
 			    strcmp(f->path[k], in->fields[i].path[k]) != 0))
 				break;
 		if (k == JREC_MAXDEPTH) {
-			if (f->flags != in->fields[i].flags)
+			if ((f->flags ^ in->fields[i].flags) &
+			    ~(unsigned)SOURCE_DISTINCT)
 				abort();	/* Two readings of one member. */
+			in->fields[i].flags |= f->flags;
 			return i;
 		}
 	}
@@ -334,9 +358,21 @@ ingest_intern(struct ingest *in, const char *s, size_t len)
 	return tidx_builder_string(in->b, s, len);
 }
 
+/* 1 when v is a value of the snapshot being taken: its hash is known. */
+static int
+hashed(const struct ingest *in, const struct jval *v)
+{
+	return in->snap != NULL && v >= in->snap->vals &&
+	    v < in->snap->vals + SNAP_FIELDS &&
+	    (in->snap->hashed >> (v - in->snap->vals) & 1);
+}
+
 uint32_t
 ingest_intern_val(struct ingest *in, const struct jval *v)
 {
+	if ((v->type == JV_STRING || v->type == JV_NUMBER) && hashed(in, v))
+		return tidx_builder_string_hashed(in->b, v->s, v->len,
+		    v->hash);
 	if (v->type == JV_STRING || v->type == JV_NUMBER)
 		return ingest_intern(in, v->s, v->len);
 	if (v->type == JV_BOOL)
@@ -537,8 +573,9 @@ ingest_exclude_line(struct ingest *in, const char *line, size_t len,
  * Candidates.
  */
 
-int
-ingest_addr(struct ingest *in, const char *s, size_t len)
+/* ingest_addr(), with the text's hash when it is known (else NULL). */
+static int
+add_addr(struct ingest *in, const char *s, size_t len, const uint32_t *hash)
 {
 	struct caddr *c;
 	unsigned plen;
@@ -562,11 +599,25 @@ ingest_addr(struct ingest *in, const char *s, size_t len)
 		return 0;
 	}
 	c->plen = (uint8_t)plen;
-	if ((c->text = ingest_intern(in, s, len)) == TIDX_STRFULL)
+	c->text = hash != NULL ? tidx_builder_string_hashed(in->b, s, len,
+	    *hash) : ingest_intern(in, s, len);
+	if (c->text == TIDX_STRFULL)
 		return ingest_reject(in, "too many strings for one index",
 		    NULL, 0);
 	in->npend++;
 	return 0;
+}
+
+int
+ingest_addr(struct ingest *in, const char *s, size_t len)
+{
+	return add_addr(in, s, len, NULL);
+}
+
+int
+ingest_addr_val(struct ingest *in, const struct jval *v)
+{
+	return add_addr(in, v->s, v->len, hashed(in, v) ? &v->hash : NULL);
 }
 
 int
@@ -804,22 +855,22 @@ json_line(struct ingest *in, struct source_state *st, const char *line,
 struct ingest_pre {
 	struct jrec	*jr;		/* Its own, with the ingest's fields. */
 	size_t		 nfields;
+	uint64_t	 distinct;	/* Bit f: field f is SOURCE_DISTINCT. */
 };
 
-struct ingest_snap {
-	int		 emits;		/* Records the parse gave: 1 to use. */
-	struct jval	 vals[64];
-	size_t		 off[64];	/* Where each string is in the arena. */
-	char		*arena;
-	size_t		 cap;
-};
+
 
 struct ingest_pre *
 ingest_pre_new(const struct ingest *in)
 {
 	struct ingest_pre *p = xcalloc(1, sizeof(*p));
 
+	size_t	 i;
+
 	p->nfields = in->nfields;
+	for (i = 0; i < in->nfields; i++)
+		if (in->fields[i].flags & SOURCE_DISTINCT)
+			p->distinct |= (uint64_t)1 << i;
 	p->jr = jrec_new(in->fields, in->nfields);
 	jrec_set_containers(p->jr, containers);
 	return p;
@@ -872,12 +923,22 @@ snap_row(void *arg, struct jrec *jr)
 		free(s->arena);
 		s->arena = xmalloc(s->cap);
 	}
+	s->nhints = 0;
+	s->hashed = 0;
 	for (i = 0; i < p->nfields; i++)
 		if (s->vals[i].s != NULL) {
-			if (s->vals[i].len > 0)
-				memcpy(s->arena + s->off[i], s->vals[i].s,
-				    s->vals[i].len);
-			s->vals[i].s = s->arena + s->off[i];
+			struct jval *v = &s->vals[i];
+
+			if (v->len > 0)
+				memcpy(s->arena + s->off[i], v->s, v->len);
+			v->s = s->arena + s->off[i];
+			if (!(p->distinct >> i & 1) || v->len == 0 ||
+			    s->nhints == SNAP_HINTS)
+				continue;
+			/* Hashed here, on the parsing thread. */
+			v->hash = tidx_builder_hash(v->s, v->len);
+			s->hashed |= (uint64_t)1 << i;
+			s->hints[s->nhints++] = v->hash;
 		}
 	return 0;
 }
@@ -891,6 +952,26 @@ ingest_pre_line(struct ingest_pre *p, const char *line, size_t len,
 	s->emits = 0;
 	if (jrec_parse_flat(p->jr, line, len, snap_row, arg) != JREC_OK)
 		s->emits = 0;
+	if (s->emits != 1) {
+		s->nhints = 0;
+		s->hashed = 0;
+	}
+}
+
+void
+ingest_snap_touch(const struct ingest_snap *s)
+{
+	__builtin_prefetch(s);
+	__builtin_prefetch((const char *)s + 64);
+}
+
+void
+ingest_snap_prefetch(const struct ingest *in, const struct ingest_snap *s)
+{
+	uint32_t i, n = s->nhints;
+
+	for (i = 0; i < n && i < SNAP_HINTS; i++)
+		tidx_builder_prefetch(in->b, s->hints[i]);
 }
 
 int
@@ -903,8 +984,10 @@ ingest_line_snap(struct ingest *in, const char *line, size_t len,
 	in->why = why;
 	in->whylen = whylen;
 	in->rc = 0;
+	in->snap = s;
 	if (take_record(in, s->vals) == -1)
 		in->rc = -1;
+	in->snap = NULL;
 	return in->rc;
 }
 

@@ -124,6 +124,19 @@ int	 ingest_line_snap(struct ingest *in, const char *line, size_t len,
 	    const struct ingest_snap *s, char *why, size_t whylen);
 
 /*
+ * Hints for a caller about to take snapshots: ingest_snap_touch() starts
+ * loading the part of s that ingest_snap_prefetch() reads, which starts
+ * loading the places in the string table of the strings that taking s
+ * will intern (those mostly different in each record).  Call the first
+ * some lines ahead of the second, and the second some lines ahead of
+ * ingest_line_snap(), so that neither waits for memory.  They change
+ * nothing, and are called only on a snapshot that is parsed.
+ */
+void	 ingest_snap_touch(const struct ingest_snap *s);
+void	 ingest_snap_prefetch(const struct ingest *in,
+	    const struct ingest_snap *s);
+
+/*
  * Name the feed (SourceSystem) of the records read from now on that do
  * not name their own (a Sentinel row's SourceSystem, a STIX indicator's
  * created_by_ref identity): the len bytes at name, or null for NULL.

@@ -44,6 +44,7 @@ struct jval {
 	const char	*s;	/* Borrowed until the next jrec_parse. */
 	size_t		 len;
 	int		 b;	/* For JV_BOOL. */
+	uint32_t	 hash;	/* Not the jrec's: for its callers' copies. */
 };
 
 struct jfield {
@@ -56,6 +57,8 @@ struct jfield {
  * array's strings joined by newlines (other elements passed over).
  */
 #define JF_LIST		0x1
+#define JF_USER		0x100	/* This flag and those above: the caller's,
+				   which the jrec passes over. */
 
 enum jrec_status {
 	JREC_OK = 0,

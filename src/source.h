@@ -99,6 +99,8 @@ void	 ingest_begin_record(struct ingest *in);
  * record is rejected).
  */
 int	 ingest_addr(struct ingest *in, const char *s, size_t len);
+int	 ingest_addr_val(struct ingest *in, const struct jval *v);	/* A
+				   string value's text: its hash may be known. */
 
 /*
  * ingest_addr() for a record of one address: 1 when it is pending, 0
@@ -200,6 +202,14 @@ source_get(const struct source_jv *v, int f)
 {
 	return &v->vals[v->map[f]];
 }
+
+/*
+ * A field flag of JSON record readers: the reader interns the member's
+ * value, which is mostly different in each record (an id, an address),
+ * so that the ingest loads its place in the string table ahead.  Only a
+ * hint: it changes nothing that is read.
+ */
+#define SOURCE_DISTINCT	JF_USER
 
 struct source_json {
 	const char		*name;		/* Its --format value. */

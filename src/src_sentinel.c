@@ -26,19 +26,23 @@ enum {
 	NFIELDS
 };
 
+#define D	SOURCE_DISTINCT
 static const struct jfield fields[NFIELDS] = {
-	{ .path = { "NetworkIP" } }, { .path = { "NetworkDestinationIP" } },
-	{ .path = { "NetworkSourceIP" } },
-	{ .path = { "EmailSourceIpAddress" } },
-	{ .path = { "NetworkCidrBlock" } }, { .path = { "TimeGenerated" } },
-	{ .path = { "IndicatorId" } }, { .path = { "Active" } },
+	{ .path = { "NetworkIP" }, .flags = D },
+	{ .path = { "NetworkDestinationIP" }, .flags = D },
+	{ .path = { "NetworkSourceIP" }, .flags = D },
+	{ .path = { "EmailSourceIpAddress" }, .flags = D },
+	{ .path = { "NetworkCidrBlock" }, .flags = D },
+	{ .path = { "TimeGenerated" } },
+	{ .path = { "IndicatorId" }, .flags = D }, { .path = { "Active" } },
 	{ .path = { "ExpirationDateTime" } },
 	{ .path = { "ConfidenceScore" } }, { .path = { "ThreatType" } },
 	{ .path = { "Description" } }, { .path = { "ActivityGroupNames" } },
 	{ .path = { "Url" } }, { .path = { "Type" } },
 	{ .path = { "SourceSystem" } },
-	{ .path = { "Id" } }, { .path = { "ObservableKey" } },
-	{ .path = { "ObservableValue" } }, { .path = { "Pattern" } },
+	{ .path = { "Id" }, .flags = D }, { .path = { "ObservableKey" } },
+	{ .path = { "ObservableValue" }, .flags = D },
+	{ .path = { "Pattern" } },
 	{ .path = { "Data", "pattern" } }, { .path = { "IsActive" } },
 	{ .path = { "Revoked" } }, { .path = { "IsDeleted" } },
 	{ .path = { "ValidUntil" } }, { .path = { "Confidence" } },
@@ -46,6 +50,7 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "Data", "labels" }, .flags = JF_LIST },
 	{ .path = { "Data", "indicator_types" }, .flags = JF_LIST }
 };
+#undef D
 
 #define V(f)	source_get(v, (f))
 
@@ -152,7 +157,7 @@ take_legacy(struct ingest *in, const struct source_jv *v)
 		ingest_counts(in)->bad_address++;
 		return ingest_reject(in, "not an IP address", NULL, 0);
 	}
-	if (ingest_addr(in, addrv->s, addrv->len) == -1)
+	if (ingest_addr_val(in, addrv) == -1)
 		return -1;
 	x = V(F_EXPIRATIONDATETIME);
 	r.has_exp = !source_empty(x);
@@ -193,7 +198,7 @@ take_tii(struct ingest *in, const struct source_jv *v)
 		    memcmp(k->s, keys[i], k->len) == 0)
 			obs = 1;
 	if (obs && x->type == JV_STRING && x->len > 0) {
-		if (ingest_addr(in, x->s, x->len) == -1)
+		if (ingest_addr_val(in, x) == -1)
 			return -1;
 	} else {
 		x = V(T_PATTERN);

@@ -28,9 +28,14 @@ struct strpool {
 	size_t		 nslots;	/* Power of two. */
 	uint32_t	 count;
 	uint32_t	 empty;		/* The empty string's ref, once in. */
+	/* The slots of the strings interned last, for strpool_value(). */
+	uint32_t	 recent_ref[STRPOOL_RECENT];
+	uint32_t	 recent_slot[STRPOOL_RECENT];
+	unsigned	 recent_next;
 };
 
 static void	resize_table(struct strpool *, size_t);
+static void	forget_recent(struct strpool *);
 
 struct strpool *
 strpool_new(void)
@@ -73,12 +78,56 @@ resize_table(struct strpool *sp, size_t n)
 	free(sp->slots);
 	sp->slots = s;
 	sp->nslots = n;
+	forget_recent(sp);
+}
+
+/* The slots remembered for strpool_value() are no longer where they were. */
+static void
+forget_recent(struct strpool *sp)
+{
+	unsigned i;
+
+	for (i = 0; i < STRPOOL_RECENT; i++)
+		sp->recent_ref[i] = STRPOOL_NULL;
+}
+
+uint32_t
+strpool_hash(const char *s, size_t len)
+{
+	return (uint32_t)(hash_bytes(s, len) >> 32);
+}
+
+void
+strpool_prefetch(const struct strpool *sp, uint32_t hash)
+{
+	if (sp->nslots > 0)
+		__builtin_prefetch(&sp->slots[hash & (sp->nslots - 1)]);
+}
+
+/* Remember the slot of the string at ref, interned just now. */
+static void
+remember(struct strpool *sp, uint32_t ref, size_t slot)
+{
+	unsigned i = sp->recent_next++ % STRPOOL_RECENT;
+
+	sp->recent_ref[i] = ref;
+	sp->recent_slot[i] = (uint32_t)slot;
 }
 
 uint32_t
 strpool_intern(struct strpool *sp, const char *str, size_t len)
 {
-	uint64_t h;
+	if (str == NULL)
+		return STRPOOL_NULL;
+	if (len == 0 && sp->empty != STRPOOL_NULL)
+		return sp->empty;	/* Common in rows: no need to hash. */
+	return strpool_intern_hashed(sp, str, len, strpool_hash(str, len));
+}
+
+uint32_t
+strpool_intern_hashed(struct strpool *sp, const char *str, size_t len,
+    uint32_t h)
+{
 	size_t	 i, need;
 	uint32_t ref, l32;
 
@@ -86,19 +135,19 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 		return STRPOOL_NULL;
 	if (sp->nslots == 0)
 		return STRPOOL_FULL;	/* Sealed. */
-	if (len == 0 && sp->empty != STRPOOL_NULL)
-		return sp->empty;	/* Common in rows: no need to hash. */
-	h = hash_bytes(str, len) >> 32;
 	for (i = h & (sp->nslots - 1);; i = (i + 1) & (sp->nslots - 1)) {
 		struct slot *s = &sp->slots[i];
 
 		if (s->ref == STRPOOL_NULL)
 			break;
-		if (s->hash != (uint32_t)h)
+		if (s->hash != h)
 			continue;
 		memcpy(&l32, sp->buf + s->ref, 4);
-		if (l32 == len && memcmp(sp->buf + s->ref + 4, str, len) == 0)
+		if (l32 == len &&
+		    memcmp(sp->buf + s->ref + 4, str, len) == 0) {
+			remember(sp, s->ref, i);
 			return s->ref;
+		}
 	}
 	need = 4 + len + 1;
 	if (len > 0xFFFFFFF0u || sp->len + need >= STRPOOL_FULL)
@@ -118,8 +167,9 @@ strpool_intern(struct strpool *sp, const char *str, size_t len)
 	sp->buf[sp->len + 4 + len] = '\0';
 	sp->len += need;
 	sp->slots[i].ref = ref;
-	sp->slots[i].hash = (uint32_t)h;
+	sp->slots[i].hash = h;
 	sp->slots[i].val = STRPOOL_NOVAL;
+	remember(sp, ref, i);
 	if (len == 0)
 		sp->empty = ref;
 	if (++sp->count > sp->nslots / 4 * 3 && sp->nslots < ((size_t)1 << 32))
@@ -135,10 +185,13 @@ strpool_value(struct strpool *sp, uint32_t ref)
 
 	if (sp->nslots == 0 || ref >= sp->len || sp->len - ref < 5)
 		return NULL;
+	for (i = 0; i < STRPOOL_RECENT; i++)
+		if (sp->recent_ref[i] == ref)
+			return &sp->slots[sp->recent_slot[i]].val;
 	memcpy(&l32, sp->buf + ref, 4);
 	if (l32 > sp->len - ref - 5)
 		return NULL;		/* Not a string's reference. */
-	h = (uint32_t)(hash_bytes(sp->buf + ref + 4, l32) >> 32);
+	h = strpool_hash((const char *)sp->buf + ref + 4, l32);
 	for (i = h & (sp->nslots - 1); sp->slots[i].ref != STRPOOL_NULL;
 	    i = (i + 1) & (sp->nslots - 1))
 		if (sp->slots[i].ref == ref)
@@ -183,6 +236,7 @@ strpool_seal(struct strpool *sp)
 	free(sp->slots);
 	sp->slots = NULL;
 	sp->nslots = 0;
+	forget_recent(sp);
 }
 
 uint32_t

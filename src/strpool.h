@@ -27,15 +27,30 @@ void	 strpool_free(struct strpool *sp);
 uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len);
 
 /*
+ * strpool_intern() for a string whose strpool_hash() is known (computed
+ * elsewhere, perhaps on another thread), and strpool_prefetch(), which
+ * starts loading the slot where a string of that hash is looked for, so
+ * that a caller can intern strings it will come to without waiting for
+ * memory each time.
+ */
+uint32_t strpool_hash(const char *s, size_t len);
+uint32_t strpool_intern_hashed(struct strpool *sp, const char *s,
+	    size_t len, uint32_t hash);
+void	 strpool_prefetch(const struct strpool *sp, uint32_t hash);
+
+/*
  * A value of the caller's kept with each string while the table is there
  * (STRPOOL_NOVAL until set): the one of the string at ref, or NULL when
  * there is none (a null ref, or a sealed pool).  The pointer holds until
  * the next strpool_intern().  Found through the string's own slot, which
  * interning it has just read, it costs no cache miss of its own, as a
- * map of its own would.
+ * map of its own would; for one of the last STRPOOL_RECENT interned,
+ * not even the hash is computed again.
  */
 #define STRPOOL_NOVAL	0xFFFFFFFFu
 uint32_t *strpool_value(struct strpool *sp, uint32_t ref);
+#define STRPOOL_RECENT	8	/* Strings interned last whose slots are
+				   known without hashing them again. */
 
 /* Make the table big enough for n strings without growing. */
 void	 strpool_reserve(struct strpool *sp, size_t n);

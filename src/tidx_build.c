@@ -86,6 +86,25 @@ tidx_builder_string(struct tidx_builder *b, const char *s, size_t len)
 	return strpool_intern(b->strings, s, len);
 }
 
+uint32_t
+tidx_builder_hash(const char *s, size_t len)
+{
+	return strpool_hash(s, len);
+}
+
+uint32_t
+tidx_builder_string_hashed(struct tidx_builder *b, const char *s,
+    size_t len, uint32_t hash)
+{
+	return strpool_intern_hashed(b->strings, s, len, hash);
+}
+
+void
+tidx_builder_prefetch(const struct tidx_builder *b, uint32_t hash)
+{
+	strpool_prefetch(b->strings, hash);
+}
+
 uint32_t *
 tidx_builder_string_value(struct tidx_builder *b, uint32_t ref)
 {

@@ -65,6 +65,16 @@ uint32_t tidx_builder_string(struct tidx_builder *b, const char *s,
 	    size_t len);
 
 /*
+ * The same for a string whose tidx_builder_hash() is known (it may have
+ * been computed on another thread), and a hint that a string of that
+ * hash will be interned soon: its slot is loaded ahead.
+ */
+uint32_t tidx_builder_hash(const char *s, size_t len);
+uint32_t tidx_builder_string_hashed(struct tidx_builder *b, const char *s,
+	    size_t len, uint32_t hash);
+void	 tidx_builder_prefetch(const struct tidx_builder *b, uint32_t hash);
+
+/*
  * A value kept with the string ref until the strings are sealed,
  * TIDX_NOVAL until set: a pointer to it, which holds until the next
  * tidx_builder_string(); NULL for TIDX_STRNULL.  No lookup of a map of
