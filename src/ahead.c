@@ -25,9 +25,9 @@
 #define AHEAD_KICK	256	/* Lines that wake the parser. */
 #define AHEAD_SPIN	4096	/* Checks before the main thread sleeps. */
 #define AHEAD_PUBLISH	8	/* Lines parsed between reports. */
-#define AHEAD_TOUCH	16	/* Lines ahead of the one taken whose
+#define AHEAD_TOUCH	4	/* Lines ahead of the one taken whose
 				   snapshot's hints are loaded ... */
-#define AHEAD_HINT	8	/* ... and whose strings' slots are. */
+#define AHEAD_HINT	2	/* ... and whose strings' slots are. */
 
 struct aline {
 	const char	*line;

@@ -258,7 +258,7 @@ add_field(struct ingest *in, size_t *n, const struct jfield *f)
 		if (k == JREC_MAXDEPTH) {
 			if ((f->flags ^ in->fields[i].flags) &
 			    ~(unsigned)SOURCE_DISTINCT)
-				abort();	/* Two readings of one member. */
+				abort();	/* Two readings of a member. */
 			in->fields[i].flags |= f->flags;
 			return i;
 		}
@@ -858,13 +858,10 @@ struct ingest_pre {
 	uint64_t	 distinct;	/* Bit f: field f is SOURCE_DISTINCT. */
 };
 
-
-
 struct ingest_pre *
 ingest_pre_new(const struct ingest *in)
 {
 	struct ingest_pre *p = xcalloc(1, sizeof(*p));
-
 	size_t	 i;
 
 	p->nfields = in->nfields;

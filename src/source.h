@@ -99,8 +99,9 @@ void	 ingest_begin_record(struct ingest *in);
  * record is rejected).
  */
 int	 ingest_addr(struct ingest *in, const char *s, size_t len);
-int	 ingest_addr_val(struct ingest *in, const struct jval *v);	/* A
-				   string value's text: its hash may be known. */
+
+/* ingest_addr() of a string value's text (its hash may be known). */
+int	 ingest_addr_val(struct ingest *in, const struct jval *v);
 
 /*
  * ingest_addr() for a record of one address: 1 when it is pending, 0

@@ -18,8 +18,8 @@ enum {
 };
 
 static const struct jfield fields[NFIELDS] = {
-	{ .path = { "type" } },
-	{ .path = { "id" }, .flags = SOURCE_DISTINCT }, { .path = { "pattern" } },
+	{ .path = { "type" } }, { .path = { "id" }, .flags = SOURCE_DISTINCT },
+	{ .path = { "pattern" } },
 	{ .path = { "pattern_type" } }, { .path = { "valid_until" } },
 	{ .path = { "revoked" } }, { .path = { "confidence" } },
 	{ .path = { "modified" } }, { .path = { "created" } },

@@ -408,6 +408,60 @@ START_TEST(pool_values)
 }
 END_TEST
 
+/*
+ * The same references and values by every way in: interning with a hash
+ * computed beforehand (strpool_hash, as ti-index's parsing thread does),
+ * with a prefetch of the slot first or not, and values set through a
+ * string interned a few strings back (one the pool remembers the slot
+ * of, across the table's growths, when the remembered slots move) or
+ * long ago.
+ */
+START_TEST(pool_hashed_and_recent)
+{
+	enum { N = 50000, BACK = 3 };
+	uint32_t *refs = malloc(N * sizeof(*refs)), *v;
+	char	 s[32];
+	int	 i, n;
+
+	ck_assert_ptr_nonnull(refs);
+	for (i = 0; i < N; i++) {
+		n = snprintf(s, sizeof(s), "key-%d", i);
+		if (i % 2 == 0)
+			strpool_prefetch(sp, strpool_hash(s, (size_t)n));
+		refs[i] = i % 3 == 0 ? strpool_intern(sp, s, (size_t)n) :
+		    strpool_intern_hashed(sp, s, (size_t)n,
+		    strpool_hash(s, (size_t)n));
+		if (i >= BACK) {
+			v = strpool_value(sp, refs[i - BACK]);
+			ck_assert_ptr_nonnull(v);
+			if (*v != STRPOOL_NOVAL)
+				ck_abort_msg("string %d: a value before any",
+				    i - BACK);
+			*v = (uint32_t)(i - BACK);
+		}
+	}
+	ck_assert_uint_eq(strpool_count(sp), N);
+	for (i = 0; i < N; i++) {
+		n = snprintf(s, sizeof(s), "key-%d", i);
+		if (strpool_intern_hashed(sp, s, (size_t)n, strpool_hash(s,
+		    (size_t)n)) != refs[i] || strpool_intern(sp, s,
+		    (size_t)n) != refs[i])
+			ck_abort_msg("string %d: another reference", i);
+		v = strpool_value(sp, refs[i]);
+		ck_assert_ptr_nonnull(v);
+		if (*v != (i < N - BACK ? (uint32_t)i : STRPOOL_NOVAL))
+			ck_abort_msg("string %d: value %u", i, *v);
+	}
+	ck_assert_uint_eq(strpool_count(sp), N);
+	strpool_seal(sp);
+	strpool_prefetch(sp, 12345);	/* A sealed pool: nothing. */
+	ck_assert_uint_eq(strpool_intern_hashed(sp, "key-1", 5,
+	    strpool_hash("key-1", 5)), STRPOOL_FULL);
+	ck_assert_ptr_null(strpool_value(sp, refs[N - 1]));
+	free(refs);
+}
+END_TEST
+
 static int
 cmp_u64(const void *a, const void *b)
 {
@@ -1144,6 +1198,7 @@ misc_suite(void)
 	tcase_add_test(tc, pool_growth);
 	tcase_add_test(tc, pool_reserve_seal);
 	tcase_add_test(tc, pool_values);
+	tcase_add_test(tc, pool_hashed_and_recent);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
