@@ -3,13 +3,18 @@
  * layout is in tidx.h).  Records are kept in their file form as they
  * come; entries as addresses, to be placed at write time: exact ones in
  * the hash sections, prefixes flattened into sorted, disjoint ranges with
- * a directory on their first 16 bits.  Writing builds every section in
- * memory, drops the strings nothing uses, lays the sections out, fills
- * the header and hands the bytes to afile_replace().
+ * a directory on their first 16 bits.  Writing drops the strings nothing
+ * uses, then builds the sections in file order, in memory, each handed
+ * as soon as it is built to a second thread that checksums it, writes it
+ * to afile_replace()'s file and frees it, while the next is built; the
+ * header goes in last, at the start.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "afile.h"
 #include "crc32c.h"
@@ -40,17 +45,41 @@ struct tidx_builder {
 	uint64_t	 p4, p6;		/* Prefixes. */
 };
 
-/* The sections of the file being written, in file order. */
+/*
+ * The sections of the file being written, in file order, and the writer
+ * they are handed to as they are added.
+ */
 struct layout {
 	struct tidx_section sec[NSECTIONS_MAX];
 	const unsigned char *data[NSECTIONS_MAX];
-	void		*own[NSECTIONS_MAX];	/* Freed at the end, or NULL. */
+	void		*own[NSECTIONS_MAX];	/* Freed once written, or
+						   NULL. */
 	int		 nsec;
 	unsigned char	 head[TIDX_HEADER_SIZE + NSECTIONS_MAX *
 			    TIDX_SECTION_SIZE];
 	size_t		 hsize;			/* Header and table. */
 	uint64_t	 size;			/* Of the file. */
+	struct writer	*w;
 };
+
+/*
+ * The writer: sections [done, given) wait for it.  On a thread of its
+ * own when one could be started, else each is written as it is given.
+ */
+struct writer {
+	struct layout	*o;
+	int		 fd;
+	int		 given, done;
+	int		 err;		/* errno of the first failure, or 0. */
+	uint64_t	 at;		/* Bytes written. */
+	int		 stop;
+	int		 threaded;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	pthread_t	 thread;
+};
+
+static void	writer_give(struct writer *);
 
 struct tidx_builder *
 tidx_builder_new(void)
@@ -220,6 +249,7 @@ add_section(struct layout *o, uint32_t kind, const void *data, int own,
 	s->param = param;
 	o->data[o->nsec] = data;
 	o->own[o->nsec++] = own ? (void *)data : NULL;
+	writer_give(o->w);
 }
 
 /* ---------------------------------------------------------------------
@@ -683,24 +713,6 @@ all_sections(struct tidx_builder *b, uint64_t s4, uint64_t b6,
 	filter_section(b, o);
 }
 
-/* Place the sections after the header and table; checksum each. */
-static void
-lay_out(struct layout *o)
-{
-	uint64_t off;
-	int	 k;
-
-	o->hsize = TIDX_HEADER_SIZE + (size_t)o->nsec * TIDX_SECTION_SIZE;
-	off = o->hsize;
-	for (k = 0; k < o->nsec; k++) {
-		off = (off + TIDX_ALIGN - 1) / TIDX_ALIGN * TIDX_ALIGN;
-		o->sec[k].off = off;
-		o->sec[k].crc = crc32c(0, o->data[k], o->sec[k].size);
-		off += o->sec[k].size;
-	}
-	o->size = off;
-}
-
 /* The header and the section table, with their checksum. */
 static void
 fill_header(const struct tidx_builder *b, const struct tidx_params *params,
@@ -735,23 +747,162 @@ fill_header(const struct tidx_builder *b, const struct tidx_params *params,
 	tidx_wr32(h + TIDX_H_CRC, crc32c(0, h, o->hsize));
 }
 
-/* afile_replace() fill: the header, then each section after zeros. */
+/*
+ * Write section k at the next multiple of TIDX_ALIGN (zeros before it),
+ * with its checksum, and free it.
+ */
+static void
+write_section(struct writer *w, int k)
+{
+	static const unsigned char zero[TIDX_ALIGN];
+	struct layout *o = w->o;
+	struct tidx_section *s = &o->sec[k];
+
+	s->off = (w->at + TIDX_ALIGN - 1) / TIDX_ALIGN * TIDX_ALIGN;
+	s->crc = crc32c(0, o->data[k], s->size);
+	if (w->err == 0 && (afile_write_all(w->fd, zero, s->off - w->at) ==
+	    -1 || afile_write_all(w->fd, o->data[k], s->size) == -1))
+		w->err = errno != 0 ? errno : EIO;
+	w->at = s->off + s->size;
+	free(o->own[k]);
+	o->own[k] = NULL;
+	o->data[k] = NULL;
+}
+
+static void *
+writer_run(void *arg)
+{
+	struct writer *w = arg;
+	int	 k;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (w->done == w->given && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->done == w->given)
+			break;
+		k = w->done;
+		pthread_mutex_unlock(&w->mu);
+		write_section(w, k);
+		pthread_mutex_lock(&w->mu);
+		w->done = k + 1;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Start writing sections to fd after hsize bytes of zeros (the header's
+   place). */
+static void
+writer_start(struct writer *w, struct layout *o, int fd)
+{
+	static const unsigned char zero[TIDX_HEADER_SIZE + NSECTIONS_MAX *
+	    TIDX_SECTION_SIZE];
+	sigset_t all, old;
+
+	memset(w, 0, sizeof(*w));
+	w->o = o;
+	w->fd = fd;
+	w->at = o->hsize;
+	o->w = w;
+	if (afile_write_all(fd, zero, o->hsize) == -1)
+		w->err = errno != 0 ? errno : EIO;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	/* Signals are for the main thread's handlers. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	w->threaded = pthread_create(&w->thread, NULL, writer_run, w) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Hand over the sections added since the last call. */
+static void
+writer_give(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	if (!w->threaded) {
+		while (w->done < w->o->nsec)
+			write_section(w, w->done++);
+		w->given = w->done;
+		return;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->given = w->o->nsec;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Wait until every section is written: 0, or -1 with errno. */
+static int
+writer_finish(struct writer *w)
+{
+	if (w->threaded) {
+		pthread_mutex_lock(&w->mu);
+		w->stop = 1;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+	}
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	w->o->w = NULL;
+	w->o->size = w->at;
+	if (w->err != 0) {
+		errno = w->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* What afile_replace() fills its file with. */
+struct fill {
+	struct tidx_builder	*b;
+	const struct tidx_params *params;
+	uint64_t		 s4, b6;
+	struct layout		 o;
+};
+
+/* The sections all_sections() will add. */
+static int
+count_sections(const struct tidx_builder *b)
+{
+	return 6 + 2 * (b->p4 > 0) + 2 * (b->p6 > 0) + (b->n4 + b->n6 > 0);
+}
+
+/*
+ * afile_replace() fill: the header's place, each section after zeros,
+ * written as the next is built, then the header.
+ */
 static int
 fill_file(void *arg, int fd)
 {
-	static const unsigned char zero[TIDX_ALIGN];
-	const struct layout *o = arg;
-	uint64_t at = o->hsize;
-	int	 k;
+	struct fill *f = arg;
+	struct layout *o = &f->o;
+	struct writer w;
+	size_t	 n;
+	ssize_t	 r;
 
-	if (afile_write_all(fd, o->head, o->hsize) == -1)
+	o->hsize = TIDX_HEADER_SIZE + (size_t)count_sections(f->b) *
+	    TIDX_SECTION_SIZE;
+	writer_start(&w, o, fd);
+	all_sections(f->b, f->s4, f->b6, o);
+	if (o->nsec != count_sections(f->b))
+		abort();	/* The header's place was not its size. */
+	if (writer_finish(&w) == -1)
 		return -1;
-	for (k = 0; k < o->nsec; k++) {
-		if (afile_write_all(fd, zero, o->sec[k].off - at) == -1 ||
-		    afile_write_all(fd, o->data[k], o->sec[k].size) == -1)
+	fill_header(f->b, f->params, o);
+	for (n = 0; n < o->hsize; n += (size_t)r)
+		if ((r = pwrite(fd, o->head + n, o->hsize - n, (off_t)n)) ==
+		    -1) {
+			if (errno == EINTR) {
+				r = 0;
+				continue;
+			}
 			return -1;
-		at = o->sec[k].off + o->sec[k].size;
-	}
+		}
 	return 0;
 }
 
@@ -759,21 +910,21 @@ enum tidx_status
 tidx_builder_write(struct tidx_builder *b, const char *path,
     const struct tidx_params *params)
 {
-	struct layout	 o;
-	uint64_t	 s4 = nslots(b->n4), b6 = nbuckets(b->n6);
+	struct fill	 f;
 	int		 k, rc, saved;
 
-	if (s4 > UINT32_MAX || b6 > UINT32_MAX)
+	memset(&f, 0, sizeof(f));
+	f.b = b;
+	f.params = params;
+	f.s4 = nslots(b->n4);
+	f.b6 = nbuckets(b->n6);
+	if (f.s4 > UINT32_MAX || f.b6 > UINT32_MAX)
 		return TIDX_ERR_TOOBIG;
 	strpool_seal(b->strings);	/* Its table, before the sections. */
-	memset(&o, 0, sizeof(o));
-	all_sections(b, s4, b6, &o);
-	lay_out(&o);
-	fill_header(b, params, &o);
-	rc = afile_replace(path, ".ti-index", 0666, fill_file, &o);
+	rc = afile_replace(path, ".ti-index", 0666, fill_file, &f);
 	saved = errno;
-	for (k = 0; k < o.nsec; k++)
-		free(o.own[k]);
+	for (k = 0; k < f.o.nsec; k++)
+		free(f.o.own[k]);
 	errno = saved;
 	return rc == 0 ? TIDX_OK : TIDX_ERR_IO;
 }

@@ -14,13 +14,16 @@
  */
 #define _DEFAULT_SOURCE		/* madvise(2), MAP_ANONYMOUS, MADV_HUGEPAGE. */
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -766,6 +769,90 @@ START_TEST(test_write_replaces_atomically)
 	ck_assert_int_eq(n, 1);
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(rmdir(sub), 0);
+}
+END_TEST
+
+/*
+ * A write that fails part way (a file size limit: EFBIG), wherever it
+ * falls (in the header's place, in the first sections, in the last),
+ * fails the whole: TIDX_ERR_IO with the write's errno, the old index in
+ * place and nothing left beside it.  With room enough the same builder
+ * writes an index that opens.  Each try in a child process, for the
+ * limit.
+ */
+static int
+write_limited(struct tidx_builder *b, const char *path, rlim_t limit)
+{
+	struct tidx_params p = { 1, 2, 3 };
+	struct rlimit rl = { limit, limit };
+	pid_t	 pid;
+	int	 status;
+
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+			_exit(9);
+		errno = 0;
+		if (tidx_builder_write(b, path, &p) == TIDX_OK)
+			_exit(0);
+		_exit(errno == EFBIG ? 1 : 2);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+START_TEST(test_write_fails_midway)
+{
+	struct tidx_builder *b = tidx_builder_new();
+	struct tidx	*x;
+	struct trec	 r;
+	struct addr	 a;
+	struct stat	 st;
+	char		 path[PATH_MAX], sub[PATH_MAX], text[64];
+	off_t		 size;
+	const rlim_t	 limits[] = { 100, 3000, 20000, 150000 };
+	size_t		 i;
+
+	memset(&r, 0, sizeof(r));
+	r.id = "x";
+	r.source = "feed";
+	ck_assert_int_eq(add_rec(b, &r), 0);
+	for (i = 0; i < 6000; i++) {
+		if (i % 3 == 0)
+			snprintf(text, sizeof(text), "2001:db8::%zx", i);
+		else
+			snprintf(text, sizeof(text), "198.%zu.%zu.1", i / 256,
+			    i % 256);
+		parse(text, &a);
+		ck_assert_int_eq(tidx_builder_addr(b, &a, bstr(b, text), 0),
+		    TIDX_OK);
+	}
+	mkpath(sub, "limited");
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	mkpath(path, "limited/ti.idx");
+	spew(path, "old contents", 12);
+	ck_assert_int_eq(write_limited(b, path, RLIM_INFINITY), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	size = st.st_size;
+	ck_assert_int_gt(size, 150001);
+	spew(path, "old contents", 12);
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		ck_assert_msg(write_limited(b, path, limits[i]) == 1,
+		    "limit %zu: not EFBIG", (size_t)limits[i]);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_int_eq(st.st_size, 12);
+		ck_assert_int_eq(dir_entries(sub), 1);
+	}
+	ck_assert_int_eq(write_limited(b, path, (rlim_t)size), 0);
+	ck_assert_int_eq(tidx_open(path, &x), TIDX_OK);
+	ck_assert_int_eq(tidx_verify(x), TIDX_OK);
+	ck_assert_int_ge(look(x, "198.0.1.1"), 0);
+	ck_assert_int_ge(look(x, "2001:db8::3"), 0);
+	tidx_close(x);
+	ck_assert_int_eq(dir_entries(sub), 1);
+	tidx_builder_free(b);
 }
 END_TEST
 
@@ -2486,6 +2573,7 @@ tidx_suite(void)
 	tcase_add_test(tc, test_strerror);
 	tcase_add_test(tc, test_builder_errors);
 	tcase_add_test(tc, test_write_replaces_atomically);
+	tcase_add_test(tc, test_write_fails_midway);
 	tcase_add_test(tc, test_write_relative_path);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
