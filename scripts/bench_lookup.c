@@ -106,7 +106,10 @@ pass_chained(const struct tidx *ix, const struct addr *v, size_t n)
 	return found;
 }
 
-/* One pass that prefetches dist addresses ahead of the lookup. */
+/*
+ * One pass that prefetches dist addresses ahead of the lookup, as
+ * kv-match does (tidx_lookup_fetched).
+ */
 static uint64_t
 pass_batched(const struct tidx *ix, const struct addr *v, size_t n,
     size_t dist)
@@ -119,7 +122,7 @@ pass_batched(const struct tidx *ix, const struct addr *v, size_t n,
 	for (k = 0; k < n; k++) {
 		if (k + dist < n)
 			tidx_prefetch(ix, &v[k + dist]);
-		found += tidx_lookup(ix, &v[k]) >= 0;
+		found += tidx_lookup_fetched(ix, &v[k]) >= 0;
 	}
 	return found;
 }

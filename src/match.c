@@ -283,7 +283,7 @@ finish(struct match *m, struct pending *p)
 	int	 found = 0;
 
 	for (i = 0; i < p->naddrs; i++)
-		if ((p->e[i] = tidx_lookup(m->ix, &p->a[i])) >= 0)
+		if ((p->e[i] = tidx_lookup_fetched(m->ix, &p->a[i])) >= 0)
 			found = 1;
 	if (!found) {
 		m->c.records++;

@@ -459,15 +459,18 @@ exact4_slots(const struct tidx *ix, uint32_t k, uint64_t i, uint64_t left)
  * that holds k or is empty decides, as a slot at a time would.
  */
 static int64_t
-exact4(const struct tidx *ix, uint32_t k)
+exact4(const struct tidx *ix, uint32_t k, int fetched)
 {
 	uint64_t i, left;
 
-	if (ix->sec[TIDX_HASH4].count == 0 ||
-	    !filter_may(ix, tidx_filter_hash(k)))
+	if (ix->sec[TIDX_HASH4].count == 0)
+		return -1;
+	i = tidx_slot4(k, ix->mask4);
+	if (ix->filter != NULL && !fetched)
+		__builtin_prefetch(ix->hash4 + i * TIDX_SLOT4_SIZE);
+	if (!filter_may(ix, tidx_filter_hash(k)))
 		return -1;
 	left = (uint64_t)ix->sec[TIDX_HASH4].param + 1;
-	i = tidx_slot4(k, ix->mask4);
 #ifdef __SSE2__
 	if (ix->sec[TIDX_HASH4].count >= 8)
 		for (;;) {
@@ -502,18 +505,21 @@ exact4(const struct tidx *ix, uint32_t k)
  * would.  The probe limit counts slots, so it may end inside a bucket.
  */
 static int64_t
-exact6(const struct tidx *ix, const struct addr *a)
+exact6(const struct tidx *ix, const struct addr *a, int fetched)
 {
 	uint64_t b, left, kh, kl;
 	unsigned hit, empty, j, lim;
 
-	if (ix->sec[TIDX_HASH6].count == 0 ||
-	    !filter_may(ix, tidx_filter_hash(tidx_fold6(a->b))))
+	if (ix->sec[TIDX_HASH6].count == 0)
+		return -1;
+	b = tidx_bucket6(a->b, ix->mask6);
+	if (ix->filter != NULL && !fetched)
+		__builtin_prefetch(ix->hash6 + b * TIDX_BKT6_SIZE);
+	if (!filter_may(ix, tidx_filter_hash(tidx_fold6(a->b))))
 		return -1;
 	memcpy(&kh, a->b, 8);
 	memcpy(&kl, a->b + 8, 8);
 	left = (uint64_t)ix->sec[TIDX_HASH6].param + 1;
-	b = tidx_bucket6(a->b, ix->mask6);
 	for (;;) {
 		const unsigned char *s = ix->hash6 + b * TIDX_BKT6_SIZE;
 
@@ -605,17 +611,34 @@ range6(const struct tidx *ix, const struct addr *a)
 	return -1;
 }
 
-int64_t
-tidx_lookup(const struct tidx *ix, const struct addr *a)
+/*
+ * tidx_lookup(), tidx_lookup_fetched().  Unless the filter's word was
+ * prefetched (fetched), the table's line is prefetched before the word
+ * is read, so that a hit waits for memory once, not twice.
+ */
+static int64_t
+lookup(const struct tidx *ix, const struct addr *a, int fetched)
 {
 	int64_t	 e;
 
 	if (addr_is_v4(a)) {
 		uint32_t k = addr_v4(a);
 
-		return (e = exact4(ix, k)) >= 0 ? e : range4(ix, k);
+		return (e = exact4(ix, k, fetched)) >= 0 ? e : range4(ix, k);
 	}
-	return (e = exact6(ix, a)) >= 0 ? e : range6(ix, a);
+	return (e = exact6(ix, a, fetched)) >= 0 ? e : range6(ix, a);
+}
+
+int64_t
+tidx_lookup(const struct tidx *ix, const struct addr *a)
+{
+	return lookup(ix, a, 0);
+}
+
+int64_t
+tidx_lookup_fetched(const struct tidx *ix, const struct addr *a)
+{
+	return lookup(ix, a, 1);
 }
 
 /* Prefetch the line a's exact lookup starts at, in HASH4 or HASH6. */

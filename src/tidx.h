@@ -285,6 +285,17 @@ int64_t	tidx_lookup(const struct tidx *ix, const struct addr *a);
 void	tidx_prefetch(const struct tidx *ix, const struct addr *a);
 
 /*
+ * tidx_lookup() of an address given to tidx_prefetch() a while ago: the
+ * same answer.  tidx_lookup() of an index with a FILTER starts loading
+ * the table's line before it reads the filter's word, so that a hit
+ * waits for memory once; after tidx_prefetch() the word is at hand, and
+ * this leaves the line alone for the addresses the filter turns away
+ * (nearly all, in a Key Vault stream), which then cost no memory
+ * traffic at all.
+ */
+int64_t	tidx_lookup_fetched(const struct tidx *ix, const struct addr *a);
+
+/*
  * Fill *ind with the indicator of entry e, pointing into the mapping.
  * Returns TIDX_OK, or TIDX_ERR_DAMAGED when a reference is out of range
  * (the file changed or was damaged after validation).

@@ -459,6 +459,9 @@ START_TEST(test_lookup_one_bit_off)
 			tidx_prefetch(ix, &b);
 			ck_assert_msg(tidx_lookup(ix, &b) == small_want(&b),
 			    "%s with bit %d flipped", saddrs[i].text, bit);
+			ck_assert_msg(tidx_lookup_fetched(ix, &b) ==
+			    small_want(&b), "%s with bit %d flipped, fetched",
+			    saddrs[i].text, bit);
 			hits += small_want(&b) >= 0;
 		}
 	}
@@ -1109,6 +1112,8 @@ START_TEST(test_layout_small)
 		e = spec_lookup(&l, &a, &probes);
 		ck_assert_msg(e >= 0, "%s not found", saddrs[i].text);
 		ck_assert_int_eq(e, tidx_lookup(ix, &a));
+		tidx_prefetch(ix, &a);
+		ck_assert_int_eq(e, tidx_lookup_fetched(ix, &a));
 		if (addr_is_v4(&a)) {
 			n4++;
 			maxp4 = probes > maxp4 ? probes : maxp4;
@@ -1457,10 +1462,15 @@ START_TEST(test_filter_as_documented)
 		addr_from_v4(&a, a4[i]);
 		ck_assert(spec_filter(&l, &a));
 		ck_assert_int_ge(tidx_lookup(x, &a), 0);
+		tidx_prefetch(x, &a);
+		ck_assert_int_eq(tidx_lookup_fetched(x, &a),
+		    tidx_lookup(x, &a));
 	}
 	for (i = 0; i < FILT6; i++) {
 		ck_assert(spec_filter(&l, &a6[i]));
 		ck_assert_int_ge(tidx_lookup(x, &a6[i]), 0);
+		ck_assert_int_eq(tidx_lookup_fetched(x, &a6[i]),
+		    tidx_lookup(x, &a6[i]));
 	}
 	seed = 12;
 	for (i = 0; i < FILT_TRIES; i++) {
@@ -1472,6 +1482,7 @@ START_TEST(test_filter_as_documented)
 		}
 		passed += spec_filter(&l, &a);
 		ck_assert_int_eq(tidx_lookup(x, &a), -1);
+		ck_assert_int_eq(tidx_lookup_fetched(x, &a), -1);
 	}
 	ck_assert_uint_le(held, 5);
 	ck_assert_msg(passed * 50 <= FILT_TRIES, "%zu of %d passed", passed,
@@ -2284,6 +2295,9 @@ limits_as_documented(unsigned char *buf, size_t len, size_t e,
 			key(n, &a);
 			want = spec_lookup(&l, &a, &probes);
 			got = tidx_lookup(x, &a);
+			if (n % 2 == 0 && tidx_lookup_fetched(x, &a) != got)
+				ck_abort_msg("limit %u key %zu: fetched "
+				    "differs", le32(buf + e + 28), n);
 			if (got != want)
 				ck_abort_msg("limit %u key %zu: %lld, "
 				    "documented %lld", le32(buf + e + 28), n,
