@@ -1,6 +1,7 @@
 /*
  * utf8.c: UTF-8 checking for the JSON readers and writers.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -14,7 +15,18 @@ utf8_sanitize(char *out, const char *in, size_t len)
 	while (i < len) {
 		unsigned c = s[i];
 		size_t	 n;
+		uint64_t w;
 
+		/* Eight bytes of ASCII at a time, the common case. */
+		if (len - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				memcpy(out + o, &w, 8);
+				o += 8;
+				i += 8;
+				continue;
+			}
+		}
 		if (c < 0x80) {
 			out[o++] = (char)c;
 			i++;

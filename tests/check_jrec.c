@@ -857,6 +857,48 @@ START_TEST(test_sanitize_random)
 }
 END_TEST
 
+/*
+ * Long strings, mostly ASCII with other bytes among them at every
+ * place, so that runs of eight ASCII bytes (copied a word at a time) meet
+ * sequences, valid or not, at every alignment.
+ */
+START_TEST(test_sanitize_ascii_runs)
+{
+	static const unsigned char other[] = {
+		0x80, 0xbf, 0xc2, 0xc3, 0xa9, 0xdf, 0xe0, 0xe2, 0x82, 0xac,
+		0xed, 0xef, 0xf0, 0x9f, 0x98, 0x80, 0xf4, 0xff
+	};
+	unsigned char	 in[48], out[144], ref[144];
+	uint64_t	 x = 0x9E3779B97F4A7C15ULL;
+	size_t		 len, i, n, r;
+	int		 k;
+
+	for (k = 0; k < TEST_ROUNDS(200000); k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		len = x % sizeof(in);
+		for (i = 0; i < len; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			in[i] = x % 8 != 0 ? (unsigned char)(x >> 8 & 0x7f) :
+			    other[(x >> 8) % sizeof(other)];
+		}
+		n = utf8_sanitize((char *)out, (char *)in, len);
+		r = ref_sanitize(ref, in, len);
+		if (n != r || memcmp(out, ref, n) != 0)
+			ck_abort_msg("string %d (%zu bytes) differs", k, len);
+		ck_assert(valid_utf8(out, n));
+	}
+	/* A sequence across the eighth byte, and a bad byte there. */
+	SAN("abcdefg\xc3\xa9hijklmnop", "abcdefg\xc3\xa9hijklmnop");
+	SAN("abcdefg\xe2\x82\xacxyz", "abcdefg\xe2\x82\xacxyz");
+	SAN("abcdefgh\xff" "abcdefgh", "abcdefgh" FFFD "abcdefgh");
+	SAN("abcdefghijklmno\xc3", "abcdefghijklmno" FFFD);
+}
+END_TEST
+
 /* Records of a stream, for test_stream_bom: the values of "a". */
 static int
 collect_a(void *arg, struct jrec *r)
@@ -1735,6 +1777,7 @@ jrec_suite(void)
 	tcase_add_test(tc, test_sanitize_invalid);
 	tcase_add_test(tc, test_sanitize_exhaustive);
 	tcase_add_test(tc, test_sanitize_random);
+	tcase_add_test(tc, test_sanitize_ascii_runs);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 
