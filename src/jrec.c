@@ -52,6 +52,8 @@ struct jrec {
 	uint64_t	 clenmask;	/* Lengths of the names, bit per length
 					   below 63; bit 63: longer. */
 	size_t		(*flen)[JREC_MAXDEPTH];	/* Lengths of the names. */
+	uint64_t	(*fword)[JREC_MAXDEPTH];	/* Their first eight
+						   bytes (key_word()). */
 	struct jval	*vals;
 	size_t		*offs;		/* Value offsets into arena. */
 	char		*arena;		/* Keys and strings of this record. */
@@ -142,19 +144,33 @@ rel(const struct jrec *jr)
  * name held below it, since the last member counts ({"a":{"b":1},"a":2}
  * has no a.b).
  */
+/* The first eight bytes of the len bytes at k, zeros after the end. */
+static uint64_t
+key_word(const char *k, size_t len)
+{
+	unsigned char b[8] = { 0 };
+	uint64_t w;
+
+	memcpy(b, k, len < 8 ? len : 8);
+	memcpy(&w, b, 8);
+	return w;
+}
+
 static void
 key_at(struct jrec *jr, int d, const char *k, size_t len)
 {
 	uint64_t m = d > 1 ? jr->cand[d - 2] : jr->bylen[len < 63 ? len : 63];
-	uint64_t out = 0;
+	uint64_t out = 0, w = m != 0 ? key_word(k, len) : 0;
 	int	 i;
 
 	while (m != 0) {
 		i = __builtin_ctzll(m);
 		m &= m - 1;
+		/* The first eight bytes as a word, then the rest. */
 		if (jr->fields[i].path[d - 1] != NULL &&
-		    jr->flen[i][d - 1] == len &&
-		    memcmp(jr->fields[i].path[d - 1], k, len) == 0) {
+		    jr->flen[i][d - 1] == len && jr->fword[i][d - 1] == w &&
+		    (len <= 8 || memcmp(jr->fields[i].path[d - 1] + 8, k + 8,
+		    len - 8) == 0)) {
 			out |= 1ULL << i;
 			if (jr->vals[i].type != JV_ABSENT) {
 				jr->vals[i].type = JV_ABSENT;
@@ -711,9 +727,13 @@ jrec_new(const struct jfield *fields, size_t nfields)
 	if (nfields > 64)
 		abort();	/* The field sets are 64-bit masks. */
 	jr->flen = xcalloc(nfields, sizeof(*jr->flen));
+	jr->fword = xcalloc(nfields, sizeof(*jr->fword));
 	for (i = 0; i < nfields; i++) {
-		for (d = 0; d < JREC_MAXDEPTH && fields[i].path[d]; d++)
+		for (d = 0; d < JREC_MAXDEPTH && fields[i].path[d]; d++) {
 			jr->flen[i][d] = strlen(fields[i].path[d]);
+			jr->fword[i][d] = key_word(fields[i].path[d],
+			    jr->flen[i][d]);
+		}
 		jr->bylen[jr->flen[i][0] < 63 ? jr->flen[i][0] : 63] |=
 		    1ULL << i;
 		for (d = 0; d + 1 < JREC_MAXDEPTH && fields[i].path[d + 1];
@@ -791,6 +811,7 @@ jrec_free(struct jrec *jr)
 	free(jr->vals);
 	free(jr->offs);
 	free(jr->flen);
+	free(jr->fword);
 	free(jr->arena);
 	free(jr->list);
 	free(jr->colnames);
