@@ -168,8 +168,6 @@ struct ingest_snap {
 	uint64_t	 hashed;	/* Bit f: vals[f].hash is set. */
 	int		 emits;		/* Records the parse gave: 1 to use. */
 	struct jval	 vals[SNAP_FIELDS];
-	size_t		 off[SNAP_FIELDS];	/* Where each string is in the
-						   arena. */
 	char		*arena;
 	size_t		 cap;
 };
@@ -904,16 +902,19 @@ snap_row(void *arg, struct jrec *jr)
 {
 	struct ingest_pre *p = ((void **)arg)[0];
 	struct ingest_snap *s = ((void **)arg)[1];
-	size_t	 i, need = 0;
+	const struct jval *src = jrec_get(jr, 0);
+	size_t	 i, need = 0, off = 0;
 
 	if (s->emits++ > 0)
 		return 0;
-	memcpy(s->vals, jrec_get(jr, 0), p->nfields * sizeof(s->vals[0]));
+	/*
+	 * Everything is read from the jrec's values, and the snapshot only
+	 * written: its lines were last the other thread's, and reading them
+	 * back right after writing them waits for each to come over.
+	 */
 	for (i = 0; i < p->nfields; i++)
-		if (s->vals[i].s != NULL) {
-			s->off[i] = need;
-			need += s->vals[i].len;
-		}
+		if (src[i].s != NULL)
+			need += src[i].len;
 	if (need > s->cap || s->arena == NULL) {
 		/* Even for empty strings only: they point into it. */
 		s->cap = need + need / 2 + 256;
@@ -922,21 +923,26 @@ snap_row(void *arg, struct jrec *jr)
 	}
 	s->nhints = 0;
 	s->hashed = 0;
-	for (i = 0; i < p->nfields; i++)
-		if (s->vals[i].s != NULL) {
-			struct jval *v = &s->vals[i];
+	for (i = 0; i < p->nfields; i++) {
+		struct jval *v = &s->vals[i];
+		uint32_t h;
 
-			if (v->len > 0)
-				memcpy(s->arena + s->off[i], v->s, v->len);
-			v->s = s->arena + s->off[i];
-			if (!(p->distinct >> i & 1) || v->len == 0 ||
-			    s->nhints == SNAP_HINTS)
-				continue;
-			/* Hashed here, on the parsing thread. */
-			v->hash = tidx_builder_hash(v->s, v->len);
-			s->hashed |= (uint64_t)1 << i;
-			s->hints[s->nhints++] = v->hash;
-		}
+		*v = src[i];
+		if (src[i].s == NULL)
+			continue;
+		if (src[i].len > 0)
+			memcpy(s->arena + off, src[i].s, src[i].len);
+		v->s = s->arena + off;
+		off += src[i].len;
+		if (!(p->distinct >> i & 1) || src[i].len == 0 ||
+		    s->nhints == SNAP_HINTS)
+			continue;
+		/* Hashed here, on the parsing thread. */
+		h = tidx_builder_hash(src[i].s, src[i].len);
+		v->hash = h;
+		s->hashed |= (uint64_t)1 << i;
+		s->hints[s->nhints++] = h;
+	}
 	return 0;
 }
 
