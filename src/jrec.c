@@ -881,8 +881,25 @@ flat_ws(char c)
 static const char *
 flat_string(const char *p, const char *end)
 {
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t w, q, b, l;
 	unsigned char c;
 
+	/*
+	 * Eight bytes at a time while none of them is a quote, a backslash,
+	 * a control character or DEL (the tests may also flag a byte that is
+	 * none of these: the bytes are then looked at one by one).
+	 */
+	for (; end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		l = w ^ (ones * 0x7f);
+		if ((((q - ones) & ~q) | ((b - ones) & ~b) |
+		    ((l - ones) & ~l) | ((w - ones * 0x20) & ~w)) & highs)
+			break;
+	}
 	for (; p < end; p++) {
 		c = (unsigned char)*p;
 		if (c == '"')

@@ -1015,7 +1015,9 @@ START_TEST(test_flat_vs_yajl)
 		"{}",
 		"{\"w\":\"x\",\"n\":0,\"s\":\"s\\\"\",\"o\":[1],\"a\":{}}",
 		("{\"TimeGenerated\":\"2025-01-05T08:42:03Z\",\"n\":76,"
-		    "\"Active\":true,\"a\":\"18.97.102.69\"}")
+		    "\"Active\":true,\"a\":\"18.97.102.69\"}"),
+		("{\"a\":\"a value long enough to span words\",\"s\":"
+		    "\"0123456789abcdefghijklmnop\",\"TimeGenerated\":1}")
 	};
 	static const char alpha[] = "\"\\{}[],: \t\n0123456789-+.eEtrufalsn"
 	    "x\x01\x7f\x80\xc3";
