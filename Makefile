@@ -42,8 +42,8 @@ LIB_SRCS = src/addr.c src/afile.c src/ahead.c src/akey.c src/alert.c \
 	   src/src_suricata.c src/src_zeek.c \
 	   src/input.c src/ixreport.c src/jout.c src/jrec.c src/ktime.c \
 	   src/kvrec.c src/lineread.c src/match.c src/pipeline.c src/scan.c \
-	   src/state.c src/stix.c src/strpool.c src/tidx.c src/tidx_build.c \
-	   src/utf8.c src/watch.c src/xalloc.c
+	   src/state.c src/stix.c src/strpool.c src/thread.c src/tidx.c \
+	   src/tidx_build.c src/utf8.c src/watch.c src/xalloc.c
 TEST_SRCS = tests/check_main.c tests/check_addr.c tests/check_afile.c \
 	   tests/check_ktime.c \
 	   tests/check_tidx.c tests/check_ingest.c tests/check_jrec.c \

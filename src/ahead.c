@@ -13,12 +13,12 @@
  * layer expects.
  */
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "ahead.h"
+#include "thread.h"
 #include "xalloc.h"
 
 #define AHEAD_RING	1024	/* Lines that may wait; a power of two. */
@@ -102,7 +102,6 @@ ahead_new(const struct ingest *in, ahead_take_fn take, void *arg)
 {
 	struct ahead *a;
 	const char *e = getenv("TI_INDEX_AHEAD");
-	sigset_t all, old;
 	size_t	 i;
 
 	if (e != NULL ? e[0] == '0' : sysconf(_SC_NPROCESSORS_ONLN) < 2)
@@ -117,10 +116,7 @@ ahead_new(const struct ingest *in, ahead_take_fn take, void *arg)
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->work, NULL);
 	pthread_cond_init(&a->done, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	a->started = pthread_create(&a->thread, NULL, parser, a) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	a->started = thread_start(&a->thread, parser, a);
 	if (!a->started) {
 		/* No second thread: the caller reads on one. */
 		ahead_free(a);

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "lineread.h"
+#include "thread.h"
 #include "xalloc.h"
 
 #define NCHUNK		4
@@ -355,7 +356,6 @@ static void
 start_thread(struct lreader *lr)
 {
 	struct stat st;
-	sigset_t all, old;
 	unsigned i;
 
 	if (!lr->readahead || fstat(lr->fd, &st) == -1 || !S_ISREG(st.st_mode))
@@ -374,10 +374,7 @@ start_thread(struct lreader *lr)
 	lr->stop = 0;
 	pthread_mutex_init(&lr->mu, NULL);
 	pthread_cond_init(&lr->cv, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	lr->running = pthread_create(&lr->thread, NULL, reader_main, lr) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	lr->running = thread_start(&lr->thread, reader_main, lr);
 	if (!lr->running) {
 		pthread_cond_destroy(&lr->cv);
 		pthread_mutex_destroy(&lr->mu);

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +18,7 @@
 #include "afile.h"
 #include "crc32c.h"
 #include "strpool.h"
+#include "thread.h"
 #include "tidx_build.h"
 #include "tidx_int.h"
 #include "xalloc.h"
@@ -799,7 +799,6 @@ writer_start(struct writer *w, struct layout *o, int fd)
 {
 	static const unsigned char zero[TIDX_HEADER_SIZE + NSECTIONS_MAX *
 	    TIDX_SECTION_SIZE];
-	sigset_t all, old;
 
 	memset(w, 0, sizeof(*w));
 	w->o = o;
@@ -810,11 +809,7 @@ writer_start(struct writer *w, struct layout *o, int fd)
 		w->err = errno != 0 ? errno : EIO;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	/* Signals are for the main thread's handlers. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	w->threaded = pthread_create(&w->thread, NULL, writer_run, w) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	w->threaded = thread_start(&w->thread, writer_run, w);
 }
 
 /* Hand over the sections added since the last call. */
