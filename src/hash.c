@@ -16,11 +16,11 @@ static uint64_t
 tail_word(const unsigned char *s, size_t len, int whole)
 {
 	uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint32_t x;
 	uint16_t y;
 	size_t	 at = 0;
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	if (len == 0)
 		return 0;
 	if (whole) {
@@ -40,9 +40,6 @@ tail_word(const unsigned char *s, size_t len, int whole)
 	if (len & 1)
 		w |= (uint64_t)s[at] << (8 * at);
 #else
-	(void)x;
-	(void)y;
-	(void)at;
 	(void)whole;
 	memcpy(&w, s, len);
 #endif

@@ -356,23 +356,32 @@ ingest_intern(struct ingest *in, const char *s, size_t len)
 	return tidx_builder_string(in->b, s, len);
 }
 
-/* 1 when v is a value of the snapshot being taken: its hash is known. */
-static int
-hashed(const struct ingest *in, const struct jval *v)
+/*
+ * The hash of v's text when v is a value of the snapshot being taken
+ * that the parsing thread hashed, else NULL.
+ */
+static const uint32_t *
+known_hash(const struct ingest *in, const struct jval *v)
 {
 	return in->snap != NULL && v >= in->snap->vals &&
 	    v < in->snap->vals + SNAP_FIELDS &&
-	    (in->snap->hashed >> (v - in->snap->vals) & 1);
+	    (in->snap->hashed >> (v - in->snap->vals) & 1) ? &v->hash : NULL;
+}
+
+/* ingest_intern(), with the text's hash when it is known (else NULL). */
+static uint32_t
+intern_text(struct ingest *in, const char *s, size_t len,
+    const uint32_t *hash)
+{
+	return hash != NULL ? tidx_builder_string_hashed(in->b, s, len,
+	    *hash) : ingest_intern(in, s, len);
 }
 
 uint32_t
 ingest_intern_val(struct ingest *in, const struct jval *v)
 {
-	if ((v->type == JV_STRING || v->type == JV_NUMBER) && hashed(in, v))
-		return tidx_builder_string_hashed(in->b, v->s, v->len,
-		    v->hash);
 	if (v->type == JV_STRING || v->type == JV_NUMBER)
-		return ingest_intern(in, v->s, v->len);
+		return intern_text(in, v->s, v->len, known_hash(in, v));
 	if (v->type == JV_BOOL)
 		return ingest_intern(in, v->b ? "true" : "false",
 		    v->b ? 4 : 5);
@@ -597,9 +606,7 @@ add_addr(struct ingest *in, const char *s, size_t len, const uint32_t *hash)
 		return 0;
 	}
 	c->plen = (uint8_t)plen;
-	c->text = hash != NULL ? tidx_builder_string_hashed(in->b, s, len,
-	    *hash) : ingest_intern(in, s, len);
-	if (c->text == TIDX_STRFULL)
+	if ((c->text = intern_text(in, s, len, hash)) == TIDX_STRFULL)
 		return ingest_reject(in, "too many strings for one index",
 		    NULL, 0);
 	in->npend++;
@@ -615,7 +622,7 @@ ingest_addr(struct ingest *in, const char *s, size_t len)
 int
 ingest_addr_val(struct ingest *in, const struct jval *v)
 {
-	return add_addr(in, v->s, v->len, hashed(in, v) ? &v->hash : NULL);
+	return add_addr(in, v->s, v->len, known_hash(in, v));
 }
 
 int

@@ -138,12 +138,6 @@ rel(const struct jrec *jr)
 	return jr->depth - jr->root + 1;
 }
 
-/*
- * A member's key was read at relative depth d: narrow the fields whose
- * path matches the key path, and forget what earlier members of the same
- * name held below it, since the last member counts ({"a":{"b":1},"a":2}
- * has no a.b).
- */
 /* The first eight bytes of the len bytes at k, zeros after the end. */
 static uint64_t
 key_word(const char *k, size_t len)
@@ -156,6 +150,12 @@ key_word(const char *k, size_t len)
 	return w;
 }
 
+/*
+ * A member's key was read at relative depth d: narrow the fields whose
+ * path matches the key path, and forget what earlier members of the same
+ * name held below it, since the last member counts ({"a":{"b":1},"a":2}
+ * has no a.b).
+ */
 static void
 key_at(struct jrec *jr, int d, const char *k, size_t len)
 {

@@ -877,8 +877,6 @@ fill_file(void *arg, int fd)
 	struct fill *f = arg;
 	struct layout *o = &f->o;
 	struct writer w;
-	size_t	 n;
-	ssize_t	 r;
 
 	o->hsize = TIDX_HEADER_SIZE + (size_t)count_sections(f->b) *
 	    TIDX_SECTION_SIZE;
@@ -889,16 +887,9 @@ fill_file(void *arg, int fd)
 	if (writer_finish(&w) == -1)
 		return -1;
 	fill_header(f->b, f->params, o);
-	for (n = 0; n < o->hsize; n += (size_t)r)
-		if ((r = pwrite(fd, o->head + n, o->hsize - n, (off_t)n)) ==
-		    -1) {
-			if (errno == EINTR) {
-				r = 0;
-				continue;
-			}
-			return -1;
-		}
-	return 0;
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return -1;
+	return afile_write_all(fd, o->head, o->hsize);
 }
 
 enum tidx_status
