@@ -828,6 +828,15 @@ START_TEST(test_sanitize_exhaustive)
 }
 END_TEST
 
+/* A xorshift step: the tests' random numbers. */
+static void
+next_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+}
+
 /* Random strings from an alphabet rich in edge bytes. */
 START_TEST(test_sanitize_random)
 {
@@ -842,9 +851,7 @@ START_TEST(test_sanitize_random)
 	int		 k;
 
 	for (k = 0; k < TEST_ROUNDS(300000); k++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		next_random(&x);
 		len = x % sizeof(in);
 		for (i = 0; i < len; i++)
 			in[i] = alpha[(x >> (4 + i * 3)) % sizeof(alpha)];
@@ -874,14 +881,10 @@ START_TEST(test_sanitize_ascii_runs)
 	int		 k;
 
 	for (k = 0; k < TEST_ROUNDS(200000); k++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		next_random(&x);
 		len = x % sizeof(in);
 		for (i = 0; i < len; i++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
+			next_random(&x);
 			in[i] = x % 8 != 0 ? (unsigned char)(x >> 8 & 0x7f) :
 			    other[(x >> 8) % sizeof(other)];
 		}
