@@ -316,6 +316,26 @@ addr_excluded(const struct addr *a)
 	return addr_prefix_class(a, 128) != ADDR_INDEXABLE;
 }
 
+/* The dotted quad of IPv4 address a at p, without a NUL; its end. */
+static char *
+put_quad(const struct addr *a, char *p)
+{
+	int	 i;
+	unsigned v;
+
+	for (i = 12; i < 16; i++) {
+		v = a->b[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		if (i < 15)
+			*p++ = '.';
+	}
+	return p;
+}
+
 char *
 addr_format(const struct addr *a, char *buf)
 {
@@ -324,8 +344,7 @@ addr_format(const struct addr *a, char *buf)
 	char	*p = buf;
 
 	if (addr_is_v4(a)) {
-		snprintf(buf, ADDR_STRLEN, "%u.%u.%u.%u",
-		    a->b[12], a->b[13], a->b[14], a->b[15]);
+		*put_quad(a, buf) = '\0';
 		return buf;
 	}
 	for (i = 0; i < 8; i++) {
@@ -442,4 +461,16 @@ addr_strerror(int err)
 		return "prefix too short";
 	}
 	return "no error";
+}
+
+int
+addr_is_canonical(const struct addr *a, const char *s, size_t len)
+{
+	char	 buf[ADDR_STRLEN];
+
+	if (addr_is_v4(a))
+		return len <= 15 && (size_t)(put_quad(a, buf) - buf) == len &&
+		    memcmp(buf, s, len) == 0;
+	return len < ADDR_STRLEN && strlen(addr_format(a, buf)) == len &&
+	    memcmp(buf, s, len) == 0;
 }

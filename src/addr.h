@@ -75,6 +75,9 @@ int	addr_excluded(const struct addr *a);
  */
 char	*addr_format(const struct addr *a, char *buf);
 
+/* 1 when the len bytes at s are a's text as addr_format() writes it. */
+int	 addr_is_canonical(const struct addr *a, const char *s, size_t len);
+
 /* addr_parse_prefix() and addr_parse_indicator() results besides 0. */
 #define ADDR_ERR_ADDRESS	(-1)	/* Not an address. */
 #define ADDR_ERR_LENGTH		(-2)	/* A prefix length out of range. */

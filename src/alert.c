@@ -66,6 +66,7 @@ void
 alert_write(struct jout *j, const struct kv_event *ev,
     const struct tidx_ind *ind)
 {
+	char	 text[ADDR_STRLEN];
 	int	 i;
 
 	jout_map_open(j);
@@ -79,7 +80,7 @@ alert_write(struct jout *j, const struct kv_event *ev,
 	jout_key(j, "ExpirationDateTime");
 	jout_time(j, ind->expiration);
 	ixreport_confidence(j, ind->confidence);
-	ixreport_str(j, "TI_ipEntity", ind->addr_text);
+	ixreport_str(j, "TI_ipEntity", tidx_addr_text(ind, &ev->addr, text));
 	jout_key(j, "ClientIP");
 	jout_str(j, ev->addr_text, ev->addr_len);
 	for (i = 0; i < KV_NMEMBERS; i++) {

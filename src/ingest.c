@@ -82,7 +82,8 @@ struct cand {
 
 struct caddr {
 	struct addr a;
-	uint32_t text;		/* strref of the address as written. */
+	uint32_t text;		/* strref of the address as written, or
+				   null: its canonical form. */
 	uint8_t	 plen;		/* 128 for an address, less for a prefix. */
 };
 
@@ -606,7 +607,10 @@ add_addr(struct ingest *in, const char *s, size_t len, const uint32_t *hash)
 		return 0;
 	}
 	c->plen = (uint8_t)plen;
-	if ((c->text = intern_text(in, s, len, hash)) == TIDX_STRFULL)
+	/* An address written as kv-match would write it keeps no text. */
+	if (plen == 128 && addr_is_canonical(&c->a, s, len))
+		c->text = TIDX_STRNULL;
+	else if ((c->text = intern_text(in, s, len, hash)) == TIDX_STRFULL)
 		return ingest_reject(in, "too many strings for one index",
 		    NULL, 0);
 	in->npend++;
@@ -1449,7 +1453,9 @@ amap_prefetch(const struct ingest *in, const struct amap *m, size_t i)
 void
 ingest_reserve(struct ingest *in, uint64_t bytes)
 {
-	tidx_builder_reserve(in->b, (size_t)(bytes / 256));
+	/* Rows of the legacy table are near 500 bytes, with one string of
+	   their own (the id); their addresses are rarely interned. */
+	tidx_builder_reserve(in->b, (size_t)(bytes / 512));
 }
 
 struct tidx_builder *

@@ -79,14 +79,16 @@ ixreport_info(struct jout *j, const char *path, const struct tidx_info *in,
 }
 
 void
-ixreport_indicator(struct jout *j, const char *addr,
+ixreport_indicator(struct jout *j, const char *text, const struct addr *a,
     const struct tidx_ind *ind)
 {
+	char	 buf[ADDR_STRLEN];
+
 	jout_map_open(j);
 	jout_key(j, "address");
-	jout_str(j, addr, strlen(addr));
+	jout_str(j, text, strlen(text));
 	ixreport_str(j, "IndicatorId", ind->id);
-	ixreport_str(j, "TI_ipEntity", ind->addr_text);
+	ixreport_str(j, "TI_ipEntity", tidx_addr_text(ind, a, buf));
 	jout_key(j, "TimeGenerated");
 	jout_time(j, ind->time_generated);
 	jout_key(j, "ExpirationDateTime");
@@ -174,7 +176,7 @@ ixreport_lookup_cmd(const char *path, int argc, char **argv)
 		if ((st = tidx_entry(ix, (uint64_t)e, &ind)) != TIDX_OK)
 			errx(2, "%s: %s", path, tidx_strerror(st));
 		found++;
-		ixreport_indicator(j, argv[i], &ind);
+		ixreport_indicator(j, argv[i], &a, &ind);
 	}
 	finish_stdout(j);
 	tidx_close(ix);

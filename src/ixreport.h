@@ -19,9 +19,12 @@ void	 ixreport_confidence(struct jout *j, int32_t confidence);
 void	 ixreport_info(struct jout *j, const char *path,
 	    const struct tidx_info *in, int verified);
 
-/* One object: the indicator ind kept for the address written as addr. */
-void	 ixreport_indicator(struct jout *j, const char *addr,
-	    const struct tidx_ind *ind);
+/*
+ * One object: the indicator ind kept for the address a, written as text
+ * on the command line.
+ */
+void	 ixreport_indicator(struct jout *j, const char *text,
+	    const struct addr *a, const struct tidx_ind *ind);
 
 /*
  * ti-index --info and --verify on the index at path: print its header

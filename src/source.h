@@ -206,9 +206,10 @@ source_get(const struct source_jv *v, int f)
 
 /*
  * A field flag of JSON record readers: the reader interns the member's
- * value, which is mostly different in each record (an id, an address),
- * so that the ingest loads its place in the string table ahead.  Only a
- * hint: it changes nothing that is read.
+ * value, which is mostly different in each record (an id), so that the
+ * ingest loads its place in the string table ahead.  Only a hint: it
+ * changes nothing that is read.  (Not for addresses: most are written in
+ * their canonical form, and those are not interned.)
  */
 #define SOURCE_DISTINCT	JF_USER
 

@@ -28,11 +28,10 @@ enum {
 
 #define D	SOURCE_DISTINCT
 static const struct jfield fields[NFIELDS] = {
-	{ .path = { "NetworkIP" }, .flags = D },
-	{ .path = { "NetworkDestinationIP" }, .flags = D },
-	{ .path = { "NetworkSourceIP" }, .flags = D },
-	{ .path = { "EmailSourceIpAddress" }, .flags = D },
-	{ .path = { "NetworkCidrBlock" }, .flags = D },
+	{ .path = { "NetworkIP" } }, { .path = { "NetworkDestinationIP" } },
+	{ .path = { "NetworkSourceIP" } },
+	{ .path = { "EmailSourceIpAddress" } },
+	{ .path = { "NetworkCidrBlock" } },
 	{ .path = { "TimeGenerated" } },
 	{ .path = { "IndicatorId" }, .flags = D }, { .path = { "Active" } },
 	{ .path = { "ExpirationDateTime" } },
@@ -41,7 +40,7 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "Url" } }, { .path = { "Type" } },
 	{ .path = { "SourceSystem" } },
 	{ .path = { "Id" }, .flags = D }, { .path = { "ObservableKey" } },
-	{ .path = { "ObservableValue" }, .flags = D },
+	{ .path = { "ObservableValue" } },
 	{ .path = { "Pattern" } },
 	{ .path = { "Data", "pattern" } }, { .path = { "IsActive" } },
 	{ .path = { "Revoked" } }, { .path = { "IsDeleted" } },

@@ -245,6 +245,21 @@ strpool_count(const struct strpool *sp)
 	return sp->count;
 }
 
+size_t
+strpool_unmarked(const struct strpool *sp, const unsigned char *keep)
+{
+	size_t	 off, sz, n = 0;
+	uint32_t l32;
+
+	for (off = 0; off < sp->len; off += sz) {
+		memcpy(&l32, sp->buf + off, 4);
+		sz = 4 + (size_t)l32 + 1;
+		if (!(keep[off / 8] & 1 << off % 8))
+			n += sz;
+	}
+	return n;
+}
+
 /*
  * The old buffer stays, for strpool_moved(): each kept string's length
  * field there holds its new reference.

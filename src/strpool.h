@@ -70,6 +70,9 @@ const void *strpool_data(const struct strpool *sp, size_t *size);
 
 uint32_t strpool_count(const struct strpool *sp);
 
+/* The bytes the strings not marked in keep (as below) take in the pool. */
+size_t	 strpool_unmarked(const struct strpool *sp, const unsigned char *keep);
+
 /*
  * Keep only the strings whose reference r is marked in keep (bit r % 8
  * of byte r / 8), in their order, and seal the pool.  From then on

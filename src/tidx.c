@@ -698,6 +698,18 @@ tidx_entry(const struct tidx *ix, uint64_t e, struct tidx_ind *ind)
 	return TIDX_OK;
 }
 
+struct tidx_str
+tidx_addr_text(const struct tidx_ind *ind, const struct addr *a, char *buf)
+{
+	struct tidx_str s = ind->addr_text;
+
+	if (s.p == NULL) {
+		s.p = addr_format(a, buf);
+		s.len = (uint32_t)strlen(buf);
+	}
+	return s;
+}
+
 /* The value field of slot i of a hash table (v6: HASH6, else HASH4). */
 static const unsigned char *
 slot_val(const struct tidx *ix, int v6, uint64_t i)
@@ -801,7 +813,7 @@ verify_ranges(const struct tidx *ix, int v4)
 	const struct tidx_section *s = &ix->sec[v4 ? TIDX_CIDR4 : TIDX_CIDR6];
 	const unsigned char *base = v4 ? ix->cidr4 : ix->cidr6;
 	const unsigned char *dir = v4 ? ix->dir4 : ix->dir6;
-	uint64_t i, esz = v4 ? TIDX_CIDR4_SIZE : TIDX_CIDR6_SIZE, k = 0;
+	uint64_t i, e, esz = v4 ? TIDX_CIDR4_SIZE : TIDX_CIDR6_SIZE, k = 0;
 	uint32_t h;
 
 	if (base == NULL)
@@ -818,8 +830,12 @@ verify_ranges(const struct tidx *ix, int v4)
 		    memcmp(r - esz + TIDX_CIDR6_LAST, r + TIDX_CIDR6_FIRST,
 		    16) >= 0))
 			return -1;
-		if (tidx_rd32(r + (v4 ? TIDX_CIDR4_ENT : TIDX_CIDR6_ENT)) >=
-		    ix->sec[TIDX_ENTRIES].count)
+		/* A prefix's entry has its text: the lookup has no prefix
+		   to write in its place. */
+		if ((e = tidx_rd32(r + (v4 ? TIDX_CIDR4_ENT :
+		    TIDX_CIDR6_ENT))) >= ix->sec[TIDX_ENTRIES].count ||
+		    tidx_rd32(ix->entries + e * TIDX_ENT_SIZE +
+		    TIDX_ENT_TEXT) == TIDX_STRNULL)
 			return -1;
 	}
 	for (h = 0; h < TIDX_DIR_COUNT - 1; h++) {

@@ -17,7 +17,7 @@
  *
  *   OFFSET SIZE DESCRIPTION
  *        0    8 Magic "TI-INDEX".
- *        8    2 Major version (3).  A reader refuses other majors.
+ *        8    2 Major version (4).  A reader refuses other majors.
  *       10    2 Minor version (0).  A reader reads every minor of its major.
  *       12    4 Header size in bytes (128); the section table follows it.
  *       16    4 Number of entries in the section table (at most 64).
@@ -56,7 +56,10 @@
  *       28    4 strref SourceSystem.
  *   2 ENTRIES, 8-byte elements, one per indexed address:
  *        0    4 Index into RECORDS.
- *        4    4 strref of the address text as the indicator wrote it.
+ *        4    4 strref of the address text as the indicator wrote it;
+ *               null for an exact address written in its canonical form
+ *               (addr_format()), which a reader writes in its place.  An
+ *               entry of a range (a prefix) always has its text.
  *   3 HASH4, 8-byte slots, IPv4 addresses, open addressing:
  *        0    4 The address as a 32-bit integer (1.2.3.4 is 0x01020304).
  *        4    4 Index into ENTRIES plus one; 0 marks an empty slot.
@@ -130,8 +133,8 @@
 #include "addr.h"
 
 #define TIDX_MAGIC		"TI-INDEX"
-#define TIDX_MAJOR		3
-#define TIDX_MINOR		1
+#define TIDX_MAJOR		4
+#define TIDX_MINOR		0
 #define TIDX_HEADER_SIZE	128
 #define TIDX_SECTION_SIZE	32
 #define TIDX_MAX_SECTIONS	64
@@ -223,7 +226,10 @@ struct tidx_str {
 	uint32_t    len;
 };
 
-/* One indicator as stored, with the address text of one entry. */
+/*
+ * One indicator as stored, with the address text of one entry (null when
+ * the text is the canonical form of the address: see tidx_addr_text()).
+ */
 struct tidx_ind {
 	int64_t		time_generated;
 	int64_t		expiration;	/* INT64_MAX: no expiry. */
@@ -296,11 +302,21 @@ void	tidx_prefetch(const struct tidx *ix, const struct addr *a);
 int64_t	tidx_lookup_fetched(const struct tidx *ix, const struct addr *a);
 
 /*
- * Fill *ind with the indicator of entry e, pointing into the mapping.
+ * Fill *ind with the indicator of entry e, pointing into the mapping;
+ * its addr_text is null where the index keeps none (tidx_addr_text()).
  * Returns TIDX_OK, or TIDX_ERR_DAMAGED when a reference is out of range
  * (the file changed or was damaged after validation).
  */
 enum tidx_status tidx_entry(const struct tidx *ix, uint64_t e,
 	    struct tidx_ind *ind);
+
+/*
+ * The address text of ind, an entry found for address a: the text the
+ * indicator wrote, or, where the index keeps none (an exact address the
+ * indicator wrote in its canonical form), addr_format(a) written to buf
+ * (ADDR_STRLEN bytes).
+ */
+struct tidx_str tidx_addr_text(const struct tidx_ind *ind,
+	    const struct addr *a, char *buf);
 
 #endif /* TIDX_H */

@@ -226,7 +226,7 @@ enum tidx_status
 tidx_builder_prefix(struct tidx_builder *b, const struct addr *a,
     unsigned plen, uint32_t text, uint64_t rec)
 {
-	if (plen >= 128)
+	if (plen >= 128 || text == TIDX_STRNULL)
 		return TIDX_ERR_TOOBIG;
 	return add_entry(b, a, plen, text, rec);
 }
@@ -288,6 +288,9 @@ each_strref(const struct tidx_builder *b, unsigned char *ents,
 		}
 }
 
+/* Unused strings stay in STRINGS when under 1/UNUSED_KEPT of it. */
+#define UNUSED_KEPT	8
+
 /* Marks of the strings in use, by reference (the offset). */
 struct marks {
 	unsigned char	*bits;
@@ -315,7 +318,9 @@ move_ref(void *arg, unsigned char *r)
 /*
  * The STRINGS section: the pool, without the strings that no record,
  * entry or tuple uses (those of rows the caller dropped), every
- * reference rewritten to the string's new place.  Sets *size.
+ * reference rewritten to the string's new place; or the whole pool, when
+ * those take less than an eighth of it (a copy of the rest, and a pass
+ * over every reference, would cost more than they save).  Sets *size.
  */
 static const void *
 strings_section(struct tidx_builder *b, unsigned char *ents,
@@ -327,7 +332,8 @@ strings_section(struct tidx_builder *b, unsigned char *ents,
 	m.bits = xcalloc(*size / 8 + 1, 1);
 	m.used = 0;
 	each_strref(b, ents, meta, nmeta, mark_ref, &m);
-	if (m.used != strpool_count(b->strings)) {
+	if (m.used != strpool_count(b->strings) &&
+	    strpool_unmarked(b->strings, m.bits) >= *size / UNUSED_KEPT) {
 		strpool_compact(b->strings, m.bits);
 		each_strref(b, ents, meta, nmeta, move_ref, b->strings);
 	}

@@ -99,8 +99,9 @@ int64_t	tidx_builder_record(struct tidx_builder *b,
 
 /*
  * Index address a under record rec, with text, the reference of the
- * address as written.  Each address may be added once; the caller
- * chooses among indicators.  Returns TIDX_OK, or TIDX_ERR_TOOBIG.
+ * address as written, or TIDX_STRNULL when it was written in its
+ * canonical form (addr_format()).  Each address may be added once; the
+ * caller chooses among indicators.  Returns TIDX_OK, or TIDX_ERR_TOOBIG.
  */
 enum tidx_status tidx_builder_addr(struct tidx_builder *b,
 	    const struct addr *a, uint32_t text, uint64_t rec);
@@ -108,8 +109,9 @@ enum tidx_status tidx_builder_addr(struct tidx_builder *b,
 /*
  * Index the prefix a/plen (plen counts bits of the 128-bit form, so an
  * IPv4 /24 is 120; host bits of a must be zero; plen < 128) under record
- * rec.  Each prefix may be added once.  Lookups try exact addresses
- * first, then the longest prefix that holds the address.
+ * rec, with text as above but never null (else TIDX_ERR_TOOBIG).  Each
+ * prefix may be added once.  Lookups try exact addresses first, then the
+ * longest prefix that holds the address.
  */
 enum tidx_status tidx_builder_prefix(struct tidx_builder *b,
 	    const struct addr *a, unsigned plen, uint32_t text, uint64_t rec);
@@ -117,7 +119,8 @@ enum tidx_status tidx_builder_prefix(struct tidx_builder *b,
 /*
  * Write the index to path with afile_replace() (mode 0666 less the
  * umask: other users' kv-match read it).  Strings that no record or
- * entry uses are left out.  This ends the building: afterwards b can
+ * entry uses are left out, unless they are under an eighth of the
+ * strings' bytes.  This ends the building: afterwards b can
  * only be freed.  On failure nothing is left behind and errno is kept
  * for TIDX_ERR_IO.
  */

@@ -11,6 +11,7 @@
  * of exactly len bytes, so AddressSanitizer catches any overread.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,59 @@ assert_excluded(const char *s, int want)
 	ck_assert_msg(addr_excluded(&a) == want, "addr_excluded(\"%s\") "
 	    "is %d, want %d", s, addr_excluded(&a), want);
 }
+
+/*
+ * Every value of each octet formats as printf writes it, and is
+ * canonical; texts that differ in any way are not.
+ */
+START_TEST(canonical_texts)
+{
+	static const struct {
+		const char *text;
+		int	    want;
+	} t[] = {
+		{ "203.0.113.7", 1 }, { "0.0.0.0", 1 }, { "255.255.255.255", 1 },
+		{ "::ffff:203.0.113.7", 0 }, { "2001:db8::1", 1 },
+		{ "2001:DB8::1", 0 }, { "2001:db8:0::1", 0 },
+		{ "2001:db8::7:0:0:5", 1 }, { "::ffff:c633:6407", 0 },
+		{ "::", 1 }, { "::1", 1 }, { "1::", 1 },
+		{ "2001:0db8::1", 0 }
+	};
+	struct addr a;
+	char	 buf[ADDR_STRLEN], want[ADDR_STRLEN];
+	size_t	 i;
+	unsigned v, k;
+
+	for (v = 0; v < 256; v++)
+		for (k = 0; k < 4; k++) {
+			unsigned o[4] = { 1, 20, 255, 0 };
+
+			o[k] = v;
+			snprintf(want, sizeof(want), "%u.%u.%u.%u", o[0], o[1],
+			    o[2], o[3]);
+			a = must(want);
+			ck_assert_str_eq(addr_format(&a, buf), want);
+			ck_assert(addr_is_canonical(&a, want, strlen(want)));
+			/* One byte short, one byte over. */
+			ck_assert(!addr_is_canonical(&a, want,
+			    strlen(want) - 1));
+			want[strlen(want) + 1] = '\0';
+			want[strlen(want)] = '0';
+			ck_assert(!addr_is_canonical(&a, want, strlen(want)));
+		}
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		a = must(t[i].text);
+		ck_assert_msg(addr_is_canonical(&a, t[i].text,
+		    strlen(t[i].text)) == t[i].want, "%s", t[i].text);
+	}
+	/* Another address's canonical text is not a's. */
+	a = must("203.0.113.7");
+	ck_assert(!addr_is_canonical(&a, "203.0.113.8", 11));
+	ck_assert(!addr_is_canonical(&a, "203.0.113.7/32", 14));
+	a = must("2001:db8::1");
+	ck_assert(!addr_is_canonical(&a, "2001:db8::2", 11));
+}
+END_TEST
 
 START_TEST(v4_valid)
 {
@@ -871,6 +925,7 @@ addr_suite(void)
 
 	tc = tcase_create("Core");
 	tcase_add_test(tc, v4_valid);
+	tcase_add_test(tc, canonical_texts);
 	tcase_add_test(tc, v4_stored_mapped);
 	tcase_add_test(tc, quad_agrees_bytewise);
 	tcase_add_test(tc, v4_refused);

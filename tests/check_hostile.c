@@ -429,6 +429,81 @@ START_TEST(ranges_count_overflow)
 }
 END_TEST
 
+/*
+ * ENTRIES' text of the range at CIDR section k's element 0 (or of the
+ * exact address, k 0: entry 0, 203.0.113.10's) made null, every checksum
+ * made right: verified only for the exact address, which reads as its
+ * canonical form.  The builder takes a null text for an exact address
+ * only.
+ */
+static enum tidx_status
+null_text(uint32_t k, const char *addr, const char *want)
+{
+	unsigned char	*b = malloc(ranges_len);
+	char		 path[] = "/tmp/check_hostile.XXXXXX", text[ADDR_STRLEN];
+	struct tidx	*ix;
+	struct tidx_ind	 ind;
+	struct tidx_str	 t;
+	struct addr	 a;
+	enum tidx_status st;
+	size_t		 ents = entry_of(ranges_buf, TIDX_ENTRIES), e = 0;
+	uint64_t	 off = le64(ranges_buf + ents + 8);
+	int64_t		 found;
+	int		 fd;
+
+	ck_assert_ptr_nonnull(b);
+	memcpy(b, ranges_buf, ranges_len);
+	if (k != 0)
+		e = le32(b + le64(b + entry_of(b, k) + 8) + (k == TIDX_CIDR4 ?
+		    TIDX_CIDR4_ENT : TIDX_CIDR6_ENT));
+	put32(b + off + e * TIDX_ENT_SIZE + TIDX_ENT_TEXT, TIDX_STRNULL);
+	put32(b + ents + 4, crc32c(0, b + off, le64(b + ents + 16)));
+	fix_hcrc(b);
+	fd = mkstemp(path);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(write(fd, b, ranges_len), (ssize_t)ranges_len);
+	close(fd);
+	ck_assert_int_eq(tidx_open(path, &ix), TIDX_OK);
+	unlink(path);
+	ck_assert_int_eq(addr_parse(addr, strlen(addr), &a), 0);
+	ck_assert_int_eq(found = tidx_lookup(ix, &a), (int64_t)e);
+	ck_assert_int_eq(tidx_entry(ix, (uint64_t)found, &ind), TIDX_OK);
+	ck_assert_ptr_null(ind.addr_text.p);
+	t = tidx_addr_text(&ind, &a, text);
+	ck_assert_uint_eq(t.len, strlen(want));
+	ck_assert_mem_eq(t.p, want, t.len);
+	st = tidx_verify(ix);
+	tidx_close(ix);
+	free(b);
+	return st;
+}
+
+START_TEST(ranges_null_text)
+{
+	struct tidx_builder *b = tidx_builder_new();
+	struct tidx_rec_ref r;
+	struct addr	 a;
+
+	ck_assert_int_eq(null_text(0, "203.0.113.10", "203.0.113.10"),
+	    TIDX_OK);
+	ck_assert_int_eq(null_text(TIDX_CIDR4, "192.0.2.3", "192.0.2.3"),
+	    TIDX_ERR_DAMAGED);
+	ck_assert_int_eq(null_text(TIDX_CIDR6, "2001:db8:1::9",
+	    "2001:db8:1::9"), TIDX_ERR_DAMAGED);
+	memset(&r, 0, sizeof(r));
+	r.id = tidx_builder_string(b, "p", 1);
+	r.threat_type = r.description = r.activity_groups = r.url =
+	    r.type = r.source = TIDX_STRNULL;
+	ck_assert_int_eq(tidx_builder_record(b, &r), 0);
+	ck_assert_int_eq(addr_parse("2001:db8:3::", 12, &a), 0);
+	ck_assert_int_eq(tidx_builder_prefix(b, &a, 48, TIDX_STRNULL, 0),
+	    TIDX_ERR_TOOBIG);
+	ck_assert_int_eq(tidx_builder_prefix(b, &a, 48, r.id, 0), TIDX_OK);
+	ck_assert_int_eq(tidx_builder_addr(b, &a, TIDX_STRNULL, 0), TIDX_OK);
+	tidx_builder_free(b);
+}
+END_TEST
+
 /* Every byte of the header and the eleven-entry table inverted in turn. */
 START_TEST(ranges_table_flips)
 {
@@ -514,6 +589,7 @@ hostile_suite(void)
 	tcase_add_checked_fixture(tc, ranges_setup, ranges_teardown);
 	tcase_add_test(tc, ranges_section_fields);
 	tcase_add_test(tc, ranges_count_overflow);
+	tcase_add_test(tc, ranges_null_text);
 	tcase_add_test(tc, ranges_table_flips);
 	tcase_add_test(tc, ranges_verify_flips);
 	suite_add_tcase(s, tc);

@@ -995,7 +995,9 @@ START_TEST(test_fields)
 	str_is("value", ind.activity_groups, "APT1");
 	str_is("value", ind.url, "http://x.test/a");
 	str_is("value", ind.type, "Custom");
-	str_is("value", ind.addr_text, "203.0.113.1");
+	/* Written in its canonical form, the text is the address's. */
+	str_is("value", ind.addr_text, NULL);
+	text_is(&ind, "203.0.113.1", "203.0.113.1");
 	/* Missing strings are null; Type has its default. */
 	ck_assert(find("203.0.113.2", &ind));
 	str_is("value", ind.threat_type, NULL);
@@ -1026,18 +1028,42 @@ START_TEST(test_address_text)
 	row_ok("{\"IndicatorId\":\"l\","
 	    "\"NetworkIP\":\"2001:0db8:0000:0000:0000:0000:0000:00ff\","
 	    GOOD "}");
+	row_ok("{\"IndicatorId\":\"c6\",\"NetworkIP\":\"2001:db8::7:0:0:5\","
+	    GOOD "}");
+	row_ok("{\"IndicatorId\":\"c4\",\"NetworkIP\":\"198.51.100.200\","
+	    GOOD "}");
+	row_ok("{\"IndicatorId\":\"z4\",\"NetworkIP\":\"198.51.100.0\","
+	    GOOD "}");
+	row_ok("{\"IndicatorId\":\"p4\",\"NetworkIP\":\"192.0.2.0/24\","
+	    GOOD "}");
 	finish();
+	/* Canonical forms are not kept, and read back the same. */
+	ck_assert(find("2001:db8::7:0:0:5", &ind));
+	str_is("value", ind.addr_text, NULL);
+	text_is(&ind, "2001:DB8:0::7:0:0:5", "2001:db8::7:0:0:5");
+	ck_assert(find("198.51.100.200", &ind));
+	str_is("value", ind.addr_text, NULL);
+	text_is(&ind, "198.51.100.200", "198.51.100.200");
+	ck_assert(find("198.51.100.0", &ind));
+	text_is(&ind, "198.51.100.0", "198.51.100.0");
+	/* A prefix keeps its text, as does every other form. */
+	ck_assert(find("192.0.2.9", &ind));
+	str_is("value", ind.addr_text, "192.0.2.0/24");
 	ck_assert(find("2001:db8::1", &ind));
 	str_is("value", ind.addr_text, "2001:DB8::1");
+	text_is(&ind, "2001:db8::1", "2001:DB8::1");
 	str_is("value", ind.id, "u");
 	ck_assert(find("203.0.113.9", &ind));
 	str_is("value", ind.addr_text, "::ffff:203.0.113.9");
+	text_is(&ind, "203.0.113.9", "::ffff:203.0.113.9");
 	ck_assert(find("::ffff:203.0.113.9", &ind));
 	str_is("value", ind.id, "m");
 	ck_assert(find("198.51.100.7", &ind));
 	str_is("value", ind.addr_text, "::FFFF:C633:6407");
+	text_is(&ind, "198.51.100.7", "::FFFF:C633:6407");
 	ck_assert(find("2001:db8::ff", &ind));
 	str_is("value", ind.addr_text, "2001:0db8:0000:0000:0000:0000:0000:00ff");
+	text_is(&ind, "2001:db8::ff", "2001:0db8:0000:0000:0000:0000:0000:00ff");
 	hasnt("2001:db8::2");
 }
 END_TEST

@@ -266,3 +266,14 @@ str_is(const char *what, struct tidx_str s, const char *want)
 	ck_assert_msg(s.len == strlen(want) && memcmp(s.p, want, s.len) == 0,
 	    "%s: \"%.*s\", not \"%s\"", what, (int)s.len, s.p, want);
 }
+
+void
+text_is(const struct tidx_ind *ind, const char *addr, const char *want)
+{
+	struct addr a;
+	char	 buf[ADDR_STRLEN];
+
+	ck_assert_msg(addr_parse(addr, strlen(addr), &a) == 0,
+	    "cannot parse %s", addr);
+	str_is("address text", tidx_addr_text(ind, &a, buf), want);
+}

@@ -94,5 +94,11 @@ int		 ix_find(struct tidx *ix, const char *addr,
 
 /* Assert that s is the string want (NULL: null); what names it. */
 void		 str_is(const char *what, struct tidx_str s, const char *want);
+/*
+ * Assert that ind, found for the address written as addr, reads as the
+ * address text want (tidx_addr_text()).
+ */
+void		 text_is(const struct tidx_ind *ind, const char *addr,
+		    const char *want);
 
 #endif
