@@ -1388,9 +1388,10 @@ better(const struct ingest *in, const struct cand *x, const struct cand *y)
 
 /*
  * Open-addressing map from address or prefix to candidate (step 6).  A
- * slot names its key by its place in the addrs array, and keeps the high
- * half of the key's hash, so that probes read the addrs array (a cache
- * miss each, at millions of rows) only for the slot that matches.
+ * slot names its key by its place in the addrs array (that of the
+ * candidate it holds, once one has taken it from another), and keeps the
+ * high half of the key's hash, so that probes read the addrs array (a
+ * cache miss each, at millions of rows) only for the slot that matches.
  */
 struct amap_slot {
 	uint32_t a;		/* Index into addrs + 1; 0 empty. */
@@ -1521,8 +1522,12 @@ choose(struct ingest *in, struct amap *m)
 				m->e[s].h = (uint32_t)(h >> 32);
 			} else if (m->e[s].c != i) {
 				in->st.shadowed++;
-				if (better(in, c, &in->cands[m->e[s].c]))
+				if (better(in, c, &in->cands[m->e[s].c])) {
+					/* The key is now named by the
+					   winner's own address. */
+					m->e[s].a = c->afirst + (uint32_t)j + 1;
 					m->e[s].c = (uint32_t)i;
+				}
 			}
 		}
 	}
@@ -1553,23 +1558,41 @@ emit_record(const struct ingest *in, struct tidx_builder *b,
 }
 
 /*
- * Emit candidate i with the addresses it won in m (marked emitted, so
- * each goes once); no record when it won none.
+ * The addresses that won, by their place in the addrs array: each slot of
+ * m names its key by the winner's own address (choose() sees to it), so
+ * one pass over m marks them, and the candidates are then emitted without
+ * a lookup each.
+ */
+static unsigned char *
+winners(const struct ingest *in, const struct amap *m)
+{
+	unsigned char *won = xcalloc(in->naddrs ? in->naddrs : 1, 1);
+	size_t	 s;
+
+	for (s = 0; s < m->cap; s++)
+		if (m->e[s].a != 0)
+			won[m->e[s].a - 1] = 1;
+	return won;
+}
+
+/*
+ * Emit candidate i with the addresses it won (won[] from winners(), each
+ * address once); no record when it won none.
  */
 static enum tidx_status
-emit(struct ingest *in, struct tidx_builder *b, struct amap *m, size_t i)
+emit(struct ingest *in, struct tidx_builder *b, const unsigned char *won,
+    size_t i)
 {
 	const struct cand *c = &in->cands[i];
 	const struct caddr *ca;
 	enum tidx_status rc;
 	int64_t	 rec = -1;
-	size_t	 j, s;
+	size_t	 j;
 
 	for (j = 0; j < c->acount; j++) {
-		ca = &in->addrs[c->afirst + j];
-		s = amap_slot(in, m, ca, amap_hash(ca));
-		if (m->e[s].c != i)
+		if (!won[c->afirst + j])
 			continue;
+		ca = &in->addrs[c->afirst + j];
 		if (rec == -1) {
 			if ((rec = emit_record(in, b, c)) == -1)
 				return TIDX_ERR_TOOBIG;
@@ -1580,7 +1603,6 @@ emit(struct ingest *in, struct tidx_builder *b, struct amap *m, size_t i)
 		    ca->text, (uint64_t)rec);
 		if (rc != TIDX_OK)
 			return rc;
-		m->e[s].c = UINT32_MAX;	/* Emitted. */
 		in->st.addresses++;
 	}
 	return TIDX_OK;
@@ -1607,6 +1629,7 @@ enum tidx_status
 ingest_finish(struct ingest *in, struct tidx_builder *b)
 {
 	struct amap	 m;
+	unsigned char	*won;
 	size_t		 i;
 	enum tidx_status rc = TIDX_OK;
 
@@ -1614,18 +1637,18 @@ ingest_finish(struct ingest *in, struct tidx_builder *b)
 	tidx_builder_seal_strings(b);
 	amap_init(&m, drop_inactive(in));
 	choose(in, &m);
+	won = winners(in, &m);
+	free(m.e);
 	/*
 	 * Winners in first-seen order.  The candidates behind are read no
-	 * more: their pages go back as the builder's tables grow (the
-	 * addresses stay, the map's probes read them).
+	 * more: their pages go back as the builder's tables grow.
 	 */
 	for (i = 0; i < in->ncands && rc == TIDX_OK; i++) {
-		amap_prefetch(in, &m, i + AMAP_AHEAD);
-		rc = emit(in, b, &m, i);
+		rc = emit(in, b, won, i);
 		if ((i + 1) % RELEASE_EVERY == 0)
 			xalloc_release(in->cands, (i + 1) * sizeof(*in->cands));
 	}
-	free(m.e);
+	free(won);
 	drop_rows(in);
 	return rc;
 }

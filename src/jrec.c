@@ -877,28 +877,39 @@ flat_ws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FLAT_LITTLE	1	/* A word's lowest byte is its first. */
+#else
+#define FLAT_LITTLE	0
+#endif
+
 /* The end of a string opened just before p: its closing quote, or NULL. */
 static const char *
 flat_string(const char *p, const char *end)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t highs = 0x8080808080808080ULL;
-	uint64_t w, q, b, l;
+	uint64_t w, q, b, l, m;
 	unsigned char c;
 
 	/*
 	 * Eight bytes at a time while none of them is a quote, a backslash,
-	 * a control character or DEL (the tests may also flag a byte that is
-	 * none of these: the bytes are then looked at one by one).
+	 * a control character or DEL.  Each test may flag a byte that is
+	 * none of these, but only above one that is (a borrow runs up from
+	 * it), so the lowest byte flagged is the first that ends the run.
 	 */
 	for (; end - p >= 8; p += 8) {
 		memcpy(&w, p, 8);
 		q = w ^ (ones * '"');
 		b = w ^ (ones * '\\');
 		l = w ^ (ones * 0x7f);
-		if ((((q - ones) & ~q) | ((b - ones) & ~b) |
-		    ((l - ones) & ~l) | ((w - ones * 0x20) & ~w)) & highs)
-			break;
+		if ((m = (((q - ones) & ~q) | ((b - ones) & ~b) |
+		    ((l - ones) & ~l) | ((w - ones * 0x20) & ~w)) & highs) != 0) {
+			if (!FLAT_LITTLE)
+				break;
+			p += __builtin_ctzll(m) / 8;
+			return *p == '"' ? p : NULL;
+		}
 	}
 	for (; p < end; p++) {
 		c = (unsigned char)*p;

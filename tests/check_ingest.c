@@ -928,6 +928,47 @@ START_TEST(test_one_per_address_id)
 }
 END_TEST
 
+/*
+ * Candidates of several addresses: each address goes to its best
+ * candidate alone, whatever order they come in, and a candidate that
+ * wins none leaves no record.  The address texts are those of the
+ * winners (a canonical one, a kept one).
+ */
+START_TEST(test_shadowed_split)
+{
+#define SX(id, conf, pat)	"{\"type\":\"indicator\",\"id\":\"" id "\"," \
+	"\"pattern\":\"" pat "\",\"pattern_type\":\"stix\"," \
+	"\"valid_from\":\"2026-11-10T00:00:00Z\",\"modified\":\"" \
+	TG_DAY2 "\",\"confidence\":" conf "}"
+	struct tidx_ind	 ind;
+
+	row_ok(SX("indicator--a", "50", "[ipv4-addr:value = '203.0.113.1' OR "
+	    "ipv4-addr:value = '203.0.113.2' OR "
+	    "ipv4-addr:value = '203.0.113.1']"));
+	row_ok(SX("indicator--b", "60", "[ipv4-addr:value = '203.0.113.2' OR "
+	    "ipv6-addr:value = '2001:DB8::9']"));
+	row_ok(SX("indicator--c", "40", "[ipv4-addr:value = '203.0.113.1' OR "
+	    "ipv4-addr:value = '203.0.113.2' OR "
+	    "ipv6-addr:value = '2001:db8::9']"));
+	row_ok(SX("indicator--d", "70", "[ipv4-addr:value = '203.0.113.3']"));
+	row_ok(SX("indicator--e", "80", "[ipv4-addr:value = '203.0.113.3' OR "
+	    "ipv4-addr:value = '203.0.113.1']"));
+	finish();
+	has("203.0.113.1", "indicator--e");
+	has("203.0.113.2", "indicator--b");
+	has("203.0.113.3", "indicator--e");
+	has("2001:db8::9", "indicator--b");
+	ck_assert(find("2001:db8::9", &ind));
+	text_is(&ind, "2001:db8::9", "2001:DB8::9");
+	ck_assert(find("203.0.113.3", &ind));
+	text_is(&ind, "203.0.113.3", "203.0.113.3");
+	/* a, c and d won nothing. */
+	ck_assert_uint_eq(st()->indicators, 2);
+	ck_assert_uint_eq(st()->addresses, 4);
+#undef SX
+}
+END_TEST
+
 START_TEST(test_shadowed_many)
 {
 	size_t	 i;
@@ -1769,6 +1810,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_one_per_address_confidence);
 	tcase_add_test(tc, test_one_per_address_id);
 	tcase_add_test(tc, test_shadowed_many);
+	tcase_add_test(tc, test_shadowed_split);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_address_text);
 	suite_add_tcase(s, tc);
