@@ -160,14 +160,19 @@ struct ingest {
 /*
  * The hashes of the SOURCE_DISTINCT strings come first, in a cache line
  * or two of their own, for ingest_snap_prefetch().  So is each one's
- * hash in its jval.
+ * hash in its jval.  Then where each field's value is (pos), and the
+ * values of the fields present only, in order: a row has a dozen of the
+ * readers' forty-odd fields, and each line of the snapshot written is one
+ * that crosses from one processor's cache to the other's.
  */
 #define SNAP_HINTS	15
 struct ingest_snap {
 	uint32_t	 nhints;
 	uint32_t	 hints[SNAP_HINTS];
-	uint64_t	 hashed;	/* Bit f: vals[f].hash is set. */
+	uint64_t	 hashed;	/* Bit i: vals[i].hash is set. */
 	int		 emits;		/* Records the parse gave: 1 to use. */
+	uint8_t		 pos[SNAP_FIELDS];	/* Field -> vals, or
+						   SOURCE_ABSENT. */
 	struct jval	 vals[SNAP_FIELDS];
 	char		*arena;
 	size_t		 cap;
@@ -689,13 +694,14 @@ ingest_add(struct ingest *in, const struct source_rec *r)
  * it takes it.
  */
 static int
-take_record(struct ingest *in, const struct jval *vals)
+take_record(struct ingest *in, const struct jval *vals, const uint8_t *pos)
 {
 	struct source_jv v;
 	size_t	 i;
 
 	ingest_begin_record(in);
 	v.vals = vals;
+	v.pos = pos;
 	for (i = 0; i < NJSON; i++) {
 		v.map = in->map[i];
 		if (in->fjson != NULL ? in->fjson == json_readers[i] :
@@ -711,7 +717,7 @@ each_row(void *arg, struct jrec *jr)
 {
 	struct ingest *in = arg;
 
-	if (take_record(in, jrec_get(jr, 0)) == -1 && in->rc == 0) {
+	if (take_record(in, jrec_get(jr, 0), NULL) == -1 && in->rc == 0) {
 		in->rc = -1;
 		in->why = in->docwhy;	/* Keep the first reason only. */
 		in->whylen = sizeof(in->docwhy);
@@ -914,7 +920,7 @@ snap_row(void *arg, struct jrec *jr)
 	struct ingest_pre *p = ((void **)arg)[0];
 	struct ingest_snap *s = ((void **)arg)[1];
 	const struct jval *src = jrec_get(jr, 0);
-	size_t	 i, need = 0, off = 0;
+	size_t	 i, n = 0, need = 0, off = 0;
 
 	if (s->emits++ > 0)
 		return 0;
@@ -935,24 +941,30 @@ snap_row(void *arg, struct jrec *jr)
 	s->nhints = 0;
 	s->hashed = 0;
 	for (i = 0; i < p->nfields; i++) {
-		struct jval *v = &s->vals[i];
+		struct jval *v = &s->vals[n];
 		uint32_t h;
 
+		if (src[i].type == JV_ABSENT) {
+			s->pos[i] = SOURCE_ABSENT;
+			continue;
+		}
+		s->pos[i] = (uint8_t)n;
 		*v = src[i];
-		if (src[i].s == NULL)
-			continue;
-		if (src[i].len > 0)
-			memcpy(s->arena + off, src[i].s, src[i].len);
-		v->s = s->arena + off;
-		off += src[i].len;
-		if (!(p->distinct >> i & 1) || src[i].len == 0 ||
-		    s->nhints == SNAP_HINTS)
-			continue;
-		/* Hashed here, on the parsing thread. */
-		h = tidx_builder_hash(src[i].s, src[i].len);
-		v->hash = h;
-		s->hashed |= (uint64_t)1 << i;
-		s->hints[s->nhints++] = h;
+		if (src[i].s != NULL) {
+			if (src[i].len > 0)
+				memcpy(s->arena + off, src[i].s, src[i].len);
+			v->s = s->arena + off;
+			off += src[i].len;
+			if ((p->distinct >> i & 1) && src[i].len > 0 &&
+			    s->nhints < SNAP_HINTS) {
+				/* Hashed here, on the parsing thread. */
+				h = tidx_builder_hash(src[i].s, src[i].len);
+				v->hash = h;
+				s->hashed |= (uint64_t)1 << n;
+				s->hints[s->nhints++] = h;
+			}
+		}
+		n++;
 	}
 	return 0;
 }
@@ -975,8 +987,11 @@ ingest_pre_line(struct ingest_pre *p, const char *line, size_t len,
 void
 ingest_snap_touch(const struct ingest_snap *s)
 {
+	/* The hints, pos and the first values. */
 	__builtin_prefetch(s);
 	__builtin_prefetch((const char *)s + 64);
+	__builtin_prefetch((const char *)s + 128);
+	__builtin_prefetch((const char *)s + 192);
 }
 
 void
@@ -999,7 +1014,7 @@ ingest_line_snap(struct ingest *in, const char *line, size_t len,
 	in->whylen = whylen;
 	in->rc = 0;
 	in->snap = s;
-	if (take_record(in, s->vals) == -1)
+	if (take_record(in, s->vals, s->pos) == -1)
 		in->rc = -1;
 	in->snap = NULL;
 	return in->rc;
@@ -1013,7 +1028,7 @@ each_doc(void *arg, struct jrec *jr)
 
 	in->why = in->docwhy;
 	in->whylen = sizeof(in->docwhy);
-	if (take_record(in, jrec_get(jr, 0)) == -1 && in->doc_bad != NULL)
+	if (take_record(in, jrec_get(jr, 0), NULL) == -1 && in->doc_bad != NULL)
 		in->doc_bad(in->doc_arg, jrec_stream_position(jr), in->docwhy);
 	return 0;
 }

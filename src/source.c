@@ -15,6 +15,8 @@
 #include "tidx.h"
 #include "xalloc.h"
 
+const struct jval source_absent = { .type = JV_ABSENT };
+
 void
 source_feed_entry(struct ingest *in, struct source_rec *r, uint32_t feed)
 {

@@ -193,15 +193,27 @@ int	 source_pattern(struct ingest *in, const struct jval *p);
 /* A record's values, as a reader sees them. */
 struct source_jv {
 	const struct jval *vals;	/* The record's values, as the
-					   jrec's fields. */
+					   jrec's fields (or as pos says). */
 	const uint8_t	*map;	/* The reader's fields -> the jrec's. */
+	/* NULL, or the place in vals of each of the jrec's fields, with
+	   SOURCE_ABSENT for those the record does not have. */
+	const uint8_t	*pos;
 };
+
+#define SOURCE_ABSENT	0xFF
+
+extern const struct jval source_absent;	/* A JV_ABSENT value. */
 
 /* The value of the reader's field f (an index into its own table). */
 static inline const struct jval *
 source_get(const struct source_jv *v, int f)
 {
-	return &v->vals[v->map[f]];
+	uint8_t	 k = v->map[f];
+
+	if (v->pos == NULL)
+		return &v->vals[k];
+	return v->pos[k] == SOURCE_ABSENT ? &source_absent :
+	    &v->vals[v->pos[k]];
 }
 
 /*
