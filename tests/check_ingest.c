@@ -969,6 +969,45 @@ START_TEST(test_shadowed_split)
 }
 END_TEST
 
+/*
+ * Thousands of records, each with its own mix of the strings of the
+ * META tuple and the feed, interleaved so that neighbours differ: each
+ * indicator keeps its own (the candidates keep them as shared tuples).
+ */
+START_TEST(test_tuples_kept_apart)
+{
+	struct tidx_ind	 ind;
+	char	 a[32], want[16];
+	size_t	 i, n = 3000;
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(rowf("{\"IndicatorId\":\"t%zu\","
+		    "\"NetworkIP\":\"45.%zu.%zu.9\",\"ThreatType\":\"T%zu\","
+		    "\"Description\":\"D%zu\",\"ActivityGroupNames\":\"G%zu\","
+		    "\"Url\":\"U%zu\",\"Type\":\"Y%zu\","
+		    "\"SourceSystem\":\"S%zu\"," GOOD "}", i, i / 256, i % 256,
+		    i % 7, i % 11, i % 5, i % 3, i % 2, i % 13), 0);
+	finish();
+	for (i = 0; i < n; i++) {
+		snprintf(a, sizeof(a), "45.%zu.%zu.9", i / 256, i % 256);
+		ck_assert_msg(find(a, &ind), "%s", a);
+		snprintf(want, sizeof(want), "T%zu", i % 7);
+		str_is("ThreatType", ind.threat_type, want);
+		snprintf(want, sizeof(want), "D%zu", i % 11);
+		str_is("Description", ind.description, want);
+		snprintf(want, sizeof(want), "G%zu", i % 5);
+		str_is("ActivityGroupNames", ind.activity_groups, want);
+		snprintf(want, sizeof(want), "U%zu", i % 3);
+		str_is("Url", ind.url, want);
+		snprintf(want, sizeof(want), "Y%zu", i % 2);
+		str_is("Type", ind.type, want);
+		snprintf(want, sizeof(want), "S%zu", i % 13);
+		str_is("SourceSystem", ind.source, want);
+	}
+	ck_assert_uint_eq(st()->indicators, n);
+}
+END_TEST
+
 START_TEST(test_shadowed_many)
 {
 	size_t	 i;
@@ -1811,6 +1850,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_one_per_address_id);
 	tcase_add_test(tc, test_shadowed_many);
 	tcase_add_test(tc, test_shadowed_split);
+	tcase_add_test(tc, test_tuples_kept_apart);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_address_text);
 	suite_add_tcase(s, tc);
