@@ -593,6 +593,13 @@ place6(unsigned char *tab, uint64_t nb, const uint8_t k[16], uint32_t i)
 }
 
 /*
+ * The tables are hundreds of MB at millions of addresses, and each entry
+ * goes to a line of its own: the line of the entry PLACE_AHEAD places on
+ * is fetched while this one is placed.
+ */
+#define PLACE_AHEAD	8
+
+/*
  * Add HASH4 (s4 slots) and HASH6 (b6 buckets), each with its longest
  * probe, to o.
  */
@@ -609,6 +616,16 @@ hash_sections(const struct tidx_builder *b, uint64_t s4, uint64_t b6,
 	for (i = 0; i < b->nents; i++) {
 		const struct bentry *e = &b->ents[i];
 
+		if (i + PLACE_AHEAD < b->nents) {
+			const struct bentry *f = e + PLACE_AHEAD;
+
+			if (f->plen == 128 && addr_is_v4(&f->a))
+				__builtin_prefetch(h4 + tidx_slot4(addr_v4(
+				    &f->a), s4 - 1) * TIDX_SLOT4_SIZE, 1);
+			else if (f->plen == 128)
+				__builtin_prefetch(h6 + tidx_bucket6(f->a.b,
+				    b6 - 1) * TIDX_BKT6_SIZE, 1);
+		}
 		if (e->plen != 128)
 			continue;	/* A prefix: see flatten(). */
 		if (addr_is_v4(&e->a)) {
@@ -642,6 +659,9 @@ filter_section(const struct tidx_builder *b, struct layout *o)
 	for (i = 0; i < b->nents; i++) {
 		const struct bentry *e = &b->ents[i];
 
+		if (i + PLACE_AHEAD < b->nents && e[PLACE_AHEAD].plen == 128)
+			__builtin_prefetch(&f[tidx_filter_word(tidx_filter_addr(
+			    &e[PLACE_AHEAD].a), nf)], 1);
 		if (e->plen != 128)
 			continue;
 		z = tidx_filter_addr(&e->a);
