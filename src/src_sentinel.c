@@ -27,14 +27,15 @@ enum {
 };
 
 #define D	SOURCE_DISTINCT
+#define T	SOURCE_TIME
 static const struct jfield fields[NFIELDS] = {
 	{ .path = { "NetworkIP" } }, { .path = { "NetworkDestinationIP" } },
 	{ .path = { "NetworkSourceIP" } },
 	{ .path = { "EmailSourceIpAddress" } },
 	{ .path = { "NetworkCidrBlock" } },
-	{ .path = { "TimeGenerated" } },
+	{ .path = { "TimeGenerated" }, .flags = T },
 	{ .path = { "IndicatorId" }, .flags = D }, { .path = { "Active" } },
-	{ .path = { "ExpirationDateTime" } },
+	{ .path = { "ExpirationDateTime" }, .flags = T },
 	{ .path = { "ConfidenceScore" } }, { .path = { "ThreatType" } },
 	{ .path = { "Description" } }, { .path = { "ActivityGroupNames" } },
 	{ .path = { "Url" } }, { .path = { "Type" } },
@@ -44,12 +45,14 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "Pattern" } },
 	{ .path = { "Data", "pattern" } }, { .path = { "IsActive" } },
 	{ .path = { "Revoked" } }, { .path = { "IsDeleted" } },
-	{ .path = { "ValidUntil" } }, { .path = { "Confidence" } },
+	{ .path = { "ValidUntil" }, .flags = T },
+	{ .path = { "Confidence" } },
 	{ .path = { "Data", "description" } }, { .path = { "Data", "name" } },
 	{ .path = { "Data", "labels" }, .flags = JF_LIST },
 	{ .path = { "Data", "indicator_types" }, .flags = JF_LIST }
 };
 #undef D
+#undef T
 
 #define V(f)	source_get(v, (f))
 
@@ -78,7 +81,7 @@ lookback(struct ingest *in, const struct source_jv *v, int64_t *tg)
 {
 	const struct jval *t = V(F_TIMEGENERATED);
 
-	switch (source_time(t, tg)) {
+	switch (source_time(in, t, tg)) {
 	case 1:
 		ingest_counts(in)->no_time++;
 		return 0;
@@ -161,7 +164,7 @@ take_legacy(struct ingest *in, const struct source_jv *v)
 	x = V(F_EXPIRATIONDATETIME);
 	r.has_exp = !source_empty(x);
 	r.exp = KTIME_NONE;
-	if (r.has_exp && source_time(x, &r.exp) == -1) {
+	if (r.has_exp && source_time(in, x, &r.exp) == -1) {
 		r.exp = SOURCE_EXPIRY_BAD;
 		rc = source_time_reject(in, "ExpirationDateTime", x);
 	}
@@ -210,7 +213,7 @@ take_tii(struct ingest *in, const struct source_jv *v)
 	r.has_exp = 1;			/* No ValidUntil: no expiry. */
 	r.exp = KTIME_NONE;
 	rc = 0;
-	if (source_time(x, &r.exp) == -1) {
+	if (source_time(in, x, &r.exp) == -1) {
 		r.exp = SOURCE_EXPIRY_BAD;
 		rc = source_time_reject(in, "ValidUntil", x);
 	}

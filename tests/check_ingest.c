@@ -1202,6 +1202,13 @@ ahead_corpus_line(size_t i)
 	else if (i % 89 == 0)
 		snprintf(l, 512, "{\"TimeGenerated\":\"2026-11-15T00:00:00Z\","
 		    "\"IndicatorId\":\"i%d\",\"NetworkIP\":\"300.1.2.3\"}", id);
+	else if (i % 67 == 0)
+		/* Times that do not parse, or are not strings. */
+		snprintf(l, 512, "{\"TimeGenerated\":%s,\"IndicatorId\":"
+		    "\"i%d\",\"NetworkIP\":\"198.51.101.%zu\",\"Active\":true,"
+		    "\"ExpirationDateTime\":%s}", i % 3 == 0 ? "20261115" :
+		    "\"2026-11-15T00:00:00Z\"", id, i % 250, i % 2 ?
+		    "\"2027-02-30T00:00:00Z\"" : "\"\"");
 	else if (i % 83 == 0)
 		snprintf(l, 512, "{\"records\":[{\"TimeGenerated\":"
 		    "\"2026-11-15T00:00:00Z\",\"IndicatorId\":\"i%d\","
