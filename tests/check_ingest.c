@@ -1202,7 +1202,24 @@ ahead_corpus_line(size_t i)
 	else if (i % 89 == 0)
 		snprintf(l, 512, "{\"TimeGenerated\":\"2026-11-15T00:00:00Z\","
 		    "\"IndicatorId\":\"i%d\",\"NetworkIP\":\"300.1.2.3\"}", id);
-	else if (i % 67 == 0)
+	else if (i % 61 == 0) {
+		/* Addresses in every form: kept texts, prefixes, bad ones. */
+		static const struct {
+			const char *pre, *post;
+		} forms[] = { { "::FFFF:C633:", "" }, { "2001:db8::", "" },
+		    { "2001:DB8::", "" }, { "198.51.102.", "/32" },
+		    { "10.", ".0.0/4" }, { "203.0.", ".0/24" },
+		    { "2001:db8:", "::/48" }, { "198.51.", ".1 " },
+		    { "fe80::", "" }, { "1.2.3.", ".5" } };
+		char	 a[64];
+
+		snprintf(a, sizeof(a), "%s%zu%s", forms[i % 10].pre, i % 250,
+		    forms[i % 10].post);
+		snprintf(l, 512, "{\"TimeGenerated\":\"2026-11-15T00:00:00Z\","
+		    "\"IndicatorId\":\"i%d\",\"NetworkIP\":\"%s\","
+		    "\"Active\":true,\"ExpirationDateTime\":"
+		    "\"2027-01-01T00:00:00Z\"}", id, a);
+	} else if (i % 67 == 0)
 		/* Times that do not parse, or are not strings. */
 		snprintf(l, 512, "{\"TimeGenerated\":%s,\"IndicatorId\":"
 		    "\"i%d\",\"NetworkIP\":\"198.51.101.%zu\",\"Active\":true,"
