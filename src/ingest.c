@@ -170,12 +170,10 @@ struct ingest_snap {
 	uint32_t	 nhints;
 	uint32_t	 hints[SNAP_HINTS];
 	uint64_t	 hashed;	/* Bit i: vals[i].hash is set. */
-	uint64_t	 timed;		/* Bit i: ticks[i] is vals[i]'s. */
 	int		 emits;		/* Records the parse gave: 1 to use. */
 	uint8_t		 pos[SNAP_FIELDS];	/* Field -> vals, or
 						   SOURCE_ABSENT. */
 	struct jval	 vals[SNAP_FIELDS];
-	int64_t		 ticks[SNAP_FIELDS];	/* SOURCE_TIME ones. */
 	char		*arena;
 	size_t		 cap;
 };
@@ -263,7 +261,7 @@ add_field(struct ingest *in, size_t *n, const struct jfield *f)
 				break;
 		if (k == JREC_MAXDEPTH) {
 			if ((f->flags ^ in->fields[i].flags) &
-			    ~(unsigned)(SOURCE_DISTINCT | SOURCE_TIME))
+			    ~(unsigned)SOURCE_DISTINCT)
 				abort();	/* Two readings of a member. */
 			in->fields[i].flags |= f->flags;
 			return i;
@@ -374,15 +372,6 @@ known_hash(const struct ingest *in, const struct jval *v)
 	return in->snap != NULL && v >= in->snap->vals &&
 	    v < in->snap->vals + SNAP_FIELDS &&
 	    (in->snap->hashed >> (v - in->snap->vals) & 1) ? &v->hash : NULL;
-}
-
-const int64_t *
-ingest_known_time(const struct ingest *in, const struct jval *v)
-{
-	const struct ingest_snap *s = in->snap;
-
-	return s != NULL && v >= s->vals && v < s->vals + SNAP_FIELDS &&
-	    (s->timed >> (v - s->vals) & 1) ? &s->ticks[v - s->vals] : NULL;
 }
 
 /* ingest_intern(), with the text's hash when it is known (else NULL). */
@@ -882,7 +871,6 @@ struct ingest_pre {
 	struct jrec	*jr;		/* Its own, with the ingest's fields. */
 	size_t		 nfields;
 	uint64_t	 distinct;	/* Bit f: field f is SOURCE_DISTINCT. */
-	uint64_t	 timed;		/* Bit f: field f is SOURCE_TIME. */
 };
 
 struct ingest_pre *
@@ -892,12 +880,9 @@ ingest_pre_new(const struct ingest *in)
 	size_t	 i;
 
 	p->nfields = in->nfields;
-	for (i = 0; i < in->nfields; i++) {
+	for (i = 0; i < in->nfields; i++)
 		if (in->fields[i].flags & SOURCE_DISTINCT)
 			p->distinct |= (uint64_t)1 << i;
-		if (in->fields[i].flags & SOURCE_TIME)
-			p->timed |= (uint64_t)1 << i;
-	}
 	p->jr = jrec_new(in->fields, in->nfields);
 	jrec_set_containers(p->jr, containers);
 	return p;
@@ -955,7 +940,6 @@ snap_row(void *arg, struct jrec *jr)
 	}
 	s->nhints = 0;
 	s->hashed = 0;
-	s->timed = 0;
 	for (i = 0; i < p->nfields; i++) {
 		struct jval *v = &s->vals[n];
 		uint32_t h;
@@ -971,11 +955,6 @@ snap_row(void *arg, struct jrec *jr)
 				memcpy(s->arena + off, src[i].s, src[i].len);
 			v->s = s->arena + off;
 			off += src[i].len;
-			/* Times read here too, when they parse. */
-			if ((p->timed >> i & 1) && src[i].type == JV_STRING &&
-			    ktime_parse(src[i].s, src[i].len, &s->ticks[n]) ==
-			    0)
-				s->timed |= (uint64_t)1 << n;
 			if ((p->distinct >> i & 1) && src[i].len > 0 &&
 			    s->nhints < SNAP_HINTS) {
 				/* Hashed here, on the parsing thread. */
@@ -1002,7 +981,6 @@ ingest_pre_line(struct ingest_pre *p, const char *line, size_t len,
 	if (s->emits != 1) {
 		s->nhints = 0;
 		s->hashed = 0;
-		s->timed = 0;
 	}
 }
 

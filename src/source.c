@@ -74,14 +74,8 @@ source_confidence(const struct jval *v, int32_t *conf)
 }
 
 int
-source_time(struct ingest *in, const struct jval *v, int64_t *t)
+source_time(const struct jval *v, int64_t *t)
 {
-	const int64_t *known = ingest_known_time(in, v);
-
-	if (known != NULL) {
-		*t = *known;
-		return 0;
-	}
 	if (source_empty(v))
 		return 1;
 	if (v->type != JV_STRING || ktime_parse(v->s, v->len, t) == -1)

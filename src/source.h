@@ -103,10 +103,6 @@ int	 ingest_addr(struct ingest *in, const char *s, size_t len);
 /* ingest_addr() of a string value's text (its hash may be known). */
 int	 ingest_addr_val(struct ingest *in, const struct jval *v);
 
-/* The time v holds, when the parsing thread read it ahead; else NULL. */
-const int64_t *ingest_known_time(const struct ingest *in,
-	    const struct jval *v);
-
 /*
  * ingest_addr() for a record of one address: 1 when it is pending, 0
  * when it was excluded (the record counted as excluded: take it no
@@ -169,11 +165,8 @@ int	 source_truthy(const struct jval *v);
  */
 int	 source_confidence(const struct jval *v, int32_t *conf);
 
-/*
- * A time member: 0 and *t, 1 when empty, -1 when it does not parse (read
- * ahead by the parsing thread when the field is SOURCE_TIME).
- */
-int	 source_time(struct ingest *in, const struct jval *v, int64_t *t);
+/* A time member: 0 and *t, 1 when empty, -1 when it does not parse. */
+int	 source_time(const struct jval *v, int64_t *t);
 
 /* Reject the record for a time member name that does not parse. */
 int	 source_time_reject(struct ingest *in, const char *name,
@@ -231,13 +224,6 @@ source_get(const struct source_jv *v, int f)
  * their canonical form, and those are not interned.)
  */
 #define SOURCE_DISTINCT	JF_USER
-
-/*
- * A field flag of JSON record readers: the member is a time that the
- * reader reads with source_time(), which the parsing thread then reads
- * ahead.  Only a hint, too.
- */
-#define SOURCE_TIME	(JF_USER << 1)
 
 struct source_json {
 	const char		*name;		/* Its --format value. */

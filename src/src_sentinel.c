@@ -27,15 +27,14 @@ enum {
 };
 
 #define D	SOURCE_DISTINCT
-#define T	SOURCE_TIME
 static const struct jfield fields[NFIELDS] = {
 	{ .path = { "NetworkIP" } }, { .path = { "NetworkDestinationIP" } },
 	{ .path = { "NetworkSourceIP" } },
 	{ .path = { "EmailSourceIpAddress" } },
 	{ .path = { "NetworkCidrBlock" } },
-	{ .path = { "TimeGenerated" }, .flags = T },
+	{ .path = { "TimeGenerated" } },
 	{ .path = { "IndicatorId" }, .flags = D }, { .path = { "Active" } },
-	{ .path = { "ExpirationDateTime" }, .flags = T },
+	{ .path = { "ExpirationDateTime" } },
 	{ .path = { "ConfidenceScore" } }, { .path = { "ThreatType" } },
 	{ .path = { "Description" } }, { .path = { "ActivityGroupNames" } },
 	{ .path = { "Url" } }, { .path = { "Type" } },
@@ -45,14 +44,12 @@ static const struct jfield fields[NFIELDS] = {
 	{ .path = { "Pattern" } },
 	{ .path = { "Data", "pattern" } }, { .path = { "IsActive" } },
 	{ .path = { "Revoked" } }, { .path = { "IsDeleted" } },
-	{ .path = { "ValidUntil" }, .flags = T },
-	{ .path = { "Confidence" } },
+	{ .path = { "ValidUntil" } }, { .path = { "Confidence" } },
 	{ .path = { "Data", "description" } }, { .path = { "Data", "name" } },
 	{ .path = { "Data", "labels" }, .flags = JF_LIST },
 	{ .path = { "Data", "indicator_types" }, .flags = JF_LIST }
 };
 #undef D
-#undef T
 
 #define V(f)	source_get(v, (f))
 
@@ -81,7 +78,7 @@ lookback(struct ingest *in, const struct source_jv *v, int64_t *tg)
 {
 	const struct jval *t = V(F_TIMEGENERATED);
 
-	switch (source_time(in, t, tg)) {
+	switch (source_time(t, tg)) {
 	case 1:
 		ingest_counts(in)->no_time++;
 		return 0;
@@ -164,7 +161,7 @@ take_legacy(struct ingest *in, const struct source_jv *v)
 	x = V(F_EXPIRATIONDATETIME);
 	r.has_exp = !source_empty(x);
 	r.exp = KTIME_NONE;
-	if (r.has_exp && source_time(in, x, &r.exp) == -1) {
+	if (r.has_exp && source_time(x, &r.exp) == -1) {
 		r.exp = SOURCE_EXPIRY_BAD;
 		rc = source_time_reject(in, "ExpirationDateTime", x);
 	}
@@ -213,7 +210,7 @@ take_tii(struct ingest *in, const struct source_jv *v)
 	r.has_exp = 1;			/* No ValidUntil: no expiry. */
 	r.exp = KTIME_NONE;
 	rc = 0;
-	if (source_time(in, x, &r.exp) == -1) {
+	if (source_time(x, &r.exp) == -1) {
 		r.exp = SOURCE_EXPIRY_BAD;
 		rc = source_time_reject(in, "ValidUntil", x);
 	}

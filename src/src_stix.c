@@ -20,11 +20,9 @@ enum {
 static const struct jfield fields[NFIELDS] = {
 	{ .path = { "type" } }, { .path = { "id" }, .flags = SOURCE_DISTINCT },
 	{ .path = { "pattern" } },
-	{ .path = { "pattern_type" } },
-	{ .path = { "valid_until" }, .flags = SOURCE_TIME },
+	{ .path = { "pattern_type" } }, { .path = { "valid_until" } },
 	{ .path = { "revoked" } }, { .path = { "confidence" } },
-	{ .path = { "modified" }, .flags = SOURCE_TIME },
-	{ .path = { "created" }, .flags = SOURCE_TIME },
+	{ .path = { "modified" } }, { .path = { "created" } },
 	{ .path = { "description" } }, { .path = { "name" } },
 	{ .path = { "labels" }, .flags = JF_LIST },
 	{ .path = { "indicator_types" }, .flags = JF_LIST },
@@ -103,7 +101,7 @@ take(struct ingest *in, const struct source_jv *v)
 	x = V(S_MODIFIED);
 	if (source_empty(x))
 		x = V(S_CREATED);
-	switch (source_time(in, x, &r.tg)) {
+	switch (source_time(x, &r.tg)) {
 	case 1:
 		r.tg = ingest_now(in);
 		break;
@@ -116,7 +114,7 @@ take(struct ingest *in, const struct source_jv *v)
 	r.has_exp = 1;
 	r.exp = KTIME_NONE;
 	rc = 0;
-	if (source_time(in, x, &r.exp) == -1) {
+	if (source_time(x, &r.exp) == -1) {
 		r.exp = SOURCE_EXPIRY_BAD;
 		rc = source_time_reject(in, "valid_until", x);
 	}
