@@ -976,9 +976,17 @@ END_TEST
  */
 START_TEST(test_tuples_kept_apart)
 {
+	static const struct {
+		const char *name;
+		char	    letter;
+		size_t	    mod;
+	} col[] = { { "ThreatType", 'T', 7 }, { "Description", 'D', 11 },
+	    { "ActivityGroupNames", 'G', 5 }, { "Url", 'U', 3 },
+	    { "Type", 'Y', 2 }, { "SourceSystem", 'S', 13 } };
 	struct tidx_ind	 ind;
+	const struct tidx_str *got[6];
 	char	 a[32], want[16];
-	size_t	 i, n = 3000;
+	size_t	 i, k, n = 3000;
 
 	for (i = 0; i < n; i++)
 		ck_assert_int_eq(rowf("{\"IndicatorId\":\"t%zu\","
@@ -991,18 +999,17 @@ START_TEST(test_tuples_kept_apart)
 	for (i = 0; i < n; i++) {
 		snprintf(a, sizeof(a), "45.%zu.%zu.9", i / 256, i % 256);
 		ck_assert_msg(find(a, &ind), "%s", a);
-		snprintf(want, sizeof(want), "T%zu", i % 7);
-		str_is("ThreatType", ind.threat_type, want);
-		snprintf(want, sizeof(want), "D%zu", i % 11);
-		str_is("Description", ind.description, want);
-		snprintf(want, sizeof(want), "G%zu", i % 5);
-		str_is("ActivityGroupNames", ind.activity_groups, want);
-		snprintf(want, sizeof(want), "U%zu", i % 3);
-		str_is("Url", ind.url, want);
-		snprintf(want, sizeof(want), "Y%zu", i % 2);
-		str_is("Type", ind.type, want);
-		snprintf(want, sizeof(want), "S%zu", i % 13);
-		str_is("SourceSystem", ind.source, want);
+		got[0] = &ind.threat_type;
+		got[1] = &ind.description;
+		got[2] = &ind.activity_groups;
+		got[3] = &ind.url;
+		got[4] = &ind.type;
+		got[5] = &ind.source;
+		for (k = 0; k < 6; k++) {
+			snprintf(want, sizeof(want), "%c%zu", col[k].letter,
+			    i % col[k].mod);
+			str_is(col[k].name, *got[k], want);
+		}
 	}
 	ck_assert_uint_eq(st()->indicators, n);
 }
