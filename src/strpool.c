@@ -245,16 +245,31 @@ strpool_count(const struct strpool *sp)
 	return sp->count;
 }
 
+/* The bytes the string at off takes in the pool: length, text, NUL. */
+static size_t
+stored_size(const struct strpool *sp, size_t off)
+{
+	uint32_t l32;
+
+	memcpy(&l32, sp->buf + off, 4);
+	return 4 + (size_t)l32 + 1;
+}
+
+/* 1 when the string at off is marked in keep (bit off % 8 of off / 8). */
+static int
+marked(const unsigned char *keep, size_t off)
+{
+	return keep[off / 8] >> off % 8 & 1;
+}
+
 size_t
 strpool_unmarked(const struct strpool *sp, const unsigned char *keep)
 {
 	size_t	 off, sz, n = 0;
-	uint32_t l32;
 
 	for (off = 0; off < sp->len; off += sz) {
-		memcpy(&l32, sp->buf + off, 4);
-		sz = 4 + (size_t)l32 + 1;
-		if (!(keep[off / 8] & 1 << off % 8))
+		sz = stored_size(sp, off);
+		if (!marked(keep, off))
 			n += sz;
 	}
 	return n;
@@ -273,9 +288,8 @@ strpool_compact(struct strpool *sp, const unsigned char *keep)
 
 	strpool_seal(sp);
 	for (off = 0; off < sp->len; off += sz) {
-		memcpy(&l32, sp->buf + off, 4);
-		sz = 4 + (size_t)l32 + 1;
-		if (!(keep[off / 8] & 1 << off % 8))
+		sz = stored_size(sp, off);
+		if (!marked(keep, off))
 			continue;
 		memcpy(out + n, sp->buf + off, sz);
 		l32 = (uint32_t)n;

@@ -837,6 +837,23 @@ next_random(uint64_t *x)
 	*x ^= *x << 17;
 }
 
+/*
+ * 1 when utf8_sanitize() gives for the len bytes at in (at most 48) what
+ * the reference gives; its output must be valid UTF-8 either way.
+ */
+static int
+sanitized_as_ref(const unsigned char *in, size_t len)
+{
+	unsigned char	 out[144], ref[144];
+	size_t		 n, r;
+
+	ck_assert_uint_le(len, 48);
+	n = utf8_sanitize((char *)out, (const char *)in, len);
+	r = ref_sanitize(ref, in, len);
+	ck_assert(valid_utf8(out, n));
+	return n == r && memcmp(out, ref, n) == 0;
+}
+
 /* Random strings from an alphabet rich in edge bytes. */
 START_TEST(test_sanitize_random)
 {
@@ -845,9 +862,9 @@ START_TEST(test_sanitize_random)
 		0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0,
 		0xf1, 0xf3, 0xf4, 0xf5, 0xff
 	};
-	unsigned char	 in[16], out[48], ref[48];
+	unsigned char	 in[16];
 	uint64_t	 x = 88172645463325252ULL;
-	size_t		 len, i, n, r;
+	size_t		 len, i;
 	int		 k;
 
 	for (k = 0; k < TEST_ROUNDS(300000); k++) {
@@ -855,11 +872,8 @@ START_TEST(test_sanitize_random)
 		len = x % sizeof(in);
 		for (i = 0; i < len; i++)
 			in[i] = alpha[(x >> (4 + i * 3)) % sizeof(alpha)];
-		n = utf8_sanitize((char *)out, (char *)in, len);
-		r = ref_sanitize(ref, in, len);
-		if (n != r || memcmp(out, ref, n) != 0)
-			ck_abort_msg("random string %d differs", k);
-		ck_assert(valid_utf8(out, n));
+		ck_assert_msg(sanitized_as_ref(in, len), "random string %d "
+		    "differs", k);
 	}
 }
 END_TEST
@@ -875,9 +889,9 @@ START_TEST(test_sanitize_ascii_runs)
 		0x80, 0xbf, 0xc2, 0xc3, 0xa9, 0xdf, 0xe0, 0xe2, 0x82, 0xac,
 		0xed, 0xef, 0xf0, 0x9f, 0x98, 0x80, 0xf4, 0xff
 	};
-	unsigned char	 in[48], out[144], ref[144];
+	unsigned char	 in[48];
 	uint64_t	 x = 0x9E3779B97F4A7C15ULL;
-	size_t		 len, i, n, r;
+	size_t		 len, i;
 	int		 k;
 
 	for (k = 0; k < TEST_ROUNDS(200000); k++) {
@@ -888,11 +902,8 @@ START_TEST(test_sanitize_ascii_runs)
 			in[i] = x % 8 != 0 ? (unsigned char)(x >> 8 & 0x7f) :
 			    other[(x >> 8) % sizeof(other)];
 		}
-		n = utf8_sanitize((char *)out, (char *)in, len);
-		r = ref_sanitize(ref, in, len);
-		if (n != r || memcmp(out, ref, n) != 0)
-			ck_abort_msg("string %d (%zu bytes) differs", k, len);
-		ck_assert(valid_utf8(out, n));
+		ck_assert_msg(sanitized_as_ref(in, len), "string %d (%zu "
+		    "bytes) differs", k, len);
 	}
 	/* A sequence across the eighth byte, and a bad byte there. */
 	SAN("abcdefg\xc3\xa9hijklmnop", "abcdefg\xc3\xa9hijklmnop");
